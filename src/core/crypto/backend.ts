@@ -1,0 +1,28 @@
+// The primitives whose speed depends on the implementation. src/core depends on this interface only;
+// the implementations are pure JS (noble, always available), libsodium-wrappers (wasm) and
+// sodium-native (native, wired in src/app). `npm run bench` measures each and the fastest is used.
+
+export interface CryptoBackend {
+  readonly name: string;
+  /** NaCl secretbox (XSalsa20-Poly1305): returns tag(16) ‖ ciphertext, like crypto_secretbox_easy and Go's Seal. */
+  secretboxSeal(msg: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
+  /** Opens tag ‖ ciphertext; null when the MAC fails. Never throws on hostile input. */
+  secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null;
+  /** Ed25519 public key (32) from a 32-byte seed. */
+  ed25519PublicKey(seed: Uint8Array): Uint8Array;
+  /** Pure Ed25519 signature (64) with the 32-byte seed. */
+  ed25519Sign(msg: Uint8Array, seed: Uint8Array): Uint8Array;
+  /** False for any malformed key or signature; never throws. */
+  ed25519Verify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean;
+  /** X25519(priv, pub); null for an all-zero (low-order) result or a malformed input. */
+  x25519(priv: Uint8Array, pub: Uint8Array): Uint8Array | null;
+  /** ed25519 seed → X25519 private key (SHA-512(seed)[0:32], clamped by X25519). */
+  edSeedToX25519(seed: Uint8Array): Uint8Array;
+  /** ed25519 public → X25519 public (u = (1+y)/(1−y)); null for an invalid point. */
+  edPublicToX25519(pub: Uint8Array): Uint8Array | null;
+}
+
+/** PBKDF2 with the hash Cwtch uses; injected because node:crypto is ~10x faster than pure JS. */
+export interface Pbkdf2 {
+  (hash: 'sha3-512' | 'sha512', password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Uint8Array;
+}

@@ -1,0 +1,43 @@
+// The anonymous communication network (handbook: "Connectivity"), as an interface.
+// Implementations: in-memory (tests), local TCP on 127.0.0.1 with a registry directory, and tor.
+
+import type { OnionAddress } from '../crypto/onion.js';
+
+/** A bidirectional byte stream. Chunks arrive however the transport splits them. */
+export interface Stream {
+  /** Queue bytes for sending. Returns false once the stream is closed. */
+  write(bytes: Uint8Array): boolean;
+  /** Register the single data consumer. */
+  onData(cb: (chunk: Uint8Array) => void): void;
+  /** Called once, after which no more data arrives. */
+  onClose(cb: (reason?: string) => void): void;
+  close(): void;
+  readonly closed: boolean;
+}
+
+/** An onion service we host: hands us inbound streams. */
+export interface Listener {
+  readonly onion: OnionAddress;
+  onStream(cb: (s: Stream) => void): void;
+  close(): Promise<void>;
+}
+
+export type AcnStatus =
+  | { readonly state: 'starting'; readonly progress: number; readonly summary: string }
+  | { readonly state: 'ready'; readonly progress: 100; readonly summary: string }
+  | { readonly state: 'failed'; readonly progress: number; readonly summary: string }
+  | { readonly state: 'closed'; readonly progress: number; readonly summary: string };
+
+export interface Acn {
+  /**
+   * Publish an onion service for this identity (long-term or ephemeral) on the Cwtch virtual port.
+   * `seed` is the 32-byte ed25519 seed (tor wants the expanded key; the ACN derives it).
+   */
+  listen(seed: Uint8Array, onion: OnionAddress): Promise<Listener>;
+  /** Dial `<onion>.onion:port`. Rejects with a TransportError whose message a person understands. */
+  dial(onion: OnionAddress, port?: number): Promise<Stream>;
+  getBootstrapStatus(): AcnStatus;
+  setStatusCallback(cb: (s: AcnStatus) => void): void;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
