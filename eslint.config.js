@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'net', 'child_process', 'http', 'https', 'stream', 'events', 'util', 'tls', 'dgram', 'worker_threads', 'process'];
+const bareBuiltins = ['fs', 'path', 'os', 'crypto', 'net', 'child_process', 'http', 'https', 'stream', 'events', 'util', 'tls', 'dgram', 'worker_threads', 'process'];
 const pattern = (group, message) => ({ group, message });
 
 export default tseslint.config(
@@ -20,8 +20,9 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
+        paths: bareBuiltins.map((name) => ({ name, message: 'src/core is pure: inject I/O through an interface.' })),
         patterns: [
-          pattern(nodeBuiltins, 'src/core is pure: inject I/O through an interface.'),
+          pattern(['node:*'], 'src/core is pure: inject I/O through an interface.'),
           pattern(['**/tor/**', '**/profile/**', '**/server/**', '**/ui/**', '**/app/**', 'better-sqlite3*', 'sodium-native', 'ink', 'react'], 'src/core imports no other layer and no native module.'),
         ],
       }],
