@@ -1,0 +1,42 @@
+// `npm run bench [-- --quick] [-- --only WORD]`: runs every suite in bench/suites, prints a table and
+// writes bench/results.json as {"results":[{name,value,unit,ratio?}]}.
+
+import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BenchResult, BenchSuite } from './harness.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const onlyIdx = process.argv.indexOf('--only');
+const only = onlyIdx >= 0 ? process.argv[onlyIdx + 1] : undefined;
+
+const suitesDir = join(here, 'suites');
+const files = readdirSync(suitesDir).filter((f) => f.endsWith('.js')).sort();
+const results: BenchResult[] = [];
+for (const f of files) {
+  if (only && !f.includes(only)) continue;
+  const mod = (await import(pathToFileURL(join(suitesDir, f)).href)) as { default: BenchSuite };
+  process.stderr.write(`bench: ${f}\n`);
+  try {
+    const rs = await mod.default({ quick });
+    for (const r of rs) {
+      results.push(r);
+      const ratio = r.ratio === undefined ? '' : `  ratio ${r.ratio.toFixed(2)}`;
+      process.stdout.write(`${r.name.padEnd(56)} ${fmt(r.value).padStart(12)} ${r.unit}${ratio}${r.note ? `  (${r.note})` : ''}\n`);
+    }
+  } catch (e) {
+    process.stdout.write(`${f}: failed: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3);
+}
+
+// Written next to the sources (bench/results.json), not into dist/.
+const out = join(here, '..', '..', 'bench', 'results.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick, results }, null, 2) + '\n');
+process.stdout.write(`wrote ${out}\n`);

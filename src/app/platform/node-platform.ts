@@ -1,0 +1,22 @@
+// Node implementations of the ports src/core asks for. Only src/app (and tests) construct these.
+
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import type { Pbkdf2 } from '../../core/crypto/backend.js';
+import type { Clock, Random, TimerHandle } from '../../core/ports.js';
+
+export const nodePbkdf2: Pbkdf2 = (hash, password, salt, iterations, dkLen) =>
+  new Uint8Array(pbkdf2Sync(password, salt, iterations, dkLen, hash));
+
+export const nodeRandom: Random = {
+  bytes: (n) => new Uint8Array(randomBytes(n)),
+};
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t as unknown as TimerHandle;
+  },
+  clearTimeout: (h) => clearTimeout(h as unknown as NodeJS.Timeout),
+};
