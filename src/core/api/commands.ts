@@ -1,0 +1,78 @@
+// The one command API the engine accepts, from the TUI or from headless JSONL on stdin.
+// `decodeCommand` is a trust-boundary decoder: any line of bytes gives a command or an error, never a throw.
+
+import { fail, ok, type Result } from '../result.js';
+
+export type EngineCommand =
+  | { readonly cmd: 'create-profile'; readonly name: string; readonly password: string; readonly id?: string }
+  | { readonly cmd: 'unlock'; readonly password: string; readonly id?: string }
+  | { readonly cmd: 'add'; readonly text: string; readonly id?: string }
+  | { readonly cmd: 'accept'; readonly onion: string; readonly id?: string }
+  | { readonly cmd: 'block'; readonly onion: string; readonly id?: string }
+  | { readonly cmd: 'send'; readonly to: string; readonly text: string; readonly id?: string }
+  | { readonly cmd: 'history'; readonly conversation: string; readonly limit?: number; readonly before?: string; readonly id?: string }
+  | { readonly cmd: 'create-group'; readonly server: string; readonly name: string; readonly id?: string }
+  | { readonly cmd: 'invite'; readonly to: string; readonly group: string; readonly id?: string }
+  | { readonly cmd: 'sync'; readonly server: string; readonly confirm?: boolean; readonly id?: string }
+  | { readonly cmd: 'lowbw'; readonly on: boolean; readonly id?: string }
+  | { readonly cmd: 'quit'; readonly id?: string };
+
+export type CommandName = EngineCommand['cmd'];
+
+type FieldType = 'string' | 'boolean' | 'number';
+interface Spec {
+  readonly required: Readonly<Record<string, FieldType>>;
+  readonly optional: Readonly<Record<string, FieldType>>;
+}
+
+/** The headless command table; the man-page completeness test reads it. */
+export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
+  'create-profile': { required: { name: 'string', password: 'string' }, optional: {} },
+  unlock: { required: { password: 'string' }, optional: {} },
+  add: { required: { text: 'string' }, optional: {} },
+  accept: { required: { onion: 'string' }, optional: {} },
+  block: { required: { onion: 'string' }, optional: {} },
+  send: { required: { to: 'string', text: 'string' }, optional: {} },
+  history: { required: { conversation: 'string' }, optional: { limit: 'number', before: 'string' } },
+  'create-group': { required: { server: 'string', name: 'string' }, optional: {} },
+  invite: { required: { to: 'string', group: 'string' }, optional: {} },
+  sync: { required: { server: 'string' }, optional: { confirm: 'boolean' } },
+  lowbw: { required: { on: 'boolean' }, optional: {} },
+  quit: { required: {}, optional: {} },
+};
+
+/** Longest accepted command line; a 10 MB line is refused without being parsed. */
+export const MAX_COMMAND_LINE_BYTES = 256 * 1024;
+
+export function decodeCommand(line: string): Result<EngineCommand> {
+  if (typeof line !== 'string') return fail('command.type', 'a command is one line of JSON');
+  if (line.length > MAX_COMMAND_LINE_BYTES) return fail('command.too-long', `a command line may be at most ${MAX_COMMAND_LINE_BYTES} bytes`);
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return fail('command.json', 'not valid JSON: send one JSON object per line');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail('command.shape', 'a command is a JSON object like {"cmd":"send",...}');
+  const o = v as Record<string, unknown>;
+  const name = o['cmd'];
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(COMMAND_SPECS, name)) {
+    return fail('command.unknown', `unknown command ${typeof name === 'string' ? JSON.stringify(name.slice(0, 40)) : ''}; known: ${Object.keys(COMMAND_SPECS).join(', ')}`);
+  }
+  const spec = COMMAND_SPECS[name as CommandName];
+  const out: Record<string, unknown> = { cmd: name };
+  if (o['id'] !== undefined) {
+    if (typeof o['id'] !== 'string' && typeof o['id'] !== 'number') return fail('command.id', '"id" must be a string or number');
+    out['id'] = String(o['id']);
+  }
+  for (const [k, t] of Object.entries(spec.required)) {
+    if (typeof o[k] !== t) return fail('command.field', `"${name}" needs "${k}" (${t})`);
+    out[k] = o[k];
+  }
+  for (const [k, t] of Object.entries(spec.optional)) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== t) return fail('command.field', `"${k}" of "${name}" must be a ${t}`);
+    out[k] = o[k];
+  }
+  return ok(out as unknown as EngineCommand);
+}

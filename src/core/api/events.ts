@@ -1,0 +1,62 @@
+// The one event stream the engine emits. The TUI and the headless JSONL mode both consume it;
+// headless writes each event as one JSON line, so every field is plain JSON (strings, numbers, booleans).
+// Field names are a public, stable interface: scripts and bots depend on them.
+
+/** A conversation is a contact (its onion) or a group (its 32-hex group id). */
+export type ConversationId = string;
+
+export type Authorization = 'unknown' | 'approved' | 'blocked';
+export type PeerState = 'Disconnected' | 'Connecting' | 'Connected' | 'Authenticated' | 'Synced' | 'Failed' | 'Killed';
+export type AckState = 'pending' | 'sent' | 'acknowledged' | 'failed';
+
+interface Base {
+  /** Echo of the command's "id", when the event answers a command. */
+  readonly id?: string;
+}
+
+export type EngineEvent =
+  | (Base & { readonly event: 'profile'; readonly onion: string; readonly name: string; readonly defaultPassword: boolean })
+  | (Base & { readonly event: 'tor'; readonly state: 'starting' | 'ready' | 'failed' | 'closed'; readonly progress: number; readonly summary: string })
+  | (Base & { readonly event: 'contact'; readonly onion: string; readonly name: string; readonly authorization: Authorization; readonly unread: number; readonly lastActivity: number })
+  | (Base & { readonly event: 'peer-state'; readonly onion: string; readonly state: PeerState })
+  | (Base & {
+      readonly event: 'message';
+      readonly conversation: ConversationId;
+      readonly from: string;
+      readonly text: string;
+      readonly time: number;
+      readonly messageId: string;
+      readonly outgoing: boolean;
+      readonly ack: AckState;
+      readonly overlay: number;
+      /** For group messages: the signature that identifies it, base64. */
+      readonly signature?: string;
+      readonly failReason?: string;
+    })
+  | (Base & { readonly event: 'sent'; readonly conversation: ConversationId; readonly messageId: string })
+  | (Base & { readonly event: 'ack'; readonly conversation: ConversationId; readonly messageId: string })
+  | (Base & { readonly event: 'failed'; readonly conversation: ConversationId; readonly messageId: string; readonly reason: string })
+  | (Base & { readonly event: 'history'; readonly conversation: ConversationId; readonly messages: readonly HistoryMessage[] })
+  | (Base & { readonly event: 'group'; readonly groupId: string; readonly name: string; readonly server: string; readonly invite: string })
+  | (Base & { readonly event: 'invite'; readonly from: string; readonly groupId: string; readonly groupName: string; readonly text: string })
+  | (Base & { readonly event: 'server'; readonly onion: string; readonly imported: boolean })
+  | (Base & { readonly event: 'server-state'; readonly server: string; readonly state: PeerState })
+  | (Base & { readonly event: 'gap'; readonly group: string; readonly gapId: string; readonly before?: string; readonly after?: string; readonly beforeTime?: number; readonly afterTime?: number; readonly cause: 'withheld' | 'pruned' })
+  | (Base & { readonly event: 'gap-closed'; readonly group: string; readonly gapId: string })
+  | (Base & { readonly event: 'sync-cost'; readonly server: string; readonly messages: number; readonly bytes: number })
+  | (Base & { readonly event: 'bytes'; readonly scope: 'server' | 'contact' | 'total'; readonly key: string; readonly sent: number; readonly received: number })
+  | (Base & { readonly event: 'lowbw'; readonly on: boolean })
+  | (Base & { readonly event: 'ok'; readonly cmd: string })
+  | (Base & { readonly event: 'error'; readonly code: string; readonly message: string });
+
+export interface HistoryMessage {
+  readonly messageId: string;
+  readonly from: string;
+  readonly text: string;
+  readonly time: number;
+  readonly outgoing: boolean;
+  readonly ack: AckState;
+  readonly signature?: string;
+}
+
+export type EventName = EngineEvent['event'];
