@@ -14,3 +14,59 @@ export const MAX_GROUP_MESSAGE_LENGTH = 1800;
 export const KDF_ITERATIONS = 4096;
 /** Salt size of a profile or encrypted server config. protocol.md §8. */
 export const PROFILE_SALT_BYTES = 128;
+
+// ---- Tapir sessions (src/core/tapir, src/core/net) ----
+/**
+ * A connection that has not finished its handshake (auth, or a chain's final capability) by then is closed.
+ * Our choice: a Tor circuit plus a 3DH round trip takes a few seconds; 15 s leaves room without letting
+ * silent peers hold slots (hyperswarm/secret-stream uses a similar handshake timeout).
+ */
+export const TAPIR_HANDSHAKE_TIMEOUT_MS = 15_000;
+/** Inbound connections still in their handshake, per service; more are closed on arrival. Our choice (abuse bound). */
+export const TAPIR_MAX_PENDING_HANDSHAKES = 64;
+/** All open connections of one service; more are refused. Our choice: far above any real contact list. */
+export const TAPIR_MAX_CONNECTIONS = 512;
+/** Received packets queued unread on one connection before the stream is paused (8192 B each → 256 KiB). */
+export const TAPIR_QUEUE_HIGH_WATER = 32;
+/** Unread packets at which a connection whose stream cannot pause is closed (a flood): 2 MiB per connection. */
+export const TAPIR_QUEUE_HARD_CAP = 256;
+
+// ---- Profile storage (src/profile) ----
+/** SQLCipher page size of a profile db: Go opens with `_pragma_cipher_page_size=8192`. protocol.md §8 [unverified]. */
+export const PROFILE_DB_PAGE_SIZE = 8192;
+/** Random bytes of a profile folder id → 32 hex characters, like Cwtch's `<32-hex random id>`. protocol.md §8. */
+export const PROFILE_ID_BYTES = 16;
+/** Largest `db` accepted from an imported archive (a hostile archive must not fill the disk). Our choice: 1 GiB. */
+export const MAX_IMPORT_DB_BYTES = 1024 * 1024 * 1024;
+/** Largest VERSION file in an imported archive ("2" plus slack for a newline). Our choice. */
+export const MAX_IMPORT_VERSION_BYTES = 16;
+/** Entries an imported archive may hold: `<id>/` plus db, SALT, VERSION; anything more is refused. Our choice. */
+export const MAX_IMPORT_ENTRIES = 4;
+/** Most messages one `messagesPage` call returns (the UI loads 200 at a time). Our choice. */
+export const MAX_MESSAGES_PAGE = 1000;
+
+// ---- Tor manager (src/tor) ----
+/** Oldest tor we run: 0.4.7 is the oldest series still maintained upstream with v3-only onion services and ExtendedErrors. */
+export const TOR_MIN_VERSION: readonly [number, number, number] = [0, 4, 7];
+/** Longest control-port line we accept, CRLF included. Our choice: the replies we use are < 1 KiB; tor's own read buffer is far larger. */
+export const TOR_CONTROL_MAX_LINE = 16 * 1024;
+/** Largest control-port reply (all lines, data blocks included). Our choice: we never ask for consensus-sized GETINFO keys. */
+export const TOR_CONTROL_MAX_REPLY = 256 * 1024;
+/** A control-port command whose reply has not finished by then fails and closes the connection. tor.md: replies take ms. */
+export const TOR_CONTROL_REPLY_TIMEOUT_MS = 15_000;
+/** SOCKS handshake plus onion connect. Our choice, below tor's SocksTimeout (120 s); tor.md measured 0.1–3 s on the test network. */
+export const TOR_SOCKS_TIMEOUT_MS = 60_000;
+/** How long dial() keeps retrying 0xF0 (descriptor not found). tor.md: right after publication 1–2 failures, success after 1.4–2.8 s. */
+export const TOR_DIAL_RETRY_WINDOW_MS = 20_000;
+/** First and largest back-off between dial retries. Our choice (doubling). */
+export const TOR_DIAL_RETRY_MIN_MS = 250;
+export const TOR_DIAL_RETRY_MAX_MS = 4_000;
+/** From spawn until tor has written its control-port file. tor.md: well under a second; generous for slow CI disks. */
+export const TOR_START_TIMEOUT_MS = 30_000;
+/** No bootstrap progress for this long → a status update saying so. tor.md: ~3 s on the test network; the public network takes up to a minute on a slow link. */
+export const TOR_BOOTSTRAP_STALL_MS = 90_000;
+/** After SIGNAL SHUTDOWN, how long we wait before SIGKILL by PID. tor.md: a client tor exits within ~15 ms. */
+export const TOR_SHUTDOWN_GRACE_MS = 5_000;
+/** Back-off when supervision restarts a tor that died: first and largest delay. Our choice (doubling). */
+export const TOR_RESTART_MIN_MS = 500;
+export const TOR_RESTART_MAX_MS = 30_000;
