@@ -15,7 +15,7 @@ const byName = (n: string): MerlinVector => vectors.find((v) => v.name === n)!;
 /** Runs the flat op lists of merlin.json: ["new", label], ["append", label, text], ["challenge", label, n]. */
 function runFlat(ops: unknown[]): Uint8Array {
   let t: MerlinTranscript | undefined;
-  let last = new Uint8Array();
+  let last: Uint8Array = new Uint8Array();
   for (const op of ops as [string, string, string | number][]) {
     if (op[0] === 'new') t = new MerlinTranscript(op[1]);
     else if (op[0] === 'append') t!.appendMessage(op[1], utf8(op[2] as string));
@@ -37,7 +37,7 @@ describe('MerlinTranscript (merlin.json)', () => {
     const t = new MerlinTranscript('test protocol');
     t.appendMessage('step1', utf8('some data'));
     const big = new Uint8Array(1024).fill(0x63);
-    let c = new Uint8Array();
+    let c: Uint8Array = new Uint8Array();
     for (let i = 0; i < 32; i++) {
       c = t.challengeBytes('challenge', 32);
       t.appendMessage('bigdata', big);
