@@ -70,3 +70,9 @@ export const TOR_SHUTDOWN_GRACE_MS = 5_000;
 /** Back-off when supervision restarts a tor that died: first and largest delay. Our choice (doubling). */
 export const TOR_RESTART_MIN_MS = 500;
 export const TOR_RESTART_MAX_MS = 30_000;
+
+// --- TUI (src/ui) ---
+/** A paste longer than this many lines asks before sending (WeeChat's paste_max_lines idea; ux.md "Paste"). */
+export const PASTE_CONFIRM_LINES = 5;
+/** The composer shows at most this many lines (the tail of a long draft), so a 24-row terminal keeps room for the conversation. */
+export const TUI_MAX_COMPOSER_LINES = 8;

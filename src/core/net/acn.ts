@@ -13,6 +13,12 @@ export interface Stream {
   onClose(cb: (reason?: string) => void): void;
   close(): void;
   readonly closed: boolean;
+  /**
+   * Optional flow control: stop delivering data until resume(). Consumers with bounded buffers use it when
+   * present and close the stream on overflow when it is not.
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** An onion service we host: hands us inbound streams. */

@@ -1,0 +1,216 @@
+// One Tapir connection over an ACN stream: fixed-size packets, optional secretbox session, capabilities.
+// Any short read, MAC failure or framing error closes it; callers see `null` from expect(), never an exception.
+// protocol.md §1.3–§1.4 (Go tapir Connection: Hostname, IsOutbound, Expect, Send, SetCapability, ...).
+
+import type { CryptoBackend } from '../crypto/backend.js';
+import type { OnionAddress } from '../crypto/onion.js';
+import { TAPIR_QUEUE_HARD_CAP, TAPIR_QUEUE_HIGH_WATER } from '../limits.js';
+import type { Stream } from '../net/acn.js';
+import type { Random } from '../ports.js';
+import { fail, ok, type Result } from '../result.js';
+import { FrameDecoder, decodePacket, encodePlainPacket, encodeSealedPacket } from './framing.js';
+import { NONCE_BYTES } from './wire-constants.js';
+
+/** Why a connection closed: a stable code for tests and logs (never carries keys, text or addresses). */
+export type CloseCode =
+  | 'local'
+  | 'peer-closed'
+  | 'short-read'
+  | 'tapir.length'
+  | 'tapir.mac'
+  | 'tapir.packet-size'
+  | 'empty-message'
+  | 'flood'
+  | 'send-failed'
+  | 'protocol'
+  | 'deadline'
+  | 'duplicate'
+  | 'capacity'
+  | 'missing-capability';
+
+export interface ConnectionOptions {
+  readonly outbound: boolean;
+  /** Outbound connections know whom they dialled; inbound ones learn it from the auth app. */
+  readonly hostname?: OnionAddress;
+  readonly backend: CryptoBackend;
+  readonly random: Random;
+  /** Registry id; lower = older. */
+  readonly id?: number;
+}
+
+type Waiter = (msg: Uint8Array | null) => void;
+
+export class Connection {
+  readonly outbound: boolean;
+  readonly id: number;
+  private host: OnionAddress | null;
+  private readonly caps = new Set<string>();
+  private key: Uint8Array | null = null;
+  private readonly decoder = new FrameDecoder();
+  private readonly queue: Uint8Array[] = [];
+  private readonly waiters: Waiter[] = [];
+  private readonly closeCbs: ((code: CloseCode) => void)[] = [];
+  private readonly capCbs: ((cap: string) => void)[] = [];
+  private paused = false;
+  private remoteEnded = false;
+  private code: CloseCode | null = null;
+  private readonly backend: CryptoBackend;
+  private readonly random: Random;
+
+  constructor(
+    private readonly stream: Stream,
+    opts: ConnectionOptions,
+  ) {
+    this.outbound = opts.outbound;
+    this.host = opts.hostname ?? null;
+    this.id = opts.id ?? 0;
+    this.backend = opts.backend;
+    this.random = opts.random;
+    stream.onData((chunk) => this.receive(chunk));
+    stream.onClose(() => this.streamEnded());
+  }
+
+  get hostname(): OnionAddress | null {
+    return this.host;
+  }
+
+  setHostname(h: OnionAddress): void {
+    this.host = h;
+  }
+
+  hasCapability(cap: string): boolean {
+    return this.caps.has(cap);
+  }
+
+  setCapability(cap: string): void {
+    if (this.caps.has(cap) || this.closed) return;
+    this.caps.add(cap);
+    for (const cb of [...this.capCbs]) cb(cap);
+  }
+
+  /** Switch both directions to secretbox with this 32-byte session key, immediately. */
+  setEncryptionKey(key: Uint8Array): void {
+    if (key.length !== 32) throw new RangeError('session key must be 32 bytes');
+    this.key = Uint8Array.from(key);
+  }
+
+  get encrypted(): boolean {
+    return this.key !== null;
+  }
+
+  get closed(): boolean {
+    return this.code !== null;
+  }
+
+  /** Why it closed, or null while open. */
+  get closeCode(): CloseCode | null {
+    return this.code;
+  }
+
+  /**
+   * Send one message in one packet. Fails with `tapir.too-large` (nothing sent) past the payload limit, or
+   * `tapir.closed`. A write failure closes the connection.
+   */
+  send(payload: Uint8Array): Result<void> {
+    if (this.closed) return fail('tapir.closed', 'connection is closed');
+    const packet =
+      this.key === null
+        ? encodePlainPacket(payload)
+        : encodeSealedPacket(payload, this.key, this.random.bytes(NONCE_BYTES), this.backend);
+    if (!packet.ok) return packet;
+    if (!this.stream.write(packet.value)) {
+      this.close('send-failed');
+      return fail('tapir.closed', 'connection is closed');
+    }
+    return ok(undefined);
+  }
+
+  /** The next message, or null once the connection is closed (for any reason). Never rejects. */
+  expect(): Promise<Uint8Array | null> {
+    const next = this.take();
+    if (next !== undefined) return Promise.resolve(next);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  onClose(cb: (code: CloseCode) => void): void {
+    if (this.code !== null) cb(this.code);
+    else this.closeCbs.push(cb);
+  }
+
+  onCapability(cb: (cap: string) => void): void {
+    this.capCbs.push(cb);
+  }
+
+  close(code: CloseCode = 'local'): void {
+    if (this.code !== null) return;
+    this.code = code;
+    this.queue.length = 0;
+    if (this.key !== null) this.key.fill(0);
+    this.stream.close();
+    for (const w of this.waiters.splice(0)) w(null);
+    for (const cb of this.closeCbs.splice(0)) cb(code);
+    this.capCbs.length = 0;
+  }
+
+  /** A decoded message, null when closed, undefined when nothing is ready yet. */
+  private take(): Uint8Array | null | undefined {
+    if (this.closed) return null;
+    const packet = this.queue.shift();
+    if (packet === undefined) {
+      if (this.remoteEnded) {
+        this.close(this.decoder.pending > 0 ? 'short-read' : 'peer-closed');
+        return null;
+      }
+      return undefined;
+    }
+    this.flowControl();
+    // Decoded at read time, not arrival time: the key may have been set in between (auth app).
+    const msg = decodePacket(packet, this.key, this.backend);
+    if (!msg.ok) {
+      this.close(msg.error.code as CloseCode);
+      return null;
+    }
+    // Go apps read an empty message as "connection gone" (protocol.md §1.4).
+    if (msg.value.length === 0) {
+      this.close('empty-message');
+      return null;
+    }
+    return Uint8Array.from(msg.value);
+  }
+
+  private receive(chunk: Uint8Array): void {
+    if (this.closed) return;
+    for (const p of this.decoder.push(chunk)) this.queue.push(p);
+    this.flowControl();
+    this.serveWaiters();
+  }
+
+  private streamEnded(): void {
+    this.remoteEnded = true;
+    this.serveWaiters();
+  }
+
+  private serveWaiters(): void {
+    while (this.waiters.length > 0) {
+      const m = this.take();
+      if (m === undefined) return;
+      // close() may already have released the waiters when m is null.
+      this.waiters.shift()?.(m);
+    }
+  }
+
+  private flowControl(): void {
+    if (this.closed) return;
+    const n = this.queue.length;
+    if (this.stream.pause !== undefined && this.stream.resume !== undefined) {
+      if (!this.paused && n >= TAPIR_QUEUE_HIGH_WATER) {
+        this.paused = true;
+        this.stream.pause();
+      } else if (this.paused && n <= TAPIR_QUEUE_HIGH_WATER / 2) {
+        this.paused = false;
+        this.stream.resume();
+      }
+    }
+    if (n > TAPIR_QUEUE_HARD_CAP) this.close('flood');
+  }
+}

@@ -1,0 +1,102 @@
+// Tapir packets: fixed 8192 bytes, length prefix + data + zero padding; secretbox-sealed once a session key is
+// set. protocol.md §1.2–§1.4. Decoders return results and never throw on hostile bytes.
+
+import type { CryptoBackend } from '../crypto/backend.js';
+import { fail, ok, type Result } from '../result.js';
+import {
+  MAX_ENCRYPTED_PAYLOAD,
+  MAX_PLAINTEXT_PAYLOAD,
+  NONCE_BYTES,
+  PACKET_SIZE,
+  SEALED_REGION,
+  decodeLengthPrefix,
+  encodeLengthPrefix,
+} from './wire-constants.js';
+
+/** Write `len | data | zeros` into a fresh buffer of `size` bytes (caller checked the limit). */
+function frame(payload: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  out.set(encodeLengthPrefix(payload.length)!, 0);
+  out.set(payload, 2);
+  return out;
+}
+
+/** An unencrypted 8192-byte packet; refuses payloads over MAX_PLAINTEXT_PAYLOAD (nothing is sent). */
+export function encodePlainPacket(payload: Uint8Array): Result<Uint8Array> {
+  if (payload.length > MAX_PLAINTEXT_PAYLOAD) return fail('tapir.too-large', `payload over ${MAX_PLAINTEXT_PAYLOAD} bytes`);
+  return ok(frame(payload, PACKET_SIZE));
+}
+
+/** A sealed packet nonce ‖ tag ‖ secretbox(first 8152 bytes of the plaintext packet) = 8192 bytes. */
+export function encodeSealedPacket(
+  payload: Uint8Array,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  backend: CryptoBackend,
+): Result<Uint8Array> {
+  // Go would silently truncate a longer message; we refuse it instead (protocol.md §1.2).
+  if (payload.length > MAX_ENCRYPTED_PAYLOAD) return fail('tapir.too-large', `payload over ${MAX_ENCRYPTED_PAYLOAD} bytes`);
+  const box = backend.secretboxSeal(frame(payload, SEALED_REGION), nonce, key);
+  const out = new Uint8Array(PACKET_SIZE);
+  out.set(nonce.subarray(0, NONCE_BYTES), 0);
+  out.set(box, NONCE_BYTES);
+  return ok(out);
+}
+
+/** Parse `len | data` out of a plaintext region; a length that does not fit is a framing error. */
+function unframe(region: Uint8Array): Result<Uint8Array> {
+  const len = decodeLengthPrefix(region[0]!, region[1]!);
+  // Go reads length+2 ≥ 8192 as empty ("closed"); in the shorter sealed region we also refuse overruns.
+  if (len === null || len + 2 > region.length || len + 2 >= PACKET_SIZE) {
+    return fail('tapir.length', 'length field does not fit the packet');
+  }
+  return ok(region.subarray(2, 2 + len));
+}
+
+/** Decode one 8192-byte packet, opening it with `key` when a session key is set. */
+export function decodePacket(packet: Uint8Array, key: Uint8Array | null, backend: CryptoBackend): Result<Uint8Array> {
+  if (packet.length !== PACKET_SIZE) return fail('tapir.packet-size', 'packet is not 8192 bytes');
+  if (key === null) return unframe(packet);
+  const opened = backend.secretboxOpen(packet.subarray(NONCE_BYTES), packet.subarray(0, NONCE_BYTES), key);
+  if (opened === null || opened.length !== SEALED_REGION) return fail('tapir.mac', 'packet failed authentication');
+  return unframe(opened);
+}
+
+/**
+ * Accumulates arbitrary chunks and yields exactly-8192-byte packets. Holds at most one partial packet.
+ * Whole packets inside a chunk are returned as views of it, so callers must not reuse a pushed chunk.
+ */
+export class FrameDecoder {
+  private partial: Uint8Array | null = null;
+  private filled = 0;
+
+  push(chunk: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let off = 0;
+    if (this.partial !== null) {
+      const take = Math.min(PACKET_SIZE - this.filled, chunk.length);
+      this.partial.set(chunk.subarray(0, take), this.filled);
+      this.filled += take;
+      off = take;
+      if (this.filled < PACKET_SIZE) return out;
+      out.push(this.partial);
+      this.partial = null;
+      this.filled = 0;
+    }
+    while (chunk.length - off >= PACKET_SIZE) {
+      out.push(chunk.subarray(off, off + PACKET_SIZE));
+      off += PACKET_SIZE;
+    }
+    if (off < chunk.length) {
+      this.partial = new Uint8Array(PACKET_SIZE);
+      this.partial.set(chunk.subarray(off), 0);
+      this.filled = chunk.length - off;
+    }
+    return out;
+  }
+
+  /** Bytes of an incomplete packet held (a short read if the stream ends now). */
+  get pending(): number {
+    return this.filled;
+  }
+}
