@@ -1,0 +1,563 @@
+// Typed data access over an open, migrated profile database.
+//
+// Durability rules (each is a test in test/profile/):
+//  1. A received message counts only once its row is committed: `insertMessage` returns after COMMIT (WAL,
+//     synchronous=FULL), and only then may the caller acknowledge it to the peer.
+//  2. `markAck` commits before it returns, so the UI never shows "acknowledged" for something a crash forgets.
+//  3. A message we send is in the outbox before it goes on the wire: `queueOutgoing` commits the message row and
+//     its outbox row in one transaction; the sender reads `outboxDue` and removes an entry only once it is acked.
+// Every write maps a disk-full or I/O failure to a StorageError ('profile.disk-full', …) and leaves the
+// transaction rolled back.
+
+import { StorageError } from '../core/errors.js';
+import { MAX_MESSAGES_PAGE } from '../core/limits.js';
+import type { Db } from './sqlcipher.js';
+import { toStorageError } from './sqlcipher.js';
+
+declare const conversationBrand: unique symbol;
+/** Row id of a conversation in this profile's db; not meaningful anywhere else. */
+export type ConversationId = number & { readonly [conversationBrand]: true };
+declare const messageBrand: unique symbol;
+/** Row id of a message in this profile's db (ascending = order of arrival). */
+export type MessageId = number & { readonly [messageBrand]: true };
+
+export type ConversationKind = 'contact' | 'group';
+export type Authorization = 'unknown' | 'approved' | 'blocked';
+export type Direction = 'in' | 'out';
+export type AckState = 'pending' | 'sent' | 'acknowledged' | 'failed';
+
+export interface Identity {
+  readonly ed25519Seed: Uint8Array;
+  readonly onion: string;
+}
+
+export interface Conversation {
+  readonly id: ConversationId;
+  readonly kind: ConversationKind;
+  /** Peer onion for contacts, group id for groups. */
+  readonly handle: string;
+  readonly name: string;
+  readonly authorization: Authorization;
+  readonly lastActivity: number;
+  readonly unread: number;
+}
+
+export interface NewMessage {
+  readonly conversation: ConversationId;
+  readonly direction: Direction;
+  readonly sender: string;
+  readonly body: string;
+  /** Sender's clock, when the protocol carries one. */
+  readonly sentAt?: number | null;
+  readonly receivedAt: number;
+  /** The protocol message id (peer messages) used for de-duplication and acks. */
+  readonly protocolId?: string | null;
+  readonly ack?: AckState;
+  readonly groupSignature?: Uint8Array | null;
+  readonly previousSignature?: Uint8Array | null;
+}
+
+export interface Message {
+  readonly id: MessageId;
+  readonly conversation: ConversationId;
+  readonly direction: Direction;
+  readonly sender: string;
+  readonly body: string;
+  readonly sentAt: number | null;
+  readonly receivedAt: number;
+  readonly protocolId: string | null;
+  readonly ack: AckState;
+  readonly ackReason: string | null;
+  readonly groupSignature: Uint8Array | null;
+  readonly previousSignature: Uint8Array | null;
+}
+
+export interface InsertResult {
+  readonly id: MessageId;
+  /** False when the (conversation, protocol id) or (conversation, group signature) was already stored. */
+  readonly isNew: boolean;
+}
+
+export interface OutboxEntry {
+  readonly message: Message;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+}
+
+export interface Group {
+  readonly conversation: ConversationId;
+  readonly groupId: string;
+  readonly groupKey: Uint8Array;
+  readonly server: string;
+  readonly name: string;
+  readonly lastSeenSignature: Uint8Array | null;
+}
+
+export interface Server {
+  readonly onion: string;
+  /** The signed key bundle JSON as imported. */
+  readonly bundle: string;
+  readonly keyBulletinBoard: string;
+  readonly keyTokenService: string;
+  readonly keyPrivacyPass: string;
+  readonly importedAt: number;
+}
+
+export interface Token {
+  readonly id: number;
+  readonly server: string;
+  readonly token: Uint8Array;
+  readonly w: Uint8Array;
+}
+
+export interface Gap {
+  readonly id: number;
+  readonly group: ConversationId;
+  readonly beforeSignature: Uint8Array | null;
+  readonly afterSignature: Uint8Array;
+  readonly firstSeen: number;
+  readonly closed: boolean;
+}
+
+type Row = Record<string, unknown>;
+
+const bytes = (v: unknown): Uint8Array | null => (v == null ? null : new Uint8Array(v as Uint8Array));
+const blob = (b: Uint8Array | null | undefined): Buffer | null => (b == null ? null : Buffer.from(b));
+
+function toConversation(r: Row): Conversation {
+  return {
+    id: r.id as ConversationId,
+    kind: r.kind as ConversationKind,
+    handle: r.handle as string,
+    name: r.name as string,
+    authorization: r.authorization as Authorization,
+    lastActivity: r.last_activity as number,
+    unread: r.unread as number,
+  };
+}
+
+function toMessage(r: Row): Message {
+  return {
+    id: r.id as MessageId,
+    conversation: r.conversation as ConversationId,
+    direction: r.direction as Direction,
+    sender: r.sender as string,
+    body: r.body as string,
+    sentAt: (r.sent_at as number | null) ?? null,
+    receivedAt: r.received_at as number,
+    protocolId: (r.protocol_id as string | null) ?? null,
+    ack: r.ack as AckState,
+    ackReason: (r.ack_reason as string | null) ?? null,
+    groupSignature: bytes(r.group_sig),
+    previousSignature: bytes(r.prev_sig),
+  };
+}
+
+function toGroup(r: Row): Group {
+  return {
+    conversation: r.conversation as ConversationId,
+    groupId: r.group_id as string,
+    groupKey: bytes(r.group_key)!,
+    server: r.server as string,
+    name: r.name as string,
+    lastSeenSignature: bytes(r.last_seen_sig),
+  };
+}
+
+function toServer(r: Row): Server {
+  return {
+    onion: r.onion as string,
+    bundle: r.bundle as string,
+    keyBulletinBoard: r.key_bulletin_board as string,
+    keyTokenService: r.key_token_service as string,
+    keyPrivacyPass: r.key_privacy_pass as string,
+    importedAt: r.imported_at as number,
+  };
+}
+
+function toGap(r: Row): Gap {
+  return {
+    id: r.id as number,
+    group: r.group_conversation as ConversationId,
+    beforeSignature: bytes(r.before_sig),
+    afterSignature: bytes(r.after_sig)!,
+    firstSeen: r.first_seen as number,
+    closed: r.closed === 1,
+  };
+}
+
+const MESSAGE_COLUMNS =
+  'm.id, m.conversation, m.direction, m.sender, m.body, m.sent_at, m.received_at, m.protocol_id, m.ack, m.ack_reason, m.group_sig, m.prev_sig';
+
+export class ProfileDb {
+  constructor(private readonly db: Db) {}
+
+  /** Runs `fn` in one transaction; any SQLite failure becomes a StorageError and the transaction rolls back. */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)();
+    } catch (e) {
+      throw toStorageError(e, 'profile.write-failed');
+    }
+  }
+
+  private read<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw toStorageError(e, 'profile.read-failed');
+    }
+  }
+
+  // ---- identity and attributes ----
+
+  identity(): Identity | null {
+    const r = this.read(() => this.db.prepare('SELECT ed25519_seed, onion FROM identity WHERE id = 1').get() as Row | undefined);
+    return r ? { ed25519Seed: bytes(r.ed25519_seed)!, onion: r.onion as string } : null;
+  }
+
+  setIdentity(id: Identity): void {
+    this.write(() =>
+      this.db.prepare('INSERT OR REPLACE INTO identity (id, ed25519_seed, onion) VALUES (1, ?, ?)').run(blob(id.ed25519Seed), id.onion),
+    );
+  }
+
+  getAttribute(key: string): string | null {
+    const r = this.read(() => this.db.prepare('SELECT value FROM attributes WHERE key = ?').get(key) as Row | undefined);
+    return r ? (r.value as string) : null;
+  }
+
+  setAttribute(key: string, value: string): void {
+    this.write(() => this.db.prepare('INSERT OR REPLACE INTO attributes (key, value) VALUES (?, ?)').run(key, value));
+  }
+
+  attributes(): Map<string, string> {
+    const rows = this.read(() => this.db.prepare('SELECT key, value FROM attributes ORDER BY key').all() as Row[]);
+    return new Map(rows.map((r) => [r.key as string, r.value as string]));
+  }
+
+  // ---- conversations ----
+
+  createConversation(c: { kind: ConversationKind; handle: string; name?: string; authorization?: Authorization; lastActivity?: number }): Conversation {
+    return this.write(() => {
+      const info = this.db
+        .prepare('INSERT INTO conversations (kind, handle, name, authorization, last_activity) VALUES (?, ?, ?, ?, ?)')
+        .run(c.kind, c.handle, c.name ?? '', c.authorization ?? 'unknown', c.lastActivity ?? 0);
+      return this.getConversationRow(Number(info.lastInsertRowid) as ConversationId)!;
+    });
+  }
+
+  private getConversationRow(id: ConversationId): Conversation | null {
+    const r = this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined;
+    return r ? toConversation(r) : null;
+  }
+
+  getConversation(id: ConversationId): Conversation | null {
+    return this.read(() => this.getConversationRow(id));
+  }
+
+  findConversation(handle: string): Conversation | null {
+    const r = this.read(() => this.db.prepare('SELECT * FROM conversations WHERE handle = ?').get(handle) as Row | undefined);
+    return r ? toConversation(r) : null;
+  }
+
+  /** Most recently active first. */
+  listConversations(): Conversation[] {
+    return this.read(() => (this.db.prepare('SELECT * FROM conversations ORDER BY last_activity DESC, id').all() as Row[]).map(toConversation));
+  }
+
+  updateConversation(id: ConversationId, patch: { name?: string; authorization?: Authorization }): void {
+    this.write(() => {
+      if (patch.name !== undefined) this.db.prepare('UPDATE conversations SET name = ? WHERE id = ?').run(patch.name, id);
+      if (patch.authorization !== undefined) this.db.prepare('UPDATE conversations SET authorization = ? WHERE id = ?').run(patch.authorization, id);
+    });
+  }
+
+  markRead(id: ConversationId): void {
+    this.write(() => this.db.prepare('UPDATE conversations SET unread = 0 WHERE id = ?').run(id));
+  }
+
+  /** Deletes the conversation with its messages, outbox entries, group row and gaps (ON DELETE CASCADE). */
+  deleteConversation(id: ConversationId): void {
+    this.write(() => this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id));
+  }
+
+  // ---- messages ----
+
+  private insertMessageRow(m: NewMessage): InsertResult {
+    const info = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO messages
+           (conversation, direction, sender, body, sent_at, received_at, protocol_id, ack, group_sig, prev_sig)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        m.conversation,
+        m.direction,
+        m.sender,
+        m.body,
+        m.sentAt ?? null,
+        m.receivedAt,
+        m.protocolId ?? null,
+        m.ack ?? (m.direction === 'in' ? 'acknowledged' : 'pending'),
+        blob(m.groupSignature),
+        blob(m.previousSignature),
+      );
+    if (info.changes === 0) {
+      const existing = this.db
+        .prepare('SELECT id FROM messages WHERE conversation = ? AND (protocol_id = ? OR group_sig = ?)')
+        .get(m.conversation, m.protocolId ?? null, blob(m.groupSignature)) as Row | undefined;
+      if (!existing) throw new StorageError('profile.constraint', 'message was refused');
+      return { id: existing.id as MessageId, isNew: false };
+    }
+    this.db
+      .prepare(
+        `UPDATE conversations SET last_activity = max(last_activity, ?), unread = unread + ? WHERE id = ?`,
+      )
+      .run(m.receivedAt, m.direction === 'in' ? 1 : 0, m.conversation);
+    return { id: Number(info.lastInsertRowid) as MessageId, isNew: true };
+  }
+
+  /**
+   * Stores a message and bumps the conversation's activity (and unread count for incoming). Returns after the
+   * commit; `isNew` false means a duplicate (same protocol id or group signature) and nothing changed.
+   * Acknowledge a received message only after this returns.
+   */
+  insertMessage(m: NewMessage): InsertResult {
+    return this.write(() => this.insertMessageRow(m));
+  }
+
+  /**
+   * Stores an outgoing message and its outbox entry in one transaction, before anything goes on the wire.
+   */
+  queueOutgoing(m: Omit<NewMessage, 'direction' | 'ack'>, nextAttemptAt: number): InsertResult {
+    return this.write(() => {
+      const r = this.insertMessageRow({ ...m, direction: 'out', ack: 'pending' });
+      if (r.isNew) this.db.prepare('INSERT INTO outbox (message, next_attempt_at) VALUES (?, ?)').run(r.id, nextAttemptAt);
+      return r;
+    });
+  }
+
+  getMessage(id: MessageId): Message | null {
+    const r = this.read(() => this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?`).get(id) as Row | undefined);
+    return r ? toMessage(r) : null;
+  }
+
+  findMessageByProtocolId(conversation: ConversationId, protocolId: string): Message | null {
+    const r = this.read(
+      () =>
+        this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation = ? AND m.protocol_id = ?`).get(conversation, protocolId) as
+          | Row
+          | undefined,
+    );
+    return r ? toMessage(r) : null;
+  }
+
+  /** Sets the ack state of a message (and clears its outbox entry once acknowledged or failed). Commits first. */
+  markAck(id: MessageId, state: AckState, reason?: string): void {
+    this.write(() => {
+      this.db.prepare('UPDATE messages SET ack = ?, ack_reason = ? WHERE id = ?').run(state, reason ?? null, id);
+      if (state === 'acknowledged' || state === 'failed') this.db.prepare('DELETE FROM outbox WHERE message = ?').run(id);
+    });
+  }
+
+  /** Marks our own group message acknowledged when it comes back from the server (protocol.md §7.5). */
+  markAckByGroupSignature(conversation: ConversationId, signature: Uint8Array): MessageId | null {
+    return this.write(() => {
+      const r = this.db.prepare('SELECT id FROM messages WHERE conversation = ? AND group_sig = ?').get(conversation, blob(signature)) as Row | undefined;
+      if (!r) return null;
+      this.db.prepare("UPDATE messages SET ack = 'acknowledged', ack_reason = NULL WHERE id = ?").run(r.id);
+      this.db.prepare('DELETE FROM outbox WHERE message = ?').run(r.id);
+      return r.id as MessageId;
+    });
+  }
+
+  /**
+   * Up to `limit` messages of a conversation older than `beforeId` (newest when absent), returned oldest first.
+   * Pass the first returned id as the next `beforeId` to page back. Uses the (conversation, id) index.
+   */
+  messagesPage(conversation: ConversationId, beforeId?: MessageId, limit = 200): Message[] {
+    const n = Math.max(0, Math.min(limit, MAX_MESSAGES_PAGE));
+    const rows = this.read(
+      () =>
+        this.db
+          .prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`)
+          .all(conversation, beforeId ?? Number.MAX_SAFE_INTEGER, n) as Row[],
+    );
+    return rows.reverse().map(toMessage);
+  }
+
+  /** The query plan of `messagesPage`, so a test can prove it walks the index instead of sorting. */
+  explainMessagesPage(): string {
+    const rows = this.db
+      .prepare(`EXPLAIN QUERY PLAN SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`)
+      .all(1, 1, 1) as Row[];
+    return rows.map((r) => r.detail as string).join('\n');
+  }
+
+  // ---- outbox ----
+
+  /** Outgoing messages whose next attempt is due at `now`, earliest first. */
+  outboxDue(now: number, limit = 100): OutboxEntry[] {
+    const rows = this.read(
+      () =>
+        this.db
+          .prepare(
+            `SELECT ${MESSAGE_COLUMNS}, o.attempts, o.next_attempt_at FROM outbox o JOIN messages m ON m.id = o.message
+             WHERE o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.message LIMIT ?`,
+          )
+          .all(now, limit) as Row[],
+    );
+    return rows.map((r) => ({ message: toMessage(r), attempts: r.attempts as number, nextAttemptAt: r.next_attempt_at as number }));
+  }
+
+  /** Records a failed attempt and when to try again. */
+  outboxReschedule(id: MessageId, nextAttemptAt: number): void {
+    this.write(() => this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE message = ?').run(nextAttemptAt, id));
+  }
+
+  outboxRemove(id: MessageId): void {
+    this.write(() => this.db.prepare('DELETE FROM outbox WHERE message = ?').run(id));
+  }
+
+  // ---- groups ----
+
+  /** Creates the group's conversation and group row together. */
+  addGroup(g: { groupId: string; groupKey: Uint8Array; server: string; name: string; authorization?: Authorization }): Group {
+    return this.write(() => {
+      const info = this.db
+        .prepare("INSERT INTO conversations (kind, handle, name, authorization) VALUES ('group', ?, ?, ?)")
+        .run(g.groupId, g.name, g.authorization ?? 'approved');
+      const conv = Number(info.lastInsertRowid);
+      this.db.prepare('INSERT INTO groups (conversation, group_id, group_key, server) VALUES (?, ?, ?, ?)').run(conv, g.groupId, blob(g.groupKey), g.server);
+      return this.groupRow('g.conversation = ?', conv)!;
+    });
+  }
+
+  private groupRow(where: string, arg: unknown): Group | null {
+    const r = this.db
+      .prepare(`SELECT g.*, c.name FROM groups g JOIN conversations c ON c.id = g.conversation WHERE ${where}`)
+      .get(arg) as Row | undefined;
+    return r ? toGroup(r) : null;
+  }
+
+  getGroup(conversation: ConversationId): Group | null {
+    return this.read(() => this.groupRow('g.conversation = ?', conversation));
+  }
+
+  findGroup(groupId: string): Group | null {
+    return this.read(() => this.groupRow('g.group_id = ?', groupId));
+  }
+
+  listGroups(): Group[] {
+    return this.read(() =>
+      (this.db.prepare('SELECT g.*, c.name FROM groups g JOIN conversations c ON c.id = g.conversation ORDER BY g.conversation').all() as Row[]).map(
+        toGroup,
+      ),
+    );
+  }
+
+  /** The last signature seen from the server: the `LastCommit` of the next ReplayRequest (protocol.md §7.5). */
+  setLastSeenSignature(conversation: ConversationId, signature: Uint8Array): void {
+    this.write(() => this.db.prepare('UPDATE groups SET last_seen_sig = ? WHERE conversation = ?').run(blob(signature), conversation));
+  }
+
+  // ---- servers (TOFU) ----
+
+  /**
+   * Stores an imported server. Trust on first use (protocol.md §7.1): a server already known with different
+   * keys is refused with 'profile.server-keys-changed'; the same keys again is a no-op returning false.
+   */
+  importServer(s: Server): boolean {
+    return this.write(() => {
+      const r = this.db.prepare('SELECT * FROM servers WHERE onion = ?').get(s.onion) as Row | undefined;
+      if (r) {
+        const old = toServer(r);
+        if (old.keyBulletinBoard !== s.keyBulletinBoard || old.keyTokenService !== s.keyTokenService || old.keyPrivacyPass !== s.keyPrivacyPass) {
+          throw new StorageError('profile.server-keys-changed', 'this server was imported before with different keys');
+        }
+        return false;
+      }
+      this.db
+        .prepare('INSERT INTO servers (onion, bundle, key_bulletin_board, key_token_service, key_privacy_pass, imported_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(s.onion, s.bundle, s.keyBulletinBoard, s.keyTokenService, s.keyPrivacyPass, s.importedAt);
+      return true;
+    });
+  }
+
+  getServer(onion: string): Server | null {
+    const r = this.read(() => this.db.prepare('SELECT * FROM servers WHERE onion = ?').get(onion) as Row | undefined);
+    return r ? toServer(r) : null;
+  }
+
+  listServers(): Server[] {
+    return this.read(() => (this.db.prepare('SELECT * FROM servers ORDER BY onion').all() as Row[]).map(toServer));
+  }
+
+  /** Deletes the server and its tokens. */
+  deleteServer(onion: string): void {
+    this.write(() => this.db.prepare('DELETE FROM servers WHERE onion = ?').run(onion));
+  }
+
+  // ---- tokens ----
+
+  addTokens(server: string, tokens: readonly { token: Uint8Array; w: Uint8Array }[]): void {
+    this.write(() => {
+      const st = this.db.prepare('INSERT INTO tokens (server, token, w) VALUES (?, ?, ?)');
+      for (const t of tokens) st.run(server, blob(t.token), blob(t.w));
+    });
+  }
+
+  /**
+   * Takes one unspent token and marks it spent in the same commit, before it is shown to the server, so a crash
+   * can waste a token but never spend one twice.
+   */
+  takeToken(server: string): Token | null {
+    return this.write(() => {
+      const r = this.db.prepare('SELECT * FROM tokens WHERE server = ? AND spent = 0 ORDER BY id LIMIT 1').get(server) as Row | undefined;
+      if (!r) return null;
+      this.db.prepare('UPDATE tokens SET spent = 1 WHERE id = ?').run(r.id);
+      return { id: r.id as number, server: r.server as string, token: bytes(r.token)!, w: bytes(r.w)! };
+    });
+  }
+
+  unspentTokens(server: string): number {
+    return this.read(() => (this.db.prepare('SELECT count(*) AS n FROM tokens WHERE server = ? AND spent = 0').get(server) as Row).n as number);
+  }
+
+  // ---- gaps ----
+
+  addGap(g: { group: ConversationId; beforeSignature: Uint8Array | null; afterSignature: Uint8Array; firstSeen: number }): number {
+    return this.write(() =>
+      Number(
+        this.db
+          .prepare('INSERT INTO gaps (group_conversation, before_sig, after_sig, first_seen) VALUES (?, ?, ?, ?)')
+          .run(g.group, blob(g.beforeSignature), blob(g.afterSignature), g.firstSeen).lastInsertRowid,
+      ),
+    );
+  }
+
+  gaps(group: ConversationId, opts: { includeClosed?: boolean } = {}): Gap[] {
+    const sql = `SELECT * FROM gaps WHERE group_conversation = ?${opts.includeClosed ? '' : ' AND closed = 0'} ORDER BY id`;
+    return this.read(() => (this.db.prepare(sql).all(group) as Row[]).map(toGap));
+  }
+
+  closeGap(id: number): void {
+    this.write(() => this.db.prepare('UPDATE gaps SET closed = 1 WHERE id = ?').run(id));
+  }
+
+  // ---- secret settings ----
+
+  getSetting(key: string): Uint8Array | null {
+    const r = this.read(() => this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as Row | undefined);
+    return r ? bytes(r.value) : null;
+  }
+
+  setSetting(key: string, value: Uint8Array): void {
+    this.write(() => this.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, blob(value)));
+  }
+
+  deleteSetting(key: string): void {
+    this.write(() => this.db.prepare('DELETE FROM settings WHERE key = ?').run(key));
+  }
+}

@@ -1,0 +1,100 @@
+// Opening a profile's SQLCipher database. Every cipher and durability pragma lives here and nowhere else.
+//
+// protocol.md §8: Go opens `db?_pragma_key=x'<hex>'&_pragma_cipher_page_size=8192` with go-sqlcipher v4, i.e.
+// SQLCipher 4 defaults, a raw 32-byte key (no SQLCipher-internal KDF) and 8192-byte pages [unverified]. In
+// SQLite3MultipleCiphers that is cipher=sqlcipher, legacy=4 and legacy_page_size=8192 (its name for
+// cipher_page_size); these must be set before the key.
+
+import Database from 'better-sqlite3-multiple-ciphers';
+import { toHex } from '../core/bytes.js';
+import { StorageError } from '../core/errors.js';
+import { PROFILE_DB_PAGE_SIZE } from '../core/limits.js';
+
+export type Db = Database.Database;
+
+/** Cipher configuration, applied before `key` on every connection. [unverified: protocol.md §8] */
+const CIPHER_PRAGMAS = ["cipher='sqlcipher'", 'legacy=4', `legacy_page_size=${PROFILE_DB_PAGE_SIZE}`] as const;
+
+/** Durability once the key is known good: WAL, fsync on every commit, foreign keys enforced. */
+const READ_WRITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=FULL', 'foreign_keys=ON'] as const;
+
+function applyKey(db: Db, key: Uint8Array): void {
+  if (key.length !== 32) throw new RangeError('profile key must be 32 bytes');
+  for (const p of CIPHER_PRAGMAS) db.pragma(p);
+  // A raw key skips SQLCipher's own PBKDF2 (~175 ms); JS strings cannot be wiped, so this copy lives until GC.
+  db.pragma(`key="x'${toHex(key)}'"`);
+}
+
+/** SQLITE_NOTADB after keying means the key (or the page size) is wrong, or the file is not ours. */
+function isWrongKey(e: unknown): boolean {
+  return (e as { code?: unknown }).code === 'SQLITE_NOTADB';
+}
+
+/** Reading the schema forces page 1 to be decrypted: `PRAGMA key` itself never fails. */
+function probe(db: Db): void {
+  db.prepare('SELECT count(*) FROM sqlite_master').get();
+}
+
+/**
+ * True when `key` opens the database at `path`. Uses a read-only handle and never creates, changes or truncates
+ * a file when the key is wrong: the header fails to decrypt before SQLite looks at any -wal or -shm file.
+ */
+export function keyOpens(path: string, key: Uint8Array): boolean {
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    applyKey(db, key);
+    probe(db);
+    return true;
+  } catch (e) {
+    if (isWrongKey(e)) return false;
+    throw toStorageError(e, 'profile.open-failed');
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Opens (or creates) the database read-write with the profile pragmas. Callers check the key with `keyOpens`
+ * first for existing files; a wrong key here still fails with 'profile.wrong-password'.
+ */
+export function openReadWrite(path: string, key: Uint8Array, opts: { readonly create: boolean; readonly wal?: boolean }): Db {
+  const db = new Database(path, { fileMustExist: !opts.create });
+  try {
+    applyKey(db, key);
+    probe(db);
+    for (const p of READ_WRITE_PRAGMAS) {
+      if (p.startsWith('journal_mode') && opts.wal === false) continue;
+      db.pragma(p);
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    if (isWrongKey(e)) throw new StorageError('profile.wrong-password', 'the password does not open this profile');
+    throw toStorageError(e, 'profile.open-failed');
+  }
+}
+
+/** Changes the key of a database that is NOT in WAL mode (SQLite3MC refuses rekey in WAL mode). */
+export function rekey(db: Db, newKey: Uint8Array): void {
+  if (newKey.length !== 32) throw new RangeError('profile key must be 32 bytes');
+  db.pragma(`rekey="x'${toHex(newKey)}'"`);
+}
+
+/** SQLite result codes that mean "the disk refused", as opposed to a bug in our SQL. */
+const DISK_FULL = new Set(['SQLITE_FULL']);
+
+/**
+ * Maps a SQLite error to a StorageError with a stable code and a message without data. Already-mapped errors
+ * pass through. Disk full is 'profile.disk-full'; anything else gets `fallback`.
+ */
+export function toStorageError(e: unknown, fallback: string): StorageError {
+  if (e instanceof StorageError) return e;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && DISK_FULL.has(code)) return new StorageError('profile.disk-full', 'the disk or database is full');
+  if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+    return new StorageError('profile.constraint', `storage refused the write (${code})`);
+  }
+  const detail = typeof code === 'string' ? code : (e as Error)?.name ?? 'unknown';
+  return new StorageError(fallback, `storage failed (${detail})`);
+}
