@@ -26,3 +26,43 @@ export interface CryptoBackend {
 export interface Pbkdf2 {
   (hash: 'sha3-512' | 'sha512', password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Uint8Array;
 }
+
+// Sizes and argument checks every backend shares, so all three fail the same way: programmer errors (a wrong key
+// or seed length from our own code) throw RangeError; hostile wire input gives null/false.
+export const SECRETBOX_KEY_BYTES = 32;
+export const SECRETBOX_NONCE_BYTES = 24;
+export const SECRETBOX_TAG_BYTES = 16;
+export const ED25519_SEED_BYTES = 32;
+export const ED25519_PUBLIC_BYTES = 32;
+export const ED25519_SIGNATURE_BYTES = 64;
+export const X25519_BYTES = 32;
+
+export function requireLength(b: Uint8Array, n: number, what: string): void {
+  if (!(b instanceof Uint8Array) || b.length !== n) throw new RangeError(`${what} must be ${n} bytes`);
+}
+
+export function hasLength(b: unknown, n: number): b is Uint8Array {
+  return b instanceof Uint8Array && b.length === n;
+}
+
+/** True when every byte is zero (an X25519 result from a low-order point). Not data-dependent in timing. */
+export function isAllZero(b: Uint8Array): boolean {
+  let d = 0;
+  for (let i = 0; i < b.length; i++) d |= b[i]!;
+  return d === 0;
+}
+
+/** Seal arguments come from our own code: a wrong size is a bug. */
+export function requireSealArgs(nonce: Uint8Array, key: Uint8Array): void {
+  requireLength(key, SECRETBOX_KEY_BYTES, 'secretbox key');
+  requireLength(nonce, SECRETBOX_NONCE_BYTES, 'secretbox nonce');
+}
+
+/** Open arguments may come off the wire: false means "refuse", never an exception. */
+export function openArgsOk(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean {
+  return hasLength(key, SECRETBOX_KEY_BYTES) && hasLength(nonce, SECRETBOX_NONCE_BYTES) && box instanceof Uint8Array && box.length >= SECRETBOX_TAG_BYTES;
+}
+
+export function verifyArgsOk(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
+  return hasLength(sig, ED25519_SIGNATURE_BYTES) && hasLength(pub, ED25519_PUBLIC_BYTES) && msg instanceof Uint8Array;
+}
