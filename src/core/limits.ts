@@ -76,3 +76,15 @@ export const TOR_RESTART_MAX_MS = 30_000;
 export const PASTE_CONFIRM_LINES = 5;
 /** The composer shows at most this many lines (the tail of a long draft), so a 24-row terminal keeps room for the conversation. */
 export const TUI_MAX_COMPOSER_LINES = 8;
+
+// --- Untrusted text shown in the terminal (src/core/text). Our choices, not protocol numbers. ---
+/** Default cap on a SafeText body, in UTF-16 units: twice the largest one-packet payload (MAX_ENCRYPTED_PAYLOAD, 8150 bytes ≥ that many characters), so an honest message is never cut. */
+export const SAFE_TEXT_MAX_LENGTH = 16_384;
+/** Default cap on lines in a SafeText body: a message of thousands of empty lines would scroll the conversation away. */
+export const SAFE_TEXT_MAX_LINES = 256;
+/** Default cap on one line, in UTF-16 units: about 50 rows of an 80-column terminal once wrapped. */
+export const SAFE_TEXT_MAX_LINE_LENGTH = 4096;
+/** Combining marks kept after one base character. Real text needs few (pointed Hebrew with a cantillation mark reaches 4); Zalgo towers use dozens. */
+export const SAFE_TEXT_MAX_COMBINING_MARKS = 4;
+/** Longest display name, in code points: fits a contact-list column. Cwtch's own UI limit is [unverified]. */
+export const MAX_DISPLAY_NAME_LENGTH = 64;
