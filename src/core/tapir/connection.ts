@@ -187,7 +187,9 @@ export class Connection {
 
   private streamEnded(): void {
     this.remoteEnded = true;
-    this.serveWaiters();
+    // Whole packets already received stay readable (like Go reading buffered data before EOF).
+    if (this.queue.length === 0) this.close(this.decoder.pending > 0 ? 'short-read' : 'peer-closed');
+    else this.serveWaiters();
   }
 
   private serveWaiters(): void {

@@ -87,3 +87,16 @@ export function recording(s: Stream): { stream: Stream; written: Uint8Array[] } 
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
 }
+
+import type { Acn } from '../../../src/core/net/acn.js';
+import { TapirService } from '../../../src/core/tapir/service.js';
+import { AuthApp } from '../../../src/core/tapir/apps/auth-app.js';
+
+/** A long-term service on `acn` with a fresh identity, listening with the auth app. */
+export async function authService(acn: Acn, clock: Clock, opts: { listen?: boolean; identity?: Identity } = {}): Promise<{ svc: TapirService; app: AuthApp }> {
+  const identity = opts.identity ?? makeIdentity();
+  const svc = new TapirService({ acn, identity, backend, random, clock });
+  const app = new AuthApp({ identity, backend, random });
+  if (opts.listen !== false) await svc.listen(app);
+  return { svc, app };
+}
