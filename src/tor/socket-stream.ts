@@ -33,6 +33,8 @@ export function socketStream(socket: Socket): Stream {
     if (dataCb !== null) dataCb(bytes);
     else pending.push(Uint8Array.from(bytes));
   });
+  // A socket handed over paused (e.g. after the SOCKS handshake) starts flowing here.
+  socket.resume();
   // Errors are folded into the close reason; the socket emits 'close' after 'error'.
   socket.on('error', (e: NodeJS.ErrnoException) => {
     closeReason ??= e.code ?? 'socket error';
