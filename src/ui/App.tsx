@@ -1,0 +1,34 @@
+// Picks the screen: unlock until the engine reports a profile, then the main view.
+
+import type { ReactNode } from 'react';
+import type { EngineApi } from '../core/api/engine.js';
+import { MainView } from './components/MainView.js';
+import { ThemeContext, type Theme } from './components/theme.js';
+import { UnlockScreen } from './components/UnlockScreen.js';
+import { useUiState } from './hooks/use-ui-store.js';
+import type { UiStore } from './view-model/ui-store.js';
+
+export interface AppProps {
+  readonly engine: EngineApi;
+  readonly store: UiStore;
+  readonly theme: Theme;
+  /** Called once when the user quits (after the quit command went to the engine). */
+  readonly onQuit: () => void;
+}
+
+export function App({ engine, store, theme, onQuit }: AppProps): ReactNode {
+  const state = useUiState(store);
+  const send = (c: Parameters<EngineApi['command']>[0]): void => {
+    store.dispatch({ local: 'clear-error' });
+    engine.command(c);
+  };
+  return (
+    <ThemeContext.Provider value={theme}>
+      {state.profile === undefined ? (
+        <UnlockScreen error={state.lastError} onCommand={send} onQuit={onQuit} />
+      ) : (
+        <MainView state={state} onCommand={send} onLocal={store.dispatch} onQuit={onQuit} />
+      )}
+    </ThemeContext.Provider>
+  );
+}

@@ -1,0 +1,148 @@
+// `/` commands typed in the composer. Pure: text in, an engine command, a UI action or an error out.
+
+import type { EngineCommand } from '../../core/api/commands.js';
+
+export type UiAction =
+  | { readonly ui: 'help'; readonly topic?: string }
+  | { readonly ui: 'quit' }
+  | { readonly ui: 'paste' }
+  | { readonly ui: 'servers' };
+
+export type SlashResult =
+  | { readonly kind: 'engine'; readonly command: EngineCommand }
+  | { readonly kind: 'ui'; readonly action: UiAction }
+  | { readonly kind: 'error'; readonly code: string; readonly reason: string };
+
+export interface SlashContext {
+  /** The open conversation (contact onion or group id), used when an argument is left out. */
+  readonly current?: string;
+  readonly currentKind?: 'contact' | 'group';
+  readonly lowBandwidth?: boolean;
+}
+
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'server', 'sync', 'lowbw', 'help', 'quit'] as const;
+export type SlashName = (typeof SLASH_COMMANDS)[number];
+
+/** One line of usage per command; /help and the help sheet show these. */
+export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
+  add: '/add [onion address | server bundle | group invite]  — add a contact, server or group (no argument: paste box)',
+  accept: '/accept [onion]  — accept a contact request (default: the open one)',
+  block: '/block [onion]  — block a peer (default: the open one)',
+  group: '/group <server onion> <name>  — create a group on a server (experimental)',
+  invite: '/invite <contact onion> [group id]  — invite a contact to a group (default: the open group)',
+  server: '/server [bundle]  — import a server bundle, or list servers',
+  sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
+  lowbw: '/lowbw [on|off]  — low-bandwidth mode: no background sync',
+  help: '/help [topic]  — help; topics: keys, groups, gaps, paste, lowbw, commands',
+  quit: '/quit  — leave',
+};
+
+export const HELP_TOPICS = ['keys', 'groups', 'gaps', 'paste', 'lowbw', 'commands'] as const;
+
+/** Whether a composer line is a command at all: a leading "/" but not "//" (which sends a literal "/"). */
+export function isSlashCommand(text: string): boolean {
+  return text.startsWith('/') && !text.startsWith('//');
+}
+
+const err = (code: string, reason: string): SlashResult => ({ kind: 'error', code, reason });
+const engine = (command: EngineCommand): SlashResult => ({ kind: 'engine', command });
+const ui = (action: UiAction): SlashResult => ({ kind: 'ui', action });
+
+/**
+ * Parse one composer line that starts with "/".
+ * Example: `parseSlashCommand('/lowbw on')` → `{kind: 'engine', command: {cmd: 'lowbw', on: true}}`.
+ */
+export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashResult {
+  if (!isSlashCommand(text)) return err('slash.not-command', 'commands start with "/"');
+  const trimmed = text.slice(1).trim();
+  const [rawName = '', ...args] = trimmed.split(/\s+/);
+  const name = rawName.toLowerCase();
+  if (!(SLASH_COMMANDS as readonly string[]).includes(name)) return err('slash.unknown', `unknown command /${rawName.slice(0, 20)}; try /help commands`);
+  const rest = trimmed.slice(rawName.length).trim();
+  switch (name as SlashName) {
+    case 'add':
+      // Without an argument, open the paste box, which explains what a pasted thing is before adding it.
+      if (rest.length === 0) return ui({ ui: 'paste' });
+      return engine({ cmd: 'add', text: rest });
+    case 'accept':
+    case 'block': {
+      const onion = args[0] ?? (ctx.currentKind === 'contact' ? ctx.current : undefined);
+      if (onion === undefined) return err('slash.missing', SLASH_USAGE[name as 'accept' | 'block']);
+      return engine({ cmd: name as 'accept' | 'block', onion });
+    }
+    case 'group': {
+      const [server, ...nameParts] = args;
+      if (server === undefined || nameParts.length === 0) return err('slash.missing', SLASH_USAGE.group);
+      return engine({ cmd: 'create-group', server, name: nameParts.join(' ') });
+    }
+    case 'invite': {
+      const to = args[0];
+      const group = args[1] ?? (ctx.currentKind === 'group' ? ctx.current : undefined);
+      if (to === undefined || group === undefined) return err('slash.missing', SLASH_USAGE.invite);
+      return engine({ cmd: 'invite', to, group });
+    }
+    case 'server':
+      return rest.length === 0 ? ui({ ui: 'servers' }) : engine({ cmd: 'add', text: rest });
+    case 'sync': {
+      const confirm = args.some((a) => a.toLowerCase() === 'yes');
+      const server = args.find((a) => a.toLowerCase() !== 'yes');
+      if (server === undefined) return err('slash.missing', SLASH_USAGE.sync);
+      return engine(confirm ? { cmd: 'sync', server, confirm: true } : { cmd: 'sync', server });
+    }
+    case 'lowbw': {
+      const a = args[0]?.toLowerCase();
+      if (a === undefined) return engine({ cmd: 'lowbw', on: !(ctx.lowBandwidth ?? false) });
+      if (a === 'on') return engine({ cmd: 'lowbw', on: true });
+      if (a === 'off') return engine({ cmd: 'lowbw', on: false });
+      return err('slash.argument', SLASH_USAGE.lowbw);
+    }
+    case 'help': {
+      const topic = args[0]?.toLowerCase();
+      if (topic === undefined) return ui({ ui: 'help' });
+      if (!(HELP_TOPICS as readonly string[]).includes(topic)) return err('slash.argument', SLASH_USAGE.help);
+      return ui({ ui: 'help', topic });
+    }
+    case 'quit':
+      return ui({ ui: 'quit' });
+  }
+}
+
+export interface Completion {
+  /** The composer text after completing (unchanged when nothing or several match). */
+  readonly text: string;
+  /** Every candidate, for a completion menu. */
+  readonly candidates: readonly string[];
+}
+
+function commonPrefix(xs: readonly string[]): string {
+  if (xs.length === 0) return '';
+  let p = xs[0]!;
+  for (const x of xs) while (!x.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+/**
+ * Tab completion: the command name, then per-command arguments (help topics, on/off, and the
+ * onions/ids in `words` for commands that take one).
+ */
+export function completeSlash(text: string, words: readonly string[] = []): Completion {
+  if (!isSlashCommand(text)) return { text, candidates: [] };
+  const space = text.indexOf(' ');
+  if (space < 0) {
+    const partial = text.slice(1).toLowerCase();
+    const candidates = SLASH_COMMANDS.filter((c) => c.startsWith(partial));
+    if (candidates.length === 1) return { text: `/${candidates[0]} `, candidates };
+    const prefix = commonPrefix(candidates);
+    return { text: prefix.length > partial.length ? `/${prefix}` : text, candidates };
+  }
+  const name = text.slice(1, space).toLowerCase();
+  const lastSpace = text.lastIndexOf(' ');
+  const partial = text.slice(lastSpace + 1);
+  const pool: readonly string[] =
+    name === 'help' ? HELP_TOPICS : name === 'lowbw' ? ['on', 'off'] : ['accept', 'block', 'invite', 'sync', 'group'].includes(name) ? words : [];
+  const candidates = pool.filter((w) => w.toLowerCase().startsWith(partial.toLowerCase()));
+  const head = text.slice(0, lastSpace + 1);
+  if (candidates.length === 1) return { text: `${head}${candidates[0]} `, candidates };
+  const prefix = commonPrefix(candidates);
+  return { text: prefix.length > partial.length ? head + prefix : text, candidates };
+}

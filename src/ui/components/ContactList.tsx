@@ -1,0 +1,46 @@
+// Left column: conversations in display order (requests first), with slot numbers for Alt+1…0.
+
+import { Box } from 'ink';
+import type { ReactNode } from 'react';
+import { uiText } from '../text.js';
+import type { ConversationVm, UiState } from '../view-model/state.js';
+import { SafeTextView } from './SafeTextView.js';
+
+const ONLINE = new Set(['Connected', 'Authenticated', 'Synced']);
+
+export interface ContactListProps {
+  readonly state: UiState;
+  readonly selected?: string;
+  readonly height: number;
+  readonly width: number;
+}
+
+function Row({ c, slot, selected }: { readonly c: ConversationVm; readonly slot: number; readonly selected: boolean }): ReactNode {
+  const slotText = slot <= 10 ? String(slot % 10) : ' ';
+  const dot = c.authorization === 'unknown' ? '?' : c.authorization === 'blocked' ? '⊘' : ONLINE.has(c.online) ? '●' : '○';
+  const unread = c.unread > 0 ? ` (${c.unread > 99 ? '99+' : c.unread})` : '';
+  return (
+    <SafeTextView text={uiText(`${slotText} ${dot} `)} inverse={selected} wrap="truncate">
+      {c.lookalike ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
+      <SafeTextView text={c.name} bold={c.unread > 0} />
+      <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
+      <SafeTextView text={uiText(unread)} color="cyan" />
+    </SafeTextView>
+  );
+}
+
+/** Only as many rows as fit, scrolled so the selection is visible. */
+export function ContactList({ state, selected, height, width }: ContactListProps): ReactNode {
+  const at = selected === undefined ? 0 : Math.max(0, state.order.indexOf(selected));
+  const start = Math.max(0, Math.min(at - Math.floor(height / 2), state.order.length - height));
+  const ids = state.order.slice(start, start + height);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {ids.length === 0 ? <SafeTextView text={uiText('No contacts yet: /add')} dim /> : null}
+      {ids.map((id, k) => {
+        const c = state.conversations.get(id)!;
+        return <Row key={id} c={c} slot={start + k + 1} selected={id === selected} />;
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,98 @@
+// The open conversation, virtualised: only the rows that fit are built and rendered (pane-layout.ts).
+
+import { Box } from 'ink';
+import { useMemo, type ReactNode } from 'react';
+import { uiText } from '../text.js';
+import { layoutPane, type PaneRow } from '../view-model/pane-layout.js';
+import { MessageStore } from '../view-model/message-store.js';
+import { openGapCount, type ConversationVm, type Fingerprint, type UiState } from '../view-model/state.js';
+import { SafeTextView } from './SafeTextView.js';
+import { RequestsView } from './RequestsView.js';
+
+export interface ConversationPaneProps {
+  readonly state: UiState;
+  readonly conversation?: ConversationVm;
+  /** Bottom message index; undefined follows the newest message. */
+  readonly anchor?: number;
+  readonly height: number;
+  readonly width: number;
+  readonly showFailReasons: boolean;
+  readonly fingerprintOf: (id: string) => Fingerprint;
+}
+
+const EMPTY = new MessageStore();
+
+/** Rows left for messages under the header (and the request card, for a pending contact). */
+export function paneBodyHeight(c: ConversationVm | undefined, height: number): number {
+  const request = c !== undefined && c.kind === 'contact' && c.authorization === 'unknown';
+  return Math.max(0, height - 1 - (request ? 4 : 0));
+}
+
+function PaneLine({ row }: { readonly row: PaneRow }): ReactNode {
+  switch (row.kind) {
+    case 'day':
+      return <SafeTextView text={row.text} dim wrap="truncate" />;
+    case 'gap':
+      return <SafeTextView text={row.text} color="yellow" wrap="truncate" />;
+    case 'quote':
+      return <SafeTextView text={row.text} dim wrap="truncate" />;
+    case 'reason':
+      return <SafeTextView text={row.text} color="red" wrap="truncate" />;
+    case 'msg':
+      if (row.head === undefined) return <SafeTextView text={row.text} wrap="truncate" />;
+      return (
+        <SafeTextView text={uiText(`${row.head.time} `)} dim wrap="truncate">
+          <SafeTextView text={row.head.name} bold />
+          <SafeTextView text={uiText(row.head.fp.length > 0 ? ` ${row.head.fp}` : '')} color={row.head.colour} />
+          <SafeTextView text={uiText(row.head.mark.length > 0 ? ` ${row.head.mark}` : '')} color={row.head.mark === '✗' ? 'red' : 'green'} />
+          <SafeTextView text={uiText(' ')} />
+          <SafeTextView text={row.text} />
+        </SafeTextView>
+      );
+  }
+}
+
+function Header({ state, c }: { readonly state: UiState; readonly c: ConversationVm }): ReactNode {
+  const gaps = c.kind === 'group' ? openGapCount(state, c.id) : 0;
+  const status = c.kind === 'group' ? `server ${c.online} · group (experimental)` : c.online;
+  return (
+    <SafeTextView text={c.name} bold wrap="truncate">
+      <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
+      <SafeTextView text={uiText(` · ${status}`)} dim />
+      {gaps > 0 ? <SafeTextView text={uiText(` · ⟂ ${gaps} gap${gaps === 1 ? '' : 's'} open`)} color="yellow" /> : <SafeTextView text={uiText('')} />}
+      {c.lookalike ? <SafeTextView text={uiText(' · ⚠ name looks like another contact')} color="red" /> : <SafeTextView text={uiText('')} />}
+    </SafeTextView>
+  );
+}
+
+export function ConversationPane(props: ConversationPaneProps): ReactNode {
+  const { state, conversation: c, height, width } = props;
+  const store = c === undefined ? EMPTY : (state.messages.get(c.id) ?? EMPTY);
+  const gaps = c === undefined ? undefined : state.gaps.get(c.id);
+  const request = c !== undefined && c.kind === 'contact' && c.authorization === 'unknown';
+  const bodyHeight = paneBodyHeight(c, height);
+  const version = store.version;
+  const layout = useMemo(
+    () => layoutPane({ store, gaps: gaps ?? [], anchor: props.anchor, height: bodyHeight, width, fingerprintOf: props.fingerprintOf, showFailReasons: props.showFailReasons }),
+    // `version` stands for the mutable store's contents.
+    [store, version, gaps, props.anchor, bodyHeight, width, props.showFailReasons, props.fingerprintOf],
+  );
+  if (c === undefined) {
+    return (
+      <Box flexDirection="column" height={height} width={width}>
+        <SafeTextView text={uiText('No conversation open. Ctrl+K to switch, /add to add a contact, ? for help.')} dim />
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" height={height} width={width} overflow="hidden">
+      <Header state={state} c={c} />
+      {request ? <RequestsView conversation={c} /> : null}
+      <Box flexDirection="column" height={bodyHeight} justifyContent="flex-end">
+        {layout.rows.map((r) => (
+          <PaneLine key={r.key} row={r} />
+        ))}
+      </Box>
+    </Box>
+  );
+}

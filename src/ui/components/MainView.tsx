@@ -1,0 +1,140 @@
+// The main screen: contacts left, conversation right, composer and status line at the bottom, and at
+// most one modal (help, switcher, paste box) in place of the body. One useInput dispatches every key
+// through the pure controller (controller/main-keys.ts).
+
+import { Box, useInput } from 'ink';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { EngineCommand } from '../../core/api/commands.js';
+import { handleMainKey, type KeyEnv } from '../controller/main-keys.js';
+import { INITIAL_LOCAL, type LocalState } from '../controller/local-state.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { uiText } from '../text.js';
+import { fingerprintOf } from '../view-model/identity.js';
+import { anchorForTop, layoutPane } from '../view-model/pane-layout.js';
+import type { UiState } from '../view-model/state.js';
+import type { LocalEvent } from '../view-model/ui-store.js';
+import { Composer, composerHeight } from './Composer.js';
+import { ContactList } from './ContactList.js';
+import { ConversationPane, paneBodyHeight } from './ConversationPane.js';
+import { HelpSheet } from './HelpSheet.js';
+import { PasteBox } from './PasteBox.js';
+import { QuickSwitcher } from './QuickSwitcher.js';
+import { SafeTextView } from './SafeTextView.js';
+import { formatBytes, StatusLine } from './StatusLine.js';
+
+export interface MainViewProps {
+  readonly state: UiState;
+  readonly onCommand: (c: EngineCommand) => void;
+  readonly onLocal: (e: LocalEvent) => void;
+  readonly onQuit: () => void;
+}
+
+/** Width of the contact column for a terminal `columns` wide. */
+export function listWidth(columns: number): number {
+  return Math.max(12, Math.min(32, Math.floor(columns / 3)));
+}
+
+export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): ReactNode {
+  const { columns, rows } = useTerminalSize();
+  const [local, setLocalState] = useState<LocalState>(INITIAL_LOCAL);
+  // Handlers read the latest state from refs: one stdin chunk can hold several keys (stack.md).
+  const localRef = useRef(local);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const setLocal = useCallback((l: LocalState) => {
+    localRef.current = l;
+    setLocalState(l);
+  }, []);
+
+  // Open the first conversation once there is one.
+  useEffect(() => {
+    if (localRef.current.selected === undefined && state.order.length > 0) setLocal({ ...localRef.current, selected: state.order[0]! });
+  }, [state.order, setLocal]);
+
+  const selected = local.selected === undefined ? undefined : state.conversations.get(local.selected);
+  useEffect(() => {
+    if (selected !== undefined && selected.unread > 0 && local.anchors.get(selected.id) === undefined) onLocal({ local: 'read', id: selected.id });
+  }, [selected, local.anchors, onLocal]);
+
+  const syncLines = Math.min(2, state.syncPrompts.length);
+  const bodyHeight = Math.max(3, rows - 1 - composerHeight(local) - syncLines);
+  const lw = listWidth(columns);
+  const paneWidth = Math.max(10, columns - lw - 1);
+  const sizeRef = useRef({ bodyHeight, paneWidth });
+  sizeRef.current = { bodyHeight, paneWidth };
+
+  const env: KeyEnv = {
+    scroll(command, conversation, anchor) {
+      const s = stateRef.current;
+      const store = s.messages.get(conversation);
+      if (store === undefined || store.length === 0) return undefined;
+      const input = {
+        store,
+        gaps: s.gaps.get(conversation) ?? [],
+        height: paneBodyHeight(s.conversations.get(conversation), sizeRef.current.bodyHeight),
+        width: sizeRef.current.paneWidth,
+        fingerprintOf,
+        showFailReasons: localRef.current.showFailReasons,
+      };
+      if (command === 'scroll.bottom') return undefined;
+      if (command === 'scroll.top') return anchorForTop(input);
+      const l = layoutPane({ ...input, anchor });
+      if (command === 'scroll.pageUp') return Math.max(0, l.first < l.last ? l.first : l.last - 1);
+      if (anchor === undefined) return undefined;
+      const next = anchor + Math.max(1, l.last - l.first);
+      return next >= store.length - 1 ? undefined : next;
+    },
+  };
+
+  useInput((input, key) => {
+    const out = handleMainKey(localRef.current, stateRef.current, input, key, env);
+    if (out.local !== localRef.current) setLocal(out.local);
+    for (const c of out.commands) onCommand(c);
+    if (out.read !== undefined) onLocal({ local: 'read', id: out.read });
+    if (out.quit) onQuit();
+  });
+
+  const modal = local.modal;
+  return (
+    <Box flexDirection="column" width={columns} height={rows}>
+      <Box flexDirection="row" height={bodyHeight}>
+        {modal.kind === 'none' ? (
+          <>
+            <ContactList state={state} selected={local.selected} height={bodyHeight} width={lw} />
+            <Box width={1} />
+            <ConversationPane
+              state={state}
+              conversation={selected}
+              anchor={selected === undefined ? undefined : local.anchors.get(selected.id)}
+              height={bodyHeight}
+              width={paneWidth}
+              showFailReasons={local.showFailReasons}
+              fingerprintOf={fingerprintOf}
+            />
+          </>
+        ) : modal.kind === 'help' ? (
+          <HelpSheet topic={modal.topic} />
+        ) : modal.kind === 'switcher' ? (
+          <QuickSwitcher state={state} query={modal.query} index={modal.index} height={bodyHeight} />
+        ) : (
+          <PasteBox text={modal.text} state={state} />
+        )}
+      </Box>
+      {state.syncPrompts.slice(0, 2).map((p) => (
+        <SafeTextView
+          key={p.server}
+          text={uiText(`Full resync of server #${fingerprintOf(p.server).short}: ${p.messages} messages, ${formatBytes(p.bytes)}. Type /sync ${p.server} yes to go ahead.`)}
+          color="yellow"
+          wrap="truncate"
+        />
+      ))}
+      <Composer
+        composer={local.composer}
+        notice={local.notice}
+        completions={local.completions}
+        placeholder={uiText(selected?.authorization === 'unknown' ? 'a accept · b block · i ignore' : 'Type a message · / for commands · ? for help')}
+      />
+      <StatusLine state={state} />
+    </Box>
+  );
+}

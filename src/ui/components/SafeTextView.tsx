@@ -1,0 +1,33 @@
+// The only way text reaches Ink's <Text> in this UI: it takes SafeText, so a raw network string is a
+// type error, and it drops colours when NO_COLOR is set.
+
+import { Text } from 'ink';
+import type { ReactElement, ReactNode } from 'react';
+import type { SafeText } from '../text.js';
+import { FINGERPRINT_COLOURS } from '../view-model/identity.js';
+import { useTheme } from './theme.js';
+
+export interface SafeTextViewProps {
+  /** Sanitised text (from the view model, or uiText() for UI literals). */
+  readonly text: SafeText;
+  /** A named colour, or a fingerprint colour index (see FINGERPRINT_COLOURS). */
+  readonly color?: string | number;
+  readonly bold?: boolean;
+  readonly dim?: boolean;
+  readonly inverse?: boolean;
+  readonly wrap?: 'wrap' | 'truncate' | 'truncate-end';
+  /** Nested SafeTextViews (several styles on one line); plain strings are not accepted here. */
+  readonly children?: ReactElement<SafeTextViewProps> | readonly ReactElement<SafeTextViewProps>[];
+}
+
+/** Example: `<SafeTextView text={uiText('Tor 40%')} color="yellow" />`. */
+export function SafeTextView(props: SafeTextViewProps): ReactNode {
+  const { colour } = useTheme();
+  const color = !colour || props.color === undefined ? undefined : typeof props.color === 'number' ? FINGERPRINT_COLOURS[props.color % FINGERPRINT_COLOURS.length] : props.color;
+  return (
+    <Text color={color} bold={props.bold} dimColor={props.dim} inverse={props.inverse} wrap={props.wrap}>
+      {props.text}
+      {props.children}
+    </Text>
+  );
+}

@@ -1,0 +1,50 @@
+// One line at the bottom: tor bootstrap, servers, low-bandwidth flag, bytes today, the last error.
+
+import { Box } from 'ink';
+import type { ReactNode } from 'react';
+import { uiText } from '../text.js';
+import { bytesToday, type UiState } from '../view-model/state.js';
+import { SafeTextView } from './SafeTextView.js';
+
+/** A text progress bar, `width` cells: filled blocks then light shade. */
+export function progressBar(percent: number, width: number): string {
+  const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+/** Bytes for people: 1.2 MB, 340 kB, 12 B (decimal units, like the meters in ux.md's comparisons). */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;
+  return `${n} B`;
+}
+
+const SERVER_OK = new Set(['Authenticated', 'Synced']);
+
+export interface StatusLineProps {
+  readonly state: UiState;
+}
+
+export function StatusLine({ state }: StatusLineProps): ReactNode {
+  const tor = state.tor;
+  const torPart =
+    tor.state === 'starting'
+      ? uiText(`Tor ${tor.progress}% ${progressBar(tor.progress, 10)} `)
+      : tor.state === 'ready'
+        ? uiText('Tor ready ')
+        : uiText(`Tor ${tor.state} `);
+  return (
+    <Box flexDirection="row" gap={1}>
+      <SafeTextView text={torPart} color={tor.state === 'ready' ? 'green' : tor.state === 'failed' ? 'red' : 'yellow'}>
+        <SafeTextView text={tor.state === 'ready' ? uiText('') : tor.summary} dim />
+      </SafeTextView>
+      {[...state.servers.values()].map((s) => (
+        <SafeTextView key={s.onion} text={uiText(`srv #${s.fingerprint.short} ${s.state}`)} color={SERVER_OK.has(s.state) ? 'green' : 'yellow'} />
+      ))}
+      {state.lowBandwidth ? <SafeTextView text={uiText('LOW-BW')} color="magenta" bold /> : null}
+      <SafeTextView text={uiText(`↕ ${formatBytes(bytesToday(state))} today`)} dim />
+      {state.lastError !== undefined ? <SafeTextView text={uiText(`✗ ${state.lastError.message}`)} color="red" wrap="truncate" /> : null}
+    </Box>
+  );
+}

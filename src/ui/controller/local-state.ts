@@ -1,0 +1,31 @@
+// UI-only state (what is selected, scrolled, typed, open) — separate from the engine-built view model.
+
+import { EMPTY_COMPOSER, type ComposerState } from '../keys/composer.js';
+import type { SafeText } from '../text.js';
+
+export type Modal =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'help'; readonly topic?: string }
+  | { readonly kind: 'switcher'; readonly query: string; readonly index: number }
+  | { readonly kind: 'paste'; readonly text: string };
+
+export interface LocalState {
+  readonly selected?: string;
+  /** Scroll anchor per conversation (bottom message index); absent follows the newest message. */
+  readonly anchors: ReadonlyMap<string, number>;
+  readonly composer: ComposerState;
+  readonly modal: Modal;
+  /** A one-line note from the UI itself (slash errors, hints). */
+  readonly notice?: SafeText;
+  readonly showFailReasons: boolean;
+  /** Tab-completion candidates to show under the composer. */
+  readonly completions: readonly string[];
+}
+
+export const INITIAL_LOCAL: LocalState = {
+  anchors: new Map(),
+  composer: EMPTY_COMPOSER,
+  modal: { kind: 'none' },
+  showFailReasons: false,
+  completions: [],
+};

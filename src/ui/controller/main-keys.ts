@@ -1,0 +1,186 @@
+// The main screen's keypress dispatcher as a pure function: modal first (it consumes keys), then the
+// request view, then the composer and global commands. Returns the next local state and the engine
+// commands to send, so every binding is testable without rendering.
+
+import type { EngineCommand } from '../../core/api/commands.js';
+import { completeSlash, isSlashCommand, parseSlashCommand, type UiAction } from '../commands/slash.js';
+import type { KeyInfo } from '../keys/bindings.js';
+import { jumpSlot, type KeyCommand } from '../keys/commands.js';
+import { EMPTY_COMPOSER, feedKey } from '../keys/composer.js';
+import { uiText } from '../text.js';
+import { fuzzyFilter } from '../view-model/fuzzy.js';
+import type { UiState } from '../view-model/state.js';
+import type { LocalState } from './local-state.js';
+
+export interface KeyEnv {
+  /** New scroll anchor for a scroll command, computed from the real layout (undefined follows the tail). */
+  readonly scroll: (command: 'scroll.pageUp' | 'scroll.pageDown' | 'scroll.top' | 'scroll.bottom', conversation: string, anchor: number | undefined) => number | undefined;
+}
+
+export interface KeyOutcome {
+  readonly local: LocalState;
+  readonly commands: readonly EngineCommand[];
+  readonly quit: boolean;
+  /** The conversation that became visible (its unread count should drop). */
+  readonly read?: string;
+}
+
+const none = (local: LocalState): KeyOutcome => ({ local, commands: [], quit: false });
+
+/** Conversations for the quick switcher, best match first. */
+export function switcherMatches(view: UiState, query: string): string[] {
+  return fuzzyFilter(query, view.order, (id) => `${view.conversations.get(id)?.name ?? ''} ${id}`);
+}
+
+function select(local: LocalState, id: string | undefined): KeyOutcome {
+  if (id === undefined) return none(local);
+  const next: LocalState = { ...local, selected: id, modal: { kind: 'none' } };
+  return { local: next, commands: [], quit: false, read: id };
+}
+
+function navigate(local: LocalState, view: UiState, command: KeyCommand): KeyOutcome {
+  const order = view.order;
+  if (order.length === 0) return none(local);
+  const at = local.selected === undefined ? -1 : order.indexOf(local.selected);
+  const slot = jumpSlot(command);
+  if (slot !== undefined) return select(local, order[slot - 1]);
+  if (command === 'nav.next') return select(local, order[(at + 1) % order.length]);
+  if (command === 'nav.prev') return select(local, order[(at - 1 + order.length * 2) % order.length]);
+  // nav.next-activity: the next conversation (after this one, wrapping) with unread messages.
+  for (let k = 1; k <= order.length; k++) {
+    const id = order[(at + k) % order.length]!;
+    if ((view.conversations.get(id)?.unread ?? 0) > 0 && id !== local.selected) return select(local, id);
+  }
+  return none({ ...local, notice: uiText('No other conversation has new messages.') });
+}
+
+function uiAction(local: LocalState, a: UiAction): KeyOutcome {
+  switch (a.ui) {
+    case 'help':
+      return none({ ...local, modal: a.topic === undefined ? { kind: 'help' } : { kind: 'help', topic: a.topic } });
+    case 'paste':
+      return none({ ...local, modal: { kind: 'paste', text: '' } });
+    case 'servers':
+      return none({ ...local, modal: { kind: 'help', topic: 'servers' } });
+    case 'quit':
+      return { local, commands: [{ cmd: 'quit' }], quit: true };
+  }
+}
+
+function submit(local: LocalState, view: UiState, text: string): KeyOutcome {
+  if (isSlashCommand(text)) {
+    const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
+    const r = parseSlashCommand(text, { ...(sel !== undefined ? { current: sel.id, currentKind: sel.kind } : {}), lowBandwidth: view.lowBandwidth });
+    if (r.kind === 'error') return none({ ...local, notice: uiText(r.reason) });
+    if (r.kind === 'ui') return uiAction({ ...local, notice: undefined }, r.action);
+    return { local: { ...local, notice: undefined }, commands: [r.command], quit: false };
+  }
+  const body = text.startsWith('//') ? text.slice(1) : text;
+  const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
+  if (sel === undefined) return none({ ...local, composer: { ...local.composer, text }, notice: uiText('Pick a conversation first (Ctrl+K).') });
+  if (sel.authorization !== 'approved') return none({ ...local, composer: { ...local.composer, text }, notice: uiText('Accept this contact before writing to them.') });
+  return { local: { ...local, notice: undefined }, commands: [{ cmd: 'send', to: sel.id, text: body }], quit: false };
+}
+
+function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo): KeyOutcome | undefined {
+  const m = local.modal;
+  switch (m.kind) {
+    case 'none':
+      return undefined;
+    case 'help':
+      if (key.escape || input === 'q' || input === '?' || key.return) return none({ ...local, modal: { kind: 'none' } });
+      return none(local);
+    case 'switcher': {
+      if (key.escape) return none({ ...local, modal: { kind: 'none' } });
+      const matches = switcherMatches(view, m.query);
+      if (key.return) return select(local, matches[m.index]);
+      if (key.upArrow || (key.ctrl && input === 'p')) return none({ ...local, modal: { ...m, index: Math.max(0, m.index - 1) } });
+      if (key.downArrow || (key.ctrl && input === 'n')) return none({ ...local, modal: { ...m, index: Math.min(Math.max(0, matches.length - 1), m.index + 1) } });
+      if (key.backspace || key.delete) return none({ ...local, modal: { ...m, query: Array.from(m.query).slice(0, -1).join(''), index: 0 } });
+      if (input.length > 0 && !key.ctrl && !key.meta) return none({ ...local, modal: { ...m, query: m.query + input, index: 0 } });
+      return none(local);
+    }
+    case 'paste': {
+      if (key.escape) return none({ ...local, modal: { kind: 'none' } });
+      if (key.return && input.length === 0) {
+        if (m.text.trim().length === 0) return none(local);
+        return { local: { ...local, modal: { kind: 'none' } }, commands: [{ cmd: 'add', text: m.text.trim() }], quit: false };
+      }
+      if (key.backspace || key.delete) return none({ ...local, modal: { ...m, text: Array.from(m.text).slice(0, -1).join('') } });
+      // Bracketed-paste markers and pasted newlines are dropped: bundles and addresses are one line.
+      const clean = input.replace(/\[20[01]~|[\r\n]/g, '');
+      if (clean.length > 0 && !key.ctrl && !key.meta) return none({ ...local, modal: { ...m, text: m.text + clean } });
+      return none(local);
+    }
+  }
+}
+
+/** Keys for a pending contact request when the composer is empty: a accept, b block, i ignore for now. */
+function requestKey(local: LocalState, view: UiState, input: string, key: KeyInfo): KeyOutcome | undefined {
+  const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
+  if (sel === undefined || sel.kind !== 'contact' || sel.authorization !== 'unknown' || local.composer.text.length > 0 || key.ctrl || key.meta) return undefined;
+  if (input === 'a') return { local, commands: [{ cmd: 'accept', onion: sel.id }], quit: false };
+  if (input === 'b') return { local, commands: [{ cmd: 'block', onion: sel.id }], quit: false };
+  if (input === 'i') return navigate(local, view, 'nav.next');
+  return undefined;
+}
+
+export function handleMainKey(local0: LocalState, view: UiState, input: string, key: KeyInfo, env: KeyEnv): KeyOutcome {
+  const modal = modalKey(local0, view, input, key);
+  if (modal !== undefined) return modal;
+  const req = requestKey(local0, view, input, key);
+  if (req !== undefined) return req;
+
+  const step = feedKey(local0.composer, input, key);
+  let local: LocalState = { ...local0, composer: step.state, completions: step.state.text === local0.composer.text ? local0.completions : [] };
+  let commands: EngineCommand[] = [];
+  let quit = false;
+  let read: string | undefined;
+  for (const o of step.out) {
+    const r = o.type === 'submit' ? submit(local, view, o.text) : command(local, view, o.command, env);
+    local = r.local;
+    commands = [...commands, ...r.commands];
+    quit = quit || r.quit;
+    read = r.read ?? read;
+  }
+  return read === undefined ? { local, commands, quit } : { local, commands, quit, read };
+}
+
+function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): KeyOutcome {
+  switch (c) {
+    case 'app.quit':
+      return { local, commands: [{ cmd: 'quit' }], quit: true };
+    case 'app.help':
+      return none({ ...local, modal: { kind: 'help' } });
+    case 'app.cancel':
+      return none({ ...local, notice: undefined, completions: [] });
+    case 'nav.switcher':
+      return none({ ...local, modal: { kind: 'switcher', query: '', index: 0 } });
+    case 'view.fail-reasons':
+      return none({ ...local, showFailReasons: !local.showFailReasons });
+    case 'input.complete': {
+      const words = [...view.order, ...view.servers.keys()];
+      const done = completeSlash(local.composer.text, words);
+      return none({ ...local, composer: { ...local.composer, text: done.text }, completions: done.candidates.length > 1 ? done.candidates : [] });
+    }
+    case 'scroll.pageUp':
+    case 'scroll.pageDown':
+    case 'scroll.top':
+    case 'scroll.bottom': {
+      if (local.selected === undefined) return none(local);
+      const anchors = new Map(local.anchors);
+      const next = env.scroll(c, local.selected, local.anchors.get(local.selected));
+      if (next === undefined) anchors.delete(local.selected);
+      else anchors.set(local.selected, next);
+      return none({ ...local, anchors });
+    }
+    case 'input.submit':
+    case 'input.newline':
+    case 'input.clear':
+    case 'input.recall-last':
+      // Handled inside the composer; never emitted as commands.
+      return none(local);
+    default:
+      return navigate({ ...local, composer: local.composer.text.length === 0 ? EMPTY_COMPOSER : local.composer }, view, c);
+  }
+}

@@ -1,0 +1,46 @@
+// Every keyboard command the UI understands, as dotted ids (gemini-cli style). Components ask
+// "is this input.submit?" instead of comparing escape sequences.
+
+export const KEY_COMMANDS = [
+  'input.submit',
+  'input.newline',
+  'input.clear',
+  'input.recall-last',
+  'input.complete',
+  'nav.next',
+  'nav.prev',
+  'nav.jump.1',
+  'nav.jump.2',
+  'nav.jump.3',
+  'nav.jump.4',
+  'nav.jump.5',
+  'nav.jump.6',
+  'nav.jump.7',
+  'nav.jump.8',
+  'nav.jump.9',
+  'nav.jump.10',
+  'nav.next-activity',
+  'nav.switcher',
+  'scroll.pageUp',
+  'scroll.pageDown',
+  'scroll.top',
+  'scroll.bottom',
+  'app.help',
+  'app.quit',
+  'app.cancel',
+  'view.fail-reasons',
+] as const;
+
+export type KeyCommand = (typeof KEY_COMMANDS)[number];
+
+/** The jump command for Alt+1…9 (1–9) and Alt+0 (10). */
+export function jumpCommand(n: number): KeyCommand | undefined {
+  if (!Number.isInteger(n) || n < 1 || n > 10) return undefined;
+  return `nav.jump.${n}` as KeyCommand;
+}
+
+/** The 1-based slot of a jump command. */
+export function jumpSlot(c: KeyCommand): number | undefined {
+  const m = /^nav\.jump\.(\d+)$/.exec(c);
+  return m === null ? undefined : Number(m[1]);
+}

@@ -1,0 +1,40 @@
+// Names and fingerprints for the view model, through src/core/text (the one place that decides what
+// is safe to draw and what looks alike).
+
+import { sha3_256 } from '@noble/hashes/sha3.js';
+import { utf8 } from '../../core/bytes.js';
+import { decodeOnion } from '../../core/crypto/onion.js';
+import { fingerprint, FINGERPRINT_PALETTE_SIZE, type Fingerprint } from '../../core/text/fingerprint.js';
+import { displayName, findLookalikes } from '../../core/text/names.js';
+import { untrustedLine, type SafeText } from '../text.js';
+
+export type { Fingerprint };
+
+/** Terminal colours for fingerprint colour indexes; exactly FINGERPRINT_PALETTE_SIZE of them, none red (red means danger). */
+export const FINGERPRINT_COLOURS: readonly string[] = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'cyanBright', 'greenBright', 'magentaBright'];
+if (FINGERPRINT_COLOURS.length !== FINGERPRINT_PALETTE_SIZE) throw new Error('fingerprint palette size mismatch');
+
+export function nameOf(raw: string): SafeText {
+  return displayName(raw);
+}
+
+/**
+ * The fingerprint of a contact or server onion; a group id (32 hex, not an onion) gets the same
+ * short shape and a colour from its hash so groups look like everything else.
+ */
+export function fingerprintOf(id: string): Fingerprint {
+  const d = decodeOnion(id);
+  if (d.ok) return fingerprint(d.value.onion);
+  const colour = sha3_256(utf8(`cwtch-tui group colour v1|${id}`))[0]! % FINGERPRINT_PALETTE_SIZE;
+  return { short: untrustedLine(id.length > 12 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id), colour };
+}
+
+/** Ids whose names resemble another id's name. */
+export function lookalikeIds(entries: readonly { readonly id: string; readonly name: string }[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of entries) {
+    const others = entries.filter((o) => o.id !== e.id);
+    if (findLookalikes(e.name, others).length > 0) out.add(e.id);
+  }
+  return out;
+}

@@ -1,0 +1,200 @@
+// Virtualised layout of the conversation pane: given where the view is anchored, produce exactly the
+// rows that fit on screen, walking the message store from the anchor. Cost is O(visible rows), not
+// O(messages), so a 100k-message conversation draws as fast as a 10-message one.
+
+import stringWidth from 'string-width';
+import type { AckState } from '../../core/api/events.js';
+import { uiText, type SafeText } from '../text.js';
+import type { MessageRow, MessageStore } from './message-store.js';
+import type { Fingerprint, GapVm } from './state.js';
+
+export type PaneRow =
+  | { readonly kind: 'day'; readonly key: string; readonly text: SafeText }
+  | { readonly kind: 'gap'; readonly key: string; readonly text: SafeText }
+  | { readonly kind: 'quote'; readonly key: string; readonly text: SafeText }
+  | { readonly kind: 'reason'; readonly key: string; readonly text: SafeText }
+  | {
+      readonly kind: 'msg';
+      readonly key: string;
+      /** Only on a message's first line. */
+      readonly head?: { readonly time: SafeText; readonly name: SafeText; readonly fp: SafeText; readonly colour: number; readonly mark: SafeText };
+      readonly text: SafeText;
+    };
+
+export interface LayoutInput {
+  readonly store: MessageStore;
+  readonly gaps: readonly GapVm[];
+  /** Index of the message at the bottom of the pane; undefined follows the newest message. */
+  readonly anchor?: number;
+  readonly height: number;
+  readonly width: number;
+  /** Fingerprint per sender id (contacts, unknown members). */
+  readonly fingerprintOf: (from: string) => Fingerprint;
+  readonly showFailReasons?: boolean;
+}
+
+export interface Layout {
+  readonly rows: readonly PaneRow[];
+  /** First and last message index with at least one row on screen (-1 when empty). */
+  readonly first: number;
+  readonly last: number;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+export function clockTime(t: number): string {
+  const d = new Date(t);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+}
+
+export function dayLabel(t: number): string {
+  const d = new Date(t);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+}
+
+function dayKey(t: number): number {
+  const d = new Date(t);
+  return d.getFullYear() * 400 + d.getMonth() * 32 + d.getDate();
+}
+
+export function ackMark(m: { readonly outgoing: boolean; readonly ack: AckState }): string {
+  if (!m.outgoing) return '';
+  switch (m.ack) {
+    case 'pending':
+      return '○';
+    case 'sent':
+      return '✓';
+    case 'acknowledged':
+      return '✓✓';
+    case 'failed':
+      return '✗';
+  }
+}
+
+/** The in-place marker for a missing stretch of group history. */
+export function gapMarkerText(g: GapVm): string {
+  const from = g.beforeTime === undefined ? undefined : clockTime(g.beforeTime);
+  const to = g.afterTime === undefined ? undefined : clockTime(g.afterTime);
+  const span = from !== undefined && to !== undefined ? `between ${from} and ${to}` : from !== undefined ? `after ${from}` : to !== undefined ? `before ${to}` : 'here';
+  return `⟂ messages missing ${span} — server withheld or pruned (reported: ${g.cause})`;
+}
+
+/** Split text into lines no wider than `width` terminal cells (emoji and CJK count as two). */
+export function wrapCells(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    // Fast path: most lines are short ASCII.
+    if (para.length <= w && stringWidth(para) <= w) {
+      out.push(para);
+      continue;
+    }
+    let line = '';
+    let cells = 0;
+    for (const ch of para) {
+      const cw = stringWidth(ch);
+      if (cells + cw > w && line.length > 0) {
+        out.push(line);
+        line = '';
+        cells = 0;
+      }
+      line += ch;
+      cells += cw;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {
+  const fp = m.outgoing ? undefined : input.fingerprintOf(m.from);
+  const time = clockTime(m.time);
+  const mark = ackMark(m);
+  const fpText = fp === undefined ? '' : `#${fp.short}`;
+  const headWidth = stringWidth(`${time} ${m.fromName} ${fpText} ${mark} `);
+  const indent = 6;
+  const rows: PaneRow[] = [];
+  if (m.quote !== undefined) {
+    rows.push({ kind: 'quote', key: `q${i}`, text: uiText(`      ┃ ${wrapCells(m.quote, input.width - 8)[0] ?? ''}`) });
+  }
+  const firstWidth = Math.max(8, input.width - headWidth);
+  const lines = wrapCells(m.text, firstWidth);
+  // Continuation lines get the full width minus the indent, so rewrap the remainder.
+  const firstLine = lines[0] ?? '';
+  const remainder = m.text.slice(firstLine.length).replace(/^\n/, '');
+  rows.push({
+    kind: 'msg',
+    key: `m${i}`,
+    head: { time: uiText(time), name: m.fromName, fp: uiText(fpText), colour: fp?.colour ?? 7, mark: uiText(mark) },
+    text: uiText(firstLine),
+  });
+  if (remainder.length > 0) {
+    wrapCells(remainder, input.width - indent).forEach((l, j) => rows.push({ kind: 'msg', key: `m${i}.${j}`, text: uiText(' '.repeat(indent) + l) }));
+  }
+  if (m.ack === 'failed' && m.outgoing && input.showFailReasons === true) {
+    rows.push({ kind: 'reason', key: `r${i}`, text: uiText(`      ✗ could not send: ${m.failReason ?? 'no reason given'}`) });
+  }
+  return rows;
+}
+
+interface GapIndex {
+  readonly afterMessage: Map<string, GapVm[]>;
+  readonly beforeMessage: Map<string, GapVm[]>;
+  readonly atTop: GapVm[];
+}
+
+function indexGaps(store: MessageStore, gaps: readonly GapVm[]): GapIndex {
+  const idx: GapIndex = { afterMessage: new Map(), beforeMessage: new Map(), atTop: [] };
+  for (const g of gaps) {
+    if (!g.open) continue;
+    if (g.before !== undefined && store.positionOf(g.before) !== undefined) idx.afterMessage.set(g.before, [...(idx.afterMessage.get(g.before) ?? []), g]);
+    else if (g.after !== undefined && store.positionOf(g.after) !== undefined) idx.beforeMessage.set(g.after, [...(idx.beforeMessage.get(g.after) ?? []), g]);
+    else idx.atTop.push(g);
+  }
+  return idx;
+}
+
+/** All rows belonging to message i: day separator, gaps before it, the message, gaps after it. */
+function blockFor(i: number, input: LayoutInput, gi: GapIndex): PaneRow[] {
+  const m = input.store.at(i)!;
+  const prev = input.store.at(i - 1);
+  const rows: PaneRow[] = [];
+  if (i === 0) for (const g of gi.atTop) rows.push({ kind: 'gap', key: `g${g.gapId}`, text: uiText(gapMarkerText(g)) });
+  if (prev === undefined || dayKey(prev.time) !== dayKey(m.time)) rows.push({ kind: 'day', key: `d${i}`, text: uiText(`── ${dayLabel(m.time)} ──`) });
+  for (const g of gi.beforeMessage.get(m.messageId) ?? []) rows.push({ kind: 'gap', key: `g${g.gapId}`, text: uiText(gapMarkerText(g)) });
+  rows.push(...messageRows(m, i, input));
+  for (const g of gi.afterMessage.get(m.messageId) ?? []) rows.push({ kind: 'gap', key: `g${g.gapId}`, text: uiText(gapMarkerText(g)) });
+  return rows;
+}
+
+/** The rows on screen, bottom-anchored at `anchor` (or the newest message). */
+export function layoutPane(input: LayoutInput): Layout {
+  const n = input.store.length;
+  if (n === 0 || input.height <= 0) return { rows: [], first: -1, last: -1 };
+  const gi = indexGaps(input.store, input.gaps);
+  const last = Math.min(n - 1, Math.max(0, input.anchor ?? n - 1));
+  const blocks: PaneRow[][] = [];
+  let count = 0;
+  let first = last;
+  for (let i = last; i >= 0 && count < input.height; i--) {
+    const b = blockFor(i, input, gi);
+    blocks.push(b);
+    count += b.length;
+    first = i;
+  }
+  const rows = blocks.reverse().flat();
+  return { rows: rows.slice(Math.max(0, rows.length - input.height)), first, last };
+}
+
+/** The anchor that shows the oldest messages at the top of the pane. */
+export function anchorForTop(input: Omit<LayoutInput, 'anchor'>): number {
+  const n = input.store.length;
+  if (n === 0) return 0;
+  const gi = indexGaps(input.store, input.gaps);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    count += blockFor(i, input, gi).length;
+    if (count >= input.height) return i;
+  }
+  return n - 1;
+}

@@ -1,0 +1,278 @@
+// reduce(state, event): the whole view model as a pure function of the event stream, except that
+// message stores are mutated in place (see message-store.ts) so a 100k-message conversation costs
+// O(1) per live message.
+
+import type { EngineEvent, HistoryMessage, PeerState } from '../../core/api/events.js';
+import { untrusted, untrustedLine, uiText, type SafeText } from '../text.js';
+import { fingerprintOf, lookalikeIds, nameOf } from './identity.js';
+import { MessageStore, type MessageRow } from './message-store.js';
+import type { ConversationVm, GapVm, UiState } from './state.js';
+
+type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
+
+/** Cwtch overlay numbers the pane draws specially (protocol.md §6.3). */
+const OVERLAY_QUOTE = 10;
+
+export function reduce(state: UiState, e: EngineEvent): UiState {
+  switch (e.event) {
+    case 'profile':
+      return { ...state, profile: { onion: e.onion, name: nameOf(e.name), defaultPassword: e.defaultPassword } };
+    case 'tor':
+      return { ...state, tor: { state: e.state, progress: clampPercent(e.progress), summary: untrustedLine(e.summary) } };
+    case 'contact':
+      return upsertConversation(state, {
+        id: e.onion,
+        kind: 'contact',
+        rawName: e.name,
+        authorization: e.authorization,
+        unread: e.unread,
+        lastActivity: e.lastActivity,
+      });
+    case 'group':
+      return upsertConversation(state, { id: e.groupId, kind: 'group', rawName: e.name, authorization: 'approved', server: e.server });
+    case 'peer-state': {
+      const c = state.conversations.get(e.onion);
+      if (c === undefined) return state;
+      return withConversations(state, [{ ...c, online: e.state }]);
+    }
+    case 'server-state':
+      return serverState(state, e.server, e.state);
+    case 'server': {
+      const servers = new Map(state.servers);
+      const old = servers.get(e.onion);
+      servers.set(e.onion, { onion: e.onion, fingerprint: fingerprintOf(e.onion), state: old?.state ?? 'Disconnected', imported: e.imported });
+      return { ...state, servers };
+    }
+    case 'message':
+      return message(state, e);
+    case 'sent':
+      return ack(state, e.conversation, e.messageId, 'sent');
+    case 'ack':
+      return ack(state, e.conversation, e.messageId, 'acknowledged');
+    case 'failed':
+      return ack(state, e.conversation, e.messageId, 'failed', untrustedLine(e.reason));
+    case 'history':
+      return history(state, e);
+    case 'invite':
+      return {
+        ...state,
+        invites: [...state.invites, { from: e.from, fromName: senderName(state, e.from), groupId: e.groupId, groupName: nameOf(e.groupName), text: e.text }],
+      };
+    case 'gap':
+      return gap(state, e);
+    case 'gap-closed': {
+      const list = state.gaps.get(e.group);
+      if (list === undefined) return state;
+      const gaps = new Map(state.gaps);
+      gaps.set(e.group, list.map((g) => (g.gapId === e.gapId ? { ...g, open: false } : g)));
+      return { ...state, gaps };
+    }
+    case 'sync-cost':
+      return { ...state, syncPrompts: [...state.syncPrompts.filter((p) => p.server !== e.server), { server: e.server, messages: e.messages, bytes: e.bytes }] };
+    case 'bytes': {
+      const bytes = new Map(state.bytes);
+      bytes.set(`${e.scope}:${e.scope === 'total' ? '' : e.key}`, { sent: e.sent, received: e.received });
+      return { ...state, bytes };
+    }
+    case 'lowbw':
+      return { ...state, lowBandwidth: e.on };
+    case 'ok':
+      return { ...state, lastOk: e.id === undefined ? { cmd: e.cmd } : { cmd: e.cmd, id: e.id } };
+    case 'error': {
+      const lastError = { code: e.code, message: untrusted(e.message) };
+      return { ...state, lastError: e.id === undefined ? lastError : { ...lastError, id: e.id } };
+    }
+    default:
+      return state;
+  }
+}
+
+/** The UI opened a conversation: its unread counter drops to zero. */
+export function markRead(state: UiState, id: string): UiState {
+  const c = state.conversations.get(id);
+  if (c === undefined || c.unread === 0) return state;
+  return withConversations(state, [{ ...c, unread: 0 }]);
+}
+
+/** The user answered a sync-cost prompt (either way): forget it. */
+export function dismissSyncPrompt(state: UiState, server: string): UiState {
+  return { ...state, syncPrompts: state.syncPrompts.filter((p) => p.server !== server) };
+}
+
+export function clearError(state: UiState): UiState {
+  if (state.lastError === undefined) return state;
+  const { lastError: _dropped, ...rest } = state;
+  return rest;
+}
+
+function clampPercent(p: number): number {
+  if (!Number.isFinite(p)) return 0;
+  return Math.max(0, Math.min(100, Math.round(p)));
+}
+
+interface Upsert {
+  readonly id: string;
+  readonly kind: 'contact' | 'group';
+  readonly rawName: string;
+  readonly authorization: ConversationVm['authorization'];
+  readonly unread?: number;
+  readonly lastActivity?: number;
+  readonly server?: string;
+}
+
+function upsertConversation(state: UiState, u: Upsert): UiState {
+  const old = state.conversations.get(u.id);
+  const online: PeerState = u.kind === 'group' && u.server !== undefined ? (state.servers.get(u.server)?.state ?? old?.online ?? 'Disconnected') : (old?.online ?? 'Disconnected');
+  const c: ConversationVm = {
+    id: u.id,
+    kind: u.kind,
+    name: nameOf(u.rawName),
+    fingerprint: old?.fingerprint ?? fingerprintOf(u.id),
+    lookalike: false,
+    authorization: u.authorization,
+    online,
+    unread: u.unread ?? old?.unread ?? 0,
+    lastActivity: u.lastActivity ?? old?.lastActivity ?? 0,
+    ...(u.server !== undefined ? { server: u.server } : {}),
+  };
+  const rawNames = new Map(state.rawNames ?? []);
+  rawNames.set(u.id, u.rawName);
+  return flagLookalikes(withConversations({ ...state, rawNames }, [c]));
+}
+
+/** Names are recomputed against each other on every contact/group change (tens of entries). */
+function flagLookalikes(state: UiState): UiState {
+  const entries = [...(state.rawNames ?? new Map<string, string>())].map(([id, name]) => ({ id, name }));
+  const flagged = lookalikeIds(entries);
+  const changed: ConversationVm[] = [];
+  for (const c of state.conversations.values()) {
+    const want = flagged.has(c.id);
+    if (c.lookalike !== want) changed.push({ ...c, lookalike: want });
+  }
+  return changed.length === 0 ? state : withConversations(state, changed);
+}
+
+function withConversations(state: UiState, changed: readonly ConversationVm[]): UiState {
+  const conversations = new Map(state.conversations);
+  for (const c of changed) conversations.set(c.id, c);
+  return { ...state, conversations, order: sortOrder(conversations) };
+}
+
+/** Pending requests first (they need an answer), then most recent activity, then name for stability. */
+export function sortOrder(conversations: ReadonlyMap<string, ConversationVm>): string[] {
+  return [...conversations.values()]
+    .sort((a, b) => {
+      const pa = a.authorization === 'unknown' ? 0 : 1;
+      const pb = b.authorization === 'unknown' ? 0 : 1;
+      if (pa !== pb) return pa - pb;
+      if (a.lastActivity !== b.lastActivity) return b.lastActivity - a.lastActivity;
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    })
+    .map((c) => c.id);
+}
+
+function serverState(state: UiState, server: string, s: PeerState): UiState {
+  const servers = new Map(state.servers);
+  const old = servers.get(server);
+  servers.set(server, { onion: server, fingerprint: old?.fingerprint ?? fingerprintOf(server), state: s, imported: old?.imported ?? false });
+  const groups = [...state.conversations.values()].filter((c) => c.kind === 'group' && c.server === server).map((c) => ({ ...c, online: s }));
+  const next = { ...state, servers };
+  return groups.length === 0 ? next : withConversations(next, groups);
+}
+
+function senderName(state: UiState, from: string): SafeText {
+  if (state.profile !== undefined && from === state.profile.onion) return state.profile.name;
+  const c = state.conversations.get(from);
+  if (c !== undefined) return c.name;
+  // An unknown group member: their onion's fingerprint is the only honest label.
+  return fingerprintOf(from).short;
+}
+
+function storeFor(state: UiState, conversation: string): { state: UiState; store: MessageStore } {
+  const existing = state.messages.get(conversation);
+  if (existing !== undefined) return { state, store: existing };
+  const store = new MessageStore();
+  const messages = new Map(state.messages);
+  messages.set(conversation, store);
+  return { state: { ...state, messages }, store };
+}
+
+function toRow(state: UiState, store: MessageStore, m: HistoryMessage & { overlay?: number; failReason?: string }): MessageRow {
+  const row: MessageRow = {
+    messageId: m.messageId,
+    from: m.from,
+    fromName: m.outgoing && state.profile !== undefined ? state.profile.name : senderName(state, m.from),
+    text: untrusted(m.overlay === OVERLAY_QUOTE ? quoteBody(m.text) : m.text),
+    time: m.time,
+    outgoing: m.outgoing,
+    ack: m.ack,
+    ...(m.failReason !== undefined ? { failReason: untrusted(m.failReason) } : {}),
+    ...(m.overlay === OVERLAY_QUOTE ? { quote: quotedText(store, m.text) } : {}),
+  };
+  return row;
+}
+
+/** Overlay 10 `d` is JSON {quotedHash, body}; anything else is shown as plain text. */
+function parseQuote(text: string): { quotedHash: string; body: string } | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== 'object' || v === null) return undefined;
+    const o = v as Record<string, unknown>;
+    if (typeof o['quotedHash'] !== 'string' || typeof o['body'] !== 'string') return undefined;
+    return { quotedHash: o['quotedHash'], body: o['body'] };
+  } catch {
+    return undefined;
+  }
+}
+
+function quoteBody(text: string): string {
+  return parseQuote(text)?.body ?? text;
+}
+
+function quotedText(store: MessageStore, text: string): SafeText {
+  const q = parseQuote(text);
+  if (q === undefined) return uiText('(quoted message unreadable)');
+  // The engine may resolve a quote hash to a message id; otherwise we cannot show the original.
+  return store.byId(q.quotedHash)?.text ?? uiText('(quoted message not in this history)');
+}
+
+function message(state0: UiState, e: Ev<'message'>): UiState {
+  const { state, store } = storeFor(state0, e.conversation);
+  const added = store.append(toRow(state, store, e));
+  const c = state.conversations.get(e.conversation);
+  if (c === undefined) return state === state0 && !added ? state : { ...state };
+  const bumped: ConversationVm = {
+    ...c,
+    lastActivity: Math.max(c.lastActivity, e.time),
+    unread: added && !e.outgoing ? c.unread + 1 : c.unread,
+  };
+  return withConversations(state, [bumped]);
+}
+
+function ack(state: UiState, conversation: string, messageId: string, a: 'sent' | 'acknowledged' | 'failed', reason?: SafeText): UiState {
+  const store = state.messages.get(conversation);
+  if (store === undefined || !store.setAck(messageId, a, reason)) return state;
+  return { ...state };
+}
+
+function history(state0: UiState, e: Ev<'history'>): UiState {
+  const { state, store } = storeFor(state0, e.conversation);
+  const added = store.merge(e.messages.map((m) => toRow(state, store, m)));
+  return added === 0 && state === state0 ? state : { ...state };
+}
+
+function gap(state: UiState, e: Ev<'gap'>): UiState {
+  const g: GapVm = {
+    gapId: e.gapId,
+    cause: e.cause,
+    open: true,
+    ...(e.before !== undefined ? { before: e.before } : {}),
+    ...(e.after !== undefined ? { after: e.after } : {}),
+    ...(e.beforeTime !== undefined ? { beforeTime: e.beforeTime } : {}),
+    ...(e.afterTime !== undefined ? { afterTime: e.afterTime } : {}),
+  };
+  const gaps = new Map(state.gaps);
+  const list = (gaps.get(e.group) ?? []).filter((x) => x.gapId !== e.gapId);
+  gaps.set(e.group, [...list, g]);
+  return { ...state, gaps };
+}

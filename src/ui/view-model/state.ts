@@ -1,0 +1,100 @@
+// The UI's view of the world, built only from engine events. Everything drawn is SafeText.
+
+import type { Authorization, PeerState } from '../../core/api/events.js';
+import { uiText, type SafeText } from '../text.js';
+import type { MessageStore } from './message-store.js';
+
+export type { Fingerprint } from '../../core/text/fingerprint.js';
+import type { Fingerprint } from '../../core/text/fingerprint.js';
+
+export interface ConversationVm {
+  readonly id: string;
+  readonly kind: 'contact' | 'group';
+  readonly name: SafeText;
+  readonly fingerprint: Fingerprint;
+  /** The name resembles another conversation's name: draw a warning. */
+  readonly lookalike: boolean;
+  readonly authorization: Authorization;
+  /** Contact: peer state; group: its server's state. */
+  readonly online: PeerState;
+  readonly unread: number;
+  readonly lastActivity: number;
+  /** Groups: the server onion they live on. */
+  readonly server?: string;
+}
+
+export interface GapVm {
+  readonly gapId: string;
+  readonly before?: string;
+  readonly after?: string;
+  readonly beforeTime?: number;
+  readonly afterTime?: number;
+  readonly cause: 'withheld' | 'pruned';
+  readonly open: boolean;
+}
+
+export interface InviteVm {
+  readonly from: string;
+  readonly fromName: SafeText;
+  readonly groupId: string;
+  readonly groupName: SafeText;
+  readonly text: string;
+}
+
+export interface ServerVm {
+  readonly onion: string;
+  readonly fingerprint: Fingerprint;
+  readonly state: PeerState;
+  readonly imported: boolean;
+}
+
+export interface ByteCount {
+  readonly sent: number;
+  readonly received: number;
+}
+
+export interface UiState {
+  readonly profile?: { readonly onion: string; readonly name: SafeText; readonly defaultPassword: boolean };
+  readonly tor: { readonly state: 'starting' | 'ready' | 'failed' | 'closed'; readonly progress: number; readonly summary: SafeText };
+  readonly conversations: ReadonlyMap<string, ConversationVm>;
+  /** Conversation ids in display order: pending requests first, then by last activity. */
+  readonly order: readonly string[];
+  /** Mutable stores (see message-store.ts); their `version` tells React what changed. */
+  readonly messages: ReadonlyMap<string, MessageStore>;
+  readonly gaps: ReadonlyMap<string, readonly GapVm[]>;
+  readonly servers: ReadonlyMap<string, ServerVm>;
+  readonly invites: readonly InviteVm[];
+  /** Byte meters by `${scope}:${key}`; `total:` is today's total. */
+  readonly bytes: ReadonlyMap<string, ByteCount>;
+  readonly lowBandwidth: boolean;
+  readonly syncPrompts: readonly { readonly server: string; readonly messages: number; readonly bytes: number }[];
+  readonly lastError?: { readonly code: string; readonly message: SafeText; readonly id?: string };
+  readonly lastOk?: { readonly cmd: string; readonly id?: string };
+  /** Raw (unsanitised) names, only for look-alike comparison; never drawn. */
+  readonly rawNames?: ReadonlyMap<string, string>;
+}
+
+export function initialState(opts: { lowBandwidth?: boolean } = {}): UiState {
+  return {
+    tor: { state: 'starting', progress: 0, summary: uiText('') },
+    conversations: new Map(),
+    order: [],
+    messages: new Map(),
+    gaps: new Map(),
+    servers: new Map(),
+    invites: [],
+    bytes: new Map(),
+    lowBandwidth: opts.lowBandwidth ?? false,
+    syncPrompts: [],
+  };
+}
+
+/** Today's total traffic (sent + received), or 0 before the engine reports any. */
+export function bytesToday(s: UiState): number {
+  const t = s.bytes.get('total:');
+  return t === undefined ? 0 : t.sent + t.received;
+}
+
+export function openGapCount(s: UiState, group: string): number {
+  return (s.gaps.get(group) ?? []).filter((g) => g.open).length;
+}
