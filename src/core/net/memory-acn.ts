@@ -103,7 +103,13 @@ class MemoryStream implements Stream {
 
   private drain(): void {
     // One chunk per turn so a one-byte-at-a-time link really interleaves with the reader.
-    if (this.closed || this.paused || this.dataCb === null) return;
+    if (this.closed) return;
+    // Nobody reads this end: a remote close still closes it (unread data is dropped, as with a reset).
+    if (this.dataCb === null) {
+      if (this.remoteEnded) this.shutdown('closed by peer');
+      return;
+    }
+    if (this.paused) return;
     const chunk = this.inbox.shift();
     if (chunk !== undefined) {
       this.dataCb(chunk);
