@@ -47,7 +47,9 @@ function verifyLikeLibsodium(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array):
   const a = decodeStrictPoint(pub);
   if (a === null) return false;
   const k = leToBigint(sha512(concatBytes(rBytes, pub, msg))) % L;
-  const rCheck = EdPoint.BASE.multiplyUnsafe(s).subtract(a.multiplyUnsafe(k));
+  // s is public: the precomputed (windowed) base multiply is fastest; it refuses 0, which is the identity.
+  const sB = s === 0n ? EdPoint.ZERO : EdPoint.BASE.multiply(s);
+  const rCheck = sB.subtract(a.multiplyUnsafe(k));
   return constantTimeEqual(rCheck.toBytes(), rBytes);
 }
 
