@@ -28,7 +28,7 @@ export async function exportProfile(profile: Profile, file: string): Promise<voi
   try {
     const dir = join(staging, profile.id);
     mkdirSync(dir);
-    profile.connection.exec(`VACUUM INTO '${join(dir, 'db').replace(/'/g, "''")}'`);
+    profile.snapshotTo(join(dir, 'db'));
     copyFileSync(join(profile.dir, 'SALT'), join(dir, 'SALT'));
     copyFileSync(join(profile.dir, 'VERSION'), join(dir, 'VERSION'));
     const tmp = `${file}.partial`;

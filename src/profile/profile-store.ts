@@ -17,7 +17,7 @@ import { fsyncPath, readIfExists, removeIfExists, writeDurable } from './files.j
 import { profilesDir } from './paths.js';
 import { ProfileDb } from './profile-db.js';
 import { migrate } from './schema.js';
-import { keyOpens, openReadWrite, rekey, type Db } from './sqlcipher.js';
+import { keyOpens, openReadWrite, rekey, vacuumInto, type Db } from './sqlcipher.js';
 
 declare const profileIdBrand: unique symbol;
 /** The 32-hex folder name of a profile. */
@@ -75,7 +75,7 @@ export class Profile {
     return this.#data;
   }
 
-  /** The raw connection, for export and password change inside this module. */
+  /** The raw connection, for maintenance such as `PRAGMA integrity_check`; prefer `db`. */
   get connection(): Db {
     if (!this.#db) throw new StorageError('profile.locked', 'the profile is locked');
     return this.#db;
@@ -104,7 +104,7 @@ export class Profile {
   /**
    * Re-keys the profile. Crash safety: SQLCipher's `PRAGMA rekey` rewrites the db in place and cannot be atomic
    * together with the SALT file, so we never rekey the live db. Instead:
-   *   1. VACUUM INTO db.new (same key), rekey db.new (a scratch file, rollback journal), fsync it;
+   *   1. VACUUM INTO db.new (same key), rekey db.new (a scratch file, rollback journal), switch it to WAL, fsync;
    *   2. write SALT.new, fsync it and the folder;
    *   3. close the live db (checkpoints and removes -wal/-shm, so no stale WAL can be replayed onto db.new);
    *   4. rename db.new → db, fsync folder   ← commit point: the new password opens the profile from here on;
@@ -124,10 +124,13 @@ export class Profile {
     const p = (f: string) => join(this.dir, f);
     removeIfExists(p(F.dbNew), p(`${F.dbNew}-journal`), p(F.saltNew));
     try {
-      db.exec(`VACUUM INTO '${p(F.dbNew).replace(/'/g, "''")}'`);
+      vacuumInto(db, p(F.dbNew));
       const scratch = openReadWrite(p(F.dbNew), this.#key, { create: false, wal: false });
       try {
         rekey(scratch, newKey);
+        // Switch to WAL here, on the scratch file: switching the live db later would write a rollback journal,
+        // and a hot journal left by a crash cannot be checked with a read-only handle.
+        scratch.pragma('journal_mode=WAL');
       } finally {
         scratch.close();
       }
@@ -157,6 +160,15 @@ export class Profile {
     this.#salt = newSalt;
     this.#defaultPassword = password === DEFAULT_PASSWORD;
     this.reopen(newKey);
+  }
+
+  /**
+   * Writes a consistent, still encrypted copy of the db to `path` (used by export), already in WAL mode so its
+   * first open never writes a rollback journal.
+   */
+  snapshotTo(path: string): void {
+    vacuumInto(this.connection, path);
+    openReadWrite(path, this.#key, { create: false }).close();
   }
 
   private reopen(key: Uint8Array): void {

@@ -48,6 +48,10 @@ export function keyOpens(path: string, key: Uint8Array): boolean {
     return true;
   } catch (e) {
     if (isWrongKey(e)) return false;
+    // A hot rollback journal: rolling it back with an unverified key could damage the db, so refuse instead.
+    if ((e as { code?: unknown }).code === 'SQLITE_READONLY_ROLLBACK') {
+      throw new StorageError('profile.needs-recovery', 'the profile has an unfinished write (hot journal) and was not opened');
+    }
     throw toStorageError(e, 'profile.open-failed');
   } finally {
     db?.close();
@@ -73,6 +77,11 @@ export function openReadWrite(path: string, key: Uint8Array, opts: { readonly cr
     if (isWrongKey(e)) throw new StorageError('profile.wrong-password', 'the password does not open this profile');
     throw toStorageError(e, 'profile.open-failed');
   }
+}
+
+/** Writes a consistent copy of the db to `path` with the same key (rollback-journal mode). `path` must not exist. */
+export function vacuumInto(db: Db, path: string): void {
+  db.exec(`VACUUM INTO '${path.replace(/'/g, "''")}'`);
 }
 
 /** Changes the key of a database that is NOT in WAL mode (SQLite3MC refuses rekey in WAL mode). */
