@@ -1,0 +1,214 @@
+// Round trip of every entity through a real encrypted profile, plus the durability rules and disk full.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StorageError } from '../../src/core/errors.js';
+import type { ProfileDb } from '../../src/profile/profile-db.js';
+import type { Profile } from '../../src/profile/profile-store.js';
+import { cleanupTempDirs, store, tempDir } from './helpers.js';
+
+let home: string;
+let profile: Profile;
+let db: ProfileDb;
+
+beforeEach(() => {
+  home = tempDir();
+  profile = store().createProfile(home, { name: 'me', password: 'pw' });
+  db = profile.db;
+});
+afterEach(() => {
+  profile.lock();
+  cleanupTempDirs();
+});
+
+/** Lock and unlock again, so every assertion after it reads what was committed to disk. */
+function reopen(): ProfileDb {
+  profile.lock();
+  profile = store().unlockProfiles(home, 'pw').opened[0]!;
+  db = profile.db;
+  return db;
+}
+
+const sig = (n: number) => new Uint8Array(64).fill(n);
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(StorageError);
+    return (e as StorageError).code;
+  }
+  return undefined;
+}
+
+describe('ProfileDb round trips', () => {
+  it('identity and attributes', () => {
+    const id = db.identity()!;
+    db.setAttribute('public.profile.status', 'away');
+    reopen();
+    expect(db.identity()).toEqual(id);
+    expect(db.getAttribute('public.profile.status')).toBe('away');
+    expect([...db.attributes().keys()]).toEqual(['public.profile.name', 'public.profile.status']);
+    expect(db.getAttribute('missing')).toBeNull();
+  });
+
+  it('conversations: create, find, update, list by activity, delete cascades', () => {
+    const a = db.createConversation({ kind: 'contact', handle: 'peer-a', name: 'A' });
+    const b = db.createConversation({ kind: 'contact', handle: 'peer-b', authorization: 'approved', lastActivity: 10 });
+    expect(a).toMatchObject({ kind: 'contact', handle: 'peer-a', name: 'A', authorization: 'unknown', unread: 0 });
+    db.updateConversation(a.id, { name: 'Alice', authorization: 'blocked' });
+    db.insertMessage({ conversation: a.id, direction: 'in', sender: 'peer-a', body: 'x', receivedAt: 20, protocolId: 'm1' });
+    reopen();
+    expect(db.getConversation(a.id)).toMatchObject({ name: 'Alice', authorization: 'blocked', lastActivity: 20, unread: 1 });
+    expect(db.findConversation('peer-b')!.id).toBe(b.id);
+    expect(db.listConversations().map((c) => c.id)).toEqual([a.id, b.id]);
+    db.markRead(a.id);
+    expect(db.getConversation(a.id)!.unread).toBe(0);
+    expect(codeOf(() => db.createConversation({ kind: 'contact', handle: 'peer-a' }))).toBe('profile.constraint');
+    db.deleteConversation(a.id);
+    expect(db.getConversation(a.id)).toBeNull();
+    expect(db.messagesPage(a.id)).toEqual([]);
+  });
+
+  it('messages: all fields, de-dup by protocol id and by group signature, ack states', () => {
+    const c = db.createConversation({ kind: 'contact', handle: 'peer' });
+    const r1 = db.insertMessage({
+      conversation: c.id, direction: 'in', sender: 'peer', body: 'héllo 👋', sentAt: 100, receivedAt: 101, protocolId: 'p1',
+      groupSignature: sig(1), previousSignature: sig(2),
+    });
+    expect(r1.isNew).toBe(true);
+    const dup = db.insertMessage({ conversation: c.id, direction: 'in', sender: 'peer', body: 'other', receivedAt: 102, protocolId: 'p1' });
+    expect(dup).toEqual({ id: r1.id, isNew: false });
+    const dupSig = db.insertMessage({ conversation: c.id, direction: 'in', sender: 'peer', body: 'other', receivedAt: 102, groupSignature: sig(1) });
+    expect(dupSig).toEqual({ id: r1.id, isNew: false });
+    expect(db.getConversation(c.id)!.unread).toBe(1);
+    // Same protocol id in another conversation is a different message.
+    const c2 = db.createConversation({ kind: 'contact', handle: 'peer2' });
+    expect(db.insertMessage({ conversation: c2.id, direction: 'in', sender: 'peer2', body: 'y', receivedAt: 1, protocolId: 'p1' }).isNew).toBe(true);
+    const out = db.insertMessage({ conversation: c.id, direction: 'out', sender: 'me', body: 'reply', receivedAt: 103, protocolId: 'p2' });
+    db.markAck(out.id, 'failed', 'peer offline');
+    reopen();
+    expect(db.getMessage(r1.id)).toEqual({
+      id: r1.id, conversation: c.id, direction: 'in', sender: 'peer', body: 'héllo 👋', sentAt: 100, receivedAt: 101, protocolId: 'p1',
+      ack: 'acknowledged', ackReason: null, groupSignature: sig(1), previousSignature: sig(2),
+    });
+    expect(db.findMessageByProtocolId(c.id, 'p2')).toMatchObject({ direction: 'out', ack: 'failed', ackReason: 'peer offline' });
+  });
+
+  it('messagesPage pages backwards, oldest first within a page, and walks the index', () => {
+    const c = db.createConversation({ kind: 'contact', handle: 'peer' });
+    const other = db.createConversation({ kind: 'contact', handle: 'other' });
+    const ids: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      ids.push(db.insertMessage({ conversation: c.id, direction: 'in', sender: 'peer', body: `m${i}`, receivedAt: i }).id);
+      db.insertMessage({ conversation: other.id, direction: 'in', sender: 'other', body: `o${i}`, receivedAt: i });
+    }
+    const newest = db.messagesPage(c.id, undefined, 10);
+    expect(newest.map((m) => m.body)).toEqual(Array.from({ length: 10 }, (_, i) => `m${15 + i}`));
+    const older = db.messagesPage(c.id, newest[0]!.id, 10);
+    expect(older.map((m) => m.body)).toEqual(Array.from({ length: 10 }, (_, i) => `m${5 + i}`));
+    expect(db.messagesPage(c.id, older[0]!.id, 10)).toHaveLength(5);
+    const plan = db.explainMessagesPage();
+    expect(plan).toMatch(/USING (COVERING )?INDEX messages_by_conversation|USING INTEGER PRIMARY KEY/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('outbox: queued with the message in one commit, due order, reschedule, removed on ack', () => {
+    const c = db.createConversation({ kind: 'contact', handle: 'peer' });
+    const a = db.queueOutgoing({ conversation: c.id, sender: 'me', body: 'a', receivedAt: 1, protocolId: 'a' }, 50);
+    const b = db.queueOutgoing({ conversation: c.id, sender: 'me', body: 'b', receivedAt: 2, protocolId: 'b' }, 10);
+    expect(db.queueOutgoing({ conversation: c.id, sender: 'me', body: 'a', receivedAt: 1, protocolId: 'a' }, 5).isNew).toBe(false);
+    reopen();
+    expect(db.outboxDue(5)).toEqual([]);
+    expect(db.outboxDue(100).map((e) => e.message.body)).toEqual(['b', 'a']);
+    expect(db.getMessage(a.id)!.ack).toBe('pending');
+    db.outboxReschedule(b.id, 200);
+    db.markAck(a.id, 'sent');
+    expect(db.outboxDue(100).map((e) => [e.message.body, e.attempts])).toEqual([['a', 0]]);
+    db.markAck(a.id, 'acknowledged');
+    expect(db.outboxDue(1000).map((e) => [e.message.body, e.attempts, e.nextAttemptAt])).toEqual([['b', 1, 200]]);
+    db.outboxRemove(b.id);
+    expect(db.outboxDue(1000)).toEqual([]);
+  });
+
+  it('groups: create with conversation, last seen signature, ack own message by signature, gaps', () => {
+    const key = new Uint8Array(32).fill(3);
+    const g = db.addGroup({ groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group' });
+    expect(db.getConversation(g.conversation)).toMatchObject({ kind: 'group', handle: 'aa'.repeat(16), name: 'Group', authorization: 'approved' });
+    db.setLastSeenSignature(g.conversation, sig(9));
+    const mine = db.queueOutgoing({ conversation: g.conversation, sender: 'me', body: 'hi', receivedAt: 1, groupSignature: sig(5) }, 0);
+    const gap = db.addGap({ group: g.conversation, beforeSignature: null, afterSignature: sig(7), firstSeen: 33 });
+    reopen();
+    expect(db.findGroup('aa'.repeat(16))).toEqual({ conversation: g.conversation, groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group', lastSeenSignature: sig(9) });
+    expect(db.listGroups()).toHaveLength(1);
+    expect(db.markAckByGroupSignature(g.conversation, sig(5))).toBe(mine.id);
+    expect(db.markAckByGroupSignature(g.conversation, sig(6))).toBeNull();
+    expect(db.getMessage(mine.id)!.ack).toBe('acknowledged');
+    expect(db.outboxDue(10)).toEqual([]);
+    expect(db.gaps(g.conversation)).toEqual([{ id: gap, group: g.conversation, beforeSignature: null, afterSignature: sig(7), firstSeen: 33, closed: false }]);
+    db.closeGap(gap);
+    expect(db.gaps(g.conversation)).toEqual([]);
+    expect(db.gaps(g.conversation, { includeClosed: true })[0]!.closed).toBe(true);
+    db.deleteConversation(g.conversation);
+    expect(db.getGroup(g.conversation)).toBeNull();
+  });
+
+  it('servers (TOFU) and tokens: import, same keys again, changed keys refused, spend once', () => {
+    const s = { onion: 'srv', bundle: '{"Keys":{}}', keyBulletinBoard: 'bb', keyTokenService: 'ts', keyPrivacyPass: 'pp', importedAt: 7 };
+    expect(db.importServer(s)).toBe(true);
+    expect(db.importServer({ ...s, importedAt: 8 })).toBe(false);
+    expect(codeOf(() => db.importServer({ ...s, keyPrivacyPass: 'other' }))).toBe('profile.server-keys-changed');
+    db.addTokens('srv', [{ token: sig(1), w: sig(2) }, { token: sig(3), w: sig(4) }]);
+    reopen();
+    expect(db.getServer('srv')).toEqual(s);
+    expect(db.listServers()).toEqual([s]);
+    expect(db.unspentTokens('srv')).toBe(2);
+    const t1 = db.takeToken('srv')!;
+    expect(t1).toMatchObject({ server: 'srv', token: sig(1), w: sig(2) });
+    reopen();
+    expect(db.takeToken('srv')!.token).toEqual(sig(3));
+    expect(db.takeToken('srv')).toBeNull();
+    db.deleteServer('srv');
+    expect(db.getServer('srv')).toBeNull();
+  });
+
+  it('secret settings', () => {
+    db.setSetting('k', new Uint8Array([1, 2]));
+    db.setSetting('k', new Uint8Array([3]));
+    reopen();
+    expect(db.getSetting('k')).toEqual(new Uint8Array([3]));
+    db.deleteSetting('k');
+    expect(db.getSetting('k')).toBeNull();
+  });
+});
+
+describe('durability', () => {
+  it('a received message is visible to a second connection as soon as insertMessage returns (committed)', () => {
+    const c = db.createConversation({ kind: 'contact', handle: 'peer' });
+    const r = db.insertMessage({ conversation: c.id, direction: 'in', sender: 'peer', body: 'x', receivedAt: 1, protocolId: 'q' });
+    // A second, independent unlock reads the file: only committed rows are there.
+    const other = store().unlockProfiles(home, 'pw').opened[0]!;
+    expect(other.db.getMessage(r.id)!.body).toBe('x');
+    other.lock();
+  });
+
+  it('disk full (max_page_count): the write fails with profile.disk-full, nothing is stored, the db still opens', () => {
+    const c = db.createConversation({ kind: 'contact', handle: 'peer' });
+    db.insertMessage({ conversation: c.id, direction: 'in', sender: 'peer', body: 'before', receivedAt: 1, protocolId: 'ok' });
+    const pages = profile.connection.pragma('page_count', { simple: true }) as number;
+    profile.connection.pragma(`max_page_count = ${pages}`);
+    const big = 'z'.repeat(64 * 1024);
+    expect(codeOf(() => db.insertMessage({ conversation: c.id, direction: 'in', sender: 'peer', body: big, receivedAt: 2, protocolId: 'big' }))).toBe(
+      'profile.disk-full',
+    );
+    expect(codeOf(() => db.queueOutgoing({ conversation: c.id, sender: 'me', body: big, receivedAt: 3, protocolId: 'big-out' }, 0))).toBe('profile.disk-full');
+    expect(db.findMessageByProtocolId(c.id, 'big')).toBeNull();
+    expect(db.outboxDue(10)).toEqual([]);
+    expect(db.getConversation(c.id)!.unread).toBe(1);
+    reopen();
+    expect(profile.connection.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.messagesPage(c.id).map((m) => m.body)).toEqual(['before']);
+    // With the limit gone (per connection) the same write succeeds.
+    expect(db.insertMessage({ conversation: c.id, direction: 'in', sender: 'peer', body: big, receivedAt: 2, protocolId: 'big' }).isNew).toBe(true);
+  });
+});
+
