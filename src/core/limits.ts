@@ -88,3 +88,7 @@ export const SAFE_TEXT_MAX_LINE_LENGTH = 4096;
 export const SAFE_TEXT_MAX_COMBINING_MARKS = 4;
 /** Longest display name, in code points: fits a contact-list column. Cwtch's own UI limit is [unverified]. */
 export const MAX_DISPLAY_NAME_LENGTH = 64;
+
+// --- Pasted strings (onion, server bundle, group invite) ---
+/** Longest pasted string we parse: a bundle is ~400 bytes, a tofubundle ~700; 16 KiB leaves room for new key types. */
+export const MAX_PASTE_BYTES = 16 * 1024;

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Argument parsing only. Ink and React are imported lazily so --help and `inspect` start fast.
+
+import meow from 'meow';
+
+const cli = meow(
+  `
+  Usage
+    $ cwtch-tui [options]                 open the terminal client
+    $ cwtch-tui headless [options]        JSON commands on stdin, JSON events on stdout
+    $ cwtch-tui inspect STRING            describe an onion address, server bundle or group invite
+
+  Options
+    --home DIR            profiles folder (env CWTCH_HOME; default: the XDG data dir)
+    --network tor|local   tor (default) or the local test network on 127.0.0.1
+    --local-net DIR       registry folder of the local network (env CWTCH_LOCAL_NET)
+    --tor-path PATH       tor binary (env CWTCH_TOR; default: tor on PATH)
+    --tor-config FILE     extra torrc lines for our tor (bridges, or %include of a test network)
+    --tor-control H:P     attach to a running tor instead (needs --tor-auth)
+    --tor-auth AUTH       cookie:FILE or password:SECRET for --tor-control
+    --low-bandwidth       no background sync; groups sync when you ask (/sync)
+    --verbose             details after one-line errors
+    --version, --help
+
+  Exit status: 0 success, 1 failure, 64 usage error.
+`,
+  {
+    importMeta: import.meta,
+    allowUnknownFlags: false,
+    flags: {
+      home: { type: 'string' },
+      network: { type: 'string', default: 'tor' },
+      localNet: { type: 'string' },
+      torPath: { type: 'string' },
+      torConfig: { type: 'string' },
+      torControl: { type: 'string' },
+      torAuth: { type: 'string' },
+      lowBandwidth: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  },
+);
+
+const [sub, ...rest] = cli.input;
+const usage = (msg: string): never => {
+  process.stderr.write(`cwtch-tui: ${msg} (see cwtch-tui --help)\n`);
+  process.exit(64);
+};
+
+if (sub === 'inspect') {
+  if (rest.length !== 1) usage('inspect takes exactly one STRING');
+  const { inspectCommand } = await import('../src/app/inspect-command.js');
+  process.exit(inspectCommand(rest[0]!));
+} else if (sub === undefined || sub === 'headless') {
+  if (cli.flags.network !== 'tor' && cli.flags.network !== 'local') usage('--network is tor or local');
+  const { runMain } = await import('../src/app/main.js');
+  process.exit(await runMain(sub === 'headless' ? 'headless' : 'tui', cli.flags));
+} else {
+  usage(`unknown command "${sub.slice(0, 40)}"`);
+}
