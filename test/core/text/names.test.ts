@@ -74,7 +74,7 @@ describe('displayName', () => {
       const n = displayName(s);
       expect(n.length).toBeGreaterThan(0);
       expect(containsTerminalControl(n) || n.includes('\n')).toBe(false);
-      expect(containsHiddenCharacter(n.replaceAll("\u200d", "").replace(/\p{Variation_Selector}/gu, ""))).toBe(false);
+      expect(containsHiddenCharacter(n.replaceAll('\u200d', '').replace(/\p{Variation_Selector}/gu, ''))).toBe(false);
       expect(n).toBe(n.trim());
     },
   );
