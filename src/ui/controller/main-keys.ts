@@ -102,7 +102,7 @@ function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo)
     }
     case 'paste': {
       if (key.escape) return none({ ...local, modal: { kind: 'none' } });
-      if (key.return && input.length === 0) {
+      if (key.return) {
         if (m.text.trim().length === 0) return none(local);
         return { local: { ...local, modal: { kind: 'none' } }, commands: [{ cmd: 'add', text: m.text.trim() }], quit: false };
       }

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { completeSlash, isSlashCommand, parseSlashCommand } from '../../../src/ui/commands/slash.js';
+
+const C = 'c'.repeat(56);
+const G = 'a'.repeat(32);
+
+describe('parseSlashCommand', () => {
+  it.each([
+    ['/add abc', {}, { kind: 'engine', command: { cmd: 'add', text: 'abc' } }],
+    ['/add', {}, { kind: 'ui', action: { ui: 'paste' } }],
+    [`/accept ${C}`, {}, { kind: 'engine', command: { cmd: 'accept', onion: C } }],
+    ['/accept', { current: C, currentKind: 'contact' }, { kind: 'engine', command: { cmd: 'accept', onion: C } }],
+    [`/block ${C}`, {}, { kind: 'engine', command: { cmd: 'block', onion: C } }],
+    ['/block', { current: C, currentKind: 'contact' }, { kind: 'engine', command: { cmd: 'block', onion: C } }],
+    [`/group ${C} book club`, {}, { kind: 'engine', command: { cmd: 'create-group', server: C, name: 'book club' } }],
+    [`/invite ${C} ${G}`, {}, { kind: 'engine', command: { cmd: 'invite', to: C, group: G } }],
+    [`/invite ${C}`, { current: G, currentKind: 'group' }, { kind: 'engine', command: { cmd: 'invite', to: C, group: G } }],
+    ['/server', {}, { kind: 'ui', action: { ui: 'servers' } }],
+    ['/server server:abc', {}, { kind: 'engine', command: { cmd: 'add', text: 'server:abc' } }],
+    [`/sync ${C}`, {}, { kind: 'engine', command: { cmd: 'sync', server: C } }],
+    [`/sync ${C} yes`, {}, { kind: 'engine', command: { cmd: 'sync', server: C, confirm: true } }],
+    ['/lowbw on', {}, { kind: 'engine', command: { cmd: 'lowbw', on: true } }],
+    ['/lowbw off', {}, { kind: 'engine', command: { cmd: 'lowbw', on: false } }],
+    ['/lowbw', { lowBandwidth: true }, { kind: 'engine', command: { cmd: 'lowbw', on: false } }],
+    ['/help', {}, { kind: 'ui', action: { ui: 'help' } }],
+    ['/help gaps', {}, { kind: 'ui', action: { ui: 'help', topic: 'gaps' } }],
+    ['/quit', {}, { kind: 'ui', action: { ui: 'quit' } }],
+    ['/QUIT ', {}, { kind: 'ui', action: { ui: 'quit' } }],
+  ] as const)('%s', (text, ctx, want) => {
+    expect(parseSlashCommand(text, ctx)).toEqual(want);
+  });
+
+  it.each([
+    ['/nope', 'slash.unknown'],
+    ['/accept', 'slash.missing'],
+    ['/block', 'slash.missing'],
+    ['/group onlyserver', 'slash.missing'],
+    [`/invite ${C}`, 'slash.missing'],
+    ['/sync', 'slash.missing'],
+    ['/lowbw maybe', 'slash.argument'],
+    ['/help nonsense', 'slash.argument'],
+    ['hello', 'slash.not-command'],
+  ])('%s → %s', (text, code) => {
+    const r = parseSlashCommand(text);
+    expect(r.kind).toBe('error');
+    if (r.kind === 'error') expect(r.code).toBe(code);
+  });
+
+  it('"//" is not a command (it sends a literal slash)', () => {
+    expect(isSlashCommand('//shrug')).toBe(false);
+    expect(isSlashCommand('/help')).toBe(true);
+  });
+});
+
+describe('completeSlash', () => {
+  it('completes a unique command name with a trailing space', () => {
+    expect(completeSlash('/lo')).toEqual({ text: '/lowbw ', candidates: ['lowbw'] });
+  });
+  it('lists several candidates and extends to their common prefix', () => {
+    expect(completeSlash('/a')).toEqual({ text: '/a', candidates: ['add', 'accept'] });
+    expect(completeSlash('/s').candidates).toEqual(['server', 'sync']);
+    expect(completeSlash('/se').text).toBe('/server ');
+  });
+  it('completes arguments: help topics, on/off, onions', () => {
+    expect(completeSlash('/help ga').text).toBe('/help gaps ');
+    expect(completeSlash('/lowbw of').text).toBe('/lowbw off ');
+    expect(completeSlash('/accept cc', [C, 'dd']).text).toBe(`/accept ${C} `);
+    expect(completeSlash('/add x', [C]).candidates).toEqual([]);
+  });
+});

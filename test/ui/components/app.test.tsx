@@ -1,0 +1,259 @@
+// The UI driven end to end through Ink with a scripted engine (TEST DOUBLE, see helpers/scripted-engine.ts).
+
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../src/core/api/events.js';
+import { App } from '../../../src/ui/App.js';
+import { listWidth } from '../../../src/ui/components/MainView.js';
+import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
+import { at, contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { KEYS, renderTerminal, type TestTerminal } from '../helpers/render.js';
+import { ScriptedEngine } from '../helpers/scripted-engine.js';
+
+let term: TestTerminal | undefined;
+afterEach(() => {
+  term?.unmount();
+  term = undefined;
+});
+
+async function start(events: readonly EngineEvent[] = [], size: { columns?: number; rows?: number } = {}, respond?: ConstructorParameters<typeof ScriptedEngine>[0]) {
+  const engine = new ScriptedEngine(respond);
+  const store = createUiStore(engine);
+  let quits = 0;
+  for (const e of events) engine.emit(e);
+  term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: false }} onQuit={() => quits++} />, size);
+  return { engine, store, term, quits: () => quits };
+}
+
+const A = onion(1);
+const B = onion(2);
+
+describe('UnlockScreen', () => {
+  it('unlocks with the typed password and shows the wrong-password error from the engine', async () => {
+    const { engine, term } = await start([], {}, (c) => (c.cmd === 'unlock' ? [{ event: 'error', code: 'profile.password', message: 'wrong password' }] : []));
+    expect(term.lastFrame()).toContain('Unlock your Cwtch profile');
+    await term.press('s3cret');
+    expect(term.lastFrame()).toContain('••••••');
+    expect(term.lastFrame()).not.toContain('s3cret');
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([{ cmd: 'unlock', password: 's3cret' }]);
+    expect(term.lastFrame()).toContain('wrong password');
+  });
+
+  it('creates a profile: password twice, and an empty password only after the plain warning', async () => {
+    const { engine, term } = await start();
+    await term.press(KEYS.tab);
+    expect(term.lastFrame()).toContain('Create a Cwtch profile');
+    await term.press('ann');
+    await term.press(KEYS.enter);
+    await term.press(KEYS.enter);
+    expect(term.lastFrame()).toContain('protects nothing');
+    expect(engine.commands).toEqual([]);
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([{ cmd: 'create-profile', name: 'ann', password: '' }]);
+
+    // After creating, the form is back at unlock: one Tab to create again.
+    await term.press(KEYS.tab);
+    await term.press('bo');
+    await term.press(KEYS.enter);
+    await term.press('pw1');
+    await term.press(KEYS.enter);
+    await term.press('pw2');
+    await term.press(KEYS.enter);
+    expect(term.lastFrame()).toContain('The two passwords differ');
+    await term.press('pw1');
+    await term.press(KEYS.enter);
+    await term.press('pw1');
+    await term.press(KEYS.enter);
+    expect(engine.commands[1]).toEqual({ cmd: 'create-profile', name: 'bo', password: 'pw1' });
+  });
+
+  it('switches to the main view when the engine reports the profile', async () => {
+    const { engine, term } = await start();
+    await term.run(() => engine.emit(profileEvent()));
+    expect(term.lastFrame()).toContain('No contacts yet');
+  });
+});
+
+describe('MainView', () => {
+  const base = [profileEvent(), contactEvent(1, 'alice', { lastActivity: 20 }), contactEvent(2, 'bob', { lastActivity: 10 })];
+
+  it('sends on Enter to the open conversation; Alt+Enter adds a line; Ctrl+C clears and never quits', async () => {
+    const { engine, term, quits } = await start(base);
+    await term.press('hello');
+    await term.press(KEYS.altEnter);
+    await term.press('world');
+    expect(term.lastFrame()).toContain('world');
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([{ cmd: 'send', to: A, text: 'hello\nworld' }]);
+    await term.press('draft');
+    await term.press(KEYS.ctrlC);
+    expect(term.lastFrame()).not.toContain('draft');
+    await term.press(KEYS.ctrlC);
+    expect(quits()).toBe(0);
+    expect(engine.commands.length).toBe(1);
+  });
+
+  it('a pasted newline never sends; a paste over 5 lines asks first', async () => {
+    const { engine, term } = await start(base);
+    await term.press(KEYS.paste('one\rtwo\r'));
+    expect(engine.commands).toEqual([]);
+    await term.press(KEYS.ctrlC);
+    await term.press(KEYS.paste('1\n2\n3\n4\n5\n6'));
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([]);
+    expect(term.lastFrame()).toContain('Send this 6-line paste?');
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([{ cmd: 'send', to: A, text: '1\n2\n3\n4\n5\n6' }]);
+  });
+
+  it('Up on an empty line recalls the last message; Ctrl+D on an empty line quits', async () => {
+    const { engine, term, quits } = await start(base);
+    await term.press('again');
+    await term.press(KEYS.enter);
+    await term.press(KEYS.up);
+    expect(term.lastFrame()).toContain('> again');
+    await term.press(KEYS.ctrlD);
+    expect(quits()).toBe(0);
+    await term.press(KEYS.ctrlC);
+    await term.press(KEYS.ctrlD);
+    expect(quits()).toBe(1);
+    expect(engine.commands.at(-1)).toEqual({ cmd: 'quit' });
+  });
+
+  it('navigates with Alt+2, Ctrl+N/P, Alt+A and the Ctrl+K switcher', async () => {
+    const { engine, term } = await start([...base, contactEvent(3, 'carol', { lastActivity: 5, unread: 2 })]);
+    // The pane header is the first line, right of the contact column.
+    const openName = () => term.lastFrame().split('\n')[0]!.slice(listWidth(100) + 1);
+    await term.press(KEYS.alt('2'));
+    expect(openName()).toContain('bob');
+    await term.press(KEYS.ctrlN);
+    expect(openName()).toContain('carol');
+    await term.press(KEYS.ctrlP);
+    await term.press(KEYS.ctrlP);
+    expect(openName()).toContain('alice');
+    // Carol was read when opened; a new message gives her activity again.
+    await term.run(() => engine.emit(messageEvent(onion(3), 7, { time: at(10, 0) })));
+    await term.press(KEYS.alt('a'));
+    expect(openName()).toContain('carol');
+    await term.press(KEYS.ctrlK);
+    expect(term.lastFrame()).toContain('Switch to:');
+    await term.press('bo');
+    await term.press(KEYS.enter);
+    expect(openName()).toContain('bob');
+    expect(engine.commands).toEqual([]);
+  });
+
+  it('opens help with ? on an empty line and Ctrl+/, closes with Esc', async () => {
+    const { term } = await start(base, { rows: 40 });
+    await term.press('?');
+    expect(term.lastFrame()).toContain('quick switcher');
+    await term.press(KEYS.esc);
+    expect(term.lastFrame()).not.toContain('quick switcher');
+    await term.press(KEYS.ctrlSlash);
+    expect(term.lastFrame()).toContain('Help');
+  });
+
+  it('/ commands go to the engine; errors show as a notice; Tab completes', async () => {
+    const { engine, term } = await start(base);
+    await term.press('/lo');
+    await term.press(KEYS.tab);
+    expect(term.lastFrame()).toContain('/lowbw');
+    await term.press('on');
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([{ cmd: 'lowbw', on: true }]);
+    await term.press('/frobnicate');
+    await term.press(KEYS.enter);
+    expect(term.lastFrame()).toContain('unknown command /frobnicate');
+  });
+
+  it('a contact request shows the fingerprint and the unverified-name warning; a accepts', async () => {
+    const { engine, term } = await start([profileEvent(), contactEvent(4, 'mallory', { authorization: 'unknown' })], { columns: 140 });
+    const f = term.lastFrame();
+    expect(f).toContain('Contact request from mallory');
+    expect(f).toContain('not verified');
+    expect(f).toContain(onion(4).slice(0, 6));
+    await term.press('a');
+    expect(engine.commands).toEqual([{ cmd: 'accept', onion: onion(4) }]);
+  });
+
+  it('the status line shows tor progress, low bandwidth, bytes today and server state', async () => {
+    const S = onion(50);
+    const { term } = await start([
+      ...base,
+      { event: 'tor', state: 'starting', progress: 40, summary: 'Loading' },
+      { event: 'lowbw', on: true },
+      { event: 'bytes', scope: 'total', key: '', sent: 1_000_000, received: 200_000 },
+      { event: 'server', onion: S, imported: true },
+      { event: 'server-state', server: S, state: 'Synced' },
+    ], { columns: 140 });
+    const f = term.lastFrame();
+    expect(f).toContain('Tor 40% ████░░░░░░');
+    expect(f).toContain('LOW-BW');
+    expect(f).toContain('1.2 MB today');
+    expect(f).toContain(`srv #${S.slice(0, 6)}`);
+  });
+
+  it('the paste box says what a pasted address is before adding it', async () => {
+    const { engine, term } = await start(base);
+    await term.press('/add');
+    await term.press(KEYS.enter);
+    await term.press(KEYS.paste(onion(9)));
+    expect(term.lastFrame()).toContain('This is a Cwtch address');
+    expect(engine.commands).toEqual([]);
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([{ cmd: 'add', text: onion(9) }]);
+  });
+});
+
+describe('ConversationPane', () => {
+  it('with 100k messages renders only the visible rows and scrolls with PgUp / Alt+Home / Alt+End', async () => {
+    const events: EngineEvent[] = [profileEvent(), contactEvent(1, 'alice')];
+    const { engine, term } = await start(events, { rows: 20 });
+    const history = Array.from({ length: 100_000 }, (_, i) => ({ messageId: `m${i}`, from: A, text: `line ${i}`, time: at(9, 0) + i, outgoing: false, ack: 'acknowledged' as const }));
+    await term.run(() => engine.emit({ event: 'history', conversation: A, messages: history }));
+    let f = term.lastFrame();
+    expect(f).toContain('line 99999');
+    const shown = f.split('\n').filter((l) => /line \d+/.test(l)).length;
+    expect(shown).toBeGreaterThan(5);
+    expect(shown).toBeLessThan(20);
+    expect(term.stdout.lastFrame().split('\n').length).toBeLessThanOrEqual(20);
+    await term.press(KEYS.pageUp);
+    f = term.lastFrame();
+    expect(f).not.toContain('line 99999');
+    expect(f).toContain(`line ${99_999 - shown + 1}`);
+    await term.press(KEYS.altHome);
+    expect(term.lastFrame()).toContain('line 0');
+    await term.press(KEYS.altEnd);
+    expect(term.lastFrame()).toContain('line 99999');
+  });
+
+  it('draws gap markers in place and counts open gaps in the group header', async () => {
+    const G = 'b'.repeat(32);
+    const S = onion(60);
+    const { engine, term } = await start(
+      [
+        profileEvent(),
+        { event: 'server', onion: S, imported: true },
+        { event: 'group', groupId: G, name: 'club', server: S, invite: '' },
+        messageEvent(G, 1, { from: A, time: at(12, 3) }),
+        messageEvent(G, 2, { from: B, time: at(12, 41) }),
+        { event: 'gap', group: G, gapId: 'g1', before: 'm1', after: 'm2', beforeTime: at(12, 3), afterTime: at(12, 41), cause: 'pruned' },
+      ],
+      { columns: 140 },
+    );
+    expect(term.lastFrame()).toContain('⟂ messages missing between 12:03 and 12:41 — server withheld or pruned');
+    expect(term.lastFrame()).toContain('⟂ 1 gap open');
+    await term.run(() => engine.emit({ event: 'gap-closed', group: G, gapId: 'g1' }));
+    expect(term.lastFrame()).not.toContain('messages missing');
+  });
+
+  it('shows sender name, short fingerprint and ack marks', async () => {
+    const { term } = await start([profileEvent(), contactEvent(1, 'alice'), messageEvent(A, 1, { text: 'hi there' }), messageEvent(A, 2, { from: ME, outgoing: true, ack: 'failed', text: 'nope', failReason: 'peer offline' })], { columns: 140 });
+    const f = term.lastFrame();
+    expect(f).toMatch(new RegExp(`alice #${A.slice(0, 6)}…${A.slice(-4)} hi there`));
+    expect(f).toContain('me ✗ nope');
+    expect(f).not.toContain('peer offline');
+    await term.press(KEYS.alt('r'));
+    expect(term.lastFrame()).toContain('could not send: peer offline');
+  });
+});

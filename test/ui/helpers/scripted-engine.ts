@@ -1,0 +1,29 @@
+// TEST DOUBLE: a scripted EngineApi for driving the UI without the real engine (which lives in src/app
+// and gets its own end-to-end UI test). It records every command and emits whatever events the test
+// scripts, optionally answering commands through `respond`.
+
+import type { EngineCommand } from '../../../src/core/api/commands.js';
+import type { EngineApi } from '../../../src/core/api/engine.js';
+import type { EngineEvent } from '../../../src/core/api/events.js';
+
+export class ScriptedEngine implements EngineApi {
+  readonly commands: EngineCommand[] = [];
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+
+  /** Optional scripted answers: return the events the "engine" emits for a command. */
+  constructor(private readonly respond: (c: EngineCommand) => readonly EngineEvent[] = () => []) {}
+
+  subscribe(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  command(c: EngineCommand): void {
+    this.commands.push(c);
+    for (const e of this.respond(c)) this.emit(e);
+  }
+
+  emit(e: EngineEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { MessageStore, type MessageRow } from '../../../src/ui/view-model/message-store.js';
+import { uiText } from '../../../src/ui/text.js';
+
+const row = (i: number, time = i): MessageRow => ({ messageId: `m${i}`, from: 'x', fromName: uiText('x'), text: uiText(`t${i}`), time, outgoing: false, ack: 'acknowledged' });
+
+describe('MessageStore', () => {
+  it('holds 100k messages across chunks with O(1) lookups and a version per change', () => {
+    const s = new MessageStore();
+    for (let i = 0; i < 100_000; i++) s.append(row(i));
+    expect(s.length).toBe(100_000);
+    expect(s.at(54_321)!.messageId).toBe('m54321');
+    expect(s.byId('m99999')!.time).toBe(99_999);
+    expect(s.positionOf('m1024')).toBe(1024);
+    expect(s.version).toBe(100_000);
+    expect(s.at(100_000)).toBeUndefined();
+    expect(s.at(-1)).toBeUndefined();
+  });
+
+  it('live appends do not touch existing rows (no copy of the list)', () => {
+    const s = new MessageStore();
+    s.append(row(0));
+    const first = s.at(0);
+    for (let i = 1; i < 3000; i++) s.append(row(i));
+    expect(s.at(0)).toBe(first);
+  });
+
+  it('merge appends newer history directly and re-sorts older history', () => {
+    const s = new MessageStore();
+    s.append(row(5));
+    expect(s.merge([row(7), row(6), row(6)])).toBe(2);
+    expect(s.merge([row(1), row(5)])).toBe(1);
+    expect(Array.from({ length: s.length }, (_, i) => s.at(i)!.messageId)).toEqual(['m1', 'm5', 'm6', 'm7']);
+    expect(s.positionOf('m7')).toBe(3);
+  });
+});

@@ -1,0 +1,102 @@
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { uiText } from '../../../src/ui/text.js';
+import { fingerprintOf } from '../../../src/ui/view-model/identity.js';
+import { MessageStore, type MessageRow } from '../../../src/ui/view-model/message-store.js';
+import { anchorForTop, gapMarkerText, layoutPane, wrapCells } from '../../../src/ui/view-model/pane-layout.js';
+import { at, onion } from '../helpers/fixtures.js';
+
+const FROM = onion(1);
+const row = (i: number, time: number, text = `msg ${i}`, over: Partial<MessageRow> = {}): MessageRow => ({
+  messageId: `m${i}`,
+  from: FROM,
+  fromName: uiText('alice'),
+  text: uiText(text),
+  time,
+  outgoing: false,
+  ack: 'acknowledged',
+  ...over,
+});
+
+function storeOf(n: number, time = (i: number) => at(9, 0) + i * 1000): MessageStore {
+  const s = new MessageStore();
+  for (let i = 0; i < n; i++) s.append(row(i, time(i)));
+  return s;
+}
+
+const base = { gaps: [], width: 60, fingerprintOf };
+
+describe('layoutPane', () => {
+  it('with 100k messages builds only the rows that fit, ending at the newest', () => {
+    const store = storeOf(100_000);
+    const l = layoutPane({ ...base, store, height: 20 });
+    expect(l.rows.length).toBe(20);
+    expect(l.last).toBe(99_999);
+    expect(l.first).toBeGreaterThan(99_970);
+    const last = l.rows[l.rows.length - 1]!;
+    expect(last.kind === 'msg' && last.text).toBe('msg 99999');
+  });
+
+  it('anchors: the bottom row is the anchored message', () => {
+    const l = layoutPane({ ...base, store: storeOf(1000), height: 5, anchor: 500 });
+    expect(l.last).toBe(500);
+    expect(l.first).toBe(496);
+  });
+
+  it('puts a day separator where the date changes', () => {
+    const s = new MessageStore();
+    s.append(row(0, at(23, 59, 1)));
+    s.append(row(1, at(0, 1, 2)));
+    const kinds = layoutPane({ ...base, store: s, height: 10 }).rows.map((r) => (r.kind === 'day' ? r.text : r.kind));
+    expect(kinds).toEqual(['── 2026-01-01 ──', 'msg', '── 2026-01-02 ──', 'msg']);
+  });
+
+  it('draws an open gap in place after its "before" message, with the times', () => {
+    const s = new MessageStore();
+    s.append(row(0, at(12, 3)));
+    s.append(row(1, at(12, 41)));
+    const gap = { gapId: 'g', before: 'm0', after: 'm1', beforeTime: at(12, 3), afterTime: at(12, 41), cause: 'pruned' as const, open: true };
+    const rows = layoutPane({ ...base, store: s, gaps: [gap], height: 10 }).rows;
+    expect(rows.map((r) => r.kind)).toEqual(['day', 'msg', 'gap', 'msg']);
+    expect(rows[2]!.text).toContain('⟂ messages missing between 12:03 and 12:41 — server withheld or pruned');
+    expect(layoutPane({ ...base, store: s, gaps: [{ ...gap, open: false }], height: 10 }).rows.map((r) => r.kind)).toEqual(['day', 'msg', 'msg']);
+  });
+
+  it('gap text without times still says what happened', () => {
+    expect(gapMarkerText({ gapId: 'x', cause: 'withheld', open: true })).toBe('⟂ messages missing here — server withheld or pruned (reported: withheld)');
+  });
+
+  it('ack marks: pending ○, sent ✓, acknowledged ✓✓, failed ✗ with the reason on demand', () => {
+    const s = new MessageStore();
+    const acks = ['pending', 'sent', 'acknowledged', 'failed'] as const;
+    acks.forEach((a, i) => s.append(row(i, at(9, i), `o${i}`, { outgoing: true, ack: a, ...(a === 'failed' ? { failReason: uiText('peer offline') } : {}) })));
+    const marks = layoutPane({ ...base, store: s, height: 10 })
+      .rows.filter((r) => r.kind === 'msg')
+      .map((r) => (r.kind === 'msg' ? r.head?.mark : ''));
+    expect(marks).toEqual(['○', '✓', '✓✓', '✗']);
+    const withReason = layoutPane({ ...base, store: s, height: 10, showFailReasons: true }).rows;
+    expect(withReason[withReason.length - 1]).toMatchObject({ kind: 'reason', text: '      ✗ could not send: peer offline' });
+  });
+
+  it('wraps long and wide text within the pane width', () => {
+    const store = new MessageStore();
+    store.append(row(0, at(9, 0), '漢字'.repeat(40)));
+    const rows = layoutPane({ ...base, store, height: 10, width: 30 }).rows;
+    expect(rows.length).toBeGreaterThan(3);
+    for (const r of rows.slice(2)) expect(stringWidth(r.text)).toBeLessThanOrEqual(30);
+  });
+
+  it('anchorForTop shows the oldest messages', () => {
+    const store = storeOf(100);
+    const a = anchorForTop({ ...base, store, height: 6 });
+    const l = layoutPane({ ...base, store, height: 6, anchor: a });
+    expect(l.first).toBe(0);
+  });
+});
+
+describe('wrapCells', () => {
+  it('counts emoji and CJK as two cells', () => {
+    expect(wrapCells('😀😀😀', 4)).toEqual(['😀😀', '😀']);
+    expect(wrapCells('abc\ndef', 10)).toEqual(['abc', 'def']);
+  });
+});

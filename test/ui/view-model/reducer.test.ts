@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../src/core/api/events.js';
+import { dismissSyncPrompt, markRead, reduce } from '../../../src/ui/view-model/reducer.js';
+import { bytesToday, initialState, openGapCount, type UiState } from '../../../src/ui/view-model/state.js';
+import { contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
+
+const run = (events: readonly EngineEvent[], s: UiState = initialState()): UiState => events.reduce(reduce, s);
+const GROUP = 'a'.repeat(32);
+const SERVER = onion(90);
+
+describe('reduce', () => {
+  it('profile: name is cleaned and defaultPassword kept', () => {
+    const s = run([{ event: 'profile', onion: ME, name: 'me\u001b[31m', defaultPassword: true }]);
+    expect(s.profile?.name).toBe('me');
+    expect(s.profile?.defaultPassword).toBe(true);
+  });
+
+  it('tor: progress is clamped and the summary is one safe line', () => {
+    const s = run([{ event: 'tor', state: 'starting', progress: 140, summary: 'Loading\nrelay \u001b]0;x\u0007descriptors' }]);
+    expect(s.tor.progress).toBe(100);
+    expect(s.tor.summary).toBe('Loading relay descriptors');
+    expect(run([{ event: 'tor', state: 'ready', progress: Number.NaN, summary: '' }]).tor).toMatchObject({ state: 'ready', progress: 0 });
+  });
+
+  it('contact: pending requests sort first, then by last activity', () => {
+    const s = run([contactEvent(1, 'old', { lastActivity: 10 }), contactEvent(2, 'new', { lastActivity: 20 }), contactEvent(3, 'stranger', { authorization: 'unknown', lastActivity: 1 })]);
+    expect(s.order).toEqual([onion(3), onion(2), onion(1)]);
+    const c = s.conversations.get(onion(2))!;
+    expect(c).toMatchObject({ kind: 'contact', name: 'new', authorization: 'approved', online: 'Disconnected' });
+    expect(c.fingerprint.short).toMatch(/^.{6}….{4}$/);
+  });
+
+  it('contact: look-alike names are flagged on both sides', () => {
+    const s = run([contactEvent(1, 'alice'), contactEvent(2, 'a\u200blice'), contactEvent(3, 'bob')]);
+    expect(s.conversations.get(onion(1))!.lookalike).toBe(true);
+    expect(s.conversations.get(onion(2))!.lookalike).toBe(true);
+    expect(s.conversations.get(onion(3))!.lookalike).toBe(false);
+  });
+
+  it('peer-state sets a contact online; unknown onions are ignored', () => {
+    const s = run([contactEvent(1, 'a'), { event: 'peer-state', onion: onion(1), state: 'Authenticated' }, { event: 'peer-state', onion: onion(9), state: 'Failed' }]);
+    expect(s.conversations.get(onion(1))!.online).toBe('Authenticated');
+    expect(s.conversations.has(onion(9))).toBe(false);
+  });
+
+  it('group, server and server-state: a group follows its server', () => {
+    const s = run([
+      { event: 'server', onion: SERVER, imported: true },
+      { event: 'group', groupId: GROUP, name: 'friends', server: SERVER, invite: 'torv3xyz' },
+      { event: 'server-state', server: SERVER, state: 'Synced' },
+    ]);
+    expect(s.servers.get(SERVER)).toMatchObject({ state: 'Synced', imported: true });
+    expect(s.conversations.get(GROUP)).toMatchObject({ kind: 'group', name: 'friends', online: 'Synced', server: SERVER });
+  });
+
+  it('message: appended once per id, bumps unread and activity for incoming only', () => {
+    let s = run([profileEvent(), contactEvent(1, 'a')]);
+    const c = onion(1);
+    s = run([messageEvent(c, 1, { time: 5000 }), messageEvent(c, 1, { time: 5000 }), messageEvent(c, 2, { outgoing: true, from: ME, ack: 'pending', time: 6000 })], s);
+    expect(s.messages.get(c)!.length).toBe(2);
+    expect(s.conversations.get(c)).toMatchObject({ unread: 1, lastActivity: 6000 });
+    expect(s.messages.get(c)!.at(1)).toMatchObject({ fromName: 'me', outgoing: true, ack: 'pending' });
+    expect(markRead(s, c).conversations.get(c)!.unread).toBe(0);
+  });
+
+  it('message: hostile text is stored safe', () => {
+    const s = run([messageEvent(onion(1), 1, { text: 'hi\u001b]52;c;ZXZpbA==\u0007 \u202eevil' })]);
+    expect(s.messages.get(onion(1))!.at(0)!.text).toBe('hi evil');
+  });
+
+  it('sent, ack and failed update the ack state; an ack is not undone by a late sent', () => {
+    const c = onion(1);
+    let s = run([messageEvent(c, 1, { outgoing: true, ack: 'pending' }), messageEvent(c, 2, { outgoing: true, ack: 'pending' })]);
+    s = run([{ event: 'sent', conversation: c, messageId: 'm1' }], s);
+    expect(s.messages.get(c)!.byId('m1')!.ack).toBe('sent');
+    s = run([{ event: 'ack', conversation: c, messageId: 'm1' }, { event: 'sent', conversation: c, messageId: 'm1' }], s);
+    expect(s.messages.get(c)!.byId('m1')!.ack).toBe('acknowledged');
+    s = run([{ event: 'failed', conversation: c, messageId: 'm2', reason: 'peer offline\u0007' }], s);
+    expect(s.messages.get(c)!.byId('m2')).toMatchObject({ ack: 'failed', failReason: 'peer offline' });
+    const before = s;
+    expect(run([{ event: 'ack', conversation: c, messageId: 'nope' }], s)).toBe(before);
+  });
+
+  it('history merges older messages in time order without duplicates', () => {
+    const c = onion(1);
+    let s = run([messageEvent(c, 10, { time: 10_000 })]);
+    s = run(
+      [
+        {
+          event: 'history',
+          conversation: c,
+          messages: [
+            { messageId: 'm10', from: c, text: 'dup', time: 10_000, outgoing: false, ack: 'acknowledged' },
+            { messageId: 'm2', from: c, text: 'two', time: 2000, outgoing: false, ack: 'acknowledged' },
+            { messageId: 'm1', from: c, text: 'one', time: 1000, outgoing: false, ack: 'acknowledged' },
+          ],
+        },
+      ],
+      s,
+    );
+    const store = s.messages.get(c)!;
+    expect([0, 1, 2].map((i) => store.at(i)!.messageId)).toEqual(['m1', 'm2', 'm10']);
+    expect(store.positionOf('m10')).toBe(2);
+  });
+
+  it('quoted replies (overlay 10) show the body and the quoted message', () => {
+    const c = onion(1);
+    const s = run([messageEvent(c, 1, { text: 'original' }), messageEvent(c, 2, { overlay: 10, text: JSON.stringify({ quotedHash: 'm1', body: 'reply' }) })]);
+    expect(s.messages.get(c)!.byId('m2')).toMatchObject({ text: 'reply', quote: 'original' });
+  });
+
+  it('invite is listed with a safe group name', () => {
+    const s = run([contactEvent(1, 'alice'), { event: 'invite', from: onion(1), groupId: GROUP, groupName: 'club\u001b[2J', text: 'torv3abc' }]);
+    expect(s.invites[0]).toMatchObject({ fromName: 'alice', groupName: 'club', groupId: GROUP });
+  });
+
+  it('gap and gap-closed track open gaps per group', () => {
+    let s = run([
+      { event: 'gap', group: GROUP, gapId: 'g1', before: 'm1', after: 'm2', beforeTime: 1, afterTime: 2, cause: 'pruned' },
+      { event: 'gap', group: GROUP, gapId: 'g2', cause: 'withheld' },
+    ]);
+    expect(openGapCount(s, GROUP)).toBe(2);
+    s = run([{ event: 'gap-closed', group: GROUP, gapId: 'g1' }], s);
+    expect(openGapCount(s, GROUP)).toBe(1);
+    expect(s.gaps.get(GROUP)!.find((g) => g.gapId === 'g1')).toMatchObject({ open: false, cause: 'pruned', beforeTime: 1 });
+  });
+
+  it('sync-cost prompts replace per server and can be dismissed', () => {
+    let s = run([
+      { event: 'sync-cost', server: SERVER, messages: 10, bytes: 100 },
+      { event: 'sync-cost', server: SERVER, messages: 20, bytes: 200 },
+    ]);
+    expect(s.syncPrompts).toEqual([{ server: SERVER, messages: 20, bytes: 200 }]);
+    s = dismissSyncPrompt(s, SERVER);
+    expect(s.syncPrompts).toEqual([]);
+  });
+
+  it('bytes: today total and per-scope meters', () => {
+    const s = run([
+      { event: 'bytes', scope: 'total', key: '', sent: 100, received: 50 },
+      { event: 'bytes', scope: 'server', key: SERVER, sent: 1, received: 2 },
+    ]);
+    expect(bytesToday(s)).toBe(150);
+    expect(s.bytes.get(`server:${SERVER}`)).toEqual({ sent: 1, received: 2 });
+  });
+
+  it('lowbw, ok and error', () => {
+    const s = run([{ event: 'lowbw', on: true }, { event: 'ok', cmd: 'add', id: '7' }, { event: 'error', code: 'unlock.password', message: 'wrong password\u001b[1m', id: '8' }]);
+    expect(s.lowBandwidth).toBe(true);
+    expect(s.lastOk).toEqual({ cmd: 'add', id: '7' });
+    expect(s.lastError).toEqual({ code: 'unlock.password', message: 'wrong password', id: '8' });
+  });
+});
