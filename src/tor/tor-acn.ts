@@ -76,6 +76,8 @@ export class TorAcn implements Acn {
   private restartDelay: number;
   private restartTimer: NodeJS.Timeout | null = null;
   private stallTimer: NodeJS.Timeout | null = null;
+  /** Non-zero while bootstrap is stalled: how long it had made no progress when we said so. */
+  private stalledMs = 0;
   private lastWarning = '';
   private readyWaiters: { resolve: () => void; reject: (e: TorError) => void }[] = [];
   /** Unexpected tor exits seen (for tests and diagnostics). */
@@ -357,10 +359,14 @@ export class TorAcn implements Acn {
     if (b.severity !== 'NOTICE') {
       // tor.md: WARN BOOTSTRAP carries WARNING="Connection refused" REASON=…: show it.
       this.lastWarning = b.warning ?? b.reason ?? b.summary;
-      this.emit({ state: 'starting', progress: b.progress, summary: `${b.summary}: ${this.lastWarning}` });
+      // Once stalled, stay 'failed' (with the newest reason) until progress moves again.
+      if (this.stalledMs > 0) this.emitStall();
+      else this.emit({ state: 'starting', progress: b.progress, summary: `${b.summary}: ${this.lastWarning}` });
       return;
     }
-    const advanced = b.progress !== this.status.progress || this.status.state === 'failed';
+    const advanced = b.progress !== this.status.progress;
+    if (!advanced && this.stalledMs > 0) return;
+    this.stalledMs = 0;
     if (b.progress >= 100) {
       this.clearStall();
       this.emit({ state: 'ready', progress: 100, summary: b.summary || 'Done' });
@@ -377,17 +383,23 @@ export class TorAcn implements Acn {
     this.stallTimer = setTimeout(() => {
       this.stallTimer = null;
       if (this.closing || this.status.state === 'ready') return;
-      const why = this.lastWarning ? `: ${this.lastWarning}` : '';
-      this.emit({
-        state: 'failed',
-        progress: this.status.progress,
-        summary: `tor has made no progress for ${Math.round(ms / 1000)} s at ${this.status.progress} %${why}`,
-      });
+      this.stalledMs = ms;
+      this.emitStall();
     }, ms);
     this.stallTimer.unref();
   }
 
+  private emitStall(): void {
+    const why = this.lastWarning ? `: ${this.lastWarning}` : '';
+    this.emit({
+      state: 'failed',
+      progress: this.status.progress,
+      summary: `tor has made no progress for ${Math.round(this.stalledMs / 1000)} s at ${this.status.progress} %${why}`,
+    });
+  }
+
   private clearStall(): void {
+    this.stalledMs = 0;
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.stallTimer = null;
   }

@@ -191,6 +191,33 @@ describe.skipIf(!haveTor)('TorAcn on a private tor network', () => {
   }, 60_000);
 });
 
+describe.skipIf(!haveTor)('TorAcn bootstrap stall', () => {
+  it('reports a stall (with tor\'s warning) instead of hanging when no relay is reachable', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'toracn-stall-'));
+    // An authority on a closed port: tor keeps failing at the first step with WARN BOOTSTRAP events.
+    const dead = [
+      'TestingTorNetwork 1',
+      'UseDefaultFallbackDirs 0',
+      'DirAuthority dead orport=1 no-v2 v3ident=7CC65361A4117458543B5CFBB59655A0AC7F6AD8 127.0.0.1:1 C4D5A4A5408DBCD4EBFE211FD7E04BB6E8714DE4',
+    ].join('\n');
+    const seen: AcnStatus[] = [];
+    const acn = await TorAcn.start({ dir: join(work, 't'), extraTorrc: dead, bootstrapStallMs: 3000, onStatus: (s) => seen.push(s) });
+    try {
+      await expect.poll(() => seen.find((s) => s.state === 'failed'), { timeout: 20_000 }).toBeDefined();
+      const failed = seen.find((s) => s.state === 'failed')!;
+      expect(failed.summary).toMatch(/no progress/);
+      expect(failed.progress).toBeLessThan(100);
+      // tor's own reason is shown, and later WARNs do not hide the stall
+      expect(failed.summary).toMatch(/Connection refused/);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(acn.getBootstrapStatus().state).toBe('failed');
+    } finally {
+      await acn.close();
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 40_000);
+});
+
 it('ed25519PublicKey matches RFC 8032 test 1, and node agrees on fresh keys', () => {
   const seed = Uint8Array.from(Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex'));
   expect(Buffer.from(ed25519PublicKey(seed)).toString('hex')).toBe('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
