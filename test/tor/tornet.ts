@@ -4,7 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,7 @@ export async function startTornet(): Promise<Tornet> {
     torrcNetwork: `%include ${torrc}\n`,
     stop: async () => {
       await run(['stop', dir], {});
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
