@@ -1,0 +1,59 @@
+// The token server (tapir primitives/privacypass TokenServer): signs blinded batches with a DLEQ proof and checks
+// spent tokens. Which tokens are spent is the caller's storage (the Cwtch server keeps it durable, in the same
+// transaction as the post it pays for). protocol.md §5.3–§5.4.
+
+import { constantTimeEqual } from '../bytes.js';
+import {
+  BASEPOINT,
+  UNIFORM_BYTES,
+  encodeElement,
+  mulElement,
+  scalarFromUniformBytes,
+  type RistrettoPointType,
+} from '../crypto/ristretto.js';
+import type { Transcript } from '../crypto/transcript.js';
+import type { Random } from '../ports.js';
+import { proveBatch, type DleqProof } from './dleq.js';
+import { spendMac, tokenPoint, type BlindedToken, type SignedToken, type SpentToken } from './token.js';
+
+export class TokenServer {
+  readonly Y: RistrettoPointType;
+
+  /** `k` is the secret scalar (config tokenServiceK). */
+  constructor(private readonly k: bigint) {
+    if (k === 0n) throw new RangeError('privacypass: the server key must not be zero');
+    this.Y = mulElement(BASEPOINT, k);
+  }
+
+  /** A fresh server key from 64 random bytes (SetUniformBytes, as cwtch-server serverConfig.go). */
+  static generateKey(random: Random): bigint {
+    let k = 0n;
+    while (k === 0n) k = scalarFromUniformBytes(random.bytes(UNIFORM_BYTES));
+    return k;
+  }
+
+  get publicKey(): Uint8Array {
+    return encodeElement(this.Y);
+  }
+
+  /** SignBlindedTokenBatch: Q_i = k·P_i and the batch proof on `tr` (the connection's transcript). */
+  signBlindedTokenBatch(
+    blinded: readonly BlindedToken[],
+    tr: Transcript,
+    random: Random,
+  ): { signed: SignedToken[]; proof: DleqProof } {
+    const signed = blinded.map((b) => ({ Q: mulElement(b.P, this.k) }));
+    let t = 0n;
+    while (t === 0n) t = scalarFromUniformBytes(random.bytes(UNIFORM_BYTES));
+    return { signed, proof: proveBatch(tr, this.k, this.Y, blinded, signed, t).proof };
+  }
+
+  /**
+   * The MAC half of SpendToken: recompute W = k·T from t and compare MACs in constant time. Whether t was spent
+   * before is the caller's check (it must be atomic with recording the spend).
+   */
+  verifySpend(token: SpentToken, data: Uint8Array): boolean {
+    const W = mulElement(tokenPoint(token.T), this.k);
+    return constantTimeEqual(spendMac(token.T, W, data), token.MAC);
+  }
+}
