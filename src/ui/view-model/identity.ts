@@ -23,6 +23,20 @@ export function nameOf(raw: string): SafeText {
  * short shape and a colour from its hash so groups look like everything else.
  */
 export function fingerprintOf(id: string): Fingerprint {
+  const hit = cache.get(id);
+  if (hit !== undefined) return hit;
+  const fp = computeFingerprint(id);
+  // Every row of every frame asks for its sender's fingerprint (two SHA3 each): remember them. Bounded,
+  // because group members are unbounded in principle; clearing is crude but correct.
+  if (cache.size >= FINGERPRINT_CACHE_ENTRIES) cache.clear();
+  cache.set(id, fp);
+  return fp;
+}
+
+const FINGERPRINT_CACHE_ENTRIES = 4096;
+const cache = new Map<string, Fingerprint>();
+
+function computeFingerprint(id: string): Fingerprint {
   const d = decodeOnion(id);
   if (d.ok) return fingerprint(d.value.onion);
   const colour = sha3_256(utf8(`cwtch-tui group colour v1|${id}`))[0]! % FINGERPRINT_PALETTE_SIZE;

@@ -1,0 +1,146 @@
+// TUI responsiveness: time from unlock to the first full main-view frame (50 contacts, 100k messages in
+// the open conversation), and keystroke-to-frame latency with that conversation open. Ink runs in
+// debug mode (every commit writes a whole frame, no 30 fps throttle), so these are upper bounds on
+// the UI's own work; a real terminal gets a diff.
+
+import { EventEmitter } from 'node:events';
+import type { EngineApi } from '../../src/core/api/engine.js';
+import type { EngineEvent, HistoryMessage } from '../../src/core/api/events.js';
+import { onionFromPublicKey } from '../../src/core/crypto/onion.js';
+import { percentile, type BenchResult, type BenchSuite } from '../harness.js';
+
+// React picks its development or production build when first loaded: measure what users run.
+process.env['NODE_ENV'] ??= 'production';
+const { render } = await import('ink');
+const { createElement } = await import('react');
+const { App } = await import('../../src/ui/App.js');
+const { createUiStore } = await import('../../src/ui/view-model/ui-store.js');
+
+/** A terminal in memory: 120x40, resolves waiters when a written frame contains their marker. */
+class BenchStdout extends EventEmitter {
+  readonly columns = 120;
+  readonly rows = 40;
+  readonly isTTY = true;
+  private waiters: { marker: string; resolve: () => void }[] = [];
+  last = '';
+  write = (frame: string): boolean => {
+    this.last = frame;
+    this.waiters = this.waiters.filter((w) => {
+      if (!frame.includes(w.marker)) return true;
+      w.resolve();
+      return false;
+    });
+    return true;
+  };
+  next(marker: string): Promise<void> {
+    return new Promise((resolve) => this.waiters.push({ marker, resolve }));
+  }
+}
+
+class BenchStdin extends EventEmitter {
+  readonly isTTY = true;
+  private data: string | null = null;
+  write(d: string): void {
+    this.data = d;
+    this.emit('readable');
+  }
+  read = (): string | null => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  setEncoding(): void {}
+  setRawMode(): void {}
+  resume(): void {}
+  pause(): void {}
+  ref(): void {}
+  unref(): void {}
+}
+
+/** Feeds scripted events, as the real engine would after an unlock. */
+class BenchEngine implements EngineApi {
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+  subscribe(l: (e: EngineEvent) => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  command(): void {}
+  emit(e: EngineEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}
+
+const onion = (seed: number): string => onionFromPublicKey(new Uint8Array(32).fill(seed));
+
+const suite: BenchSuite = async ({ quick }) => {
+  const MESSAGES = 100_000;
+  const keystrokes = quick ? 60 : 300;
+  const contacts = Array.from({ length: 50 }, (_, i) => onion(i + 1));
+  const open = contacts[0]!;
+  const me = onion(200);
+  const t0 = Date.UTC(2026, 0, 1);
+  const history: HistoryMessage[] = Array.from({ length: MESSAGES }, (_, i) => ({
+    messageId: `m${i}`,
+    from: i % 3 === 0 ? me : open,
+    text: `message number ${i} with a little text in it`,
+    time: t0 + i * 1000,
+    outgoing: i % 3 === 0,
+    ack: 'acknowledged',
+  }));
+
+  const engine = new BenchEngine();
+  const store = createUiStore(engine);
+  const stdout = new BenchStdout();
+  const stdin = new BenchStdin();
+  const instance = render(createElement(App, { engine, store, theme: { colour: true }, onQuit: () => {} }), {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  try {
+    const firstFrame = stdout.next(`message number ${MESSAGES - 1} `);
+    const start = performance.now();
+    engine.emit({ event: 'profile', onion: me, name: 'me', defaultPassword: false });
+    contacts.forEach((c, i) => engine.emit({ event: 'contact', onion: c, name: `contact ${i}`, authorization: 'approved', unread: 0, lastActivity: i === 0 ? t0 + MESSAGES * 1000 : t0 - i }));
+    engine.emit({ event: 'history', conversation: open, messages: history });
+    await firstFrame;
+    const first = performance.now() - start;
+
+    const typing: number[] = [];
+    for (let i = 0; i < keystrokes; i++) {
+      const ch = String.fromCharCode(97 + (i % 26));
+      const frame = stdout.next(`${'abcdefghijklmnopqrstuvwxyz'.repeat(20).slice(0, i + 1)}▏`);
+      const s = performance.now();
+      stdin.write(ch);
+      await frame;
+      typing.push(performance.now() - s);
+    }
+    const scrolling: number[] = [];
+    for (let i = 0; i < keystrokes / 2; i++) {
+      const before = stdout.last;
+      const s = performance.now();
+      stdin.write(i % 2 === 0 ? '\u001b[5~' : '\u001b[6~');
+      // Wait for the next frame that differs from the current one.
+      await new Promise<void>((resolve) => {
+        const check = (): void => (stdout.last !== before ? resolve() : void setImmediate(check));
+        check();
+      });
+      scrolling.push(performance.now() - s);
+    }
+    typing.sort((a, b) => a - b);
+    scrolling.sort((a, b) => a - b);
+    const results: BenchResult[] = [
+      { name: 'tui first frame (50 contacts, 100k messages)', value: first, unit: 'ms', ratio: first / 300, note: 'goal 300 ms; includes reducing the 100k-message history' },
+      { name: 'tui keystroke p99 (typing, 100k open)', value: percentile(typing, 99), unit: 'ms', ratio: percentile(typing, 99) / 16, note: `goal 16 ms; ${typing.length} keys, median ${percentile(typing, 50).toFixed(2)} ms` },
+      { name: 'tui keystroke p99 (PgUp/PgDn, 100k open)', value: percentile(scrolling, 99), unit: 'ms', ratio: percentile(scrolling, 99) / 16, note: 'goal 16 ms' },
+    ];
+    return results;
+  } finally {
+    instance.unmount();
+    store.dispose();
+  }
+};
+
+export default suite;
