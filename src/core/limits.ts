@@ -92,3 +92,60 @@ export const MAX_DISPLAY_NAME_LENGTH = 64;
 // --- Pasted strings (onion, server bundle, group invite) ---
 /** Longest pasted string we parse: a bundle is ~400 bytes, a tofubundle ~700; 16 KiB leaves room for new key types. */
 export const MAX_PASTE_BYTES = 16 * 1024;
+
+// ---- Peers and the engine (src/core/peer, src/app/engine) ----
+/** Chat messages one peer connection may deliver per second once its burst is spent; faster senders are slowed (we stop reading). Our choice: far above typing speed, below what would flood the UI. */
+export const PEER_RATE_PER_SECOND = 200;
+/** Messages a peer may deliver at once before the rate applies (an outbox flush after a reconnect). Our choice. */
+export const PEER_RATE_BURST = 500;
+/** First delay before re-dialling a contact after a failed or lost connection. Our choice (libCwtch ticks every 30 s, protocol.md §9; we retry sooner on a fresh failure). */
+export const PEER_RETRY_MIN_MS = 1_000;
+/** Largest re-dial delay: the back-off doubles per failure up to this. protocol.md §9: libCwtch caps its base at 5 min; one minute keeps a returning contact quick. */
+export const PEER_RETRY_MAX_MS = 60_000;
+/** Random spread of each re-dial delay (±20 %), so two peers that lost each other do not dial in lock-step. Our choice. */
+export const PEER_RETRY_JITTER = 0.2;
+/** Outbox entries sent per flush of one contact; the rest follow as acks arrive. Our choice: bounds one burst. */
+export const PEER_OUTBOX_BATCH = 500;
+/** Conversations that may sit in "unknown" (requests) at once; further unknown peers are disconnected. Our choice: an abuse bound, since onion identities are free. */
+export const MAX_UNKNOWN_CONVERSATIONS = 200;
+
+// ---- Cwtch server, privacy pass and token board (src/server, src/core/privacypass, src/core/groups/board-*) ----
+/**
+ * Most blinded tokens the token service signs per request. Our choice: a reply of n signed tokens is ~52·n + 110
+ * bytes and must fit one plaintext packet (8189), so n ≤ 155; clients ask for 10 (TOKEN_BATCH_SIZE).
+ */
+export const TOKEN_MAX_BATCH = 100;
+/**
+ * A token-service connection (PoW + issuance) is closed this long after it opened, whatever its state. Our choice:
+ * a 16-bit PoW takes < 1 s in Go and ~1–3 s in our JS client; a Tor round trip a few seconds.
+ */
+export const TOKEN_SESSION_TIMEOUT_MS = 60_000;
+/** Concurrent token-service sessions still running; more are refused on arrival. Our choice: each costs a PoW check and ≤100 scalar mults. */
+export const TOKEN_MAX_PENDING_SESSIONS = 64;
+/** Board connections open at once (authenticated or not). Our choice: a group server for a few hundred members. */
+export const BOARD_MAX_CONNECTIONS = 2048;
+/** Board connections still in the auth handshake; more are refused (half-open floods). Our choice. */
+export const BOARD_MAX_PENDING_HANDSHAKES = 128;
+/** Auth handshake deadline on the board. Same reasoning as TAPIR_HANDSHAKE_TIMEOUT_MS. */
+export const BOARD_HANDSHAKE_TIMEOUT_MS = 15_000;
+/** After auth, a client must send its first request (replay or post) within this. Our choice: clients replay at once. */
+export const BOARD_FIRST_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * A board connection on which the client has sent nothing for this long is closed. Our choice: Cwtch clients stay
+ * connected silently to receive live messages, so this is long; a reconnect replays from the last commit.
+ */
+export const BOARD_IDLE_TIMEOUT_MS = 6 * 60 * 60_000;
+/** Posts accepted per connection per minute; more are answered Success:false without spending. Our choice (abuse bound; a person types far fewer). */
+export const BOARD_POSTS_PER_MINUTE = 120;
+/** Largest ciphertext the board stores, bytes: nonce(24) + tag(16) + a DGM with 1800 text + 1800 padding + JSON/base64 overhead ≈ 5.1 KiB; 6 KiB is slack. protocol.md §7.4. */
+export const BOARD_MAX_CIPHERTEXT_BYTES = 6 * 1024;
+/** Ed25519 signatures are 64 bytes; a board post's signature must be exactly that (Go stores any non-empty one). */
+export const BOARD_SIGNATURE_BYTES = 64;
+/** Messages kept per MB of `--max-storage-mb` (Go: MaxStorageMBs × 250). protocol.md §7.5. */
+export const BOARD_MESSAGES_PER_MB = 250;
+/** Rows read from the store per replay batch, so a long replay does not load the whole table at once. Our choice. */
+export const BOARD_REPLAY_BATCH = 500;
+/** Raw EGMs a client accepts after one ReplayResult before it gives up on the server. Our choice: a hostile server must not make us wait forever. */
+export const BOARD_CLIENT_MAX_REPLAY = 10_000_000;
+/** Signatures a board client remembers for de-duplication (newest kept). Our choice. */
+export const BOARD_CLIENT_DEDUP_WINDOW = 4096;

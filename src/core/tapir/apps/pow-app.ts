@@ -36,6 +36,13 @@ export function solvePow(prng: TranscriptPrng, challenge: Uint8Array, bits: numb
   return null;
 }
 
+/** The chain's transcript, propagated before init; running outside a chain is a bug. */
+export function chainTranscript(app: Application): Transcript {
+  const t = app.transcript();
+  if (t === null) throw new TapirStateError('tapir.no-transcript', 'this app runs inside an application chain');
+  return t;
+}
+
 export interface PowAppOptions {
   readonly random: Random;
   /** Leading zero bits; default POW_DIFFICULTY_BITS. Both sides must agree (tests lower it). */
@@ -51,14 +58,8 @@ export class PowApp extends TranscriptApp {
     return new PowApp(this.opts);
   }
 
-  private tr(): Transcript {
-    const t = this.transcript();
-    if (t === null) throw new TapirStateError('tapir.no-transcript', 'the PoW app runs inside an application chain');
-    return t;
-  }
-
   override async init(conn: Connection): Promise<void> {
-    const tr = this.tr();
+    const tr = chainTranscript(this);
     const bits = this.opts.difficultyBits ?? POW_DIFFICULTY_BITS;
     tr.newProtocol(POW_LABELS.app);
     if (conn.outbound) {
