@@ -1,6 +1,7 @@
 // Tapir packets: fixed 8192 bytes, length prefix + data + zero padding; secretbox-sealed once a session key is
 // set. protocol.md §1.2–§1.4. Decoders return results and never throw on hostile bytes.
 
+import { concatBytes } from '../bytes.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { fail, ok, type Result } from '../result.js';
 import {
@@ -27,6 +28,40 @@ export function encodePlainPacket(payload: Uint8Array): Result<Uint8Array> {
   return ok(frame(payload, PACKET_SIZE));
 }
 
+/** Reusable plaintext region for sealing: framed in place, so the hot path allocates only what the cipher returns. */
+export class SealScratch {
+  readonly region = new Uint8Array(SEALED_REGION);
+  private used = 0;
+
+  frame(payload: Uint8Array): Uint8Array {
+    const end = 2 + payload.length;
+    this.region.set(encodeLengthPrefix(payload.length)!, 0);
+    this.region.set(payload, 2);
+    // Zero only what the previous message left behind the new one.
+    if (this.used > end) this.region.fill(0, end, this.used);
+    this.used = end;
+    return this.region;
+  }
+}
+
+/**
+ * A sealed packet as its two wire parts [nonce, tag ‖ secretbox(first 8152 bytes of the plaintext packet)],
+ * 24 + 8168 = 8192 bytes, so a writer can gather them without another copy.
+ */
+export function encodeSealedParts(
+  payload: Uint8Array,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  backend: CryptoBackend,
+  scratch?: SealScratch,
+): Result<readonly [Uint8Array, Uint8Array]> {
+  // Go would silently truncate a longer message; we refuse it instead (protocol.md §1.2).
+  if (payload.length > MAX_ENCRYPTED_PAYLOAD) return fail('tapir.too-large', `payload over ${MAX_ENCRYPTED_PAYLOAD} bytes`);
+  if (nonce.length !== NONCE_BYTES) throw new RangeError('nonce must be 24 bytes');
+  const region = scratch === undefined ? frame(payload, SEALED_REGION) : scratch.frame(payload);
+  return ok([nonce, backend.secretboxSeal(region, nonce, key)]);
+}
+
 /** A sealed packet nonce ‖ tag ‖ secretbox(first 8152 bytes of the plaintext packet) = 8192 bytes. */
 export function encodeSealedPacket(
   payload: Uint8Array,
@@ -34,13 +69,8 @@ export function encodeSealedPacket(
   nonce: Uint8Array,
   backend: CryptoBackend,
 ): Result<Uint8Array> {
-  // Go would silently truncate a longer message; we refuse it instead (protocol.md §1.2).
-  if (payload.length > MAX_ENCRYPTED_PAYLOAD) return fail('tapir.too-large', `payload over ${MAX_ENCRYPTED_PAYLOAD} bytes`);
-  const box = backend.secretboxSeal(frame(payload, SEALED_REGION), nonce, key);
-  const out = new Uint8Array(PACKET_SIZE);
-  out.set(nonce.subarray(0, NONCE_BYTES), 0);
-  out.set(box, NONCE_BYTES);
-  return ok(out);
+  const parts = encodeSealedParts(payload, key, nonce, backend);
+  return parts.ok ? ok(concatBytes(...parts.value)) : parts;
 }
 
 /** Parse `len | data` out of a plaintext region; a length that does not fit is a framing error. */

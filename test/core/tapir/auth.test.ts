@@ -72,6 +72,7 @@ describe.each([
       hostname: inId.onion,
       backend: be,
       random: scriptedRandom(nonce),
+      noncesPerDraw: 1,
     });
     const inConn = new Connection(b, { outbound: false, backend: be, random: scriptedRandom() });
     const outApp = new AuthApp({ identity: outId, backend: be, random: scriptedRandom(hex(k.outbound_ephemeral.ed25519_seed_hex)) });

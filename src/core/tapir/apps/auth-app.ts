@@ -4,7 +4,8 @@
 
 import { concatBytes, constantTimeEqual, utf8, wipe } from '../../bytes.js';
 import type { CryptoBackend, Pbkdf2 } from '../../crypto/backend.js';
-import { edh, newIdentity, type Identity } from '../../crypto/identity.js';
+import { isAllZero } from '../../crypto/backend.js';
+import { newIdentity, type Identity } from '../../crypto/identity.js';
 import { onionFromPublicKey } from '../../crypto/onion.js';
 import type { Random } from '../../ports.js';
 import type { Connection } from '../connection.js';
@@ -34,7 +35,16 @@ export class AuthApp extends TranscriptApp {
   }
 
   override newInstance(): Application {
-    return new AuthApp(this.opts);
+    const app = new AuthApp(this.opts);
+    app.ltX25519 = this.longTermX25519();
+    return app;
+  }
+
+  /** Our long-term X25519 private key, derived once and shared by the instances of this app. */
+  private ltX25519: Uint8Array | null = null;
+  private longTermX25519(): Uint8Array {
+    this.ltX25519 ??= this.opts.backend.edSeedToX25519(this.opts.identity.seed);
+    return this.ltX25519;
   }
 
   override async init(conn: Connection): Promise<void> {
@@ -52,12 +62,23 @@ export class AuthApp extends TranscriptApp {
     // Tor proves whom we dialled; a different long-term key is an impostor.
     if (conn.outbound && conn.hostname !== remoteOnion) return conn.close('protocol');
 
-    const { longTermPublicKey: theirLt, ephemeralPublicKey: theirEph } = remote.value;
+    // identity.edh for each pair, with each key converted to Montgomery form once (the conversion of a
+    // public key costs about as much as the DH itself).
+    const theirLt = backend.edPublicToX25519(remote.value.longTermPublicKey);
+    const theirEph = backend.edPublicToX25519(remote.value.ephemeralPublicKey);
+    if (theirLt === null || theirEph === null) return conn.close('protocol');
+    const myEph = backend.edSeedToX25519(eph.seed);
+    wipe(eph.seed);
+    const myLt = this.longTermX25519();
+    const dh = (priv: Uint8Array, pub: Uint8Array): Uint8Array | null => {
+      const out = backend.x25519(priv, pub);
+      return out === null || isAllZero(out) ? null : out;
+    };
     // Strictly ordered: DH(outLT, inE) ‖ DH(inLT, outE) ‖ DH(outE, inE).
     const parts = conn.outbound
-      ? [edh(backend, identity.seed, theirEph), edh(backend, eph.seed, theirLt), edh(backend, eph.seed, theirEph)]
-      : [edh(backend, eph.seed, theirLt), edh(backend, identity.seed, theirEph), edh(backend, eph.seed, theirEph)];
-    wipe(eph.seed);
+      ? [dh(myLt, theirEph), dh(myEph, theirLt), dh(myEph, theirEph)]
+      : [dh(myEph, theirLt), dh(myLt, theirEph), dh(myEph, theirEph)];
+    wipe(myEph);
     if (parts.some((p) => p === null)) return conn.close('protocol');
     const secret = concatBytes(...(parts as Uint8Array[]));
     for (const p of parts) wipe(p!);
