@@ -6,6 +6,8 @@
 // cipher_page_size); these must be set before the key.
 
 import Database from 'better-sqlite3-multiple-ciphers';
+import { createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { toHex } from '../core/bytes.js';
 import { StorageError } from '../core/errors.js';
 import { PROFILE_DB_PAGE_SIZE } from '../core/limits.js';
@@ -35,11 +37,50 @@ function probe(db: Db): void {
   db.prepare('SELECT count(*) FROM sqlite_master').get();
 }
 
+// SQLCipher 4 page layout (legacy=4 defaults): page 1 = salt(16) ‖ ciphertext ‖ IV(16) ‖ HMAC-SHA512(64), the
+// HMAC over everything between salt and HMAC followed by the page number as 4 bytes little-endian, keyed with
+// PBKDF2-HMAC-SHA512(key, salt XOR 0x3a, 2 iterations, 32). Checked against SQLite3MC by the wrong-password tests.
+const SALT_LEN = 16;
+const HMAC_LEN = 64;
+const HMAC_SALT_MASK = 0x3a;
+const FAST_KDF_ITER = 2;
+
 /**
- * True when `key` opens the database at `path`. Uses a read-only handle and never creates, changes or truncates
- * a file when the key is wrong: the header fails to decrypt before SQLite looks at any -wal or -shm file.
+ * Checks `key` against page 1's HMAC with plain reads: no SQLite, so a stale -wal/-shm left by a crash is not
+ * even opened (SQLite would rebuild the -shm before it ever failed on the key). Null when the file is shorter
+ * than one page (then only SQLite can tell).
+ */
+function page1HmacMatches(path: string, key: Uint8Array): boolean | null {
+  const page = Buffer.alloc(PROFILE_DB_PAGE_SIZE);
+  const fd = openSync(path, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, page, 0, page.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n < page.length) return null;
+  const hmacSalt = Buffer.from(page.subarray(0, SALT_LEN).map((b) => b ^ HMAC_SALT_MASK));
+  const hmacKey = pbkdf2Sync(key, hmacSalt, FAST_KDF_ITER, 32, 'sha512');
+  const mac = createHmac('sha512', hmacKey)
+    .update(page.subarray(SALT_LEN, page.length - HMAC_LEN))
+    .update(Uint8Array.of(1, 0, 0, 0))
+    .digest();
+  hmacKey.fill(0);
+  return timingSafeEqual(mac, page.subarray(page.length - HMAC_LEN));
+}
+
+/**
+ * True when `key` opens the database at `path`. Never creates, changes or truncates a file when the key is
+ * wrong: the key is first checked against page 1's HMAC with plain reads, then confirmed on a read-only handle.
  */
 export function keyOpens(path: string, key: Uint8Array): boolean {
+  if (key.length !== 32) throw new RangeError('profile key must be 32 bytes');
+  try {
+    if (page1HmacMatches(path, key) === false) return false;
+  } catch (e) {
+    throw toStorageError(e, 'profile.open-failed');
+  }
   let db: Db | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });

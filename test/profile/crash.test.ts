@@ -1,13 +1,14 @@
 // kill -9 while the profile is being written: every reopen must be intact and hold what was reported durable.
 
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StorageError } from '../../src/core/errors.js';
-import type { Profile } from '../../src/profile/profile-store.js';
-import { cleanupTempDirs, store, tempDir } from './helpers.js';
+import { StorageError } from '../../src/core/errors.js';
+import { listProfileIds, type Profile } from '../../src/profile/profile-store.js';
+import { cleanupTempDirs, store, tempDir, treeFingerprint } from './helpers.js';
 
 afterEach(cleanupTempDirs);
 
@@ -55,6 +56,10 @@ describe('kill -9 while committing messages', () => {
         const lines = outs[j]!;
         const ids = lines.filter((l) => /^\d+$/.test(l)).map(Number);
         if (!lines.includes('DONE')) killedMidway++;
+        // A wrong password on a crashed profile (stale -wal/-shm) still touches nothing.
+        const before = treeFingerprint(t.home);
+        expect(() => store().unlockProfiles(t.home, 'wrong')).toThrow(StorageError);
+        expect(treeFingerprint(t.home)).toEqual(before);
         const { opened } = store().unlockProfiles(t.home, 'pw');
         const p = opened[0]!;
         expect(integrity(p)).toBe('ok');
@@ -78,10 +83,13 @@ describe('kill -9 while changing the password', () => {
       p.db.setSetting('marker', new Uint8Array([42]));
       p.lock();
     }
+    let interrupted = 0;
     for (let i = 0; i < trials.length; i += 2) {
       const batch = trials.slice(i, i + 2);
       await Promise.all(batch.map((t) => runAndKill('change-password.ts', [t.home, 'alpha', 'beta'], t.delay)));
       for (const t of batch) {
+        const left = readdirSync(join(t.home, 'profiles', listProfileIds(t.home)[0]!));
+        if (left.includes('db.new') || left.includes('SALT.new')) interrupted++;
         let p: Profile | undefined;
         for (const pw of ['alpha', 'beta']) {
           try {
@@ -97,5 +105,7 @@ describe('kill -9 while changing the password', () => {
         p!.lock();
       }
     }
+    // The kills landed inside the change window (scratch copy or new salt on disk), not only between changes.
+    expect(interrupted).toBeGreaterThan(0);
   }, 120_000);
 });
