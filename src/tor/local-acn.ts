@@ -15,6 +15,9 @@ import { socketStream } from './socket-stream.js';
 /** Environment variable naming the registry directory (the CLI flag is `--local-net DIR`). */
 export const LOCAL_NET_ENV = 'CWTCH_LOCAL_NET';
 
+/** Longest wait for queued bytes to drain on close before the socket is destroyed anyway. */
+const GRACEFUL_CLOSE_MS = 2000;
+
 const READY: AcnStatus = { state: 'ready', progress: 100, summary: 'local network (no tor)' };
 
 /** socketStream plus flow control, so a slow reader pauses the socket instead of buffering without bound. */
@@ -24,7 +27,12 @@ function flowStream(socket: Socket): Stream {
     write: (b) => s.write(b),
     onData: (cb) => s.onData(cb),
     onClose: (cb) => s.onClose(cb),
-    close: () => s.close(),
+    // Let queued writes reach the kernel before the reset (Go's Send-then-Close delivers them too).
+    close: () => {
+      if (s.closed || socket.writableLength === 0) return s.close();
+      socket.end(() => s.close());
+      setTimeout(() => s.close(), GRACEFUL_CLOSE_MS).unref();
+    },
     get closed() {
       return s.closed;
     },

@@ -9,7 +9,7 @@ import { Connection, type CloseCode } from '../../../src/core/tapir/connection.j
 import { encodePlainPacket } from '../../../src/core/tapir/framing.js';
 import type { TapirService } from '../../../src/core/tapir/service.js';
 import { AUTH_CAPABILITY } from '../../../src/core/tapir/wire-constants.js';
-import { TAPIR_HANDSHAKE_TIMEOUT_MS, TAPIR_MAX_PENDING_HANDSHAKES } from '../../../src/core/limits.js';
+import { TAPIR_HANDSHAKE_TIMEOUT_MS, TAPIR_MAX_PENDING_HANDSHAKES, TAPIR_QUEUE_HARD_CAP } from '../../../src/core/limits.js';
 import { FakeClock, authService, backend, makeIdentity, random, recording, settle } from './helpers.js';
 
 async function setup(): Promise<{ net: MemoryNetwork; clock: FakeClock; victim: TapirService; codes: CloseCode[]; stateLog: string[] }> {
@@ -184,5 +184,43 @@ describe('malicious peers', () => {
     expect(victim.connections()).toHaveLength(0);
     expect(codes.filter((c) => c === 'deadline')).toHaveLength(TAPIR_MAX_PENDING_HANDSHAKES);
     await stillHealthy(net, clock, victim);
+  });
+});
+
+describe('bounded receive buffers', () => {
+  const packets = (n: number): Uint8Array => {
+    const p = encodePlainPacket(utf8('x'));
+    if (!p.ok) throw new Error('encode');
+    const out = new Uint8Array(p.value.length * n);
+    for (let i = 0; i < n; i++) out.set(p.value, i * p.value.length);
+    return out;
+  };
+
+  it('a stream that can pause is paused, not dropped, and everything stays readable', async () => {
+    // 64 KiB chunks, as TCP delivers them; pausing acts between chunks.
+    const [x, y] = memoryStreamPair({ chunkSize: 65536 });
+    const c = new Connection(y, { outbound: false, backend, random });
+    x.write(packets(TAPIR_QUEUE_HARD_CAP + 50));
+    await settle(20);
+    expect(c.closed).toBe(false);
+    for (let i = 0; i < TAPIR_QUEUE_HARD_CAP + 50; i++) expect((await c.expect())?.length).toBe(1);
+  });
+
+  it('a flood on a stream that cannot pause closes the connection', async () => {
+    const [x, y] = memoryStreamPair();
+    const noPause: Stream = {
+      write: (b) => y.write(b),
+      onData: (cb) => y.onData(cb),
+      onClose: (cb) => y.onClose(cb),
+      close: () => y.close(),
+      get closed() {
+        return y.closed;
+      },
+    };
+    const c = new Connection(noPause, { outbound: false, backend, random });
+    x.write(packets(TAPIR_QUEUE_HARD_CAP + 1));
+    await settle(20);
+    expect(c.closeCode).toBe('flood');
+    expect(await c.expect()).toBeNull();
   });
 });
