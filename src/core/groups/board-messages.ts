@@ -1,0 +1,174 @@
+// Token-board wire messages (protocol.md §7.5): Go groups.Message {MessageType; PostRequest; PostResult;
+// NewMessage; ReplayRequest; ReplayResult} with every sub-object omitempty, and the raw EncryptedGroupMessage JSON
+// sent during a replay. Encoders write Go encoding/json bytes; decoders are total (hostile input → error value).
+
+import { utf8 } from '../bytes.js';
+import { encodeGoJsonBytes, getBool, getBytes, getField, getInt, goJson, parseJsonObject, type GoJsonField, type GoJsonValue } from '../codec/go-json.js';
+import { decodeSpentToken, spentTokenJson } from '../privacypass/wire.js';
+import type { SpentToken } from '../privacypass/token.js';
+import { fail, ok, type Result } from '../result.js';
+
+/** [source: first value] [unverified: order of the rest, cwtch protocol/groups/common.go] protocol.md §7.5, §11. */
+export const MESSAGE_TYPE = {
+  ReplayRequest: 0,
+  ReplayResult: 1,
+  PostRequest: 2,
+  PostResult: 3,
+  NewMessage: 4,
+} as const;
+
+/** Set on a connection once its replay is done: it then receives live NewMessage broadcasts. [source] */
+export const SERVER_SYNCED_CAPABILITY = 'CwtchServerSyncedCapability';
+
+/**
+ * Our extension to ReplayResult: true when the client's LastCommit was unknown (pruned, or another server's) and
+ * the server therefore sent everything. Go's json.Unmarshal ignores unknown members, so Go clients are unaffected;
+ * our clients use it to tell a full resync from a normal catch-up.
+ */
+export const FULL_RESYNC_FIELD = 'FullResync';
+
+export interface EncryptedGroupMessage {
+  readonly ciphertext: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+export type BoardMessage =
+  | { readonly type: 'replay-request'; readonly lastCommit: Uint8Array | null }
+  | { readonly type: 'replay-result'; readonly numMessages: number; readonly fullResync: boolean }
+  /** token is null when it is malformed (wrong sizes): Go would parse it and then fail the spend → Success:false. */
+  | { readonly type: 'post-request'; readonly token: SpentToken | null; readonly egm: EncryptedGroupMessage }
+  | { readonly type: 'post-result'; readonly success: boolean }
+  | { readonly type: 'new-message'; readonly egm: EncryptedGroupMessage }
+  /** A MessageType we do not know: Go's server ignores it, and so do we. */
+  | { readonly type: 'unknown'; readonly messageType: number };
+
+function egmJson(egm: EncryptedGroupMessage): GoJsonValue {
+  return goJson.object([
+    ['Ciphertext', goJson.bytes(egm.ciphertext)],
+    ['Signature', goJson.bytes(egm.signature)],
+  ]);
+}
+
+/** EncryptedGroupMessage.ToBytes(): the JSON a post's token is bound to, and the raw replay packet. */
+export function encodeEgm(egm: EncryptedGroupMessage): Uint8Array {
+  return encodeGoJsonBytes(egmJson(egm));
+}
+
+/** The bytes a post's token MAC covers: EGM.ToBytes() ‖ the server's onion (56 chars). protocol.md §5.4. */
+export function postSpendData(egm: EncryptedGroupMessage, serverOnion: string): Uint8Array {
+  const a = encodeEgm(egm);
+  const b = utf8(serverOnion);
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+export function encodeBoardMessage(m: Exclude<BoardMessage, { type: 'unknown' }>): Uint8Array {
+  const fields: GoJsonField[] = [];
+  // Go field order: MessageType, PostRequest, PostResult, NewMessage, ReplayRequest, ReplayResult.
+  switch (m.type) {
+    case 'post-request':
+      if (m.token === null) throw new TypeError('board: a post needs a token');
+      fields.push(['MessageType', goJson.int(MESSAGE_TYPE.PostRequest)]);
+      fields.push(['PostRequest', goJson.object([['Token', spentTokenJson(m.token)], ['EGM', egmJson(m.egm)]])]);
+      break;
+    case 'post-result':
+      fields.push(['MessageType', goJson.int(MESSAGE_TYPE.PostResult)]);
+      fields.push(['PostResult', goJson.object([['Success', goJson.bool(m.success)]])]);
+      break;
+    case 'new-message':
+      fields.push(['MessageType', goJson.int(MESSAGE_TYPE.NewMessage)]);
+      fields.push(['NewMessage', goJson.object([['EGM', egmJson(m.egm)]])]);
+      break;
+    case 'replay-request':
+      fields.push(['MessageType', goJson.int(MESSAGE_TYPE.ReplayRequest)]);
+      fields.push(['ReplayRequest', goJson.object([['LastCommit', goJson.bytes(m.lastCommit)]])]);
+      break;
+    case 'replay-result':
+      fields.push(['MessageType', goJson.int(MESSAGE_TYPE.ReplayResult)]);
+      fields.push([
+        'ReplayResult',
+        goJson.object([
+          ['NumMessages', goJson.int(m.numMessages)],
+          [FULL_RESYNC_FIELD, goJson.bool(m.fullResync), 'omitempty'],
+        ]),
+      ]);
+      break;
+  }
+  return encodeGoJsonBytes(goJson.object(fields));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An EGM from a parsed object: []byte fields may be null (nil) or absent, which read as empty. */
+function egmFrom(v: unknown): Result<EncryptedGroupMessage> {
+  if (!isObject(v)) return fail('board.egm', 'the group message is not an object');
+  const c = getBytes(v, 'Ciphertext');
+  const s = getBytes(v, 'Signature');
+  // undefined = present but not base64 (or absent: getField says which).
+  if ((c === undefined && getField(v, 'Ciphertext') !== undefined) || (s === undefined && getField(v, 'Signature') !== undefined)) {
+    return fail('board.egm', 'the group message fields are not base64');
+  }
+  return ok({ ciphertext: c ?? new Uint8Array(0), signature: s ?? new Uint8Array(0) });
+}
+
+/** A raw EncryptedGroupMessage packet (replay). */
+export function decodeEgm(b: Uint8Array): Result<EncryptedGroupMessage> {
+  const p = parseJsonObject(b);
+  return p.ok ? egmFrom(p.value) : fail('board.json', 'the group message is not JSON');
+}
+
+/**
+ * A groups.Message. A known MessageType without its sub-object is an error (the Go server closes on it); an
+ * unknown MessageType is returned as 'unknown' (ignored).
+ */
+export function decodeBoardMessage(b: Uint8Array): Result<BoardMessage> {
+  const p = parseJsonObject(b);
+  if (!p.ok) return fail('board.json', 'the board message is not a JSON object');
+  const o = p.value;
+  const t = getInt(o, 'MessageType') ?? (getField(o, 'MessageType') === undefined ? 0 : undefined);
+  if (t === undefined) return fail('board.type', 'the board message type is not an integer');
+  const sub = (name: string): Record<string, unknown> | null => {
+    const v = getField(o, name);
+    return isObject(v) ? v : null;
+  };
+  switch (t) {
+    case MESSAGE_TYPE.ReplayRequest: {
+      const r = sub('ReplayRequest');
+      if (r === null) return fail('board.missing', 'a replay request without its body');
+      const lc = getBytes(r, 'LastCommit');
+      if (lc === undefined && getField(r, 'LastCommit') !== undefined) return fail('board.commit', 'the last commit is not base64');
+      return ok({ type: 'replay-request', lastCommit: lc === undefined || lc === null || lc.length === 0 ? null : lc });
+    }
+    case MESSAGE_TYPE.ReplayResult: {
+      const r = sub('ReplayResult');
+      const n = r === null ? undefined : getInt(r, 'NumMessages');
+      if (r === null || n === undefined || n < 0) return fail('board.missing', 'a replay result without a count');
+      return ok({ type: 'replay-result', numMessages: n, fullResync: getBool(r, FULL_RESYNC_FIELD) === true });
+    }
+    case MESSAGE_TYPE.PostRequest: {
+      const r = sub('PostRequest');
+      if (r === null) return fail('board.missing', 'a post without its body');
+      const token = decodeSpentToken(getField(r, 'Token'));
+      const egm = egmFrom(getField(r, 'EGM'));
+      if (!egm.ok) return egm;
+      return ok({ type: 'post-request', token: token.ok ? token.value : null, egm: egm.value });
+    }
+    case MESSAGE_TYPE.PostResult: {
+      const r = sub('PostResult');
+      if (r === null) return fail('board.missing', 'a post result without its body');
+      return ok({ type: 'post-result', success: getBool(r, 'Success') === true });
+    }
+    case MESSAGE_TYPE.NewMessage: {
+      const r = sub('NewMessage');
+      if (r === null) return fail('board.missing', 'a new message without its body');
+      const egm = egmFrom(getField(r, 'EGM'));
+      return egm.ok ? ok({ type: 'new-message', egm: egm.value }) : egm;
+    }
+    default:
+      return ok({ type: 'unknown', messageType: t });
+  }
+}

@@ -1,0 +1,156 @@
+// The client side of the token-board protocol (protocol.md §7.5), driven over an authenticated Connection:
+// ReplayRequest from the last commit → ReplayResult n → n raw EGMs → synced → live NewMessage and PostResult.
+// Messages are de-duplicated by signature (the server re-sends the last replayed message on purpose). The groups
+// layer builds fetch loops and decryption on top of this.
+
+import { toHex } from '../bytes.js';
+import type { OnionAddress } from '../crypto/onion.js';
+import { BOARD_CLIENT_DEDUP_WINDOW, BOARD_CLIENT_MAX_REPLAY } from '../limits.js';
+import { spendToken, type Token } from '../privacypass/token.js';
+import { fail, ok, type Result } from '../result.js';
+import type { Connection } from '../tapir/connection.js';
+import { AUTH_CAPABILITY } from '../tapir/wire-constants.js';
+import type { AuthApp } from '../tapir/apps/auth-app.js';
+import type { Application } from '../tapir/apps/application.js';
+import type { Transcript } from '../crypto/transcript.js';
+import { decodeBoardMessage, decodeEgm, encodeBoardMessage, postSpendData, type EncryptedGroupMessage } from './board-messages.js';
+
+export interface SyncInfo {
+  /** EGMs the server announced for this replay (the first may be one we already had). */
+  readonly replayed: number;
+  /** The server did not know our last commit (pruned, or a different server) and sent everything. */
+  readonly fullResync: boolean;
+}
+
+export interface TokenBoardClientOptions {
+  /** Signature of the last message we hold from this server; null replays everything. */
+  readonly lastCommit?: Uint8Array | null;
+  /** Each new EGM once, in server order ('replay' during the catch-up, then 'live'). */
+  readonly onMessage: (egm: EncryptedGroupMessage, source: 'replay' | 'live') => void;
+  readonly onSynced?: (info: SyncInfo) => void;
+}
+
+export class TokenBoardClient {
+  private last: Uint8Array | null;
+  private isSynced = false;
+  private readonly seen = new Set<string>();
+  private readonly seenOrder: string[] = [];
+  private readonly pendingPosts: ((success: boolean) => void)[] = [];
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly opts: TokenBoardClientOptions,
+  ) {
+    this.last = opts.lastCommit ?? null;
+    if (this.last !== null) this.remember(this.last);
+    conn.onClose(() => {
+      for (const p of this.pendingPosts.splice(0)) p(false);
+    });
+  }
+
+  get synced(): boolean {
+    return this.isSynced;
+  }
+
+  /** Signature of the newest message seen (what to replay from next time). */
+  get lastCommit(): Uint8Array | null {
+    return this.last;
+  }
+
+  /**
+   * Send the replay request and process packets until the connection closes. Any protocol violation by the
+   * server closes the connection. Resolves when closed.
+   */
+  async run(): Promise<void> {
+    const c = this.conn;
+    if (!c.send(encodeBoardMessage({ type: 'replay-request', lastCommit: this.last })).ok) return;
+    for (;;) {
+      const pkt = await c.expect();
+      if (pkt === null) return;
+      const m = decodeBoardMessage(pkt);
+      if (!m.ok) return c.close('protocol');
+      const msg = m.value;
+      if (msg.type === 'replay-result' && !this.isSynced) {
+        if (msg.numMessages > BOARD_CLIENT_MAX_REPLAY) return c.close('protocol');
+        for (let i = 0; i < msg.numMessages; i++) {
+          const raw = await c.expect();
+          if (raw === null) return;
+          const egm = decodeEgm(raw);
+          if (!egm.ok) return c.close('protocol');
+          this.deliver(egm.value, 'replay');
+        }
+        this.isSynced = true;
+        this.opts.onSynced?.({ replayed: msg.numMessages, fullResync: msg.fullResync });
+      } else if (msg.type === 'new-message') {
+        this.deliver(msg.egm, 'live');
+      } else if (msg.type === 'post-result') {
+        this.pendingPosts.shift()?.(msg.success);
+      } else if (msg.type !== 'unknown') {
+        // A server sends no requests, and only one replay result.
+        return c.close('protocol');
+      }
+    }
+  }
+
+  /**
+   * Spend `token` on `egm` (bound to `serverOnion`) and post it. Resolves with the server's PostResult (token
+   * accepted or not); false if the connection closes first. Delivery is confirmed separately, when our own EGM
+   * comes back as a NewMessage. Fails locally (`board.bad-post`) for an EGM without a signature.
+   */
+  post(token: Token, egm: EncryptedGroupMessage, serverOnion: OnionAddress): Result<Promise<boolean>> {
+    if (egm.signature.length === 0) return fail('board.bad-post', 'a group message needs a signature');
+    const spent = spendToken(token, postSpendData(egm, serverOnion));
+    const sent = this.conn.send(encodeBoardMessage({ type: 'post-request', token: spent, egm }));
+    if (!sent.ok) return sent;
+    return ok(new Promise<boolean>((resolve) => this.pendingPosts.push(resolve)));
+  }
+
+  private deliver(egm: EncryptedGroupMessage, source: 'replay' | 'live'): void {
+    if (egm.signature.length > 0) {
+      this.last = egm.signature;
+      if (!this.remember(egm.signature)) return;
+    }
+    this.opts.onMessage(egm, source);
+  }
+
+  /** False if already seen. Keeps a bounded window of the newest signatures. */
+  private remember(sig: Uint8Array): boolean {
+    const k = toHex(sig);
+    if (this.seen.has(k)) return false;
+    this.seen.add(k);
+    this.seenOrder.push(k);
+    if (this.seenOrder.length > BOARD_CLIENT_DEDUP_WINDOW) this.seen.delete(this.seenOrder.shift()!);
+    return true;
+  }
+}
+
+/**
+ * AuthApp, then a TokenBoardClient on the authenticated connection. `onClient` gets the client before its replay
+ * request goes out (to keep a handle for posting); init resolves when the connection closes.
+ */
+export class TokenBoardClientApp implements Application {
+  constructor(
+    private readonly auth: AuthApp,
+    private readonly opts: TokenBoardClientOptions & { readonly onClient?: (c: TokenBoardClient) => void },
+  ) {}
+
+  newInstance(): Application {
+    return new TokenBoardClientApp(this.auth.newInstance() as AuthApp, this.opts);
+  }
+
+  transcript(): Transcript | null {
+    return this.auth.transcript();
+  }
+
+  propagateTranscript(t: Transcript): void {
+    this.auth.propagateTranscript(t);
+  }
+
+  async init(conn: Connection): Promise<void> {
+    await this.auth.init(conn);
+    if (!conn.hasCapability(AUTH_CAPABILITY)) return conn.close('missing-capability');
+    const client = new TokenBoardClient(conn, this.opts);
+    this.opts.onClient?.(client);
+    await client.run();
+  }
+}
