@@ -1,4 +1,17 @@
-// Entry for the TUI and headless modes: wires platform, network, profiles and the engine.
+// Entry for the TUI and headless modes: wires platform, network, profiles and the engine, and stops them all
+// on quit, end of input, SIGINT, SIGTERM or SIGHUP (tor stopped, databases closed).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Acn, AcnStatus } from '../core/net/acn.js';
+import { resolveHome } from '../profile/paths.js';
+import { LOCAL_NET_ENV, localAcn } from '../tor/local-acn.js';
+import { TorAcn } from '../tor/tor-acn.js';
+import type { ControlAuth } from '../tor/control-port.js';
+import { Engine } from './engine/engine.js';
+import { runHeadless } from './headless.js';
+import { nodePbkdf2, nodeRandom, systemClock } from './platform/node-platform.js';
+import { sodiumNativeBackend } from './platform/sodium-native-backend.js';
 
 export interface MainFlags {
   readonly home?: string;
@@ -12,7 +25,111 @@ export interface MainFlags {
   readonly verbose: boolean;
 }
 
-export async function runMain(mode: 'tui' | 'headless', _flags: MainFlags): Promise<number> {
-  process.stderr.write(`cwtch-tui: the ${mode} mode is not wired yet in this build\n`);
-  return 1;
+const EXIT_USAGE = 64;
+
+class StartError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+function parseTorAuth(s: string | undefined): ControlAuth {
+  if (s?.startsWith('cookie:')) return { cookieFile: s.slice('cookie:'.length) };
+  if (s?.startsWith('password:')) return { password: s.slice('password:'.length) };
+  throw new StartError('--tor-control needs --tor-auth cookie:FILE or password:SECRET', EXIT_USAGE);
+}
+
+async function makeAcn(flags: MainFlags, home: string, onStatus: (s: AcnStatus) => void): Promise<Acn> {
+  if (flags.network === 'local') {
+    const dir = flags.localNet ?? process.env[LOCAL_NET_ENV];
+    if (dir === undefined || dir === '') throw new StartError(`--network local needs --local-net DIR (or ${LOCAL_NET_ENV})`, EXIT_USAGE);
+    const acn = localAcn(dir);
+    acn.setStatusCallback(onStatus);
+    return acn;
+  }
+  if (flags.torControl !== undefined) {
+    return TorAcn.start({ mode: 'attach', control: flags.torControl, auth: parseTorAuth(flags.torAuth), onStatus });
+  }
+  let extraTorrc: string | undefined;
+  if (flags.torConfig !== undefined) {
+    try {
+      extraTorrc = readFileSync(flags.torConfig, 'utf8');
+    } catch {
+      throw new StartError('cannot read the --tor-config file', EXIT_USAGE);
+    }
+  }
+  return TorAcn.start({
+    dir: join(home, 'tor'),
+    ...(flags.torPath !== undefined ? { torPath: flags.torPath } : {}),
+    ...(extraTorrc !== undefined ? { extraTorrc } : {}),
+    onStatus,
+  });
+}
+
+export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promise<number> {
+  const log = (line: string): void => void process.stderr.write(`cwtch-tui: ${line}\n`);
+  if (mode === 'tui' && (!process.stdin.isTTY || !process.stdout.isTTY)) {
+    log('the terminal client needs a terminal (stdin and stdout must be a TTY); for scripts use `cwtch-tui headless`');
+    return 1;
+  }
+  const home = resolveHome(flags.home);
+  let engine: Engine | null = null;
+  const pendingStatus: AcnStatus[] = [];
+  const onStatus = (s: AcnStatus): void => {
+    if (engine === null) pendingStatus.push(s);
+    else engine.emit({ event: 'tor', state: s.state, progress: s.progress, summary: s.summary });
+  };
+  let acn: Acn;
+  try {
+    acn = await makeAcn(flags, home, onStatus);
+  } catch (e) {
+    if (e instanceof StartError) {
+      log(e.message);
+      return e.exitCode;
+    }
+    log(`could not start the network${flags.verbose && e instanceof Error ? `: ${e.message}` : ''}`);
+    return 1;
+  }
+  const eng = new Engine({
+    backend: sodiumNativeBackend,
+    pbkdf2: nodePbkdf2,
+    random: nodeRandom,
+    clock: systemClock,
+    acn,
+    home,
+    log: flags.verbose ? log : () => {},
+  });
+  engine = eng;
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await eng.close();
+      await acn.close();
+    })());
+  const onSignal = (): void => {
+    void stop().then(() => process.exit(0));
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, onSignal);
+
+  try {
+    if (mode === 'headless') {
+      const done = runHeadless(eng, { input: process.stdin, write: (s) => void process.stdout.write(s) });
+      for (const s of pendingStatus.splice(0)) onStatus(s);
+      if (flags.lowBandwidth) eng.command({ cmd: 'lowbw', on: true });
+      await done;
+    } else {
+      const ui = await import('../ui/index.js');
+      for (const s of pendingStatus.splice(0)) onStatus(s);
+      await ui.runTui(eng, { lowBandwidth: flags.lowBandwidth });
+    }
+  } finally {
+    await stop();
+  }
+  // The bin calls process.exit: let the last events reach a piped stdout first.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  return 0;
 }

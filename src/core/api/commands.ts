@@ -15,6 +15,8 @@ export type EngineCommand =
   | { readonly cmd: 'invite'; readonly to: string; readonly group: string; readonly id?: string }
   | { readonly cmd: 'sync'; readonly server: string; readonly confirm?: boolean; readonly id?: string }
   | { readonly cmd: 'lowbw'; readonly on: boolean; readonly id?: string }
+  /** Disconnect peers we have not approved right after auth (Cwtch's "block unknown connections"). */
+  | { readonly cmd: 'block-unknown'; readonly on: boolean; readonly id?: string }
   | { readonly cmd: 'quit'; readonly id?: string };
 
 export type CommandName = EngineCommand['cmd'];
@@ -38,6 +40,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   invite: { required: { to: 'string', group: 'string' }, optional: {} },
   sync: { required: { server: 'string' }, optional: { confirm: 'boolean' } },
   lowbw: { required: { on: 'boolean' }, optional: {} },
+  'block-unknown': { required: { on: 'boolean' }, optional: {} },
   quit: { required: {}, optional: {} },
 };
 

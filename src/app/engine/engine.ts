@@ -1,0 +1,195 @@
+// The engine: the one module that wires core, tor (through the Acn it is given), and profiles, behind the
+// EngineApi the TUI and the headless mode share. Commands run one at a time, in order; each outcome is an event
+// echoing the command's id.
+//
+// Several profiles may be unlocked at once (one password can open several, and `create-profile`/`unlock` add
+// more). All of them stay online: they listen, dial their contacts, store and acknowledge messages. Commands act
+// on the ACTIVE profile — the one most recently created or unlocked — and only the active profile's events are
+// emitted (events carry no profile field); when a profile becomes active its `profile`, `contact` and
+// `peer-state` events are emitted again so a UI can redraw from them.
+
+import type { EngineCommand } from '../../core/api/commands.js';
+import type { EngineApi } from '../../core/api/engine.js';
+import type { EngineEvent } from '../../core/api/events.js';
+import { CwtchError, StorageError } from '../../core/errors.js';
+import { ProfileStore, type Profile } from '../../profile/profile-store.js';
+import { ProfileRuntime, type RuntimeDeps } from './profile-runtime.js';
+
+export interface EngineDeps extends RuntimeDeps {
+  /** The profiles folder's parent (`--home`). */
+  readonly home: string;
+}
+
+const GROUPS_UNAVAILABLE = 'groups are not available yet';
+
+export class Engine implements EngineApi {
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+  private readonly runtimes = new Map<string, ProfileRuntime>();
+  private active: ProfileRuntime | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly store: ProfileStore;
+  private lowBandwidth = false;
+  private closed: Promise<void> | null = null;
+  private readonly quitCbs: (() => void)[] = [];
+
+  constructor(private readonly deps: EngineDeps) {
+    this.store = new ProfileStore({ pbkdf2: deps.pbkdf2, random: deps.random });
+  }
+
+  subscribe(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  command(c: EngineCommand): void {
+    this.queue = this.queue.then(() => this.run(c));
+  }
+
+  /** Resolves when every queued command has run (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Called once a `quit` command has closed the engine. */
+  onQuit(cb: () => void): void {
+    this.quitCbs.push(cb);
+  }
+
+  /** The active profile's onion, or null before any profile is open. */
+  get activeOnion(): string | null {
+    return this.active?.onion ?? null;
+  }
+
+  /** Stop every profile: connections closed, listeners withdrawn, databases closed. Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      for (const r of this.runtimes.values()) {
+        try {
+          await r.close();
+        } catch (e) {
+          this.deps.log(`engine: closing a profile failed (${e instanceof CwtchError ? e.code : 'error'})`);
+        }
+      }
+      this.runtimes.clear();
+      this.active = null;
+    })();
+    return this.closed;
+  }
+
+  /** Emit an event as if the engine produced it (network status from the app, for instance). */
+  emit(e: EngineEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch {
+        // A listener's bug must not stop the others or the engine.
+      }
+    }
+  }
+
+  private async run(c: EngineCommand): Promise<void> {
+    const id = c.id;
+    try {
+      if (this.closed !== null && c.cmd !== 'quit') throw new CwtchError('engine.closed', 'the engine is shutting down');
+      await this.dispatch(c);
+    } catch (e) {
+      const code = e instanceof CwtchError ? e.code : 'engine.internal';
+      const message = e instanceof CwtchError ? e.message : 'something went wrong inside the engine';
+      if (!(e instanceof CwtchError)) this.deps.log(`engine: ${c.cmd} failed: ${e instanceof Error ? e.name : 'error'}`);
+      this.emit({ ...(id !== undefined ? { id } : {}), event: 'error', code, message });
+    }
+  }
+
+  private need(): ProfileRuntime {
+    if (this.active === null) throw new CwtchError('profile.none', 'no profile is open: create one or unlock with its password');
+    return this.active;
+  }
+
+  private async dispatch(c: EngineCommand): Promise<void> {
+    const idf = c.id !== undefined ? { id: c.id } : {};
+    switch (c.cmd) {
+      case 'create-profile': {
+        const p = this.store.createProfile(this.deps.home, { name: c.name, password: c.password });
+        await this.adopt([p.id], [p], c.id);
+        return;
+      }
+      case 'unlock': {
+        let opened;
+        try {
+          opened = this.store.unlockProfiles(this.deps.home, c.password).opened;
+        } catch (e) {
+          if (e instanceof StorageError) throw e;
+          throw new StorageError('profile.open-failed', 'the profiles could not be opened');
+        }
+        if (opened.length === 0) throw new StorageError('profile.none', 'there is no profile yet: create one');
+        await this.adopt(
+          opened.map((p) => p.id),
+          opened,
+          c.id,
+        );
+        return;
+      }
+      case 'add':
+        this.need().add(c.text, c.id);
+        return;
+      case 'accept':
+        this.need().accept(c.onion, c.id);
+        return;
+      case 'block':
+        this.need().block(c.onion, c.id);
+        return;
+      case 'block-unknown':
+        this.need().setBlockUnknown(c.on);
+        this.emit({ ...idf, event: 'ok', cmd: c.cmd });
+        return;
+      case 'send':
+        this.need().send(c.to, c.text, c.id);
+        return;
+      case 'history':
+        this.need().history(c.conversation, c.limit, c.before, c.id);
+        return;
+      case 'create-group':
+      case 'invite':
+      case 'sync':
+        throw new CwtchError('groups.unavailable', GROUPS_UNAVAILABLE);
+      case 'lowbw':
+        this.lowBandwidth = c.on;
+        this.emit({ ...idf, event: 'lowbw', on: this.lowBandwidth });
+        return;
+      case 'quit':
+        await this.close();
+        this.emit({ ...idf, event: 'ok', cmd: 'quit' });
+        for (const cb of this.quitCbs.splice(0)) cb();
+        return;
+    }
+  }
+
+  /** Start runtimes for newly opened profiles (a profile already running is closed again), make the last active. */
+  private async adopt(ids: readonly string[], profiles: readonly Profile[], id?: string): Promise<void> {
+    let last: ProfileRuntime | null = null;
+    for (const [i, p] of profiles.entries()) {
+      const running = [...this.runtimes.values()].find((r) => r.profile.id === ids[i]);
+      if (running !== undefined) {
+        p.lock();
+        last = running;
+        continue;
+      }
+      const r = new ProfileRuntime(this.deps, p, () => {});
+      this.runtimes.set(r.onion, r);
+      try {
+        await r.start();
+      } catch (e) {
+        this.runtimes.delete(r.onion);
+        p.lock();
+        throw e instanceof CwtchError ? e : new CwtchError('network.listen', 'could not publish the profile on the network');
+      }
+      last = r;
+    }
+    if (last === null) return;
+    if (this.active !== null) this.active.emit = () => {};
+    this.active = last;
+    last.emit = (e) => this.emit(e);
+    const snap = last.snapshot(id);
+    for (const e of snap) this.emit(e);
+  }
+}

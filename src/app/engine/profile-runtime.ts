@@ -1,0 +1,441 @@
+// One unlocked profile at work: its long-term Tapir service (listening on its onion), a PeerApp per
+// connection, the per-contact connection manager (dial, back-off with jitter, reset on success) and the outbox.
+// Durability (ARCHITECTURE.md rules): a message we send is committed to the outbox before it is on the wire;
+// a message we receive is acknowledged only after its row is committed; the outbox is re-sent on every new
+// connection to that contact, and after restarts, until the ack arrives; the receiver de-duplicates by message
+// id (ProfileDb's unique (conversation, protocol_id)).
+
+import type { AckState, EngineEvent, HistoryMessage } from '../../core/api/events.js';
+import type { CryptoBackend, Pbkdf2 } from '../../core/crypto/backend.js';
+import { identityFromSeed, type Identity } from '../../core/crypto/identity.js';
+import { decodeOnion, type OnionAddress } from '../../core/crypto/onion.js';
+import { CwtchError, UsageError } from '../../core/errors.js';
+import { KEY_BULLETIN_BOARD, KEY_PRIVACY_PASS, KEY_TOKEN_SERVICE, serverBundleJson } from '../../core/groups/bundle.js';
+import {
+  MAX_DISPLAY_NAME_LENGTH,
+  MAX_UNKNOWN_CONVERSATIONS,
+  PEER_OUTBOX_BATCH,
+  PEER_RETRY_JITTER,
+  PEER_RETRY_MAX_MS,
+  PEER_RETRY_MIN_MS,
+} from '../../core/limits.js';
+import type { Acn } from '../../core/net/acn.js';
+import { decodePaste } from '../../core/paste.js';
+import { decodeOverlay, encodeOverlay, OVERLAY_GROUP_INVITE, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
+import { chatMessageFits, newMessageId, PeerApp, type PeerHandler, type PeerSession } from '../../core/peer/peer-app.js';
+import type { Clock, Random, TimerHandle } from '../../core/ports.js';
+import { AuthApp } from '../../core/tapir/apps/auth-app.js';
+import { TapirService } from '../../core/tapir/service.js';
+import type { Conversation, Message, MessageId } from '../../profile/profile-db.js';
+import { ATTR_NAME, type Profile } from '../../profile/profile-store.js';
+
+export interface RuntimeDeps {
+  readonly backend: CryptoBackend;
+  readonly pbkdf2: Pbkdf2;
+  readonly random: Random;
+  readonly clock: Clock;
+  readonly acn: Acn;
+  readonly log: (line: string) => void;
+  /** Override the re-dial back-off (tests of the back-off itself use a fake clock instead). */
+  readonly retryMinMs?: number;
+  readonly retryMaxMs?: number;
+}
+
+/** Secret setting key: "1" when peers we have not approved are disconnected right after auth. */
+export const SETTING_BLOCK_UNKNOWN = 'engine.block-unknown';
+
+type Emit = (e: EngineEvent) => void;
+
+interface RetryState {
+  failures: number;
+  timer: TimerHandle | null;
+  dialing: boolean;
+}
+
+export class ProfileRuntime implements PeerHandler {
+  readonly identity: Identity;
+  private readonly service: TapirService;
+  private readonly app: PeerApp;
+  private readonly sessions = new Map<OnionAddress, Set<PeerSession>>();
+  private readonly retry = new Map<OnionAddress, RetryState>();
+  private closing = false;
+  /** Set by the engine: whether this profile's events reach the UI (the active profile). */
+  emit: Emit;
+
+  constructor(
+    private readonly deps: RuntimeDeps,
+    readonly profile: Profile,
+    emit: Emit,
+  ) {
+    this.emit = emit;
+    const id = profile.db.identity();
+    if (id === null) throw new CwtchError('profile.no-identity', 'the profile has no identity');
+    this.identity = identityFromSeed(deps.backend, id.ed25519Seed);
+    const { backend, random, clock, acn } = deps;
+    this.service = new TapirService({ acn, identity: this.identity, backend, random, clock });
+    this.service.onStateChange((c) => {
+      const conv = this.profile.isLocked ? null : this.db.findConversation(c.hostname);
+      // Only contacts we know (and have not blocked) get a state; an unknown peer gets one once admitted.
+      if (conv === null || conv.authorization === 'blocked' || c.state === 'Authenticated') return;
+      if (c.state === 'Disconnected' && this.hasSession(c.hostname)) return;
+      this.emit({ event: 'peer-state', onion: c.hostname, state: c.state });
+    });
+    this.app = new PeerApp({ auth: new AuthApp({ identity: this.identity, backend, random }), handler: this, clock, random });
+  }
+
+  private get db() {
+    return this.profile.db;
+  }
+
+  get onion(): OnionAddress {
+    return this.identity.onion;
+  }
+
+  get profileName(): string {
+    return this.db.getAttribute(ATTR_NAME) ?? '';
+  }
+
+  /** Publish the onion and dial every approved contact. */
+  async start(): Promise<void> {
+    await this.service.listen(this.app);
+    for (const c of this.db.listConversations()) if (c.kind === 'contact' && c.authorization === 'approved') void this.dial(c.handle as OnionAddress);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const r of this.retry.values()) if (r.timer !== null) this.deps.clock.clearTimeout(r.timer);
+    this.retry.clear();
+    await this.service.close();
+    this.profile.lock();
+  }
+
+  /** Events that describe this profile from scratch (after unlock, or when it becomes active). */
+  snapshot(id?: string): EngineEvent[] {
+    const out: EngineEvent[] = [{ ...(id !== undefined ? { id } : {}), event: 'profile', onion: this.onion, name: this.profileName, defaultPassword: this.profile.isDefaultPassword }];
+    for (const c of this.db.listConversations()) {
+      if (c.kind !== 'contact') continue;
+      out.push(contactEvent(c));
+      if (c.authorization !== 'blocked') out.push({ event: 'peer-state', onion: c.handle, state: this.hasSession(c.handle as OnionAddress) ? 'Authenticated' : 'Disconnected' });
+    }
+    return out;
+  }
+
+  // ---- commands ----
+
+  add(text: string, id?: string): void {
+    const p = decodePaste(this.deps.backend, this.deps.pbkdf2, text);
+    if (!p.ok) throw new UsageError(p.error.code, p.error.reason);
+    const v = p.value;
+    if (v.kind === 'onion') {
+      const onion = v.onion.onion;
+      if (onion === this.onion) throw new UsageError('contact.self', 'that is your own address');
+      let conv = this.db.findConversation(onion);
+      if (conv === null) conv = this.db.createConversation({ kind: 'contact', handle: onion, authorization: 'approved', lastActivity: this.deps.clock.now() });
+      else if (conv.authorization !== 'approved') {
+        this.db.updateConversation(conv.id, { authorization: 'approved' });
+        conv = this.db.getConversation(conv.id)!;
+      }
+      this.emit({ ...withId(id), ...contactEvent(conv) });
+      this.afterApprove(onion);
+      return;
+    }
+    if (v.kind === 'server') {
+      const b = v.bundle;
+      const imported = this.db.importServer({
+        onion: b.server,
+        bundle: serverBundleJson(b),
+        keyBulletinBoard: b.keys.get(KEY_BULLETIN_BOARD) ?? '',
+        keyTokenService: b.keys.get(KEY_TOKEN_SERVICE) ?? '',
+        keyPrivacyPass: b.keys.get(KEY_PRIVACY_PASS) ?? '',
+        importedAt: this.deps.clock.now(),
+      });
+      this.emit({ ...withId(id), event: 'server', onion: b.server, imported });
+      return;
+    }
+    throw new UsageError('groups.unavailable', 'groups are not available yet');
+  }
+
+  accept(onion: string, id?: string): void {
+    const conv = this.contact(onion);
+    this.db.updateConversation(conv.id, { authorization: 'approved' });
+    this.emit({ ...withId(id), ...contactEvent(this.db.getConversation(conv.id)!) });
+    this.afterApprove(conv.handle as OnionAddress);
+  }
+
+  block(onion: string, id?: string): void {
+    const conv = this.contact(onion);
+    this.db.updateConversation(conv.id, { authorization: 'blocked' });
+    const h = conv.handle as OnionAddress;
+    const r = this.retry.get(h);
+    if (r?.timer) this.deps.clock.clearTimeout(r.timer);
+    this.retry.delete(h);
+    for (const s of this.sessions.get(h) ?? []) s.close();
+    this.service.kill(h);
+    this.emit({ ...withId(id), ...contactEvent(this.db.getConversation(conv.id)!) });
+  }
+
+  setBlockUnknown(on: boolean): void {
+    this.db.setSetting(SETTING_BLOCK_UNKNOWN, Uint8Array.of(on ? 1 : 0));
+  }
+
+  private blockUnknown(): boolean {
+    return this.db.getSetting(SETTING_BLOCK_UNKNOWN)?.[0] === 1;
+  }
+
+  send(to: string, text: string, id?: string): void {
+    const conv = this.contact(to);
+    if (conv.authorization === 'blocked') throw new UsageError('contact.blocked', 'you blocked this contact; unblock it by accepting it first');
+    const overlay: Overlay = { overlay: OVERLAY_TEXT, data: text };
+    const messageId = newMessageId(this.deps.random);
+    if (!chatMessageFits(messageId, overlay)) throw new UsageError('message.too-long', 'the message is too long to send in one piece; split it');
+    const now = this.deps.clock.now();
+    const r = this.db.queueOutgoing({ conversation: conv.id, sender: this.onion, body: bodyOf(overlay), sentAt: now, receivedAt: now, protocolId: messageId }, now);
+    this.emit({
+      ...withId(id),
+      event: 'message',
+      conversation: conv.handle,
+      from: this.onion,
+      text,
+      time: now,
+      messageId,
+      outgoing: true,
+      ack: 'pending',
+      overlay: OVERLAY_TEXT,
+    });
+    const h = conv.handle as OnionAddress;
+    const s = this.session(h);
+    if (s !== null) this.transmit(s, conv, this.db.getMessage(r.id)!);
+    else void this.dial(h);
+  }
+
+  history(conversation: string, limit: number | undefined, before: string | undefined, id?: string): void {
+    const conv = this.db.findConversation(conversation);
+    if (conv === null) throw new UsageError('conversation.unknown', 'no such conversation');
+    let beforeId: MessageId | undefined;
+    if (before !== undefined) {
+      const m = this.db.findMessageByProtocolId(conv.id, before);
+      if (m === null) throw new UsageError('history.before', '"before" is not a message of this conversation');
+      beforeId = m.id;
+    }
+    const rows = this.db.messagesPage(conv.id, beforeId, limit ?? 200);
+    this.db.markRead(conv.id);
+    this.emit({ ...withId(id), event: 'history', conversation: conv.handle, messages: rows.map(historyMessage) });
+  }
+
+  private contact(onion: string): Conversation {
+    const d = decodeOnion(onion);
+    const conv = d.ok ? this.db.findConversation(d.value.onion) : null;
+    if (conv === null || conv.kind !== 'contact') throw new UsageError('contact.unknown', 'no such contact; add it first');
+    return conv;
+  }
+
+  private afterApprove(onion: OnionAddress): void {
+    const s = this.session(onion);
+    if (s !== null) this.flush(s);
+    else void this.dial(onion);
+  }
+
+  // ---- connections ----
+
+  private hasSession(onion: OnionAddress): boolean {
+    return this.session(onion) !== null;
+  }
+
+  private session(onion: OnionAddress): PeerSession | null {
+    for (const s of this.sessions.get(onion) ?? []) if (!s.closed) return s;
+    return null;
+  }
+
+  private retryState(onion: OnionAddress): RetryState {
+    let r = this.retry.get(onion);
+    if (r === undefined) {
+      r = { failures: 0, timer: null, dialing: false };
+      this.retry.set(onion, r);
+    }
+    return r;
+  }
+
+  private async dial(onion: OnionAddress): Promise<void> {
+    if (this.closing || this.hasSession(onion)) return;
+    const conv = this.db.findConversation(onion);
+    if (conv === null || conv.authorization !== 'approved') return;
+    const r = this.retryState(onion);
+    if (r.dialing) return;
+    r.dialing = true;
+    const c = await this.service.connect(onion, this.app);
+    if (!c.ok) {
+      r.dialing = false;
+      if (c.error.code !== 'tapir.already-connected') this.scheduleRetry(onion);
+      return;
+    }
+    c.value.onClose(() => {
+      r.dialing = false;
+      if (!this.hasSession(onion)) this.scheduleRetry(onion);
+    });
+  }
+
+  /** Exponential back-off with jitter: min·2^failures, capped, ±PEER_RETRY_JITTER; reset when a session opens. */
+  private scheduleRetry(onion: OnionAddress): void {
+    if (this.closing || this.profile.isLocked) return;
+    const conv = this.db.findConversation(onion);
+    if (conv === null || conv.authorization !== 'approved') return;
+    const r = this.retryState(onion);
+    if (r.timer !== null) return;
+    const base = Math.min(this.deps.retryMaxMs ?? PEER_RETRY_MAX_MS, (this.deps.retryMinMs ?? PEER_RETRY_MIN_MS) * 2 ** Math.min(r.failures, 30));
+    const b = this.deps.random.bytes(2);
+    const unit = ((b[0]! << 8) | b[1]!) / 0xffff;
+    const delay = Math.round(base * (1 + PEER_RETRY_JITTER * (2 * unit - 1)));
+    r.failures++;
+    r.timer = this.deps.clock.setTimeout(() => {
+      r.timer = null;
+      void this.dial(onion);
+    }, delay);
+  }
+
+  // ---- PeerHandler ----
+
+  admit(onion: OnionAddress): boolean {
+    if (this.closing || this.profile.isLocked) return false;
+    const conv = this.db.findConversation(onion);
+    if (conv !== null) return conv.authorization !== 'blocked' && !(conv.authorization === 'unknown' && this.blockUnknown());
+    if (this.blockUnknown()) return false;
+    const unknown = this.db.listConversations().filter((c) => c.authorization === 'unknown').length;
+    if (unknown >= MAX_UNKNOWN_CONVERSATIONS) return false;
+    const created = this.db.createConversation({ kind: 'contact', handle: onion, authorization: 'unknown', lastActivity: this.deps.clock.now() });
+    this.emit(contactEvent(created));
+    return true;
+  }
+
+  opened(s: PeerSession): void {
+    let set = this.sessions.get(s.onion);
+    if (set === undefined) this.sessions.set(s.onion, (set = new Set()));
+    const first = this.session(s.onion) === null;
+    set.add(s);
+    const r = this.retryState(s.onion);
+    r.failures = 0;
+    if (r.timer !== null) this.deps.clock.clearTimeout(r.timer);
+    r.timer = null;
+    if (first) this.emit({ event: 'peer-state', onion: s.onion, state: 'Authenticated' });
+    // Flush once the PeerApp has sent its version announcement (same tick, after opened returns).
+    queueMicrotask(() => {
+      if (!s.closed && !this.closing) this.flush(s);
+    });
+  }
+
+  closed(s: PeerSession): void {
+    const set = this.sessions.get(s.onion);
+    set?.delete(s);
+    if (set?.size === 0) this.sessions.delete(s.onion);
+    if (this.closing || this.hasSession(s.onion)) return;
+    this.scheduleRetry(s.onion);
+  }
+
+  message(s: PeerSession, id: string, overlay: Overlay): boolean {
+    if (this.closing || this.profile.isLocked) return false;
+    const conv = this.db.findConversation(s.onion);
+    if (conv === null || conv.authorization === 'blocked') return false;
+    const now = this.deps.clock.now();
+    let r;
+    try {
+      r = this.db.insertMessage({ conversation: conv.id, direction: 'in', sender: s.onion, body: bodyOf(overlay), receivedAt: now, protocolId: id });
+    } catch (e) {
+      // Not committed (disk full, …): no ack, so the sender keeps it and tries again later.
+      this.deps.log(`engine: could not store a message (${e instanceof CwtchError ? e.code : 'error'})`);
+      return false;
+    }
+    if (!r.isNew) return true;
+    this.emit({ event: 'message', conversation: s.onion, from: s.onion, text: overlayText(overlay), time: now, messageId: id, outgoing: false, ack: 'acknowledged', overlay: overlay.overlay });
+    if (overlay.overlay === OVERLAY_GROUP_INVITE) {
+      const p = decodePaste(this.deps.backend, this.deps.pbkdf2, overlay.data);
+      if (p.ok && (p.value.kind === 'invite' || p.value.kind === 'tofubundle')) {
+        this.emit({ event: 'invite', from: s.onion, groupId: p.value.invite.groupId, groupName: p.value.invite.groupName, text: overlay.data });
+      }
+    }
+    return true;
+  }
+
+  ack(s: PeerSession, id: string): void {
+    if (this.profile.isLocked) return;
+    const conv = this.db.findConversation(s.onion);
+    if (conv === null) return;
+    const m = this.db.findMessageByProtocolId(conv.id, id);
+    if (m === null || m.direction !== 'out' || m.ack === 'acknowledged') return;
+    this.db.markAck(m.id, 'acknowledged');
+    this.emit({ event: 'ack', conversation: conv.handle, messageId: id });
+  }
+
+  name(s: PeerSession, name: string): void {
+    if (this.profile.isLocked) return;
+    const conv = this.db.findConversation(s.onion);
+    // Stored bounded; the UI makes it safe to show (names.ts) when drawing.
+    const bounded = [...name].slice(0, MAX_DISPLAY_NAME_LENGTH * 4).join('');
+    if (conv === null || conv.name === bounded) return;
+    this.db.updateConversation(conv.id, { name: bounded });
+    this.emit(contactEvent(this.db.getConversation(conv.id)!));
+  }
+
+  publicName(): string {
+    return this.profile.isLocked ? '' : this.profileName;
+  }
+
+  ignored(_s: PeerSession, code: string): void {
+    this.deps.log(`peer: ignored a message (${code})`);
+  }
+
+  // ---- outbox ----
+
+  /** Send every unacknowledged message of this contact (oldest first) on `s`. */
+  private flush(s: PeerSession): void {
+    const conv = this.db.findConversation(s.onion);
+    if (conv === null || conv.authorization !== 'approved') return;
+    const due = this.db.outboxDue(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).filter((e) => e.message.conversation === conv.id);
+    for (const e of due.slice(0, PEER_OUTBOX_BATCH)) {
+      if (s.closed) return;
+      this.transmit(s, conv, e.message);
+    }
+  }
+
+  private transmit(s: PeerSession, conv: Conversation, m: Message): void {
+    if (m.protocolId === null) return;
+    const o = decodeOverlay(m.body);
+    const r = o.ok ? s.sendMessage(m.protocolId, o.value) : { ok: false as const, error: { code: 'peer.too-large', reason: '' } };
+    if (!r.ok) {
+      if (r.error.code === 'peer.too-large') this.fail(conv, m, 'the message is too long to send in one piece');
+      return;
+    }
+    if (m.ack === 'pending') {
+      this.db.markAck(m.id, 'sent');
+      this.emit({ event: 'sent', conversation: conv.handle, messageId: m.protocolId });
+    }
+  }
+
+  private fail(conv: Conversation, m: Message, reason: string): void {
+    this.db.markAck(m.id, 'failed', reason);
+    this.emit({ event: 'failed', conversation: conv.handle, messageId: m.protocolId ?? String(m.id), reason });
+  }
+}
+
+/** Messages are stored as their overlay JSON, as Cwtch does; history decodes it again. */
+function bodyOf(o: Overlay): string {
+  return new TextDecoder().decode(encodeOverlay(o));
+}
+
+function withId(id: string | undefined): { id?: string } {
+  return id !== undefined ? { id } : {};
+}
+
+function contactEvent(c: Conversation): Extract<EngineEvent, { event: 'contact' }> {
+  return { event: 'contact', onion: c.handle, name: c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity };
+}
+
+function historyMessage(m: Message): HistoryMessage {
+  const o = decodeOverlay(m.body);
+  return {
+    messageId: m.protocolId ?? String(m.id),
+    from: m.sender,
+    text: o.ok ? overlayText(o.value) : '',
+    time: m.receivedAt,
+    outgoing: m.direction === 'out',
+    ack: m.ack as AckState,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Headless mode: `cwtch-tui headless` reads one JSON command per line on stdin and writes one JSON event per
+ * line on stdout (one `JSON.stringify` per event). Logs go to stderr. Text fields are NOT sanitised here — they
+ * are JSON-escaped, and the consumer decides how to show them. Every command may carry `"id"` (string or
+ * number); the events that answer it echo it as a string. A malformed line gets an `error` event and the
+ * process goes on; a line longer than 256 KiB is refused (`command.too-long`) without being buffered. End of
+ * input, `quit`, SIGINT, SIGTERM and SIGHUP stop the process cleanly (connections closed, databases closed).
+ *
+ * Commands (→ the events they produce):
+ *
+ * | command | fields | events |
+ * |---|---|---|
+ * | `create-profile` | `name`, `password` ("" = Cwtch's default password) | `profile`, then `contact`/`peer-state` per contact |
+ * | `unlock` | `password` | `profile`, `contact`, `peer-state` for the profile now active; `error` `profile.wrong-password` when it opens nothing |
+ * | `add` | `text`: an onion, a server bundle or a group invite | onion → `contact` (approved), then `peer-state`; bundle → `server` (`imported` false when already known); a bundle with changed keys → `error` `profile.server-keys-changed`; invite → `error` `groups.unavailable` |
+ * | `accept` | `onion` | `contact` (approved); queued messages are sent |
+ * | `block` | `onion` | `contact` (blocked); its connections close, its messages are never stored |
+ * | `block-unknown` | `on` | `ok`; with it on, peers that are not approved contacts are disconnected right after auth |
+ * | `send` | `to` (onion), `text` | `message` (outgoing, `ack` "pending"), later `sent`, then `ack`, or `failed` with a `reason` |
+ * | `history` | `conversation`, `limit`?, `before`? (a messageId) | one `history` event, oldest first |
+ * | `create-group`, `invite`, `sync` | see COMMAND_SPECS | `error` `groups.unavailable` (a later release) |
+ * | `lowbw` | `on` | `lowbw` |
+ * | `quit` | — | `ok` with `cmd` "quit", then the process exits 0 |
+ *
+ * Events that arrive unasked: `message` (incoming: `from`, `text`, `time`, `messageId`, `overlay` — 1 text,
+ * 10 quoted reply, 100 suggested contact, 101 group invite), `invite` (a validated group invite from a peer),
+ * `contact` (a new unknown peer: `authorization` "unknown" — accept or block it), `peer-state`
+ * (Disconnected, Connecting, Connected, Authenticated, Failed, Killed), `ack`, `sent`, `failed`, `tor`.
+ * Errors: `{"event":"error","code":"…","message":"…"}`; scripts match on `code`.
+ *
+ * Example:
+ *   → {"cmd":"create-profile","name":"alice","password":"pw","id":1}
+ *   ← {"id":"1","event":"profile","onion":"…","name":"alice","defaultPassword":false}
+ *   → {"cmd":"send","to":"<onion>","text":"hi","id":"2"}
+ *   ← {"id":"2","event":"message","conversation":"<onion>",…,"ack":"pending","overlay":1}
+ */
+
+import { decodeCommand, MAX_COMMAND_LINE_BYTES } from '../core/api/commands.js';
+import type { EngineApi } from '../core/api/engine.js';
+import type { EngineEvent } from '../core/api/events.js';
+import { LineReader } from './line-reader.js';
+
+export interface HeadlessIo {
+  readonly input: NodeJS.ReadableStream;
+  readonly write: (line: string) => void;
+}
+
+/**
+ * Runs the JSONL loop until input ends or a `quit` command is done. `quit` resolves the returned promise once
+ * the engine reports it; end of input sends `quit` itself.
+ */
+export function runHeadless(engine: EngineApi, io: HeadlessIo): Promise<void> {
+  const out = (e: EngineEvent): void => io.write(JSON.stringify(e) + '\n');
+  return new Promise<void>((resolve) => {
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      io.input.removeListener('data', onData);
+      io.input.removeListener('end', onEnd);
+      resolve();
+    };
+    const unsubscribe = engine.subscribe((e) => {
+      out(e);
+      if (e.event === 'ok' && e.cmd === 'quit') finish();
+    });
+    const reader = new LineReader(MAX_COMMAND_LINE_BYTES);
+    const handle = (events: ReturnType<LineReader['push']>): void => {
+      for (const ev of events) {
+        if (ev.kind === 'too-long') {
+          out({ event: 'error', code: 'command.too-long', message: `a command line may be at most ${MAX_COMMAND_LINE_BYTES} bytes` });
+          continue;
+        }
+        if (ev.text.trim() === '') continue;
+        const c = decodeCommand(ev.text);
+        if (!c.ok) {
+          out({ ...idOf(ev.text), event: 'error', code: c.error.code, message: c.error.reason });
+          continue;
+        }
+        engine.command(c.value);
+      }
+    };
+    const onData = (chunk: Buffer | string): void => handle(reader.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk)));
+    const onEnd = (): void => {
+      handle(reader.end());
+      engine.command({ cmd: 'quit' });
+    };
+    io.input.on('data', onData);
+    io.input.on('end', onEnd);
+  });
+}
+
+/** Best effort: echo the id of a command that failed to decode, so a script can match the error. */
+function idOf(line: string): { id?: string } {
+  try {
+    const v = JSON.parse(line) as unknown;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const id = (v as Record<string, unknown>)['id'];
+      if (typeof id === 'string' || typeof id === 'number') return { id: String(id).slice(0, 128) };
+    }
+  } catch {
+    // no id to echo
+  }
+  return {};
+}

@@ -1,0 +1,224 @@
+// PeerApp: the Cwtch peer protocol on one connection (protocol.md §6, §10), run after the auth app.
+// After AuthenticationCapability: set "cwtchCapability" [unverified], close at once if the engine refuses the
+// peer (blocked, or unknown while unknown peers are blocked), announce our version in v1 framing, ask for the
+// peer's public name, then read: v1/v2 envelopes, raw (chat) messages acked only after the engine has committed
+// them, acks, getVal/retVal. Unknown contexts and overlays are ignored; malformed envelopes close the connection.
+// Pure: clock and randomness come in through the ports.
+
+import { encodeGoJsonBytes, getBool, getString, goJson, parseJsonObject } from '../codec/go-json.js';
+import type { OnionAddress } from '../crypto/onion.js';
+import { MAX_ENCRYPTED_PAYLOAD, PEER_RATE_BURST, PEER_RATE_PER_SECOND } from '../limits.js';
+import type { Clock, Random } from '../ports.js';
+import { fail, ok, type Result } from '../result.js';
+import type { Application } from '../tapir/apps/application.js';
+import { TranscriptApp } from '../tapir/apps/application.js';
+import type { Connection } from '../tapir/connection.js';
+import { AUTH_CAPABILITY } from '../tapir/wire-constants.js';
+import { decodeOverlay, encodeOverlay, KNOWN_OVERLAYS, validateOverlayData, type Overlay } from './overlay.js';
+import {
+  ackFor,
+  CONTEXT_ACK,
+  CONTEXT_GET_VAL,
+  CONTEXT_RAW,
+  CONTEXT_RET_VAL,
+  decodePeerMessage,
+  encodePeerMessage,
+  isVersionAnnouncement,
+  versionAnnouncement,
+  type Framing,
+  type PeerMessage,
+} from './peer-message.js';
+import { TokenBucket } from './rate-limit.js';
+
+/** The capability PeerApp sets once it runs. [unverified: cwtch protocol/connections/peerapp.go] */
+export const CWTCH_CAPABILITY = 'cwtchCapability';
+/** getVal scope and path of the public profile name (protocol.md §6.2) [unverified]; `name` is the older path. */
+export const NAME_SCOPE = 'public';
+export const NAME_PATH = 'profile.name';
+const NAME_PATH_OLD = 'name';
+
+/** A random decimal message id from a uniform 32-bit integer (protocol.md §6.2 [unverified]). */
+export function newMessageId(random: Random): string {
+  const b = random.bytes(4);
+  return String(((b[0]! << 24) >>> 0) + (b[1]! << 16) + (b[2]! << 8) + b[3]!);
+}
+
+/** One authenticated peer connection, as the engine sees it. */
+export interface PeerSession {
+  readonly onion: OnionAddress;
+  readonly outbound: boolean;
+  readonly closed: boolean;
+  /** The framing we send with: 1 until the peer announces version ≥ 2. */
+  readonly framing: Framing;
+  /** Send a chat message; fails with 'peer.too-large' (nothing sent) or 'tapir.closed'. */
+  sendMessage(id: string, overlay: Overlay): Result<void>;
+  close(): void;
+}
+
+export interface PeerHandler {
+  /** Called right after authentication; false closes the connection before anything is read. */
+  admit(onion: OnionAddress): boolean;
+  opened(s: PeerSession): void;
+  closed(s: PeerSession): void;
+  /**
+   * A chat message with a known overlay. Resolve true once it is committed (we then acknowledge it), false to
+   * drop it unacknowledged (the sender keeps it in its outbox). Duplicates must resolve true again.
+   */
+  message(s: PeerSession, id: string, overlay: Overlay): Promise<boolean> | boolean;
+  /** An acknowledgement of one of our messages. */
+  ack(s: PeerSession, id: string): void;
+  /** The peer's public profile name (untrusted text). */
+  name(s: PeerSession, name: string): void;
+  /** Our public profile name, answered to getVal. */
+  publicName(): string;
+  /** An envelope or overlay we ignored or refused, by code (for counters and tests; never its content). */
+  ignored?(s: PeerSession, code: string): void;
+}
+
+export interface PeerAppOptions {
+  /** The authentication app (AuthApp) run first on every connection. */
+  readonly auth: Application;
+  readonly handler: PeerHandler;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly ratePerSecond?: number;
+  readonly rateBurst?: number;
+}
+
+/** Encodes `m` in `framing`, or fails when it would not fit one encrypted packet. */
+function encodeChecked(m: PeerMessage, framing: Framing): Result<Uint8Array> {
+  const b = encodePeerMessage(m, framing);
+  return b.length > MAX_ENCRYPTED_PAYLOAD ? fail('peer.too-large', 'the message is too long for one packet') : ok(b);
+}
+
+/** Whether a chat message fits one packet in either framing (v1 is the larger: Data is base64). */
+export function chatMessageFits(id: string, overlay: Overlay): boolean {
+  return encodeChecked({ id, context: CONTEXT_RAW, data: encodeOverlay(overlay) }, 1).ok;
+}
+
+class Session implements PeerSession {
+  framing: Framing = 1;
+  constructor(
+    private readonly conn: Connection,
+    readonly onion: OnionAddress,
+  ) {}
+  get outbound(): boolean {
+    return this.conn.outbound;
+  }
+  get closed(): boolean {
+    return this.conn.closed;
+  }
+  send(m: PeerMessage, framing: Framing = this.framing): Result<void> {
+    const b = encodeChecked(m, framing);
+    return b.ok ? this.conn.send(b.value) : b;
+  }
+  sendMessage(id: string, overlay: Overlay): Result<void> {
+    return this.send({ id, context: CONTEXT_RAW, data: encodeOverlay(overlay) });
+  }
+  close(): void {
+    this.conn.close('local');
+  }
+}
+
+export class PeerApp extends TranscriptApp {
+  constructor(private readonly opts: PeerAppOptions) {
+    super();
+  }
+
+  override newInstance(): Application {
+    return new PeerApp({ ...this.opts, auth: this.opts.auth.newInstance() });
+  }
+
+  override async init(conn: Connection): Promise<void> {
+    await this.opts.auth.init(conn);
+    const onion = conn.hostname;
+    // The service closes a duplicate as soon as auth ends; nothing more to do on it then.
+    if (conn.closed || !conn.hasCapability(AUTH_CAPABILITY) || onion === null) return;
+    conn.setCapability(CWTCH_CAPABILITY);
+    const { handler } = this.opts;
+    if (!handler.admit(onion)) return conn.close('local');
+    const s = new Session(conn, onion);
+    const nameRequestId = newMessageId(this.opts.random);
+    conn.onClose(() => handler.closed(s));
+    handler.opened(s);
+    // The announcement always goes in v1 (protocol.md §6.1); so does our first getVal, before we know theirs.
+    if (!s.send(versionAnnouncement(), 1).ok) return;
+    s.send({ id: nameRequestId, context: CONTEXT_GET_VAL, data: encodeGetVal(NAME_SCOPE, NAME_PATH) });
+    const bucket = new TokenBucket(this.opts.clock, this.opts.ratePerSecond ?? PEER_RATE_PER_SECOND, this.opts.rateBurst ?? PEER_RATE_BURST);
+    for (;;) {
+      const bytes = await conn.expect();
+      if (bytes === null) return;
+      const m = decodePeerMessage(bytes);
+      if (!m.ok) {
+        handler.ignored?.(s, m.error.code);
+        return conn.close('protocol');
+      }
+      const msg = m.value;
+      switch (msg.context) {
+        case CONTEXT_RAW: {
+          await bucket.acquire();
+          if (conn.closed) return;
+          const o = decodeOverlay(msg.data);
+          if (!o.ok) {
+            handler.ignored?.(s, o.error.code);
+            return conn.close('protocol');
+          }
+          if (!KNOWN_OVERLAYS.has(o.value.overlay)) {
+            // Acked so the sender stops re-sending something we will never show (e.g. file sharing).
+            handler.ignored?.(s, 'overlay.unknown');
+            s.send(ackFor(msg.id));
+            break;
+          }
+          const valid = validateOverlayData(o.value);
+          if (!valid.ok) {
+            handler.ignored?.(s, valid.error.code);
+            s.send(ackFor(msg.id));
+            break;
+          }
+          const stored = await handler.message(s, msg.id, valid.value);
+          if (stored && !conn.closed) s.send(ackFor(msg.id));
+          break;
+        }
+        case CONTEXT_ACK:
+          handler.ack(s, msg.id);
+          break;
+        case CONTEXT_GET_VAL: {
+          const v = isVersionAnnouncement(msg);
+          if (v !== null) {
+            if (v >= 2) s.framing = 2;
+            break;
+          }
+          s.send({ id: msg.id, context: CONTEXT_RET_VAL, data: this.answer(msg.data) });
+          break;
+        }
+        case CONTEXT_RET_VAL: {
+          if (msg.id !== nameRequestId) break;
+          const r = parseJsonObject(msg.data);
+          const val = r.ok ? getString(r.value, 'Val') : undefined;
+          if (r.ok && getBool(r.value, 'Exists') === true && val !== undefined) handler.name(s, val);
+          break;
+        }
+        default:
+          handler.ignored?.(s, 'context.unknown');
+      }
+    }
+  }
+
+  private answer(data: Uint8Array): Uint8Array {
+    const r = parseJsonObject(data);
+    const scope = r.ok ? getString(r.value, 'Scope') : undefined;
+    const path = r.ok ? getString(r.value, 'Path') : undefined;
+    const known = scope === NAME_SCOPE && (path === NAME_PATH || path === NAME_PATH_OLD);
+    return encodeRetVal(known ? this.opts.handler.publicName() : '', known);
+  }
+}
+
+/** Go json.Marshal of `{Scope, Path}` (protocol.md §6.2). */
+export function encodeGetVal(scope: string, path: string): Uint8Array {
+  return encodeGoJsonBytes(goJson.object([['Scope', goJson.string(scope)], ['Path', goJson.string(path)]]));
+}
+
+/** Go json.Marshal of `{Val, Exists}` (protocol.md §6.2). */
+export function encodeRetVal(val: string, exists: boolean): Uint8Array {
+  return encodeGoJsonBytes(goJson.object([['Val', goJson.string(val)], ['Exists', goJson.bool(exists)]]));
+}
