@@ -43,6 +43,11 @@ export interface ConnectionOptions {
 
 type Waiter = (msg: Uint8Array | null) => void;
 
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
+}
+
 /** Most packets coalesced into one stream write (64 KiB). */
 const WRITE_BATCH = 8;
 
@@ -166,13 +171,20 @@ export class Connection {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  onClose(cb: (code: CloseCode) => void): void {
-    if (this.code !== null) cb(this.code);
-    else this.closeCbs.push(cb);
+  /** Called once with the close code (at once if already closed). Returns an unsubscribe function. */
+  onClose(cb: (code: CloseCode) => void): () => void {
+    if (this.code !== null) {
+      cb(this.code);
+      return () => {};
+    }
+    this.closeCbs.push(cb);
+    return () => remove(this.closeCbs, cb);
   }
 
-  onCapability(cb: (cap: string) => void): void {
+  /** Called for each capability granted from now on. Returns an unsubscribe function. */
+  onCapability(cb: (cap: string) => void): () => void {
     this.capCbs.push(cb);
+    return () => remove(this.capCbs, cb);
   }
 
   close(code: CloseCode = 'local'): void {

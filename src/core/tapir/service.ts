@@ -114,10 +114,12 @@ export class TapirService {
     return new Promise((resolve) => {
       let done = false;
       let timer: TimerHandle | null = null;
+      let unsubscribe: (() => void)[] = [];
       const finish = (r: Result<Connection>): void => {
         if (done) return;
         done = true;
         if (timer !== null) this.opts.clock.clearTimeout(timer);
+        for (const u of unsubscribe) u();
         resolve(r);
       };
       if (timeoutMs !== undefined) timer = this.opts.clock.setTimeout(() => finish(fail('tapir.timeout', 'timed out')), timeoutMs);
@@ -128,8 +130,8 @@ export class TapirService {
         }
         const c = this.getConnection(hostname);
         if (!c.ok) return finish(c);
-        c.value.onCapability(check);
-        c.value.onClose(check);
+        for (const u of unsubscribe) u();
+        unsubscribe = [c.value.onCapability(check), c.value.onClose(check)];
       };
       check();
     });

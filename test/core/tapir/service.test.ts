@@ -8,7 +8,7 @@ import { TapirStateError } from '../../../src/core/tapir/errors.js';
 import { TapirService, type StateChange } from '../../../src/core/tapir/service.js';
 import { AUTH_CAPABILITY } from '../../../src/core/tapir/wire-constants.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
-import { FakeClock, authService, backend, random, settle } from './helpers.js';
+import { FakeClock, authService, backend, makeIdentity, random, settle } from './helpers.js';
 
 const text = (b: Uint8Array | null): string | null => (b === null ? null : new TextDecoder().decode(b));
 
@@ -49,6 +49,25 @@ describe('two identities over the in-memory network', () => {
     await a.svc.close();
     await b.svc.close();
     expect(clock.pending).toBe(0);
+  });
+});
+
+describe('waitForCapabilityOrClose', () => {
+  it('times out on the injected clock and leaves no listener behind', async () => {
+    const net = new MemoryNetwork();
+    const clock = new FakeClock();
+    const silent = makeIdentity();
+    const l = await net.acn().listen(silent.seed, silent.onion);
+    l.onStream(() => {}); // accepts and never answers
+    const a = await authService(net.acn(), clock, { listen: false });
+    const r = await a.svc.connect(silent.onion, a.app);
+    const w = a.svc.waitForCapabilityOrClose(silent.onion, 'SomethingElse', 1000);
+    clock.advance(1000);
+    const res = await w;
+    expect(!res.ok && res.error.code).toBe('tapir.timeout');
+    expect(r.ok && r.value.closed).toBe(false);
+    clock.advance(15_000);
+    expect(r.ok && r.value.closeCode).toBe('deadline');
   });
 });
 
