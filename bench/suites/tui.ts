@@ -72,22 +72,18 @@ class BenchEngine implements EngineApi {
 
 const onion = (seed: number): string => onionFromPublicKey(new Uint8Array(32).fill(seed));
 
-const suite: BenchSuite = async ({ quick }) => {
-  const MESSAGES = 100_000;
-  const keystrokes = quick ? 60 : 300;
-  const contacts = Array.from({ length: 50 }, (_, i) => onion(i + 1));
-  const open = contacts[0]!;
-  const me = onion(200);
-  const t0 = Date.UTC(2026, 0, 1);
-  const history: HistoryMessage[] = Array.from({ length: MESSAGES }, (_, i) => ({
-    messageId: `m${i}`,
-    from: i % 3 === 0 ? me : open,
-    text: `message number ${i} with a little text in it`,
-    time: t0 + i * 1000,
-    outgoing: i % 3 === 0,
-    ack: 'acknowledged',
-  }));
+const MESSAGES = 100_000;
 
+interface Session {
+  readonly first: number;
+  readonly typing: number[];
+  readonly scrolling: number[];
+}
+
+/** Render the App, unlock into 50 contacts and 100k messages, then type `keystrokes` keys and scroll. */
+async function session(history: readonly HistoryMessage[], contacts: readonly string[], me: string, keystrokes: number): Promise<Session> {
+  const open = contacts[0]!;
+  const newest = history[history.length - 1]!.time;
   const engine = new BenchEngine();
   const store = createUiStore(engine);
   const stdout = new BenchStdout();
@@ -103,7 +99,7 @@ const suite: BenchSuite = async ({ quick }) => {
     const firstFrame = stdout.next(`message number ${MESSAGES - 1} `);
     const start = performance.now();
     engine.emit({ event: 'profile', onion: me, name: 'me', defaultPassword: false });
-    contacts.forEach((c, i) => engine.emit({ event: 'contact', onion: c, name: `contact ${i}`, authorization: 'approved', unread: 0, lastActivity: i === 0 ? t0 + MESSAGES * 1000 : t0 - i }));
+    contacts.forEach((c, i) => engine.emit({ event: 'contact', onion: c, name: `contact ${i}`, authorization: 'approved', unread: 0, lastActivity: i === 0 ? newest : i }));
     engine.emit({ event: 'history', conversation: open, messages: history });
     await firstFrame;
     const first = performance.now() - start;
@@ -129,18 +125,46 @@ const suite: BenchSuite = async ({ quick }) => {
       });
       scrolling.push(performance.now() - s);
     }
-    typing.sort((a, b) => a - b);
-    scrolling.sort((a, b) => a - b);
-    const results: BenchResult[] = [
-      { name: 'tui first frame (50 contacts, 100k messages)', value: first, unit: 'ms', ratio: first / 300, note: 'goal 300 ms; includes reducing the 100k-message history' },
-      { name: 'tui keystroke p99 (typing, 100k open)', value: percentile(typing, 99), unit: 'ms', ratio: percentile(typing, 99) / 16, note: `goal 16 ms; ${typing.length} keys, median ${percentile(typing, 50).toFixed(2)} ms` },
-      { name: 'tui keystroke p99 (PgUp/PgDn, 100k open)', value: percentile(scrolling, 99), unit: 'ms', ratio: percentile(scrolling, 99) / 16, note: 'goal 16 ms' },
-    ];
-    return results;
+    return { first, typing, scrolling };
   } finally {
     instance.unmount();
     store.dispose();
   }
+}
+
+const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
+
+const suite: BenchSuite = async ({ quick }) => {
+  const runs = quick ? 3 : 5;
+  const keystrokes = quick ? 60 : 300;
+  const contacts = Array.from({ length: 50 }, (_, i) => onion(i + 1));
+  const me = onion(200);
+  const t0 = Date.UTC(2026, 0, 1);
+  const history: HistoryMessage[] = Array.from({ length: MESSAGES }, (_, i) => ({
+    messageId: `m${i}`,
+    from: i % 3 === 0 ? me : contacts[0]!,
+    text: `message number ${i} with a little text in it`,
+    time: t0 + i * 1000,
+    outgoing: i % 3 === 0,
+    ack: 'acknowledged',
+  }));
+  const firsts: number[] = [];
+  let typing: number[] = [];
+  let scrolling: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    // Keys are measured in the last run only; the earlier runs are for a stable first-frame median.
+    const s = await session(history, contacts, me, r === runs - 1 ? keystrokes : 0);
+    firsts.push(s.first);
+    typing = s.typing.sort((a, b) => a - b);
+    scrolling = s.scrolling.sort((a, b) => a - b);
+  }
+  const first = median(firsts);
+  const results: BenchResult[] = [
+    { name: 'tui first frame (50 contacts, 100k messages)', value: first, unit: 'ms', ratio: first / 300, note: `goal 300 ms; median of ${runs}; includes reducing the 100k-message history` },
+    { name: 'tui keystroke p99 (typing, 100k open)', value: percentile(typing, 99), unit: 'ms', ratio: percentile(typing, 99) / 16, note: `goal 16 ms; ${typing.length} keys, median ${percentile(typing, 50).toFixed(2)} ms` },
+    { name: 'tui keystroke p99 (PgUp/PgDn, 100k open)', value: percentile(scrolling, 99), unit: 'ms', ratio: percentile(scrolling, 99) / 16, note: `goal 16 ms; median ${percentile(scrolling, 50).toFixed(2)} ms` },
+  ];
+  return results;
 };
 
 export default suite;

@@ -1,7 +1,7 @@
 // Left column: conversations in display order (requests first), with slot numbers for Alt+1…0.
 
 import { Box } from 'ink';
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { uiText } from '../text.js';
 import type { ConversationVm, UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
@@ -30,7 +30,7 @@ function Row({ c, slot, selected }: { readonly c: ConversationVm; readonly slot:
 }
 
 /** Only as many rows as fit, scrolled so the selection is visible. */
-export function ContactList({ state, selected, height, width }: ContactListProps): ReactNode {
+function ContactListView({ state, selected, height, width }: ContactListProps): ReactNode {
   const at = selected === undefined ? 0 : Math.max(0, state.order.indexOf(selected));
   const start = Math.max(0, Math.min(at - Math.floor(height / 2), state.order.length - height));
   const ids = state.order.slice(start, start + height);
@@ -44,3 +44,6 @@ export function ContactList({ state, selected, height, width }: ContactListProps
     </Box>
   );
 }
+
+/** Memoised: typing in the composer re-renders MainView but not the list. */
+export const ContactList = memo(ContactListView);

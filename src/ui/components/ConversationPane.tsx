@@ -1,7 +1,7 @@
 // The open conversation, virtualised: only the rows that fit are built and rendered (pane-layout.ts).
 
 import { Box } from 'ink';
-import { useMemo, type ReactNode } from 'react';
+import { memo, useMemo, type ReactNode } from 'react';
 import { uiText } from '../text.js';
 import { layoutPane, type PaneRow } from '../view-model/pane-layout.js';
 import { MessageStore } from '../view-model/message-store.js';
@@ -65,7 +65,7 @@ function Header({ state, c }: { readonly state: UiState; readonly c: Conversatio
   );
 }
 
-export function ConversationPane(props: ConversationPaneProps): ReactNode {
+function ConversationPaneView(props: ConversationPaneProps): ReactNode {
   const { state, conversation: c, height, width } = props;
   const store = c === undefined ? EMPTY : (state.messages.get(c.id) ?? EMPTY);
   const gaps = c === undefined ? undefined : state.gaps.get(c.id);
@@ -96,3 +96,9 @@ export function ConversationPane(props: ConversationPaneProps): ReactNode {
     </Box>
   );
 }
+
+/**
+ * Memoised on its props: a keystroke in the composer does not re-render the pane. The message store
+ * is mutable, so a new message arrives as a new UiState object (the reducer always returns one).
+ */
+export const ConversationPane = memo(ConversationPaneView);

@@ -5,7 +5,7 @@ import { sha3_256 } from '@noble/hashes/sha3.js';
 import { utf8 } from '../../core/bytes.js';
 import { decodeOnion } from '../../core/crypto/onion.js';
 import { fingerprint, FINGERPRINT_PALETTE_SIZE, type Fingerprint } from '../../core/text/fingerprint.js';
-import { displayName, findLookalikes } from '../../core/text/names.js';
+import { displayName, nameSkeleton } from '../../core/text/names.js';
 import { untrustedLine, type SafeText } from '../text.js';
 
 export type { Fingerprint };
@@ -43,12 +43,16 @@ function computeFingerprint(id: string): Fingerprint {
   return { short: untrustedLine(id.length > 12 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id), colour };
 }
 
-/** Ids whose names resemble another id's name. */
-export function lookalikeIds(entries: readonly { readonly id: string; readonly name: string }[]): Set<string> {
+/** The look-alike key of a raw name (names.ts nameSkeleton: same skeleton = looks the same). */
+export function lookalikeKey(raw: string): string {
+  return nameSkeleton(raw);
+}
+
+/** Ids whose look-alike key is shared with at least one other id. O(n): one pass to count, one to flag. */
+export function lookalikeIds(keys: ReadonlyMap<string, string>): Set<string> {
+  const count = new Map<string, number>();
+  for (const k of keys.values()) if (k !== '') count.set(k, (count.get(k) ?? 0) + 1);
   const out = new Set<string>();
-  for (const e of entries) {
-    const others = entries.filter((o) => o.id !== e.id);
-    if (findLookalikes(e.name, others).length > 0) out.add(e.id);
-  }
+  for (const [id, k] of keys) if (k !== '' && (count.get(k) ?? 0) > 1) out.add(id);
   return out;
 }

@@ -3,7 +3,7 @@
 // fixed-size chunks, with an id → position index and a version counter that React memoises on.
 
 import type { AckState } from '../../core/api/events.js';
-import type { SafeText } from '../text.js';
+import { untrusted, type SafeText } from '../text.js';
 
 export interface MessageRow {
   readonly messageId: string;
@@ -16,6 +16,32 @@ export interface MessageRow {
   failReason?: SafeText;
   /** Overlay 10 quoted reply: the quoted text as we know it (or a placeholder). */
   readonly quote?: SafeText;
+}
+
+/**
+ * A received message whose text is made safe on first draw rather than on arrival: a 100k-message
+ * history page then costs one small object per message, and only rows that reach the screen pay for
+ * toSafeText. The raw text never leaves this class except through `text`.
+ */
+export class StoredMessage implements MessageRow {
+  private safe: SafeText | undefined;
+  failReason?: SafeText;
+  quote?: SafeText;
+
+  constructor(
+    readonly messageId: string,
+    readonly from: string,
+    readonly fromName: SafeText,
+    private readonly raw: string,
+    readonly time: number,
+    readonly outgoing: boolean,
+    public ack: AckState,
+  ) {}
+
+  get text(): SafeText {
+    this.safe ??= untrusted(this.raw);
+    return this.safe;
+  }
 }
 
 const CHUNK = 1024;
@@ -63,29 +89,29 @@ export class MessageStore {
    * never per live message.
    */
   merge(rows: readonly MessageRow[]): number {
-    const seen = new Set<string>();
-    const fresh = rows.filter((r) => {
-      if (this.index.has(r.messageId) || seen.has(r.messageId)) return false;
-      seen.add(r.messageId);
-      return true;
-    });
+    const before = this.count;
+    const fresh = rows.filter((r) => !this.index.has(r.messageId));
     if (fresh.length === 0) return 0;
+    // Pages usually arrive oldest-first already; only sort when they do not.
+    let sorted = true;
+    for (let i = 1; i < fresh.length && sorted; i++) sorted = fresh[i - 1]!.time <= fresh[i]!.time;
+    if (!sorted) fresh.sort((a, b) => a.time - b.time);
     const lastTime = this.count === 0 ? -Infinity : this.at(this.count - 1)!.time;
-    const sortedFresh = [...fresh].sort((a, b) => a.time - b.time);
-    if (sortedFresh[0]!.time >= lastTime) {
-      for (const r of sortedFresh) this.append(r);
-      return fresh.length;
+    if (fresh[0]!.time >= lastTime) {
+      // append() skips ids repeated inside the page.
+      for (const r of fresh) this.append(r);
+      return this.count - before;
     }
     const all: MessageRow[] = [];
     for (const c of this.chunks) for (const r of c) all.push(r);
-    for (const r of sortedFresh) all.push(r);
+    for (const r of fresh) all.push(r);
     // Stable sort: equal times keep arrival order.
     all.sort((a, b) => a.time - b.time);
     this.chunks.length = 0;
     this.index.clear();
     this.count = 0;
     for (const r of all) this.append(r);
-    return fresh.length;
+    return this.count - before;
   }
 
   /** Update the ack state of a known message; unknown ids are ignored (the event raced a restart). */

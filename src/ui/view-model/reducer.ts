@@ -4,8 +4,8 @@
 
 import type { EngineEvent, HistoryMessage, PeerState } from '../../core/api/events.js';
 import { untrusted, untrustedLine, uiText, type SafeText } from '../text.js';
-import { fingerprintOf, lookalikeIds, nameOf } from './identity.js';
-import { MessageStore, type MessageRow } from './message-store.js';
+import { fingerprintOf, lookalikeIds, lookalikeKey, nameOf } from './identity.js';
+import { MessageStore, StoredMessage, type MessageRow } from './message-store.js';
 import type { ConversationVm, GapVm, UiState } from './state.js';
 
 type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
@@ -135,15 +135,14 @@ function upsertConversation(state: UiState, u: Upsert): UiState {
     lastActivity: u.lastActivity ?? old?.lastActivity ?? 0,
     ...(u.server !== undefined ? { server: u.server } : {}),
   };
-  const rawNames = new Map(state.rawNames ?? []);
-  rawNames.set(u.id, u.rawName);
-  return flagLookalikes(withConversations({ ...state, rawNames }, [c]));
+  const nameKeys = new Map(state.nameKeys ?? []);
+  nameKeys.set(u.id, lookalikeKey(u.rawName));
+  return flagLookalikes(withConversations({ ...state, nameKeys }, [c]));
 }
 
-/** Names are recomputed against each other on every contact/group change (tens of entries). */
+/** Flags are recomputed from the cached keys on every contact/group change: O(conversations). */
 function flagLookalikes(state: UiState): UiState {
-  const entries = [...(state.rawNames ?? new Map<string, string>())].map(([id, name]) => ({ id, name }));
-  const flagged = lookalikeIds(entries);
+  const flagged = lookalikeIds(state.nameKeys ?? new Map<string, string>());
   const changed: ConversationVm[] = [];
   for (const c of state.conversations.values()) {
     const want = flagged.has(c.id);
@@ -198,17 +197,11 @@ function storeFor(state: UiState, conversation: string): { state: UiState; store
 }
 
 function toRow(state: UiState, store: MessageStore, m: HistoryMessage & { overlay?: number; failReason?: string }): MessageRow {
-  const row: MessageRow = {
-    messageId: m.messageId,
-    from: m.from,
-    fromName: m.outgoing && state.profile !== undefined ? state.profile.name : senderName(state, m.from),
-    text: untrusted(m.overlay === OVERLAY_QUOTE ? quoteBody(m.text) : m.text),
-    time: m.time,
-    outgoing: m.outgoing,
-    ack: m.ack,
-    ...(m.failReason !== undefined ? { failReason: untrusted(m.failReason) } : {}),
-    ...(m.overlay === OVERLAY_QUOTE ? { quote: quotedText(store, m.text) } : {}),
-  };
+  const quoted = m.overlay === OVERLAY_QUOTE;
+  const fromName = m.outgoing && state.profile !== undefined ? state.profile.name : senderName(state, m.from);
+  const row = new StoredMessage(m.messageId, m.from, fromName, quoted ? quoteBody(m.text) : m.text, m.time, m.outgoing, m.ack);
+  if (m.failReason !== undefined) row.failReason = untrustedLine(m.failReason);
+  if (quoted) row.quote = quotedText(store, m.text);
   return row;
 }
 

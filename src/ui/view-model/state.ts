@@ -70,8 +70,8 @@ export interface UiState {
   readonly syncPrompts: readonly { readonly server: string; readonly messages: number; readonly bytes: number }[];
   readonly lastError?: { readonly code: string; readonly message: SafeText; readonly id?: string };
   readonly lastOk?: { readonly cmd: string; readonly id?: string };
-  /** Raw (unsanitised) names, only for look-alike comparison; never drawn. */
-  readonly rawNames?: ReadonlyMap<string, string>;
+  /** Look-alike key (name skeleton) per conversation, computed once per name change; never drawn. */
+  readonly nameKeys?: ReadonlyMap<string, string>;
 }
 
 export function initialState(opts: { lowBandwidth?: boolean } = {}): UiState {

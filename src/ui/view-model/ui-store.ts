@@ -31,10 +31,20 @@ export function reduceLocal(s: UiState, e: LocalEvent): UiState {
 export function createUiStore(engine: EngineApi, opts: { lowBandwidth?: boolean } = {}): UiStore {
   let state = initialState(opts);
   const listeners = new Set<() => void>();
+  let scheduled = false;
+  // The engine emits in bursts (unlock: profile, every contact, a history page). Reduce each event at
+  // once but tell React once per burst: one frame instead of one per event.
+  const notify = (): void => {
+    scheduled = false;
+    for (const l of listeners) l();
+  };
   const set = (next: UiState): void => {
     if (next === state) return;
     state = next;
-    for (const l of listeners) l();
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(notify);
+    }
   };
   const unsubscribe = engine.subscribe((e: EngineEvent) => set(reduce(state, e)));
   return {
