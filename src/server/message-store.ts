@@ -1,0 +1,126 @@
+// The board's storage (protocol.md §7.5; cwtch-server storage/message_store.go): messages(id, signature UNIQUE,
+// ciphertext) plus the spent tokens, in one SQLite file. WAL + synchronous=FULL: a commit is on disk before it
+// returns, and a post is acknowledged only after its commit. Spending the token and storing the message happen in
+// the same transaction, so a crash can never keep one without the other.
+
+import Database from 'better-sqlite3';
+import { StorageError } from '../core/errors.js';
+
+export interface StoredMessage {
+  readonly id: number;
+  readonly signature: Uint8Array;
+  readonly ciphertext: Uint8Array;
+}
+
+export interface PostToStore {
+  readonly tokenT: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly ciphertext: Uint8Array;
+}
+
+export interface ReplayPlan {
+  /** First row id to send (inclusive) and how many rows up to the newest at planning time. */
+  readonly fromId: number;
+  readonly toId: number;
+  readonly count: number;
+  /** A non-empty LastCommit that we do not hold: everything is sent. */
+  readonly fullResync: boolean;
+}
+
+const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+export class MessageStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  /** `maxMessages` > 0 enables pruning (Go: MaxStorageMBs × 250). */
+  constructor(
+    path: string,
+    private readonly maxMessages = 0,
+  ) {
+    try {
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, signature BLOB UNIQUE NOT NULL, ciphertext BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS spent_tokens (t BLOB PRIMARY KEY) WITHOUT ROWID;
+      `);
+    } catch {
+      throw new StorageError('server.store-open', 'could not open the message store');
+    }
+    const db = this.db;
+    this.stmts = {
+      spend: db.prepare('INSERT OR IGNORE INTO spent_tokens (t) VALUES (?)'),
+      isSpent: db.prepare('SELECT 1 FROM spent_tokens WHERE t = ?').pluck(),
+      insert: db.prepare('INSERT OR IGNORE INTO messages (signature, ciphertext) VALUES (?, ?)'),
+      idOf: db.prepare('SELECT id FROM messages WHERE signature = ?').pluck(),
+      minMax: db.prepare('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM messages'),
+      countRange: db.prepare('SELECT COUNT(*) FROM messages WHERE id >= ? AND id <= ?').pluck(),
+      range: db.prepare('SELECT id, signature, ciphertext FROM messages WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?'),
+      count: db.prepare('SELECT COUNT(*) FROM messages').pluck(),
+      prune: db.prepare('DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT ?)'),
+    };
+  }
+
+  isSpent(t: Uint8Array): boolean {
+    return this.stmts.isSpent.get(t) !== undefined;
+  }
+
+  /**
+   * One durable transaction for a batch of verified posts. Returns, per post, whether its token was fresh (then
+   * the message was stored, or was already there under the same signature) — false means double spend.
+   */
+  commitPosts(posts: readonly PostToStore[]): boolean[] {
+    const run = this.db.transaction((list: readonly PostToStore[]) => {
+      const out: boolean[] = [];
+      for (const p of list) {
+        const fresh = this.stmts.spend.run(p.tokenT).changes === 1;
+        if (fresh) this.stmts.insert.run(p.signature, p.ciphertext);
+        out.push(fresh);
+      }
+      if (this.maxMessages > 0) {
+        const n = this.stmts.count.get() as number;
+        // Go: when over the cap, drop the oldest (count − cap) + cap/10 so pruning is not needed on every post.
+        if (n > this.maxMessages) this.stmts.prune.run(n - this.maxMessages + Math.floor(this.maxMessages / 10));
+      }
+      return out;
+    });
+    try {
+      return run(posts);
+    } catch {
+      throw new StorageError('server.store-write', 'could not store posts');
+    }
+  }
+
+  /** Rows to replay for `lastCommit` (inclusive), or all rows when it is null or unknown. */
+  planReplay(lastCommit: Uint8Array | null): ReplayPlan {
+    const mm = this.stmts.minMax.get() as { lo: number | null; hi: number | null; n: number };
+    const hi = mm.hi ?? 0;
+    const known = lastCommit === null ? undefined : (this.stmts.idOf.get(lastCommit) as number | undefined);
+    if (known === undefined) return { fromId: mm.lo ?? 1, toId: hi, count: mm.n, fullResync: lastCommit !== null };
+    return { fromId: known, toId: hi, count: this.stmts.countRange.get(known, hi) as number, fullResync: false };
+  }
+
+  /** Up to `limit` rows with fromId ≤ id ≤ toId, oldest first. */
+  rows(fromId: number, toId: number, limit: number): StoredMessage[] {
+    return (this.stmts.range.all(fromId, toId, limit) as { id: number; signature: Buffer; ciphertext: Buffer }[]).map((r) => ({
+      id: r.id,
+      signature: u8(r.signature),
+      ciphertext: u8(r.ciphertext),
+    }));
+  }
+
+  /** Highest row id (0 when empty). */
+  newestId(): number {
+    return (this.stmts.minMax.get() as { hi: number | null }).hi ?? 0;
+  }
+
+  count(): number {
+    return this.stmts.count.get() as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,226 @@
+// The token board (protocol.md §7.5; cwtch-server server_tokenboard.go): after AuthApp, each connection may
+// replay (ReplayResult n, n raw EGMs, then synced) and post (spend a token, store, PostResult, broadcast NewMessage
+// to every synced connection including the poster's).
+// Differences from the Go server, on purpose: a post is validated completely BEFORE its token is spent (Go burns
+// the token of a post with an empty signature and answers nothing; we answer Success:false and keep the token);
+// posts are acknowledged only once durable; an unknown LastCommit is flagged with "FullResync":true.
+
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Connection } from '../core/tapir/connection.js';
+import type { Transcript } from '../core/crypto/transcript.js';
+import type { Clock, TimerHandle } from '../core/ports.js';
+import type { Application } from '../core/tapir/apps/application.js';
+import type { AuthApp } from '../core/tapir/apps/auth-app.js';
+import { AUTH_CAPABILITY } from '../core/tapir/wire-constants.js';
+import type { TokenServer } from '../core/privacypass/token-server.js';
+import {
+  BOARD_FIRST_REQUEST_TIMEOUT_MS,
+  BOARD_IDLE_TIMEOUT_MS,
+  BOARD_MAX_CIPHERTEXT_BYTES,
+  BOARD_POSTS_PER_MINUTE,
+  BOARD_REPLAY_BATCH,
+  BOARD_SIGNATURE_BYTES,
+} from '../core/limits.js';
+import {
+  SERVER_SYNCED_CAPABILITY,
+  decodeBoardMessage,
+  encodeBoardMessage,
+  encodeEgm,
+  postSpendData,
+  type BoardMessage,
+  type EncryptedGroupMessage,
+} from '../core/groups/board-messages.js';
+import type { MessageStore } from './message-store.js';
+
+export type BoardEvent = 'post' | 'replay' | 'spend-rejected' | 'post-invalid';
+
+export interface TokenBoardOptions {
+  readonly store: MessageStore;
+  readonly tokenServer: TokenServer;
+  /** The board's onion (56 chars): posts' tokens are bound to it. */
+  readonly serverOnion: string;
+  readonly clock: Clock;
+  readonly postsPerMinute?: number;
+  readonly firstRequestTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+  /** Counting hook for logs; never carries contents or client details. */
+  readonly onEvent?: (e: BoardEvent) => void;
+}
+
+interface Pending {
+  readonly tokenT: Uint8Array;
+  readonly egm: EncryptedGroupMessage;
+  readonly done: (fresh: boolean) => void;
+}
+
+type PostRequest = Extract<BoardMessage, { type: 'post-request' }>;
+
+export class TokenBoard {
+  private readonly synced = new Set<Connection>();
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly o: TokenBoardOptions) {}
+
+  /** Connections currently receiving live messages. */
+  get syncedCount(): number {
+    return this.synced.size;
+  }
+
+  /** Serve one authenticated connection until it closes. */
+  async serve(conn: Connection): Promise<void> {
+    const { clock } = this.o;
+    let timer: TimerHandle | null = null;
+    const arm = (ms: number): void => {
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = clock.setTimeout(() => conn.close('deadline'), ms);
+    };
+    conn.onClose(() => {
+      if (timer !== null) clock.clearTimeout(timer);
+      this.synced.delete(conn);
+    });
+    arm(this.o.firstRequestTimeoutMs ?? BOARD_FIRST_REQUEST_TIMEOUT_MS);
+    const postTimes: number[] = [];
+    let replayed = false;
+    for (;;) {
+      const pkt = await conn.expect();
+      if (pkt === null) return;
+      arm(this.o.idleTimeoutMs ?? BOARD_IDLE_TIMEOUT_MS);
+      const m = decodeBoardMessage(pkt);
+      if (!m.ok) return conn.close('protocol');
+      if (m.value.type === 'replay-request') {
+        // One replay per connection: a second would only make us resend the table (amplification).
+        if (replayed) continue;
+        replayed = true;
+        await this.replay(conn, m.value.lastCommit);
+      } else if (m.value.type === 'post-request') {
+        const now = clock.now();
+        while (postTimes.length > 0 && postTimes[0]! <= now - 60_000) postTimes.shift();
+        const limited = postTimes.length >= (this.o.postsPerMinute ?? BOARD_POSTS_PER_MINUTE);
+        if (!limited) postTimes.push(now);
+        const success = limited ? false : await this.post(m.value);
+        conn.send(encodeBoardMessage({ type: 'post-result', success }));
+      }
+      // Other types (including unknown ones) are ignored, as the Go server does.
+    }
+  }
+
+  private event(e: BoardEvent): void {
+    this.o.onEvent?.(e);
+  }
+
+  /** Validate, check the token, then store durably and broadcast. Resolves with the PostResult. */
+  private async post(p: PostRequest): Promise<boolean> {
+    const { egm, token } = p;
+    // Everything about the post is checked before the token is touched.
+    if (
+      egm.signature.length !== BOARD_SIGNATURE_BYTES ||
+      egm.ciphertext.length === 0 ||
+      egm.ciphertext.length > BOARD_MAX_CIPHERTEXT_BYTES ||
+      token === null
+    ) {
+      this.event('post-invalid');
+      return false;
+    }
+    if (this.o.store.isSpent(token.T) || !this.o.tokenServer.verifySpend(token, postSpendData(egm, this.o.serverOnion))) {
+      this.event('spend-rejected');
+      return false;
+    }
+    const fresh = await new Promise<boolean>((done) => {
+      this.queue.push({ tokenT: token.T, egm, done });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // Group commit: every post that arrived in this turn of the event loop shares one fsync.
+        setImmediate(() => this.flush());
+      }
+    });
+    if (!fresh) {
+      this.event('spend-rejected');
+      return false;
+    }
+    this.event('post');
+    this.broadcast(egm);
+    return true;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    let results: boolean[];
+    try {
+      results = this.o.store.commitPosts(batch.map((p) => ({ tokenT: p.tokenT, signature: p.egm.signature, ciphertext: p.egm.ciphertext })));
+    } catch {
+      // Not stored → not acknowledged (the token was not spent either: the transaction rolled back).
+      results = batch.map(() => false);
+    }
+    batch.forEach((p, i) => p.done(results[i]!));
+  }
+
+  private broadcast(egm: EncryptedGroupMessage): void {
+    const msg = encodeBoardMessage({ type: 'new-message', egm });
+    for (const c of this.synced) c.send(msg);
+  }
+
+  private async replay(conn: Connection, lastCommit: Uint8Array | null): Promise<void> {
+    this.event('replay');
+    const { store } = this.o;
+    const plan = store.planReplay(lastCommit);
+    if (!conn.send(encodeBoardMessage({ type: 'replay-result', numMessages: plan.count, fullResync: plan.fullResync })).ok) return;
+    let sent = 0;
+    let lastId = 0;
+    let from = plan.fromId;
+    while (sent < plan.count) {
+      const rows = store.rows(from, plan.toId, BOARD_REPLAY_BATCH);
+      // Pruned under us: we cannot send what we announced; the client reconnects and replays again.
+      if (rows.length === 0) return conn.close('local');
+      for (const r of rows) {
+        if (sent === plan.count) break;
+        if (!conn.send(encodeEgm({ ciphertext: r.ciphertext, signature: r.signature })).ok) return;
+        sent++;
+        lastId = r.id;
+      }
+      from = lastId + 1;
+      // Let other connections run between batches.
+      if (sent < plan.count) await nextTurn();
+      if (conn.closed) return;
+    }
+    // Synced from here on: live broadcasts, plus (as Go's inclusive query does) everything from the last
+    // replayed message on, which covers posts that arrived while we were replaying. Same turn: no gap.
+    this.synced.add(conn);
+    conn.setCapability(SERVER_SYNCED_CAPABILITY);
+    let from2 = lastId === 0 ? plan.toId + 1 : lastId;
+    for (;;) {
+      const rows = store.rows(from2, Number.MAX_SAFE_INTEGER, BOARD_REPLAY_BATCH);
+      for (const r of rows) conn.send(encodeBoardMessage({ type: 'new-message', egm: { ciphertext: r.ciphertext, signature: r.signature } }));
+      if (rows.length < BOARD_REPLAY_BATCH) return;
+      from2 = rows.at(-1)!.id + 1;
+    }
+  }
+}
+
+/** AuthApp, then the board loop on the authenticated connection. */
+export class BoardServerApp implements Application {
+  constructor(
+    private readonly auth: AuthApp,
+    private readonly board: TokenBoard,
+  ) {}
+
+  newInstance(): Application {
+    return new BoardServerApp(this.auth.newInstance() as AuthApp, this.board);
+  }
+
+  transcript(): Transcript | null {
+    return this.auth.transcript();
+  }
+
+  propagateTranscript(t: Transcript): void {
+    this.auth.propagateTranscript(t);
+  }
+
+  async init(conn: Connection): Promise<void> {
+    await this.auth.init(conn);
+    if (!conn.hasCapability(AUTH_CAPABILITY)) return conn.close('missing-capability');
+    await this.board.serve(conn);
+  }
+}
