@@ -1,0 +1,76 @@
+import { act } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { render } from 'ink';
+import { runTui } from '../../src/ui/index.js';
+import { themeFromEnv } from '../../src/ui/components/theme.js';
+import { SafeTextView } from '../../src/ui/components/SafeTextView.js';
+import { ThemeContext } from '../../src/ui/components/theme.js';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, enterTerminal, leaveTerminal } from '../../src/ui/terminal.js';
+import { uiText } from '../../src/ui/text.js';
+import { profileEvent } from './helpers/fixtures.js';
+import { FakeStdin, FakeStdout, KEYS } from './helpers/render.js';
+import { ScriptedEngine } from './helpers/scripted-engine.js';
+
+describe('runTui', () => {
+  it('renders, and resolves after Ctrl+D on an empty line with the quit command sent', async () => {
+    const engine = new ScriptedEngine();
+    const stdout = new FakeStdout(100, 24);
+    const stdin = new FakeStdin();
+    let done = false;
+    let p!: Promise<void>;
+    await act(async () => {
+      p = runTui(engine, { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, env: {} }).then(() => {
+        done = true;
+      });
+    });
+    await act(async () => engine.emit(profileEvent()));
+    // runTui renders like the real app (throttled to 30 fps, not debug mode): wait for the frame.
+    await vi.waitFor(() => expect(stdout.frames.join('')).toContain('No contacts yet'));
+    expect(done).toBe(false);
+    await act(async () => stdin.write(KEYS.ctrlD));
+    await p;
+    expect(done).toBe(true);
+    expect(engine.commands).toEqual([{ cmd: 'quit' }]);
+  });
+});
+
+describe('NO_COLOR', () => {
+  it('themeFromEnv: any non-empty NO_COLOR turns colour off', () => {
+    expect(themeFromEnv({}).colour).toBe(true);
+    expect(themeFromEnv({ NO_COLOR: '' }).colour).toBe(true);
+    expect(themeFromEnv({ NO_COLOR: '1' }).colour).toBe(false);
+  });
+
+  it('SafeTextView drops colours when the theme says so', async () => {
+    const { default: chalk } = await import('chalk');
+    const level = chalk.level;
+    chalk.level = 3;
+    try {
+      const frame = async (colour: boolean): Promise<string> => {
+        const stdout = new FakeStdout(40, 5);
+        let inst!: ReturnType<typeof render>;
+        await act(async () => {
+          inst = render(
+            <ThemeContext.Provider value={{ colour }}>
+              <SafeTextView text={uiText('hello')} color="red" />
+            </ThemeContext.Provider>,
+            { stdout: stdout as unknown as NodeJS.WriteStream, debug: true, patchConsole: false },
+          );
+        });
+        inst.unmount();
+        return stdout.frames.join('');
+      };
+      expect(await frame(true)).toContain('\u001b[31m');
+      expect(await frame(false)).not.toContain('\u001b[31m');
+    } finally {
+      chalk.level = level;
+    }
+  });
+});
+
+describe('terminal.ts', () => {
+  it('enter/leave are symmetric: alternate screen and bracketed paste', () => {
+    expect(enterTerminal()).toBe('\u001b[?1049h' + BRACKETED_PASTE_ON);
+    expect(leaveTerminal()).toBe(BRACKETED_PASTE_OFF + '\u001b[?1049l');
+  });
+});
