@@ -15,31 +15,7 @@ import { socketStream } from './socket-stream.js';
 /** Environment variable naming the registry directory (the CLI flag is `--local-net DIR`). */
 export const LOCAL_NET_ENV = 'CWTCH_LOCAL_NET';
 
-/** Longest wait for queued bytes to drain on close before the socket is destroyed anyway. */
-const GRACEFUL_CLOSE_MS = 2000;
-
 const READY: AcnStatus = { state: 'ready', progress: 100, summary: 'local network (no tor)' };
-
-/** socketStream plus flow control, so a slow reader pauses the socket instead of buffering without bound. */
-function flowStream(socket: Socket): Stream {
-  const s = socketStream(socket);
-  return {
-    write: (b) => s.write(b),
-    onData: (cb) => s.onData(cb),
-    onClose: (cb) => s.onClose(cb),
-    // Let queued writes reach the kernel before the reset (Go's Send-then-Close delivers them too).
-    close: () => {
-      if (s.closed || socket.writableLength === 0) return s.close();
-      socket.end(() => s.close());
-      setTimeout(() => s.close(), GRACEFUL_CLOSE_MS).unref();
-    },
-    get closed() {
-      return s.closed;
-    },
-    pause: () => void socket.pause(),
-    resume: () => void socket.resume(),
-  };
-}
 
 function entryPath(dir: string, onion: OnionAddress): string {
   // decodeOnion guarantees [a-z2-7]{56}: safe as a file name.
@@ -69,7 +45,7 @@ class LocalListener implements Listener {
     private readonly forget: () => void,
   ) {
     server.on('connection', (sock) => {
-      const s = flowStream(sock);
+      const s = socketStream(sock);
       if (this.cb === null) this.backlog.push(s);
       else this.cb(s);
     });
@@ -136,7 +112,7 @@ export function localAcn(dir: string): Acn {
       });
       sockets.add(sock);
       sock.once('close', () => sockets.delete(sock));
-      return flowStream(sock);
+      return socketStream(sock);
     },
 
     getBootstrapStatus: () => READY,

@@ -8,6 +8,9 @@ import type { Stream } from '../core/net/acn.js';
  * Wrap a connected socket. Data that arrives before onData is registered is buffered so nothing
  * is lost between accept/connect and the consumer attaching. onClose fires exactly once.
  */
+/** Longest wait for queued bytes to drain on close before the socket is destroyed anyway. */
+const GRACEFUL_CLOSE_MS = 2000;
+
 export function socketStream(socket: Socket): Stream {
   let closed = socket.destroyed;
   let closeReason: string | undefined;
@@ -59,9 +62,18 @@ export function socketStream(socket: Socket): Stream {
       if (closed) return;
       closed = true;
       closeReason ??= 'closed locally';
-      socket.destroy();
+      // Let queued writes reach the kernel before the reset (Go's Send-then-Close delivers them too),
+      // but never wait on a peer that stops reading for longer than GRACEFUL_CLOSE_MS.
+      if (socket.writableLength === 0) socket.destroy();
+      else {
+        socket.end(() => socket.destroy());
+        setTimeout(() => socket.destroy(), GRACEFUL_CLOSE_MS).unref();
+      }
       deliverClose();
     },
+    // Flow control: a slow reader pauses the socket instead of buffering without bound.
+    pause: () => void socket.pause(),
+    resume: () => void socket.resume(),
     get closed(): boolean {
       return closed;
     },
