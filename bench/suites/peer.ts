@@ -45,10 +45,12 @@ const suite: BenchSuite = async ({ quick }) => {
     b.command({ cmd: 'create-profile', name: 'b', password: '' });
     const oa = ((await pa) as { onion: string }).onion;
     const ob = ((await pb) as { onion: string }).onion;
-    const up = next(a, (x) => x.event === 'peer-state' && x.state === 'Authenticated');
+    // One side dials and the other accepts the request, so the timing is not of a simultaneous-dial race.
+    const request = next(b, (x) => x.event === 'contact' && x.authorization === 'unknown');
     a.command({ cmd: 'add', text: ob });
-    b.command({ cmd: 'add', text: oa });
-    await up;
+    await request;
+    b.command({ cmd: 'accept', onion: oa });
+    await b.idle();
 
     const rounds = quick ? 40 : 300;
     const times: number[] = [];
