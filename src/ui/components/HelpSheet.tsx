@@ -26,6 +26,7 @@ const DESCRIPTIONS: Partial<Record<KeyCommand, string>> = {
   'app.help': 'this help',
   'app.quit': 'quit (also /quit)',
   'view.fail-reasons': 'show why messages could not be sent',
+  'invite.review': 'review the oldest group invite in the paste box',
 };
 
 /** Topic texts for /help <topic>. */

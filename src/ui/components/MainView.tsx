@@ -56,8 +56,8 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
     if (selected !== undefined && selected.unread > 0 && local.anchors.get(selected.id) === undefined) onLocal({ local: 'read', id: selected.id });
   }, [selected, local.anchors, onLocal]);
 
-  const syncLines = Math.min(2, state.syncPrompts.length);
-  const bodyHeight = Math.max(3, rows - 1 - composerHeight(local) - syncLines);
+  const bannerLines = Math.min(2, state.syncPrompts.length) + (state.invites.length > 0 ? 1 : 0);
+  const bodyHeight = Math.max(3, rows - 1 - composerHeight(local) - bannerLines);
   const lw = listWidth(columns);
   const paneWidth = Math.max(10, columns - lw - 1);
   const sizeRef = useRef({ bodyHeight, paneWidth });
@@ -91,6 +91,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
     if (out.local !== localRef.current) setLocal(out.local);
     for (const c of out.commands) onCommand(c);
     if (out.read !== undefined) onLocal({ local: 'read', id: out.read });
+    for (const e of out.localEvents ?? []) onLocal(e);
     if (out.quit) onQuit();
   });
 
@@ -128,6 +129,14 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
           wrap="truncate"
         />
       ))}
+      {state.invites.length > 0 ? (
+        <SafeTextView text={uiText(`Group invite from `)} color="cyan" wrap="truncate">
+          <SafeTextView text={state.invites[0]!.fromName} bold />
+          <SafeTextView text={uiText(' to “')} />
+          <SafeTextView text={state.invites[0]!.groupName} bold />
+          <SafeTextView text={uiText(`”${state.invites.length > 1 ? ` (+${state.invites.length - 1} more)` : ''} — Alt+I to review`)} />
+        </SafeTextView>
+      ) : null}
       <Composer
         composer={local.composer}
         notice={local.notice}

@@ -10,6 +10,7 @@ import { EMPTY_COMPOSER, feedKey } from '../keys/composer.js';
 import { uiText } from '../text.js';
 import { fuzzyFilter } from '../view-model/fuzzy.js';
 import type { UiState } from '../view-model/state.js';
+import type { LocalEvent } from '../view-model/ui-store.js';
 import type { LocalState } from './local-state.js';
 
 export interface KeyEnv {
@@ -23,6 +24,8 @@ export interface KeyOutcome {
   readonly quit: boolean;
   /** The conversation that became visible (its unread count should drop). */
   readonly read?: string;
+  /** Changes to the view model the UI makes itself (dismissed prompts and invites). */
+  readonly localEvents?: readonly LocalEvent[];
 }
 
 const none = (local: LocalState): KeyOutcome => ({ local, commands: [], quit: false });
@@ -73,7 +76,9 @@ function submit(local: LocalState, view: UiState, text: string): KeyOutcome {
     const r = parseSlashCommand(text, { ...(sel !== undefined ? { current: sel.id, currentKind: sel.kind } : {}), lowBandwidth: view.lowBandwidth });
     if (r.kind === 'error') return none({ ...local, notice: uiText(r.reason) });
     if (r.kind === 'ui') return uiAction({ ...local, notice: undefined }, r.action);
-    return { local: { ...local, notice: undefined }, commands: [r.command], quit: false };
+    const c = r.command;
+    const localEvents: LocalEvent[] = c.cmd === 'sync' ? [{ local: 'dismiss-sync', server: c.server }] : [];
+    return { local: { ...local, notice: undefined }, commands: [c], quit: false, localEvents };
   }
   const body = text.startsWith('//') ? text.slice(1) : text;
   const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
@@ -136,14 +141,16 @@ export function handleMainKey(local0: LocalState, view: UiState, input: string, 
   let commands: EngineCommand[] = [];
   let quit = false;
   let read: string | undefined;
+  let localEvents: LocalEvent[] = [];
   for (const o of step.out) {
     const r = o.type === 'submit' ? submit(local, view, o.text) : command(local, view, o.command, env);
     local = r.local;
     commands = [...commands, ...r.commands];
     quit = quit || r.quit;
     read = r.read ?? read;
+    localEvents = [...localEvents, ...(r.localEvents ?? [])];
   }
-  return read === undefined ? { local, commands, quit } : { local, commands, quit, read };
+  return { local, commands, quit, localEvents, ...(read !== undefined ? { read } : {}) };
 }
 
 function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): KeyOutcome {
@@ -152,8 +159,25 @@ function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): 
       return { local, commands: [{ cmd: 'quit' }], quit: true };
     case 'app.help':
       return none({ ...local, modal: { kind: 'help' } });
-    case 'app.cancel':
-      return none({ ...local, notice: undefined, completions: [] });
+    case 'app.cancel': {
+      // Esc first clears a notice or completions; with nothing to clear it declines the oldest sync prompt.
+      const cleared = { ...local, notice: undefined, completions: [] };
+      const prompt = view.syncPrompts[0];
+      if (local.notice === undefined && local.completions.length === 0 && prompt !== undefined) {
+        return { local: cleared, commands: [], quit: false, localEvents: [{ local: 'dismiss-sync', server: prompt.server }] };
+      }
+      return none(cleared);
+    }
+    case 'invite.review': {
+      const invite = view.invites[0];
+      if (invite === undefined) return none({ ...local, notice: uiText('No group invites waiting.') });
+      return {
+        local: { ...local, modal: { kind: 'paste', text: invite.text } },
+        commands: [],
+        quit: false,
+        localEvents: [{ local: 'dismiss-invite', groupId: invite.groupId }],
+      };
+    }
     case 'nav.switcher':
       return none({ ...local, modal: { kind: 'switcher', query: '', index: 0 } });
     case 'view.fail-reasons':

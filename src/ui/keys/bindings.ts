@@ -85,6 +85,7 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { command: 'app.help', char: '?', composerEmpty: true, label: '? (empty line)' },
   { command: 'app.help', char: CTRL_SLASH, label: 'Ctrl+/' },
   { command: 'view.fail-reasons', char: 'r', meta: true, label: 'Alt+R' },
+  { command: 'invite.review', char: 'i', meta: true, label: 'Alt+I' },
 ];
 
 function namedKey(k: KeyInfo): Binding['key'] | undefined {

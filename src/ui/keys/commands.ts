@@ -29,6 +29,7 @@ export const KEY_COMMANDS = [
   'app.quit',
   'app.cancel',
   'view.fail-reasons',
+  'invite.review',
 ] as const;
 
 export type KeyCommand = (typeof KEY_COMMANDS)[number];

@@ -7,7 +7,11 @@ import { clearError, dismissSyncPrompt, markRead, reduce } from './reducer.js';
 import { initialState, type UiState } from './state.js';
 
 /** Changes the UI makes to the view model itself. */
-export type LocalEvent = { readonly local: 'read'; readonly id: string } | { readonly local: 'dismiss-sync'; readonly server: string } | { readonly local: 'clear-error' };
+export type LocalEvent =
+  | { readonly local: 'read'; readonly id: string }
+  | { readonly local: 'dismiss-sync'; readonly server: string }
+  | { readonly local: 'dismiss-invite'; readonly groupId: string }
+  | { readonly local: 'clear-error' };
 
 export interface UiStore {
   getState(): UiState;
@@ -23,6 +27,8 @@ export function reduceLocal(s: UiState, e: LocalEvent): UiState {
       return markRead(s, e.id);
     case 'dismiss-sync':
       return dismissSyncPrompt(s, e.server);
+    case 'dismiss-invite':
+      return { ...s, invites: s.invites.filter((i) => i.groupId !== e.groupId) };
     case 'clear-error':
       return clearError(s);
   }

@@ -205,6 +205,42 @@ describe('MainView', () => {
   });
 });
 
+describe('prompts and invites', () => {
+  const base = [profileEvent(), contactEvent(1, 'alice', { lastActivity: 20 })];
+
+  it('a group invite shows as a banner; Alt+I reviews it in the paste box', async () => {
+    const { engine, term } = await start([...base, { event: 'invite', from: A, groupId: 'c'.repeat(32), groupName: 'club', text: 'torv3abcdef' }], { columns: 120 });
+    expect(term.lastFrame()).toContain('Group invite from alice to “club”');
+    await term.press(KEYS.alt('i'));
+    expect(term.lastFrame()).toContain('This is a group invite');
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([{ cmd: 'add', text: 'torv3abcdef' }]);
+    expect(term.lastFrame()).not.toContain('Group invite from');
+  });
+
+  it('a full-resync cost prompt shows the cost; Esc declines it, /sync … yes accepts it', async () => {
+    const S = onion(70);
+    const { engine, term } = await start([...base, { event: 'sync-cost', server: S, messages: 1234, bytes: 5_600_000 }], { columns: 200 });
+    expect(term.lastFrame()).toContain('1234 messages, 5.6 MB');
+    await term.press(KEYS.esc);
+    expect(term.lastFrame()).not.toContain('1234 messages');
+    await term.run(() => engine.emit({ event: 'sync-cost', server: S, messages: 10, bytes: 2000 }));
+    await term.press(`/sync ${S} yes`);
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([{ cmd: 'sync', server: S, confirm: true }]);
+    expect(term.lastFrame()).not.toContain('10 messages');
+  });
+
+  it('follows a terminal resize', async () => {
+    const { term } = await start(base, { columns: 100, rows: 24 });
+    expect(term.lastFrame().split('\n').length).toBeLessThanOrEqual(24);
+    await term.resize(60, 12);
+    const lines = term.lastFrame().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(12);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
+  });
+});
+
 describe('ConversationPane', () => {
   it('with 100k messages renders only the visible rows and scrolls with PgUp / Alt+Home / Alt+End', async () => {
     const events: EngineEvent[] = [profileEvent(), contactEvent(1, 'alice')];
