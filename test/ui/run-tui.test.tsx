@@ -68,6 +68,15 @@ describe('NO_COLOR', () => {
   });
 });
 
+describe('SafeTextView', () => {
+  it('refuses a plain string at compile time (npm test typechecks this file)', () => {
+    const fromNetwork: string = 'raw';
+    // @ts-expect-error a string from the network is not SafeText
+    const el = <SafeTextView text={fromNetwork} />;
+    expect(el.props.text).toBe('raw');
+  });
+});
+
 describe('terminal.ts', () => {
   it('enter/leave are symmetric: alternate screen and bracketed paste', () => {
     expect(enterTerminal()).toBe('\u001b[?1049h' + BRACKETED_PASTE_ON);
