@@ -149,3 +149,19 @@ export const BOARD_REPLAY_BATCH = 500;
 export const BOARD_CLIENT_MAX_REPLAY = 10_000_000;
 /** Signatures a board client remembers for de-duplication (newest kept). Our choice. */
 export const BOARD_CLIENT_DEDUP_WINDOW = 4096;
+
+// ---- Group messages and the group timeline (src/core/groups/group-message.ts, timeline.ts) ----
+/**
+ * Largest EncryptedGroupMessage JSON we post: the PostRequest around it (MessageType, Token {T, MAC} ≈ 190 bytes of
+ * JSON) must still fit one encrypted packet (MAX_ENCRYPTED_PAYLOAD). 256 bytes of slack for the envelope; a test
+ * encodes the largest post and checks it fits. An ordinary 1800-byte message is ≈ 6.2 KB; only texts heavy in
+ * characters Go escapes (<, >, &, controls: 6 bytes each) can exceed it, and are refused as 'group.too-long'.
+ */
+export const GROUP_MAX_EGM_BYTES = MAX_ENCRYPTED_PAYLOAD - 256;
+/**
+ * Open gaps one group timeline tracks. Our choice: an honest server loses at most a few stretches; a hostile member
+ * naming endless made-up predecessors must not grow the gap list (and the events the UI draws) without bound. At the
+ * cap a further missing predecessor gets no gap of its own: the message is still shown, the link is still made if
+ * the predecessor arrives, and `GroupTimeline.untrackedGaps` counts what was not marked.
+ */
+export const GROUP_MAX_OPEN_GAPS = 256;
