@@ -137,8 +137,12 @@ export const BOARD_FIRST_REQUEST_TIMEOUT_MS = 30_000;
 export const BOARD_IDLE_TIMEOUT_MS = 6 * 60 * 60_000;
 /** Posts accepted per connection per minute; more are answered Success:false without spending. Our choice (abuse bound; a person types far fewer). */
 export const BOARD_POSTS_PER_MINUTE = 120;
-/** Largest ciphertext the board stores, bytes: nonce(24) + tag(16) + a DGM with 1800 text + 1800 padding + JSON/base64 overhead ≈ 5.1 KiB; 6 KiB is slack. protocol.md §7.4. */
-export const BOARD_MAX_CIPHERTEXT_BYTES = 6 * 1024;
+/**
+ * Largest ciphertext the board stores, bytes. A Go DGM (1800 text + 1800 padding as base64 + fields) seals to
+ * ≈ 4.5 KiB; and a post must fit one encrypted packet (8150 B), where the ciphertext is base64 next to ~400 B
+ * of token, signature and JSON: (8150 − 400) · 3/4 ≈ 5800. protocol.md §1.2, §7.4.
+ */
+export const BOARD_MAX_CIPHERTEXT_BYTES = 5800;
 /** Ed25519 signatures are 64 bytes; a board post's signature must be exactly that (Go stores any non-empty one). */
 export const BOARD_SIGNATURE_BYTES = 64;
 /** Messages kept per MB of `--max-storage-mb` (Go: MaxStorageMBs × 250). protocol.md §7.5. */
