@@ -32,8 +32,18 @@ class BenchStdout extends EventEmitter {
     });
     return true;
   };
+  /** Resolves on the first frame containing `marker`; fails after 10 s rather than hanging the bench. */
   next(marker: string): Promise<void> {
-    return new Promise((resolve) => this.waiters.push({ marker, resolve }));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('tui bench: expected frame never drawn')), 10_000);
+      this.waiters.push({
+        marker,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
   }
 }
 
@@ -105,9 +115,16 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
     const first = performance.now() - start;
 
     const typing: number[] = [];
+    const LINE = 40; // keep the draft shorter than the composer so the marker is always visible
     for (let i = 0; i < keystrokes; i++) {
+      if (i > 0 && i % LINE === 0) {
+        // Ctrl+U empties the draft between lines (not measured).
+        const cleared = stdout.next('Type a message');
+        stdin.write('\u0015');
+        await cleared;
+      }
       const ch = String.fromCharCode(97 + (i % 26));
-      const frame = stdout.next(`${'abcdefghijklmnopqrstuvwxyz'.repeat(20).slice(0, i + 1)}▏`);
+      const frame = stdout.next(`> ${Array.from({ length: (i % LINE) + 1 }, (_, k) => String.fromCharCode(97 + ((i - (i % LINE) + k) % 26))).join('')}▏`);
       const s = performance.now();
       stdin.write(ch);
       await frame;
