@@ -1,0 +1,355 @@
+// The hash-chained group timeline with visible gaps (protocol.md §7.4–§7.5, handbook "Detectable Faults", ux.md).
+//
+// Every group message names the signature of the message its sender saw last (PreviousMessageSig). A server that
+// withholds a message from some members leaves "a detectable gap in the message tree": a message naming a
+// signature we never received. This module turns that into data the UI can draw — a gap between two known
+// messages — and closes it when the missing message turns up. It is a pure data structure: no I/O, no clock (times
+// come in on the messages), and its state is a function of the stored rows, so `GroupTimeline.rebuild` gives back
+// the same order and the same open gaps after a restart.
+//
+// Order: a message always comes after the one it names. Each message gets a sort key
+//   (effectiveTime, depth, id)   effectiveTime = max(own timestamp, parent's effectiveTime), depth = parent's + 1
+// so a child never sorts before its parent, concurrent branches interleave by their (claimed) timestamps, and ties
+// fall to the signature. The key depends only on the message's known ancestors, so any delivery order of the same
+// set gives the same final order.
+
+import { bytesEqual, toBase64 } from '../bytes.js';
+import { GROUP_MAX_OPEN_GAPS } from '../limits.js';
+import { firstMessagePreviousSig } from './group-message.js';
+import type { GroupId } from './invite.js';
+
+/** One verified group message as the timeline needs it (and as the profile stores it). */
+export interface TimelineMessage {
+  /** The EGM signature: the message's identity. */
+  readonly signature: Uint8Array;
+  /** DGM.PreviousMessageSig. Null, empty, or the group's first-message sentinel: names no predecessor. */
+  readonly previousSig: Uint8Array | null;
+  /** The sender's onion. */
+  readonly sender: string;
+  /** The sender's claimed clock, Unix seconds (DGM.Timestamp). */
+  readonly timestamp: number;
+  /** Our clock when it arrived, ms since the epoch. */
+  readonly receivedAt: number;
+}
+
+/** 'withheld': a message named a predecessor we never got. 'pruned': the same, after a full resync (the server had lost our last commit). */
+export type GapCause = 'withheld' | 'pruned';
+
+/** An open gap, as the UI draws it: a marker just above `after`, "messages missing between `before` and `after`". */
+export interface TimelineGap {
+  /** Stable across restarts: derived from the missing signature. */
+  readonly id: string;
+  readonly group: GroupId;
+  readonly cause: GapCause;
+  /** Signature (base64) of the message we do not have. */
+  readonly missingSig: string;
+  /** Id of the earliest message (in timeline order) that names the missing one. */
+  readonly after: string;
+  /** Id of the message just before `after` in timeline order (for 'pruned': our last known message); null when none. */
+  readonly before: string | null;
+  /** receivedAt (ms) of the first message that named the missing one. */
+  readonly firstSeen: number;
+}
+
+export type TimelineEvent =
+  /** A gap opened, or an open gap's cause or neighbours changed (same id: replace it). */
+  | { readonly type: 'gap'; readonly gap: TimelineGap }
+  | { readonly type: 'gap-closed'; readonly gapId: string };
+
+export interface AddResult {
+  /** False for a signature we already hold (a replayed or re-broadcast message): nothing changed. */
+  readonly added: boolean;
+  readonly events: readonly TimelineEvent[];
+}
+
+export interface TimelineEntry {
+  /** base64 of the signature: the message id used in gaps and events. */
+  readonly id: string;
+  readonly message: TimelineMessage;
+}
+
+/** A full resync seen by the board client (ReplayResult.FullResync), to be stored and re-applied on rebuild. */
+export interface PrunedMark {
+  /** The LastCommit we asked for (our newest message then); null when we held nothing. */
+  readonly lastKnown: Uint8Array | null;
+  /** The first message of this group in the resync's replay; null when it held none. */
+  readonly firstReplayed: Uint8Array | null;
+}
+
+export interface TimelineOptions {
+  /** Open gaps tracked at once; default GROUP_MAX_OPEN_GAPS. */
+  readonly maxOpenGaps?: number;
+}
+
+/** The message id the timeline, gaps and UI events use for a signature. */
+export function messageId(signature: Uint8Array): string {
+  return toBase64(signature);
+}
+
+interface Node {
+  readonly id: string;
+  readonly message: TimelineMessage;
+  /** Id of the named predecessor; null when it names none (or the link was refused as a cycle). */
+  parentId: string | null;
+  effTime: number;
+  depth: number;
+}
+
+interface GapRecord {
+  readonly missingId: string;
+  cause: GapCause;
+  /** For 'pruned': the message we last knew before the resync. */
+  prunedBefore: string | null;
+  after: Node;
+  firstSeen: number;
+  /** What the UI was last told, to re-emit only on change. */
+  shown: TimelineGap | null;
+}
+
+const gapIdFor = (missingId: string): string => `gap:${missingId}`;
+
+function compare(a: Node, b: Node): number {
+  if (a.effTime !== b.effTime) return a.effTime < b.effTime ? -1 : 1;
+  if (a.depth !== b.depth) return a.depth - b.depth;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export class GroupTimeline {
+  private readonly nodes = new Map<string, Node>();
+  /** Known messages by the id they name (known or not): the links a late arrival re-keys, and gap candidates. */
+  private readonly children = new Map<string, Set<Node>>();
+  private readonly order: Node[] = [];
+  /** Open gaps by missing id. */
+  private readonly gaps = new Map<string, GapRecord>();
+  /** Missing ids over the cap: linked when they arrive, but without a gap of their own. */
+  private readonly untracked = new Set<string>();
+  private readonly maxOpenGaps: number;
+  private readonly sentinel: Uint8Array;
+
+  constructor(
+    readonly group: GroupId,
+    options: TimelineOptions = {},
+  ) {
+    this.maxOpenGaps = options.maxOpenGaps ?? GROUP_MAX_OPEN_GAPS;
+    this.sentinel = firstMessagePreviousSig(group);
+  }
+
+  /** The timeline of stored rows and stored pruned marks, in any order. Events are not replayed; read openGaps(). */
+  static rebuild(group: GroupId, rows: Iterable<TimelineMessage>, marks: Iterable<PrunedMark> = [], options: TimelineOptions = {}): GroupTimeline {
+    const t = new GroupTimeline(group, options);
+    for (const m of rows) t.add(m);
+    for (const k of marks) t.markPrunedResync(k);
+    return t;
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  /** Missing predecessors seen while GROUP_MAX_OPEN_GAPS gaps were open, still missing, and not marked. */
+  get untrackedGaps(): number {
+    return this.untracked.size;
+  }
+
+  has(signature: Uint8Array): boolean {
+    return this.nodes.has(messageId(signature));
+  }
+
+  /** The message at position i of the timeline order. */
+  at(i: number): TimelineEntry | undefined {
+    const n = this.order[i];
+    return n === undefined ? undefined : { id: n.id, message: n.message };
+  }
+
+  /** Position of a message id in the order; -1 when unknown. O(log n). */
+  indexOf(id: string): number {
+    const n = this.nodes.get(id);
+    return n === undefined ? -1 : this.position(n);
+  }
+
+  /** The whole order (a copy). */
+  entries(): TimelineEntry[] {
+    return this.order.map((n) => ({ id: n.id, message: n.message }));
+  }
+
+  /** The newest message: what our next post names as PreviousMessageSig (null: use the first-message sentinel). */
+  latest(): TimelineMessage | null {
+    return this.order[this.order.length - 1]?.message ?? null;
+  }
+
+  openGaps(): TimelineGap[] {
+    return [...this.gaps.values()].map((g) => this.view(g));
+  }
+
+  /**
+   * Add one verified message. Duplicates (same signature) are ignored. Returns the gap events it caused: a gap
+   * opens when it names a predecessor we lack; a gap closes when it is that predecessor (and, if it in turn names
+   * an unknown one, a new gap opens further back).
+   */
+  add(message: TimelineMessage): AddResult {
+    const id = messageId(message.signature);
+    if (this.nodes.has(id)) return { added: false, events: [] };
+    const events: TimelineEvent[] = [];
+    const node: Node = { id, message, parentId: this.parentIdOf(message, id), effTime: 0, depth: 0 };
+    const waiting = this.children.get(id);
+    // A cycle cannot be signed into existence, but stored rows are data: refuse a link into our own subtree.
+    if (node.parentId !== null && waiting !== undefined && this.inSubtree(node.parentId, waiting)) node.parentId = null;
+    this.nodes.set(id, node);
+    this.key(node);
+    if (node.parentId !== null) {
+      let set = this.children.get(node.parentId);
+      if (set === undefined) this.children.set(node.parentId, (set = new Set()));
+      set.add(node);
+    }
+
+    // It was missing: close its gap, then re-key everything that hangs below it.
+    const closed = this.gaps.get(id);
+    if (closed !== undefined) {
+      this.gaps.delete(id);
+      events.push({ type: 'gap-closed', gapId: gapIdFor(id) });
+    }
+    this.untracked.delete(id);
+    if (waiting !== undefined && waiting.size > 0) {
+      this.rekeyBelow(node);
+      this.order.push(node);
+      this.order.sort(compare);
+    } else {
+      this.order.splice(this.insertionPoint(node), 0, node);
+    }
+
+    if (node.parentId !== null && !this.nodes.has(node.parentId)) this.noteMissing(node.parentId, node);
+    if (closed !== undefined) this.promoteUntracked();
+    this.refreshViews(events);
+    return { added: true, events };
+  }
+
+  /**
+   * A replay came back with FullResync: the server no longer had our last commit, so what lay between it and the
+   * first replayed message of this group may be lost. Call after adding the replayed messages. When that first
+   * message names a predecessor we lack, its gap is marked 'pruned' ("history between A and B was lost on the
+   * server"); when it links up with what we hold, nothing was lost and nothing is marked. Store the mark: rebuild
+   * re-applies it.
+   */
+  markPrunedResync(mark: PrunedMark): TimelineEvent[] {
+    if (mark.firstReplayed === null) return [];
+    const first = this.nodes.get(messageId(mark.firstReplayed));
+    if (first === undefined || first.parentId === null || this.nodes.has(first.parentId)) return [];
+    const g = this.gaps.get(first.parentId);
+    if (g === undefined) return []; // untracked at the cap
+    g.cause = 'pruned';
+    const lastKnown = mark.lastKnown === null ? null : messageId(mark.lastKnown);
+    g.prunedBefore = lastKnown !== null && this.nodes.has(lastKnown) ? lastKnown : null;
+    const events: TimelineEvent[] = [];
+    this.refreshViews(events);
+    return events;
+  }
+
+  // ---- internals ----
+
+  private parentIdOf(m: TimelineMessage, id: string): string | null {
+    const p = m.previousSig;
+    if (p === null || p.length === 0 || bytesEqual(p, this.sentinel)) return null;
+    const pid = messageId(p);
+    return pid === id ? null : pid;
+  }
+
+  private key(n: Node): void {
+    const parent = n.parentId === null ? undefined : this.nodes.get(n.parentId);
+    // Stored rows are data: a NaN would break the sort's total order.
+    const ts = Number.isFinite(n.message.timestamp) ? n.message.timestamp : 0;
+    if (parent === undefined) {
+      n.effTime = ts;
+      n.depth = 0;
+    } else {
+      n.effTime = Math.max(ts, parent.effTime);
+      n.depth = parent.depth + 1;
+    }
+  }
+
+  /** Whether `id` is among `roots` or their descendants. */
+  private inSubtree(id: string, roots: Set<Node>): boolean {
+    const stack = [...roots];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n.id === id) return true;
+      const c = this.children.get(n.id);
+      if (c !== undefined) stack.push(...c);
+    }
+    return false;
+  }
+
+  private rekeyBelow(root: Node): void {
+    const stack = [...(this.children.get(root.id) ?? [])];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      this.key(n);
+      const c = this.children.get(n.id);
+      if (c !== undefined) stack.push(...c);
+    }
+  }
+
+  private insertionPoint(n: Node): number {
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(this.order[mid]!, n) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private position(n: Node): number {
+    const i = this.insertionPoint(n);
+    return this.order[i] === n ? i : -1;
+  }
+
+  private noteMissing(missingId: string, child: Node): void {
+    const g = this.gaps.get(missingId);
+    if (g !== undefined) {
+      if (compare(child, g.after) < 0) g.after = child;
+      g.firstSeen = Math.min(g.firstSeen, child.message.receivedAt);
+      return;
+    }
+    if (this.untracked.has(missingId)) return;
+    if (this.gaps.size >= this.maxOpenGaps) {
+      this.untracked.add(missingId);
+      return;
+    }
+    this.gaps.set(missingId, { missingId, cause: 'withheld', prunedBefore: null, after: child, firstSeen: child.message.receivedAt, shown: null });
+  }
+
+  /** A slot freed up: give the oldest untracked missing predecessor its gap. */
+  private promoteUntracked(): void {
+    for (const missingId of this.untracked) {
+      if (this.gaps.size >= this.maxOpenGaps) return;
+      this.untracked.delete(missingId);
+      const kids = [...(this.children.get(missingId) ?? [])].sort(compare);
+      const first = kids[0];
+      if (first === undefined) continue;
+      const firstSeen = kids.reduce((m, k) => Math.min(m, k.message.receivedAt), Infinity);
+      this.gaps.set(missingId, { missingId, cause: 'withheld', prunedBefore: null, after: first, firstSeen, shown: null });
+    }
+  }
+
+  private view(g: GapRecord): TimelineGap {
+    let before = g.prunedBefore;
+    if (before === null) {
+      const i = this.position(g.after);
+      before = i > 0 ? this.order[i - 1]!.id : null;
+    }
+    return { id: gapIdFor(g.missingId), group: this.group, cause: g.cause, missingSig: g.missingId, after: g.after.id, before, firstSeen: g.firstSeen };
+  }
+
+  /** Emit a 'gap' event for every open gap that is new or whose cause or neighbours changed. O(open gaps · log n). */
+  private refreshViews(events: TimelineEvent[]): void {
+    for (const g of this.gaps.values()) {
+      const v = this.view(g);
+      const s = g.shown;
+      if (s === null || s.cause !== v.cause || s.after !== v.after || s.before !== v.before) {
+        g.shown = v;
+        events.push({ type: 'gap', gap: v });
+      }
+    }
+  }
+}
