@@ -69,6 +69,16 @@ async function makeAcn(flags: MainFlags, home: string, onStatus: (s: AcnStatus) 
   });
 }
 
+/**
+ * Set before Ink and React load. Ink renders nothing until exit when it believes it runs in CI (CI or
+ * CONTINUOUS_INTEGRATION set): an interactive terminal client must draw regardless. React's production build
+ * is several times faster per frame than the development build.
+ */
+function prepareInkEnvironment(): void {
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = 'false';
+  process.env['NODE_ENV'] ??= 'production';
+}
+
 export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`cwtch-tui: ${line}\n`);
   if (mode === 'tui' && (!process.stdin.isTTY || !process.stdout.isTTY)) {
@@ -110,7 +120,20 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
       await eng.close();
       await acn.close();
     })());
+  // The terminal is given back on every exit path, signals included (an SSH drop is SIGHUP).
+  let leaveTerminal: (() => string) | null = null;
+  const restoreTerminal = (): void => {
+    if (leaveTerminal === null) return;
+    const seq = leaveTerminal();
+    leaveTerminal = null;
+    try {
+      process.stdout.write(seq);
+    } catch {
+      // stdout may already be gone (SSH drop): nothing left to restore.
+    }
+  };
   const onSignal = (): void => {
+    restoreTerminal();
     void stop().then(() => process.exit(0));
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, onSignal);
@@ -122,11 +145,15 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
       if (flags.lowBandwidth) eng.command({ cmd: 'lowbw', on: true });
       await done;
     } else {
+      prepareInkEnvironment();
       const ui = await import('../ui/index.js');
       for (const s of pendingStatus.splice(0)) onStatus(s);
+      process.stdout.write(ui.enterTerminal());
+      leaveTerminal = ui.leaveTerminal;
       await ui.runTui(eng, { lowBandwidth: flags.lowBandwidth });
     }
   } finally {
+    restoreTerminal();
     await stop();
   }
   // The bin calls process.exit: let the last events reach a piped stdout first.

@@ -1,5 +1,18 @@
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// Ink reads CI at import time and then draws nothing until exit; runTui is interactive, so this file runs
+// Ink as the app does (src/app/main.ts sets the same before loading the UI). Hoisted above the imports.
+const originalCi = vi.hoisted(() => {
+  const was = process.env['CI'];
+  process.env['CI'] = 'false';
+  return was;
+});
+afterAll(() => {
+  if (originalCi === undefined) delete process.env['CI'];
+  else process.env['CI'] = originalCi;
+});
+
 import { act } from 'react';
-import { describe, expect, it, vi } from 'vitest';
 import { render } from 'ink';
 import { runTui } from '../../src/ui/index.js';
 import { themeFromEnv } from '../../src/ui/components/theme.js';
