@@ -55,6 +55,17 @@ export default tseslint.config(
   },
   {
     files: ['src/ui/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [pattern(['**/tor/**', '**/profile/**', '**/server/**', 'better-sqlite3*', 'sodium-native', 'node:net', 'net'], 'src/ui sees view models and events, never sockets, keys or storage.')] }] },
+    ignores: ['src/ui/components/SafeTextView.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        // Only SafeText reaches <Text>: SafeTextView is the one component that may render ink's Text.
+        paths: [{ name: 'ink', importNames: ['Text', 'Transform'], message: 'render text through SafeTextView (only SafeText reaches the terminal).' }],
+        patterns: [pattern(['**/tor/**', '**/profile/**', '**/server/**', '**/app/**', 'better-sqlite3*', 'sodium-native', 'node:net', 'net'], 'src/ui sees view models and events, never sockets, keys or storage.')],
+      }],
+    },
+  },
+  {
+    files: ['src/ui/components/SafeTextView.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [pattern(['**/tor/**', '**/profile/**', '**/server/**', '**/app/**'], 'src/ui sees view models and events only.')] }] },
   },
 );
