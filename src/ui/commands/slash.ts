@@ -6,7 +6,8 @@ export type UiAction =
   | { readonly ui: 'help'; readonly topic?: string }
   | { readonly ui: 'quit' }
   | { readonly ui: 'paste' }
-  | { readonly ui: 'servers' };
+  | { readonly ui: 'servers' }
+  | { readonly ui: 'me' };
 
 export type SlashResult =
   | { readonly kind: 'engine'; readonly command: EngineCommand }
@@ -20,7 +21,7 @@ export interface SlashContext {
   readonly lowBandwidth?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'server', 'sync', 'lowbw', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'server', 'sync', 'lowbw', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -33,6 +34,7 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   server: '/server [bundle]  — import a server bundle, or list servers',
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
   lowbw: '/lowbw [on|off]  — low-bandwidth mode: no background sync',
+  me: '/me  — show your own address (give it to people so they can /add you)',
   help: '/help [topic]  — help; topics: keys, groups, gaps, paste, lowbw, commands',
   quit: '/quit  — leave',
 };
@@ -102,6 +104,8 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
       if (!(HELP_TOPICS as readonly string[]).includes(topic)) return err('slash.argument', SLASH_USAGE.help);
       return ui({ ui: 'help', topic });
     }
+    case 'me':
+      return ui({ ui: 'me' });
     case 'quit':
       return ui({ ui: 'quit' });
   }

@@ -2,7 +2,8 @@
 
 import { Box } from 'ink';
 import { memo, useMemo, type ReactNode } from 'react';
-import { uiText } from '../text.js';
+import { ownAddressText } from '../controller/main-keys.js';
+import { uiText, untrustedLine } from '../text.js';
 import { layoutPane, type PaneRow } from '../view-model/pane-layout.js';
 import { MessageStore } from '../view-model/message-store.js';
 import { openGapCount, type ConversationVm, type Fingerprint, type UiState } from '../view-model/state.js';
@@ -81,6 +82,7 @@ function ConversationPaneView(props: ConversationPaneProps): ReactNode {
     return (
       <Box flexDirection="column" height={height} width={width}>
         <SafeTextView text={uiText('No conversation open. Ctrl+K to switch, /add to add a contact, ? for help.')} dim />
+        {state.profile !== undefined ? <SafeTextView text={untrustedLine(ownAddressText(state))} /> : null}
       </Box>
     );
   }

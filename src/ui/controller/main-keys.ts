@@ -7,7 +7,7 @@ import { completeSlash, isSlashCommand, parseSlashCommand, type UiAction } from 
 import type { KeyInfo } from '../keys/bindings.js';
 import { jumpSlot, type KeyCommand } from '../keys/commands.js';
 import { EMPTY_COMPOSER, feedKey } from '../keys/composer.js';
-import { uiText } from '../text.js';
+import { uiText, untrustedLine } from '../text.js';
 import { fuzzyFilter } from '../view-model/fuzzy.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
@@ -57,7 +57,12 @@ function navigate(local: LocalState, view: UiState, command: KeyCommand): KeyOut
   return none({ ...local, notice: uiText('No other conversation has new messages.') });
 }
 
-function uiAction(local: LocalState, a: UiAction): KeyOutcome {
+/** The line that tells a person their own address (they hand it over out of band). */
+export function ownAddressText(view: UiState): string {
+  return view.profile === undefined ? 'No profile is open.' : `Your address: ${view.profile.onion}`;
+}
+
+function uiAction(local: LocalState, view: UiState, a: UiAction): KeyOutcome {
   switch (a.ui) {
     case 'help':
       return none({ ...local, modal: a.topic === undefined ? { kind: 'help' } : { kind: 'help', topic: a.topic } });
@@ -65,6 +70,8 @@ function uiAction(local: LocalState, a: UiAction): KeyOutcome {
       return none({ ...local, modal: { kind: 'paste', text: '' } });
     case 'servers':
       return none({ ...local, modal: { kind: 'help', topic: 'servers' } });
+    case 'me':
+      return none({ ...local, notice: untrustedLine(ownAddressText(view)) });
     case 'quit':
       return { local, commands: [{ cmd: 'quit' }], quit: true };
   }
@@ -75,7 +82,7 @@ function submit(local: LocalState, view: UiState, text: string): KeyOutcome {
     const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
     const r = parseSlashCommand(text, { ...(sel !== undefined ? { current: sel.id, currentKind: sel.kind } : {}), lowBandwidth: view.lowBandwidth });
     if (r.kind === 'error') return none({ ...local, notice: uiText(r.reason) });
-    if (r.kind === 'ui') return uiAction({ ...local, notice: undefined }, r.action);
+    if (r.kind === 'ui') return uiAction({ ...local, notice: undefined }, view, r.action);
     const c = r.command;
     const localEvents: LocalEvent[] = c.cmd === 'sync' ? [{ local: 'dismiss-sync', server: c.server }] : [];
     return { local: { ...local, notice: undefined }, commands: [c], quit: false, localEvents };

@@ -5,7 +5,7 @@ import { handleMainKey, type KeyEnv } from '../../../src/ui/controller/main-keys
 import { keyOf, type KeyInfo } from '../../../src/ui/keys/bindings.js';
 import { reduce } from '../../../src/ui/view-model/reducer.js';
 import { initialState, type UiState } from '../../../src/ui/view-model/state.js';
-import { contactEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { contactEvent, ME, onion, profileEvent } from '../helpers/fixtures.js';
 
 const view = (events: readonly EngineEvent[]): UiState => events.reduce(reduce, initialState());
 const calls: string[] = [];
@@ -38,6 +38,12 @@ describe('handleMainKey', () => {
     expect(press(at, v, [['i', keyOf({})]]).local.selected).toBe(v.order[1]);
     const approved = { ...INITIAL_LOCAL, selected: onion(1) };
     expect(press(approved, v, [['a', keyOf({})]]).local.composer.text).toBe('a');
+  });
+
+  it('/me shows your own full address in the notice line and sends nothing', () => {
+    const r = press({ ...INITIAL_LOCAL, selected: onion(1) }, v, [['/me', keyOf({})], ['\r', keyOf({ return: true })]]);
+    expect(r.commands).toEqual([]);
+    expect(r.local.notice).toBe(`Your address: ${ME}`);
   });
 
   it('refuses to send to a pending contact or with nothing open, keeping the draft', () => {
