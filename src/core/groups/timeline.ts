@@ -137,8 +137,9 @@ export class GroupTimeline {
   /** The timeline of stored rows and stored pruned marks, in any order. Events are not replayed; read openGaps(). */
   static rebuild(group: GroupId, rows: Iterable<TimelineMessage>, marks: Iterable<PrunedMark> = [], options: TimelineOptions = {}): GroupTimeline {
     const t = new GroupTimeline(group, options);
-    for (const m of rows) t.add(m);
+    t.load(rows);
     for (const k of marks) t.markPrunedResync(k);
+    for (const g of t.gaps.values()) g.shown = t.view(g); // the caller reads openGaps(); nothing is pending
     return t;
   }
 
@@ -196,11 +197,7 @@ export class GroupTimeline {
     if (node.parentId !== null && waiting !== undefined && this.inSubtree(node.parentId, waiting)) node.parentId = null;
     this.nodes.set(id, node);
     this.key(node);
-    if (node.parentId !== null) {
-      let set = this.children.get(node.parentId);
-      if (set === undefined) this.children.set(node.parentId, (set = new Set()));
-      set.add(node);
-    }
+    if (node.parentId !== null) this.link(node);
 
     // It was missing: close its gap, then re-key everything that hangs below it.
     const closed = this.gaps.get(id);
@@ -246,6 +243,46 @@ export class GroupTimeline {
 
   // ---- internals ----
 
+  /**
+   * Bulk load for rebuild: link everything, key from the roots down, sort once, then find the gaps in order — O(n log n)
+   * where adding rows one by one in a bad order would re-sort at every late arrival.
+   */
+  private load(rows: Iterable<TimelineMessage>): void {
+    for (const message of rows) {
+      const id = messageId(message.signature);
+      if (!this.nodes.has(id)) this.nodes.set(id, { id, message, parentId: this.parentIdOf(message, id), effTime: 0, depth: 0 });
+    }
+    for (const n of this.nodes.values()) if (n.parentId !== null) this.link(n);
+    const reached = new Set<Node>();
+    const walk = (root: Node): void => {
+      const stack = [root];
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        reached.add(n);
+        this.key(n);
+        const c = this.children.get(n.id);
+        if (c !== undefined) for (const k of c) if (!reached.has(k)) stack.push(k);
+      }
+    };
+    for (const n of this.nodes.values()) if (n.parentId === null || !this.nodes.has(n.parentId)) walk(n);
+    // Not reached from any root: the node hangs in a cycle (corrupt rows). Cut its link and walk from there.
+    for (const n of this.nodes.values()) {
+      if (reached.has(n)) continue;
+      this.children.get(n.parentId!)?.delete(n);
+      n.parentId = null;
+      walk(n);
+    }
+    for (const n of this.nodes.values()) this.order.push(n);
+    this.order.sort(compare);
+    for (const n of this.order) if (n.parentId !== null && !this.nodes.has(n.parentId)) this.noteMissing(n.parentId, n);
+  }
+
+  private link(n: Node): void {
+    let set = this.children.get(n.parentId!);
+    if (set === undefined) this.children.set(n.parentId!, (set = new Set()));
+    set.add(n);
+  }
+
   private parentIdOf(m: TimelineMessage, id: string): string | null {
     const p = m.previousSig;
     if (p === null || p.length === 0 || bytesEqual(p, this.sentinel)) return null;
@@ -273,7 +310,7 @@ export class GroupTimeline {
       const n = stack.pop()!;
       if (n.id === id) return true;
       const c = this.children.get(n.id);
-      if (c !== undefined) stack.push(...c);
+      if (c !== undefined) for (const k of c) stack.push(k);
     }
     return false;
   }
@@ -284,7 +321,7 @@ export class GroupTimeline {
       const n = stack.pop()!;
       this.key(n);
       const c = this.children.get(n.id);
-      if (c !== undefined) stack.push(...c);
+      if (c !== undefined) for (const k of c) stack.push(k);
     }
   }
 
