@@ -15,6 +15,8 @@ export interface LinearCase<I> {
   readonly make: (n: number) => I;
   /** Sizes the decoder accepts, smallest first; consecutive sizes differ by a factor of 8. */
   readonly sizes: readonly number[];
+  /** What to time; defaults to the target's check (use this when the check does much more than decode). */
+  readonly run?: (input: I) => void;
 }
 
 export interface FuzzTarget<K extends InputKind = InputKind> {

@@ -81,7 +81,7 @@ export const privacyPass: FuzzTarget<'bytes'> = {
   },
   linear: [
     ...jsonLinearCases(utf8),
-    { shape: 'long token array', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], make: (n) => utf8('[' + '{"P":"AA=="},'.repeat(n / 13) + '{}]') },
+    { shape: 'long token array', sizes: [2 * 1024, 16 * 1024, 128 * 1024], make: (n) => utf8('[' + '{"P":"AA=="},'.repeat(n / 13) + '{}]') },
   ],
 };
 

@@ -51,11 +51,11 @@ export const safeText: FuzzTarget<'string'> = {
     expectThat(!one.includes('\n') && one.length <= 40 && toSafeText(one, { singleLine: true, maxLength: 40 }) === one, 'single-line cap');
   },
   linear: [
-    { shape: 'escape sequences', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], make: (n) => '\x1b[1;31m'.repeat(n / 7) },
-    { shape: 'unterminated OSC', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], make: (n) => '\x1b]' + 'x'.repeat(n) },
-    { shape: 'combining marks', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], make: (n) => 'a' + '\u0301'.repeat(n) },
-    { shape: 'newlines', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], make: (n) => '\n'.repeat(n) },
-    { shape: 'ZWJ emoji', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], make: (n) => '\u{1F468}\u200d'.repeat(n / 3) },
-    { shape: 'lone ESC', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], make: (n) => '\x1b'.repeat(n) },
+    { shape: 'escape sequences', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], run: (s) => void toSafeText(s), make: (n) => '\x1b[1;31m'.repeat(n / 7) },
+    { shape: 'unterminated OSC', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], run: (s) => void toSafeText(s), make: (n) => '\x1b]' + 'x'.repeat(n) },
+    { shape: 'combining marks', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], run: (s) => void toSafeText(s), make: (n) => 'a' + '\u0301'.repeat(n) },
+    { shape: 'newlines', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], run: (s) => void toSafeText(s), make: (n) => '\n'.repeat(n) },
+    { shape: 'ZWJ emoji', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], run: (s) => void toSafeText(s), make: (n) => '\u{1F468}\u200d'.repeat(n / 3) },
+    { shape: 'lone ESC', sizes: [16 * 1024, 128 * 1024, 1024 * 1024], run: (s) => void toSafeText(s), make: (n) => '\x1b'.repeat(n) },
   ],
 };
