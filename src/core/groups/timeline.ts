@@ -117,7 +117,7 @@ function compare(a: Node, b: Node): number {
 export class GroupTimeline {
   private readonly nodes = new Map<string, Node>();
   /** Known messages by the id they name (known or not): the links a late arrival re-keys, and gap candidates. */
-  private readonly children = new Map<string, Set<Node>>();
+  private readonly children = new Map<string, Node[]>();
   private readonly order: Node[] = [];
   /** Open gaps by missing id. */
   private readonly gaps = new Map<string, GapRecord>();
@@ -206,7 +206,7 @@ export class GroupTimeline {
       events.push({ type: 'gap-closed', gapId: gapIdFor(id) });
     }
     this.untracked.delete(id);
-    if (waiting !== undefined && waiting.size > 0) {
+    if (waiting !== undefined && waiting.length > 0) {
       this.rekeyBelow(node);
       this.order.push(node);
       this.order.sort(compare);
@@ -253,7 +253,7 @@ export class GroupTimeline {
       if (!this.nodes.has(id)) this.nodes.set(id, { id, message, parentId: this.parentIdOf(message, id), effTime: 0, depth: 0 });
     }
     for (const n of this.nodes.values()) if (n.parentId !== null) this.link(n);
-    const reached = new Set<Node>();
+    const reached = new WeakSet<Node>();
     const walk = (root: Node): void => {
       const stack = [root];
       while (stack.length > 0) {
@@ -268,7 +268,8 @@ export class GroupTimeline {
     // Not reached from any root: the node hangs in a cycle (corrupt rows). Cut its link and walk from there.
     for (const n of this.nodes.values()) {
       if (reached.has(n)) continue;
-      this.children.get(n.parentId!)?.delete(n);
+      const siblings = this.children.get(n.parentId!);
+      if (siblings !== undefined) siblings.splice(siblings.indexOf(n), 1);
       n.parentId = null;
       walk(n);
     }
@@ -278,9 +279,9 @@ export class GroupTimeline {
   }
 
   private link(n: Node): void {
-    let set = this.children.get(n.parentId!);
-    if (set === undefined) this.children.set(n.parentId!, (set = new Set()));
-    set.add(n);
+    const list = this.children.get(n.parentId!);
+    if (list === undefined) this.children.set(n.parentId!, [n]);
+    else list.push(n);
   }
 
   private parentIdOf(m: TimelineMessage, id: string): string | null {
@@ -304,7 +305,7 @@ export class GroupTimeline {
   }
 
   /** Whether `id` is among `roots` or their descendants. */
-  private inSubtree(id: string, roots: Set<Node>): boolean {
+  private inSubtree(id: string, roots: readonly Node[]): boolean {
     const stack = [...roots];
     while (stack.length > 0) {
       const n = stack.pop()!;
