@@ -16,11 +16,17 @@ import type { Random } from '../ports.js';
 import { proveBatch, type DleqProof } from './dleq.js';
 import { spendMac, tokenPoint, type BlindedToken, type SignedToken, type SpentToken } from './token.js';
 
+/** s·P, constant-time in s. The pure default is mulElement; src/app can inject a native one (it runs on every post). */
+export type ElementMul = (p: RistrettoPointType, s: bigint) => RistrettoPointType;
+
 export class TokenServer {
   readonly Y: RistrettoPointType;
 
   /** `k` is the secret scalar (config tokenServiceK). */
-  constructor(private readonly k: bigint) {
+  constructor(
+    private readonly k: bigint,
+    private readonly mul: ElementMul = mulElement,
+  ) {
     if (k === 0n) throw new RangeError('privacypass: the server key must not be zero');
     this.Y = mulElement(BASEPOINT, k);
   }
@@ -42,7 +48,7 @@ export class TokenServer {
     tr: Transcript,
     random: Random,
   ): { signed: SignedToken[]; proof: DleqProof } {
-    const signed = blinded.map((b) => ({ Q: mulElement(b.P, this.k) }));
+    const signed = blinded.map((b) => ({ Q: this.mul(b.P, this.k) }));
     let t = 0n;
     while (t === 0n) t = scalarFromUniformBytes(random.bytes(UNIFORM_BYTES));
     return { signed, proof: proveBatch(tr, this.k, this.Y, blinded, signed, t).proof };
@@ -53,7 +59,7 @@ export class TokenServer {
    * before is the caller's check (it must be atomic with recording the spend).
    */
   verifySpend(token: SpentToken, data: Uint8Array): boolean {
-    const W = mulElement(tokenPoint(token.T), this.k);
+    const W = this.mul(tokenPoint(token.T), this.k);
     return constantTimeEqual(spendMac(token.T, W, data), token.MAC);
   }
 }
