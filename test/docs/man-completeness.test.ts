@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_SPECS } from '../../src/core/api/commands.js';
+import { SLASH_COMMANDS } from '../../src/ui/commands/slash.js';
+import { DEFAULT_BINDINGS } from '../../src/ui/keys/bindings.js';
 import { parseRoff, eventFields, helpFlags, helpSubcommands, helpEnv, readmeFirstCodeBlock, type RoffPage } from './man-parse.js';
 
 const root = (p: string): string => fileURLToPath(new URL(`../../${p}`, import.meta.url));
@@ -111,9 +113,18 @@ describe('man/cwtch-tui.1: headless mode and the rest', () => {
     expect(env).toEqual(expect.arrayContaining(['CWTCH_HOME', 'CWTCH_LOCAL_NET', 'CWTCH_TOR', 'NO_COLOR']));
   });
 
-  it('has a KEYS section with the keys people look for first', () => {
-    const heads = man.items('KEYS').map((i) => i.head);
-    for (const k of ['Enter', 'Ctrl+C', 'Ctrl+D', 'Esc', 'Alt+A', 'Ctrl+K']) expect(heads.join(' | ')).toContain(k);
+  it('lists every default key binding under KEYS', () => {
+    const heads = man.items('KEYS').map((i) => i.head).join(' | ');
+    for (const b of DEFAULT_BINDINGS) {
+      const key = b.label.replace(/ \(.*\)$/, '');
+      if (/^Alt\+[2-8]$/.test(key)) continue; // shown as the range "Alt+1 ... Alt+9"
+      expect(heads, `key ${b.label} (${b.command})`).toMatch(new RegExp(`(^|[ ,|])${key.replace(/[+?/]/g, '\\$&')}($|[ ,|])`));
+    }
+  });
+
+  it('lists every slash command under "Commands typed in the composer"', () => {
+    const heads = man.items('USING THE CLIENT', 'Commands typed in the composer').map((i) => i.head.split(' ')[0]);
+    for (const c of SLASH_COMMANDS) expect(heads, `/${c}`).toContain(`/${c}`);
   });
 });
 
@@ -127,6 +138,10 @@ describe('README.md', () => {
   it('names every headless command and event in its tables', () => {
     for (const name of Object.keys(COMMAND_SPECS)) expect(readme, name).toContain(`| \`${name}\``);
     for (const name of eventFields(readFileSync(root('src/core/api/events.ts'), 'utf8')).keys()) expect(readme, name).toMatch(new RegExp(`\\| (\`[a-z-]+\`, )*\`${name}\``));
+  });
+
+  it('mentions every slash command', () => {
+    for (const c of SLASH_COMMANDS) expect(readme, `/${c}`).toContain(`\`/${c}`);
   });
 
   it('tells a Debian user how to install tor', () => {
