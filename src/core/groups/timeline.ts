@@ -12,6 +12,14 @@
 // so a child never sorts before its parent, concurrent branches interleave by their (claimed) timestamps, and ties
 // fall to the signature. The key depends only on the message's known ancestors, so any delivery order of the same
 // set gives the same final order.
+//
+// Wiring (the groups integration): one GroupTimeline per group.
+//   start:    GroupTimeline.rebuild(group, storedRows, storedPrunedMarks); show openGaps().
+//   receive:  tryDecryptGroupMessage → store the row (signature unique) → timeline.add(row) → forward its events
+//             (EngineEvent 'gap' with before/after ids and, via messageById, their times; 'gap-closed').
+//   resync:   ReplayResult.FullResync → after the replay, markPrunedResync({lastKnown: the LastCommit we sent,
+//             firstReplayed: the first message of this group in the replay}); store the mark.
+//   send:     PreviousMessageSig = timeline.latest()?.signature ?? null (null → first-message sentinel).
 
 import { bytesEqual, toBase64 } from '../bytes.js';
 import { GROUP_MAX_OPEN_GAPS } from '../limits.js';
@@ -166,6 +174,11 @@ export class GroupTimeline {
   indexOf(id: string): number {
     const n = this.nodes.get(id);
     return n === undefined ? -1 : this.position(n);
+  }
+
+  /** A message by id (base64 signature), e.g. to put times on a gap's neighbours. */
+  messageById(id: string): TimelineMessage | undefined {
+    return this.nodes.get(id)?.message;
   }
 
   /** The whole order (a copy). */

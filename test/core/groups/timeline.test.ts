@@ -75,6 +75,7 @@ describe('GroupTimeline: gaps', () => {
       { type: 'gap', gap: { id: `gap:${id('c')}`, group: G, cause: 'withheld', missingSig: id('c'), after: id('d'), before: id('b'), firstSeen: 13_005 } },
     ]);
     expect(t.openGaps()).toHaveLength(1);
+    expect(t.messageById(t.openGaps()[0]!.before!)?.timestamp).toBe(11);
     const closed = t.add(msg('c', 'b', 12)).events;
     expect(closed).toEqual([{ type: 'gap-closed', gapId: `gap:${id('c')}` }]);
     expect(order(t)).toEqual([id('a'), id('b'), id('c'), id('d')]);
