@@ -2,6 +2,8 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fromBase64, toBase64, toHex, utf8 } from '../../../src/core/bytes.js';
+import { sodiumNativeBackend } from '../../../src/app/platform/sodium-native-backend.js';
+import { libsodiumBackend } from '../../../src/core/crypto/backend-libsodium.js';
 import { nobleBackend } from '../../../src/core/crypto/backend-noble.js';
 import { identityFromSeed } from '../../../src/core/crypto/identity.js';
 import type { OnionAddress } from '../../../src/core/crypto/onion.js';
@@ -85,6 +87,20 @@ describe('group_message.json, byte for byte', () => {
     const rl = tryDecryptGroupMessage(b, legacy, [group]);
     expect(rl.ok && rl.value.form).toBe('legacy');
   });
+});
+
+describe('every backend agrees on the vector', async () => {
+  for (const be of [nobleBackend, await libsodiumBackend(), sodiumNativeBackend]) {
+    it(`${be.name}: seals, signs and receives group_message.json`, () => {
+      const dgm = decodeDgm(utf8(v.decrypted_group_message_json));
+      if (!dgm.ok) throw new Error('vector');
+      const sealed = sealAndSign(be, identityFromSeed(be, hex(v.sender.seed_hex)), group, dgm.value, hex(v.encryption.nonce_hex));
+      expect(sealed.ok && new TextDecoder().decode(encodeEgm(sealed.value.egm))).toBe(v.encrypted_group_message_json);
+      const egm = decodeEgm(utf8(v.encrypted_group_message_json));
+      const r = egm.ok ? tryDecryptGroupMessage(be, egm.value, [group]) : egm;
+      expect(r.ok && r.value.form).toBe('v3');
+    });
+  }
 });
 
 describe('sending', () => {
