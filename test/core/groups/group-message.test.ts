@@ -26,7 +26,7 @@ import {
   type GroupKeyInfo,
 } from '../../../src/core/groups/group-message.js';
 import type { GroupId } from '../../../src/core/groups/invite.js';
-import { GROUP_MAX_EGM_BYTES, MAX_ENCRYPTED_PAYLOAD, MAX_GROUP_MESSAGE_LENGTH } from '../../../src/core/limits.js';
+import { BOARD_MAX_CIPHERTEXT_BYTES, GROUP_MAX_EGM_BYTES, MAX_ENCRYPTED_PAYLOAD, MAX_GROUP_MESSAGE_LENGTH } from '../../../src/core/limits.js';
 import { hex, loadVector } from '../../vectors/load.js';
 import { fixedClock, seqRandom } from './helpers.js';
 
@@ -140,6 +140,7 @@ describe('sending', () => {
       if (!r.ok) break;
       best = encodeBoardMessage({ type: 'post-request', token: { T: new Uint8Array(32), MAC: new Uint8Array(64) }, egm: r.value.egm });
       expect(encodeEgm(r.value.egm).length).toBeLessThanOrEqual(GROUP_MAX_EGM_BYTES);
+      expect(r.value.egm.ciphertext.length).toBeLessThanOrEqual(BOARD_MAX_CIPHERTEXT_BYTES); // our server stores it
     }
     expect(best).not.toBeNull();
     expect(best!.length).toBeLessThanOrEqual(MAX_ENCRYPTED_PAYLOAD);
