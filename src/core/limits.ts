@@ -158,8 +158,11 @@ export const BOARD_CLIENT_DEDUP_WINDOW = 4096;
 /**
  * Largest EncryptedGroupMessage JSON we post: the PostRequest around it (MessageType, Token {T, MAC} ≈ 190 bytes of
  * JSON) must still fit one encrypted packet (MAX_ENCRYPTED_PAYLOAD). 256 bytes of slack for the envelope; a test
- * encodes the largest post and checks it fits. An ordinary 1800-byte message is ≈ 6.2 KB; only texts heavy in
- * characters Go escapes (<, >, &, controls: 6 bytes each) can exceed it, and are refused as 'group.too-long'.
+ * encodes the largest post and checks it fits. An ordinary message (text + padding = 1800 bytes, padding as base64) is
+ * ≈ 2.6 KB of ciphertext and ≈ 3.6 KB of EGM JSON; only texts heavy in
+ * characters Go escapes (<, >, &, controls: 6 bytes each) can exceed it, and are refused as 'group.too-long'. The
+ * sender also refuses a ciphertext over BOARD_MAX_CIPHERTEXT_BYTES (the stricter of the two today), so our board
+ * never turns a post of ours away.
  */
 export const GROUP_MAX_EGM_BYTES = MAX_ENCRYPTED_PAYLOAD - 256;
 /**

@@ -12,7 +12,7 @@ import { encodeGoJsonBytes, getBytes, getField, goJson, parseJsonObject } from '
 import { ED25519_SIGNATURE_BYTES, SECRETBOX_NONCE_BYTES, SECRETBOX_TAG_BYTES, type CryptoBackend } from '../crypto/backend.js';
 import type { Identity } from '../crypto/identity.js';
 import { decodeOnion, type OnionAddress } from '../crypto/onion.js';
-import { GROUP_MAX_EGM_BYTES, MAX_GROUP_MESSAGE_LENGTH } from '../limits.js';
+import { BOARD_MAX_CIPHERTEXT_BYTES, GROUP_MAX_EGM_BYTES, MAX_GROUP_MESSAGE_LENGTH } from '../limits.js';
 import type { Clock, Random } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
 import { encodeEgm, type EncryptedGroupMessage } from './board-messages.js';
@@ -210,8 +210,11 @@ export function sealAndSign(
   const ciphertext = sealGroupMessage(backend, group.key, nonce, json);
   const signature = backend.ed25519Sign(groupSignedBytes(group.groupId, group.server, json), sender.seed);
   const egm = { ciphertext, signature };
-  // Escaping can grow a 1800-byte text up to 6× (each '<' is \u003c): such a post would not fit a packet.
-  if (encodeEgm(egm).length > GROUP_MAX_EGM_BYTES) return fail(GROUP_TOO_LONG, 'the group message is too long once encoded');
+  // Escaping can grow a 1800-byte text up to 6× (each '<' is \u003c): such a post would not fit a packet, and our
+  // board refuses ciphertexts over BOARD_MAX_CIPHERTEXT_BYTES.
+  if (ciphertext.length > BOARD_MAX_CIPHERTEXT_BYTES || encodeEgm(egm).length > GROUP_MAX_EGM_BYTES) {
+    return fail(GROUP_TOO_LONG, 'the group message is too long once encoded');
+  }
   return ok({ egm, message });
 }
 
