@@ -32,7 +32,9 @@ const CR = 0x0d;
  * After the first error every later feed returns the same error.
  */
 export class ReplyParser {
-  private buf: Uint8Array = new Uint8Array(0);
+  // Bytes of an unfinished line, kept as chunks so a line fed byte by byte costs linear, not quadratic, time.
+  private pending: Uint8Array[] = [];
+  private pendingLen = 0;
   private lines: ReplyLine[] = [];
   private replyBytes = 0;
   private data: { head: { status: number; text: string }; lines: string[] } | null = null;
@@ -45,14 +47,26 @@ export class ReplyParser {
 
   /** True while a reply has started but not finished (used by the deadline logic). */
   get midReply(): boolean {
-    return this.lines.length > 0 || this.data !== null || this.buf.length > 0;
+    return this.lines.length > 0 || this.data !== null || this.pendingLen > 0;
   }
 
   feed(chunk: Uint8Array): Result<Reply[], ControlDecodeError> {
     if (this.broken) return err(this.broken);
-    const joined = new Uint8Array(this.buf.length + chunk.length);
-    joined.set(this.buf, 0);
-    joined.set(chunk, this.buf.length);
+    if (chunk.indexOf(LF) < 0) {
+      this.pending.push(chunk.slice());
+      this.pendingLen += chunk.length;
+      if (this.pendingLen > this.maxLine) return this.poison('control.line-too-long', 'a control-port line is too long');
+      return ok([]);
+    }
+    const joined = new Uint8Array(this.pendingLen + chunk.length);
+    let at = 0;
+    for (const p of this.pending) {
+      joined.set(p, at);
+      at += p.length;
+    }
+    joined.set(chunk, at);
+    this.pending = [];
+    this.pendingLen = 0;
     const out: Reply[] = [];
     let start = 0;
     for (;;) {
@@ -69,8 +83,11 @@ export class ReplyParser {
       if (!r.ok) return r;
       if (r.value) out.push(r.value);
     }
-    this.buf = joined.slice(start);
-    if (this.buf.length > this.maxLine) return this.poison('control.line-too-long', 'a control-port line is too long');
+    if (start < joined.length) {
+      this.pending = [joined.slice(start)];
+      this.pendingLen = joined.length - start;
+    }
+    if (this.pendingLen > this.maxLine) return this.poison('control.line-too-long', 'a control-port line is too long');
     return ok(out);
   }
 

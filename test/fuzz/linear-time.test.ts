@@ -15,17 +15,8 @@ const SAMPLE_MS = 4;
 const FLOOR_MS = 1;
 
 /** "<target>/<shape>" → the bug: these run with it.fails until the decoder is fixed. */
-const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {
-  // src/tor/control-reply.ts ReplyParser.feed copies the held partial line into a new buffer and rescans it for LF
-  // on every chunk, so a line arriving one byte per chunk costs O(L²): ~80–170 ms for one 16 KiB line (the
-  // TOR_CONTROL_MAX_LINE cap bounds it). Input: test/corpus/control-reply/slow-*.json.
-  'control-reply/one line, one-byte chunks': 'quadratic in line length when fed one byte at a time',
-};
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
+// Decoders once found super-linear here, fixed since; an entry makes its case an it.fails until the fix lands.
+const KNOWN_SUPERLINEAR: Readonly<Record<string, string>> = {};
 
 /** Median time of one call, in ms. */
 function timeOf(run: () => void): number {
@@ -39,7 +30,21 @@ function timeOf(run: () => void): number {
     for (let r = 0; r < reps; r++) run();
     samples.push((performance.now() - start) / reps);
   }
-  return median(samples);
+  // The fastest sample: GC pauses and the other core's load only ever add time.
+  return Math.min(...samples);
+}
+
+function ratioOf(times: readonly number[], k: number): number {
+  // A sub-millisecond baseline is mostly timer and GC noise (and V8's switch of huge objects to dictionary
+  // mode, which is not ours): floor the denominator so noise cannot fake a super-linear ratio.
+  return times[k]! / Math.max(times[k - 1]!, FLOOR_MS / 2);
+}
+
+function linearEnough(times: readonly number[], sizes: readonly number[]): boolean {
+  for (let k = 1; k < times.length; k++) {
+    if (times[k]! >= FLOOR_MS && ratioOf(times, k) >= (MAX_RATIO * (sizes[k]! / sizes[k - 1]!)) / 8) return false;
+  }
+  return true;
 }
 
 const cases = TARGETS.flatMap((t) => (t.linear ?? []).map((c) => [`${t.name}: ${c.shape}`, t, c as LinearCase<unknown>] as const));
@@ -58,10 +63,13 @@ describe('decoders run in linear time', () => {
       }
     };
     for (let w = 0; w < 3; w++) guarded(inputs[0]); // warm up the JIT
-    const times = inputs.map((i) => timeOf(() => guarded(i)));
+    // A loaded 2-core machine can stall one measurement: a pair must look super-linear three times running.
+    const measure = (): number[] => inputs.map((i) => timeOf(() => guarded(i)));
+    let times = measure();
+    for (let attempt = 0; attempt < 2 && !linearEnough(times, c.sizes); attempt++) times = measure();
     for (let k = 1; k < times.length; k++) {
       if (times[k]! < FLOOR_MS) continue;
-      const ratio = times[k]! / times[k - 1]!;
+      const ratio = ratioOf(times, k);
       const grow = c.sizes[k]! / c.sizes[k - 1]!;
       expect(ratio, `${label}: ${c.sizes[k - 1]} → ${c.sizes[k]} took ${times[k - 1]!.toFixed(3)} → ${times[k]!.toFixed(3)} ms`).toBeLessThan((MAX_RATIO * grow) / 8);
     }

@@ -255,7 +255,10 @@ export function getField(obj: Record<string, unknown>, name: string): unknown {
   const target = fold(name);
   let found: unknown = undefined;
   for (const k of Object.keys(obj)) {
-    if (k === name || fold(k) === target) found = obj[k];
+    if (k === name) found = obj[k];
+    // Folding keeps the number of code points, so a key more than twice as long (or less than half) in UTF-16
+    // can never match: skipping it keeps a hostile 8 KiB key from costing a full fold per lookup.
+    else if (k.length <= 2 * name.length && 2 * k.length >= name.length && fold(k) === target) found = obj[k];
   }
   return found;
 }
