@@ -21,6 +21,7 @@
 //             firstReplayed: the first message of this group in the replay}); store the mark.
 //   send:     PreviousMessageSig = timeline.latest()?.signature ?? null (null → first-message sentinel).
 
+import type { EngineEvent } from '../api/events.js';
 import { bytesEqual, toBase64 } from '../bytes.js';
 import { GROUP_MAX_OPEN_GAPS } from '../limits.js';
 import { firstMessagePreviousSig } from './group-message.js';
@@ -403,4 +404,23 @@ export class GroupTimeline {
       }
     }
   }
+}
+
+/**
+ * The engine's 'gap' event for a gap (src/core/api/events.ts): neighbour ids plus their times in ms (the senders'
+ * claimed timestamps), so the UI can say "messages missing between 14:02 and 14:09".
+ */
+export function gapEngineEvent(timeline: GroupTimeline, gap: TimelineGap): Extract<EngineEvent, { event: 'gap' }> {
+  const before = gap.before === null ? undefined : timeline.messageById(gap.before);
+  const after = timeline.messageById(gap.after);
+  return {
+    event: 'gap',
+    group: gap.group,
+    gapId: gap.id,
+    cause: gap.cause,
+    after: gap.after,
+    ...(after !== undefined ? { afterTime: after.timestamp * 1000 } : {}),
+    ...(gap.before !== null ? { before: gap.before } : {}),
+    ...(before !== undefined ? { beforeTime: before.timestamp * 1000 } : {}),
+  };
 }

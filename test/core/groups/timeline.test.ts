@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../src/core/bytes.js';
 import { firstMessagePreviousSig } from '../../../src/core/groups/group-message.js';
 import type { GroupId } from '../../../src/core/groups/invite.js';
-import { GroupTimeline, messageId, type TimelineEvent, type TimelineMessage } from '../../../src/core/groups/timeline.js';
+import { GroupTimeline, gapEngineEvent, messageId, type TimelineEvent, type TimelineMessage } from '../../../src/core/groups/timeline.js';
 
 const G = '19b570c8b8300146e0e2104e6bb2ed39' as GroupId;
 const sig = (label: string): Uint8Array => sha512(utf8(label));
@@ -76,6 +76,9 @@ describe('GroupTimeline: gaps', () => {
     ]);
     expect(t.openGaps()).toHaveLength(1);
     expect(t.messageById(t.openGaps()[0]!.before!)?.timestamp).toBe(11);
+    expect(gapEngineEvent(t, t.openGaps()[0]!)).toEqual({
+      event: 'gap', group: G, gapId: `gap:${id('c')}`, cause: 'withheld', before: id('b'), beforeTime: 11_000, after: id('d'), afterTime: 13_000,
+    });
     const closed = t.add(msg('c', 'b', 12)).events;
     expect(closed).toEqual([{ type: 'gap-closed', gapId: `gap:${id('c')}` }]);
     expect(order(t)).toEqual([id('a'), id('b'), id('c'), id('d')]);
