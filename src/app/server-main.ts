@@ -12,7 +12,7 @@ import { LOCAL_NET_ENV, localAcn } from '../tor/local-acn.js';
 import { TorAcn } from '../tor/tor-acn.js';
 import { nodePbkdf2, nodeRandom, systemClock } from './platform/node-platform.js';
 import { sodiumNativeBackend } from './platform/sodium-native-backend.js';
-import { sodiumElementMul } from './platform/sodium-ristretto.js';
+import { nativeTokenOps } from './platform/sodium-ristretto.js';
 
 /** The config password comes from the environment, never argv (visible to every local user in ps). */
 export const SERVER_PASSWORD_ENV = 'CWTCH_SERVER_PASSWORD';
@@ -96,7 +96,7 @@ export async function runServer(f: ServerFlags): Promise<number> {
       random: deps.random,
       clock: systemClock,
       maxStorageMBs: f.maxStorageMb,
-      elementMul: sodiumElementMul,
+      tokenOps: nativeTokenOps,
     });
   } catch (e) {
     await server?.close().catch(() => undefined);

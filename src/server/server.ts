@@ -17,7 +17,7 @@ import {
 } from '../core/limits.js';
 import type { Acn } from '../core/net/acn.js';
 import type { Clock, Random } from '../core/ports.js';
-import { TokenServer, type ElementMul } from '../core/privacypass/token-server.js';
+import { TokenServer, type TokenServerOps } from '../core/privacypass/token-server.js';
 import { AuthApp } from '../core/tapir/apps/auth-app.js';
 import { tokenServiceChain } from '../core/tapir/apps/token-app.js';
 import { TapirService } from '../core/tapir/service.js';
@@ -47,8 +47,8 @@ export interface CwtchServerOptions {
   readonly clock: Clock;
   /** Overrides config.maxStorageMBs (−1 or undefined = unlimited). */
   readonly maxStorageMBs?: number;
-  /** Native ristretto scalar multiplication (src/app injects libsodium's); default pure JS. */
-  readonly elementMul?: ElementMul;
+  /** Native per-post primitives (src/app injects libsodium's multiply and node's HMAC); default pure JS. */
+  readonly tokenOps?: TokenServerOps;
   /** Tests lower it; both ends must agree. */
   readonly powDifficultyBits?: number;
   readonly limits?: {
@@ -78,7 +78,7 @@ export class CwtchServer {
 
   private constructor(private readonly o: CwtchServerOptions) {
     const { config, backend, random, clock, acn } = o;
-    this.tokenServer = new TokenServer(config.k, o.elementMul);
+    this.tokenServer = new TokenServer(config.k, o.tokenOps);
     this.bundle = bundleFor(config, backend);
     const mb = o.maxStorageMBs ?? config.maxStorageMBs;
     this.store = new MessageStore(join(o.dataDir, MESSAGES_DB_FILE), mb > 0 ? mb * BOARD_MESSAGES_PER_MB : 0);

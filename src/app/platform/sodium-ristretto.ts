@@ -4,6 +4,7 @@
 // ~6x faster than the pure-JS multiply; the token server uses it for W = k·T on every post.
 
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
+import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { IDENTITY, encodeScalar, scalarInvert, scalarMul, type RistrettoPointType } from '../../core/crypto/ristretto.js';
 
@@ -36,3 +37,9 @@ export function sodiumElementMul(p: RistrettoPointType, s: bigint): RistrettoPoi
   }
   return new RistrettoCtor(ed25519.Point.fromBytes(out));
 }
+
+/** node:crypto (OpenSSL) HMAC-SHA3-512, for the token server's spend check. */
+export const nodeHmacSha3_512 = (key: Uint8Array, data: Uint8Array): Uint8Array => new Uint8Array(createHmac('sha3-512', key).update(data).digest());
+
+/** The token server's fast primitives, wired by server-main and the bench. */
+export const nativeTokenOps = { mul: sodiumElementMul, hmacSha3_512: nodeHmacSha3_512 } as const;

@@ -14,19 +14,30 @@ import {
 import type { Transcript } from '../crypto/transcript.js';
 import type { Random } from '../ports.js';
 import { proveBatch, type DleqProof } from './dleq.js';
-import { spendMac, tokenPoint, type BlindedToken, type SignedToken, type SpentToken } from './token.js';
+import { nobleHmacSha3_512, spendMac, tokenPoint, type BlindedToken, type HmacSha3_512, type SignedToken, type SpentToken } from './token.js';
 
 /** s·P, constant-time in s. The pure default is mulElement; src/app can inject a native one (it runs on every post). */
 export type ElementMul = (p: RistrettoPointType, s: bigint) => RistrettoPointType;
+
+/** Faster implementations of the per-post primitives, injected by src/app; pure ones by default. */
+export interface TokenServerOps {
+  readonly mul?: ElementMul;
+  readonly hmacSha3_512?: HmacSha3_512;
+}
 
 export class TokenServer {
   readonly Y: RistrettoPointType;
 
   /** `k` is the secret scalar (config tokenServiceK). */
+  private readonly mul: ElementMul;
+  private readonly mac: HmacSha3_512;
+
   constructor(
     private readonly k: bigint,
-    private readonly mul: ElementMul = mulElement,
+    ops: TokenServerOps = {},
   ) {
+    this.mul = ops.mul ?? mulElement;
+    this.mac = ops.hmacSha3_512 ?? nobleHmacSha3_512;
     if (k === 0n) throw new RangeError('privacypass: the server key must not be zero');
     this.Y = mulElement(BASEPOINT, k);
   }
@@ -60,6 +71,6 @@ export class TokenServer {
    */
   verifySpend(token: SpentToken, data: Uint8Array): boolean {
     const W = this.mul(tokenPoint(token.T), this.k);
-    return constantTimeEqual(spendMac(token.T, W, data), token.MAC);
+    return constantTimeEqual(spendMac(token.T, W, data, this.mac), token.MAC);
   }
 }

@@ -78,9 +78,13 @@ export function spendMacKey(t: Uint8Array, W: RistrettoPointType): Uint8Array {
   return sha3_256(concatBytes(t, encodeElement(W)));
 }
 
+/** HMAC-SHA3-512(key, data); injectable because node:crypto's is ~15x faster than the pure one on 4.5 KiB posts. */
+export type HmacSha3_512 = (key: Uint8Array, data: Uint8Array) => Uint8Array;
+export const nobleHmacSha3_512: HmacSha3_512 = (key, data) => hmac(sha3_512, key, data);
+
 /** MAC = HMAC-SHA3-512(key, data). [unverified] protocol.md §5.4. */
-export function spendMac(t: Uint8Array, W: RistrettoPointType, data: Uint8Array): Uint8Array {
-  return hmac(sha3_512, spendMacKey(t, W), data);
+export function spendMac(t: Uint8Array, W: RistrettoPointType, data: Uint8Array, mac: HmacSha3_512 = nobleHmacSha3_512): Uint8Array {
+  return mac(spendMacKey(t, W), data);
 }
 
 /** Token.SpendToken(data): the SpentToken for a post whose bound data is `data`. Throws on an unsigned token (a bug). */
