@@ -26,7 +26,8 @@ const cli = meow(
 `,
   {
     importMeta: import.meta,
-    allowUnknownFlags: false,
+    // Checked below, so an unknown flag exits 64 with one line like every other usage error (meow would exit 2).
+    allowUnknownFlags: true,
     flags: {
       home: { type: 'string' },
       network: { type: 'string', default: 'tor' },
@@ -46,6 +47,10 @@ const usage = (msg: string): never => {
   process.stderr.write(`cwtch-tui: ${msg} (see cwtch-tui --help)\n`);
   process.exit(64);
 };
+
+const known = new Set(['home', 'network', 'localNet', 'torPath', 'torConfig', 'torControl', 'torAuth', 'lowBandwidth', 'verbose', 'help', 'version']);
+for (const k of Object.keys(cli.flags)) if (!known.has(k)) usage(`unknown option --${k.slice(0, 40)}`);
+if (sub !== 'inspect' && rest.length > 0) usage('too many arguments');
 
 if (sub === 'inspect') {
   if (rest.length !== 1) usage('inspect takes exactly one STRING');

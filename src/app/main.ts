@@ -2,6 +2,7 @@
 // on quit, end of input, SIGINT, SIGTERM or SIGHUP (tor stopped, databases closed).
 
 import { readFileSync } from 'node:fs';
+import { CwtchError } from '../core/errors.js';
 import { join } from 'node:path';
 import type { Acn, AcnStatus } from '../core/net/acn.js';
 import { resolveHome } from '../profile/paths.js';
@@ -100,7 +101,10 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
       log(e.message);
       return e.exitCode;
     }
-    log(`could not start the network${flags.verbose && e instanceof Error ? `: ${e.message}` : ''}`);
+    // Our own errors are written for people (e.g. "tor not found: apt-get install …"); anything else is a bug
+    // whose details only --verbose shows.
+    if (e instanceof CwtchError) log(`could not start the network: ${e.message}`);
+    else log(`could not start the network${flags.verbose && e instanceof Error ? `: ${e.message}` : ''}`);
     return 1;
   }
   const eng = new Engine({
