@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { toHex, utf8 } from '../../../src/core/bytes.js';
+import { decodeBoardMessage, encodeBoardMessage, encodeEgm, type EncryptedGroupMessage } from '../../../src/core/groups/board-messages.js';
+import { TokenBoardClient, type SyncInfo } from '../../../src/core/groups/token-board-client.js';
+import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
+import { Connection } from '../../../src/core/tapir/connection.js';
+import { BOARD_CLIENT_MAX_REPLAY } from '../../../src/core/limits.js';
+import { backend, random } from '../tapir/helpers.js';
+
+const e = (s: string): EncryptedGroupMessage => ({ ciphertext: utf8(`c-${s}`), signature: utf8(`s-${s}`) });
+
+function pair() {
+  const [a, b] = memoryStreamPair();
+  const client = new Connection(a, { outbound: true, backend, random });
+  const server = new Connection(b, { outbound: false, backend, random });
+  const got: [string, string][] = [];
+  const synced: SyncInfo[] = [];
+  const bc = new TokenBoardClient(client, {
+    lastCommit: utf8('s-2'),
+    onMessage: (m, src) => got.push([new TextDecoder().decode(m.signature), src]),
+    onSynced: (s) => synced.push(s),
+  });
+  const done = bc.run();
+  return { client, server, bc, got, synced, done };
+}
+
+describe('TokenBoardClient against a scripted server', () => {
+  it('replays from the last commit, de-duplicates the re-sent message, then goes live', async () => {
+    const { server, bc, got, synced, done } = pair();
+    const req = decodeBoardMessage((await server.expect())!);
+    expect(req.ok && req.value).toEqual({ type: 'replay-request', lastCommit: utf8('s-2') });
+    server.send(encodeBoardMessage({ type: 'replay-result', numMessages: 2, fullResync: false }));
+    server.send(encodeEgm(e('2')));
+    server.send(encodeEgm(e('3')));
+    server.send(encodeBoardMessage({ type: 'new-message', egm: e('3') }));
+    server.send(encodeBoardMessage({ type: 'new-message', egm: e('4') }));
+    server.send(encodeBoardMessage({ type: 'new-message', egm: e('4') }));
+    server.send(utf8('{"MessageType":42}'));
+    server.send(encodeBoardMessage({ type: 'new-message', egm: e('5') }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(got).toEqual([
+      ['s-3', 'replay'],
+      ['s-4', 'live'],
+      ['s-5', 'live'],
+    ]);
+    expect(synced).toEqual([{ replayed: 2, fullResync: false }]);
+    expect(bc.synced).toBe(true);
+    expect(toHex(bc.lastCommit!)).toBe(toHex(utf8('s-5')));
+    server.close();
+    await done;
+  });
+
+  it('post results resolve in order; a post without a signature is refused locally; close resolves false', async () => {
+    const { server, bc, done } = pair();
+    await server.expect();
+    const token = { t: new Uint8Array(32), r: 1n, W: null };
+    expect(() => bc.post(token, e('x'), 'a'.repeat(56) as never)).toThrow(TypeError);
+    const { BASEPOINT } = await import('../../../src/core/crypto/ristretto.js');
+    const signed = { t: new Uint8Array(32), r: 1n, W: BASEPOINT };
+    const noSig = bc.post(signed, { ciphertext: utf8('c'), signature: new Uint8Array(0) }, 'a'.repeat(56) as never);
+    expect(noSig.ok ? null : noSig.error.code).toBe('board.bad-post');
+    const p1 = bc.post(signed, e('x'), 'a'.repeat(56) as never);
+    const p2 = bc.post(signed, e('y'), 'a'.repeat(56) as never);
+    const req = decodeBoardMessage((await server.expect())!);
+    expect(req.ok && req.value.type).toBe('post-request');
+    server.send(encodeBoardMessage({ type: 'post-result', success: true }));
+    expect(p1.ok && (await p1.value)).toBe(true);
+    server.close();
+    expect(p2.ok && (await p2.value)).toBe(false);
+    await done;
+  });
+
+  it('closes on garbage, on an absurd replay count, and on a malformed replayed EGM', async () => {
+    const a = pair();
+    await a.server.expect();
+    a.server.send(utf8('not json'));
+    await a.done;
+    expect(a.client.closeCode).toBe('protocol');
+
+    const b = pair();
+    await b.server.expect();
+    b.server.send(encodeBoardMessage({ type: 'replay-result', numMessages: BOARD_CLIENT_MAX_REPLAY + 1, fullResync: false }));
+    await b.done;
+    expect(b.client.closeCode).toBe('protocol');
+
+    const c = pair();
+    await c.server.expect();
+    c.server.send(encodeBoardMessage({ type: 'replay-result', numMessages: 1, fullResync: true }));
+    c.server.send(utf8('{"Ciphertext":"!!"}'));
+    await c.done;
+    expect(c.client.closeCode).toBe('protocol');
+  });
+});
