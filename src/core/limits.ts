@@ -172,3 +172,14 @@ export const GROUP_MAX_EGM_BYTES = MAX_ENCRYPTED_PAYLOAD - 256;
  * the predecessor arrives, and `GroupTimeline.untrackedGaps` counts what was not marked.
  */
 export const GROUP_MAX_OPEN_GAPS = 256;
+
+// ---- Engine: groups integration and low-bandwidth mode (src/app/engine/) ----
+/** At most one `bytes` event per scope/key per this interval (ux.md: a meter, not a flood). Our choice: 1 s. */
+export const BYTES_EVENT_INTERVAL_MS = 1000;
+/** Buy a new token batch when fewer than this many unspent tokens are left for a server (not in low-bandwidth mode). Our choice: half a batch of TOKEN_BATCH_SIZE (10). */
+export const GROUP_TOKENS_LOW_WATER = 5;
+/** Server re-connect back-off: first delay and cap (protocol.md §9 contactRetry caps at 5 min). Our choice for the first. */
+export const SERVER_RETRY_MIN_MS = 2000;
+export const SERVER_RETRY_MAX_MS = 5 * 60_000;
+/** A group post whose echo has not come back after this long is posted again on the next connection. Our choice. */
+export const GROUP_POST_ECHO_TIMEOUT_MS = 60_000;

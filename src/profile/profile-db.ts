@@ -462,6 +462,34 @@ export class ProfileDb {
     this.write(() => this.db.prepare('UPDATE groups SET last_seen_sig = ? WHERE conversation = ?').run(blob(signature), conversation));
   }
 
+  /** Every message of a group that has a signature (what the group timeline is rebuilt from), in arrival order. */
+  groupTimelineRows(conversation: ConversationId): { signature: Uint8Array; previousSignature: Uint8Array | null; sender: string; sentAt: number | null; receivedAt: number }[] {
+    const rows = this.read(
+      () =>
+        this.db
+          .prepare('SELECT group_sig, prev_sig, sender, sent_at, received_at FROM messages WHERE conversation = ? AND group_sig IS NOT NULL ORDER BY id')
+          .all(conversation) as Row[],
+    );
+    return rows.map((r) => ({
+      signature: bytes(r.group_sig)!,
+      previousSignature: bytes(r.prev_sig),
+      sender: r.sender as string,
+      sentAt: (r.sent_at as number | null) ?? null,
+      receivedAt: r.received_at as number,
+    }));
+  }
+
+  /** Our group messages still waiting for the server to echo them back (outbox rows of group conversations). */
+  groupOutbox(conversation: ConversationId): Message[] {
+    const rows = this.read(
+      () =>
+        this.db
+          .prepare(`SELECT ${MESSAGE_COLUMNS} FROM outbox o JOIN messages m ON m.id = o.message WHERE m.conversation = ? AND m.group_sig IS NOT NULL ORDER BY m.id`)
+          .all(conversation) as Row[],
+    );
+    return rows.map(toMessage);
+  }
+
   // ---- servers (TOFU) ----
 
   /**

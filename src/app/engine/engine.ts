@@ -13,14 +13,13 @@ import type { EngineApi } from '../../core/api/engine.js';
 import type { EngineEvent } from '../../core/api/events.js';
 import { CwtchError, StorageError } from '../../core/errors.js';
 import { ProfileStore, type Profile } from '../../profile/profile-store.js';
-import { ProfileRuntime, type RuntimeDeps } from './profile-runtime.js';
+import { ByteMeter } from './byte-meter.js';
+import { ProfileRuntime, SETTING_LOW_BANDWIDTH, type RuntimeDeps } from './profile-runtime.js';
 
 export interface EngineDeps extends RuntimeDeps {
   /** The profiles folder's parent (`--home`). */
   readonly home: string;
 }
-
-const GROUPS_UNAVAILABLE = 'groups are not available yet';
 
 export class Engine implements EngineApi {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
@@ -31,9 +30,12 @@ export class Engine implements EngineApi {
   private lowBandwidth = false;
   private closed: Promise<void> | null = null;
   private readonly quitCbs: (() => void)[] = [];
+  /** Bytes per server, per contact and in total, across every open profile. */
+  readonly meter: ByteMeter;
 
   constructor(private readonly deps: EngineDeps) {
     this.store = new ProfileStore({ pbkdf2: deps.pbkdf2, random: deps.random });
+    this.meter = new ByteMeter(deps.clock, (e) => this.emit(e));
   }
 
   subscribe(listener: (e: EngineEvent) => void): () => void {
@@ -72,6 +74,7 @@ export class Engine implements EngineApi {
       }
       this.runtimes.clear();
       this.active = null;
+      this.meter.close();
     })();
     return this.closed;
   }
@@ -149,11 +152,18 @@ export class Engine implements EngineApi {
         this.need().history(c.conversation, c.limit, c.before, c.id);
         return;
       case 'create-group':
+        this.need().createGroup(c.server, c.name, c.id);
+        return;
       case 'invite':
+        this.need().invite(c.to, c.group, c.id);
+        return;
       case 'sync':
-        throw new CwtchError('groups.unavailable', GROUPS_UNAVAILABLE);
+        this.need().sync(c.server, c.confirm === true, c.id);
+        return;
       case 'lowbw':
+        // Every open profile follows (and remembers it); profiles opened later start in the same mode.
         this.lowBandwidth = c.on;
+        for (const r of this.runtimes.values()) r.setLowBandwidth(c.on);
         this.emit({ ...idf, event: 'lowbw', on: this.lowBandwidth });
         return;
       case 'quit':
@@ -174,10 +184,16 @@ export class Engine implements EngineApi {
         last = running;
         continue;
       }
-      const r = new ProfileRuntime(this.deps, p, () => {});
+      const r = new ProfileRuntime({ ...this.deps, meter: this.meter }, p, () => {});
       this.runtimes.set(r.onion, r);
       try {
-        await r.start();
+        if (!this.lowBandwidth && p.db.getSetting(SETTING_LOW_BANDWIDTH)?.[0] === 1) {
+          this.lowBandwidth = true;
+          for (const o of this.runtimes.values()) if (o !== r) o.setLowBandwidth(true);
+          this.emit({ event: 'lowbw', on: true });
+        }
+        await r.start(this.lowBandwidth);
+        if (this.lowBandwidth) r.setLowBandwidth(true);
       } catch (e) {
         this.runtimes.delete(r.onion);
         p.lock();
@@ -191,5 +207,6 @@ export class Engine implements EngineApi {
     last.emit = (e) => this.emit(e);
     const snap = last.snapshot(id);
     for (const e of snap) this.emit(e);
+    for (const e of this.meter.snapshot()) this.emit(e);
   }
 }

@@ -5,12 +5,12 @@
 // connection to that contact, and after restarts, until the ack arrives; the receiver de-duplicates by message
 // id (ProfileDb's unique (conversation, protocol_id)).
 
+import { toBase64 } from '../../core/bytes.js';
 import type { AckState, EngineEvent, HistoryMessage } from '../../core/api/events.js';
 import type { CryptoBackend, Pbkdf2 } from '../../core/crypto/backend.js';
 import { identityFromSeed, type Identity } from '../../core/crypto/identity.js';
 import { decodeOnion, type OnionAddress } from '../../core/crypto/onion.js';
 import { CwtchError, UsageError } from '../../core/errors.js';
-import { KEY_BULLETIN_BOARD, KEY_PRIVACY_PASS, KEY_TOKEN_SERVICE, serverBundleJson } from '../../core/groups/bundle.js';
 import {
   MAX_DISPLAY_NAME_LENGTH,
   MAX_UNKNOWN_CONVERSATIONS,
@@ -28,6 +28,8 @@ import { AuthApp } from '../../core/tapir/apps/auth-app.js';
 import { TapirService } from '../../core/tapir/service.js';
 import type { Conversation, Message, MessageId } from '../../profile/profile-db.js';
 import { ATTR_NAME, type Profile } from '../../profile/profile-store.js';
+import { countingAcn, type ByteMeter } from './byte-meter.js';
+import { ProfileGroups } from './groups.js';
 
 export interface RuntimeDeps {
   readonly backend: CryptoBackend;
@@ -39,7 +41,14 @@ export interface RuntimeDeps {
   /** Override the re-dial back-off (tests of the back-off itself use a fake clock instead). */
   readonly retryMinMs?: number;
   readonly retryMaxMs?: number;
+  /** Counts bytes per contact and server (the engine's meter); absent: nothing is counted. */
+  readonly meter?: ByteMeter;
+  /** Token-service PoW difficulty (tests lower it on both ends); default POW_DIFFICULTY_BITS. */
+  readonly powDifficultyBits?: number;
 }
+
+/** Secret setting key: "1" when low-bandwidth mode is on (persisted per profile). */
+export const SETTING_LOW_BANDWIDTH = 'engine.low-bandwidth';
 
 /** Secret setting key: "1" when peers we have not approved are disconnected right after auth. */
 export const SETTING_BLOCK_UNKNOWN = 'engine.block-unknown';
@@ -59,6 +68,7 @@ export class ProfileRuntime implements PeerHandler {
   private readonly sessions = new Map<OnionAddress, Set<PeerSession>>();
   private readonly retry = new Map<OnionAddress, RetryState>();
   private closing = false;
+  readonly groups: ProfileGroups;
   /** Set by the engine: whether this profile's events reach the UI (the active profile). */
   emit: Emit;
 
@@ -71,7 +81,9 @@ export class ProfileRuntime implements PeerHandler {
     const id = profile.db.identity();
     if (id === null) throw new CwtchError('profile.no-identity', 'the profile has no identity');
     this.identity = identityFromSeed(deps.backend, id.ed25519Seed);
-    const { backend, random, clock, acn } = deps;
+    const { backend, random, clock, meter } = deps;
+    const acn = meter === undefined ? deps.acn : countingAcn(deps.acn, meter, (onion) => ({ scope: 'contact', key: onion }));
+    this.groups = new ProfileGroups(deps, profile.db, this.identity, (e) => this.emit(e));
     this.service = new TapirService({ acn, identity: this.identity, backend, random, clock });
     this.service.onStateChange((c) => {
       const conv = this.profile.isLocked ? null : this.db.findConversation(c.hostname);
@@ -96,8 +108,9 @@ export class ProfileRuntime implements PeerHandler {
   }
 
   /** Publish the onion and dial every approved contact. */
-  async start(): Promise<void> {
+  async start(lowBandwidth = false): Promise<void> {
     await this.service.listen(this.app);
+    this.groups.start(lowBandwidth || this.db.getSetting(SETTING_LOW_BANDWIDTH)?.[0] === 1);
     for (const c of this.db.listConversations()) if (c.kind === 'contact' && c.authorization === 'approved') void this.dial(c.handle as OnionAddress);
   }
 
@@ -105,6 +118,7 @@ export class ProfileRuntime implements PeerHandler {
     this.closing = true;
     for (const r of this.retry.values()) if (r.timer !== null) this.deps.clock.clearTimeout(r.timer);
     this.retry.clear();
+    await this.groups.close();
     await this.service.close();
     this.profile.lock();
   }
@@ -117,7 +131,27 @@ export class ProfileRuntime implements PeerHandler {
       out.push(contactEvent(c));
       if (c.authorization !== 'blocked') out.push({ event: 'peer-state', onion: c.handle, state: this.hasSession(c.handle as OnionAddress) ? 'Authenticated' : 'Disconnected' });
     }
+    out.push(...this.groups.snapshot());
     return out;
+  }
+
+  /** Low-bandwidth mode for this profile's servers; persisted. */
+  setLowBandwidth(on: boolean): void {
+    this.db.setSetting(SETTING_LOW_BANDWIDTH, Uint8Array.of(on ? 1 : 0));
+    this.groups.setLowBandwidth(on);
+  }
+
+  createGroup(server: string, name: string, id?: string): void {
+    this.groups.createGroup(server, name, id);
+  }
+
+  /** Send a group invite (overlay 101 with the tofubundle text) to a contact. */
+  invite(to: string, groupId: string, id?: string): void {
+    this.sendOverlay(to, { overlay: OVERLAY_GROUP_INVITE, data: this.groups.inviteText(groupId) }, id);
+  }
+
+  sync(server: string, confirm: boolean, id?: string): void {
+    this.groups.sync(server, confirm, id);
   }
 
   // ---- commands ----
@@ -140,19 +174,10 @@ export class ProfileRuntime implements PeerHandler {
       return;
     }
     if (v.kind === 'server') {
-      const b = v.bundle;
-      const imported = this.db.importServer({
-        onion: b.server,
-        bundle: serverBundleJson(b),
-        keyBulletinBoard: b.keys.get(KEY_BULLETIN_BOARD) ?? '',
-        keyTokenService: b.keys.get(KEY_TOKEN_SERVICE) ?? '',
-        keyPrivacyPass: b.keys.get(KEY_PRIVACY_PASS) ?? '',
-        importedAt: this.deps.clock.now(),
-      });
-      this.emit({ ...withId(id), event: 'server', onion: b.server, imported });
+      this.groups.importServer(v.bundle, id);
       return;
     }
-    throw new UsageError('groups.unavailable', 'groups are not available yet');
+    this.groups.join(text, id);
   }
 
   accept(onion: string, id?: string): void {
@@ -183,9 +208,13 @@ export class ProfileRuntime implements PeerHandler {
   }
 
   send(to: string, text: string, id?: string): void {
+    if (this.groups.isGroup(to)) return this.groups.send(to, text, id);
+    this.sendOverlay(to, { overlay: OVERLAY_TEXT, data: text }, id);
+  }
+
+  private sendOverlay(to: string, overlay: Overlay, id?: string): void {
     const conv = this.contact(to);
     if (conv.authorization === 'blocked') throw new UsageError('contact.blocked', 'you blocked this contact; unblock it by accepting it first');
-    const overlay: Overlay = { overlay: OVERLAY_TEXT, data: text };
     const messageId = newMessageId(this.deps.random);
     if (!chatMessageFits(messageId, overlay)) throw new UsageError('message.too-long', 'the message is too long to send in one piece; split it');
     const now = this.deps.clock.now();
@@ -195,12 +224,12 @@ export class ProfileRuntime implements PeerHandler {
       event: 'message',
       conversation: conv.handle,
       from: this.onion,
-      text,
+      text: overlayText(overlay),
       time: now,
       messageId,
       outgoing: true,
       ack: 'pending',
-      overlay: OVERLAY_TEXT,
+      overlay: overlay.overlay,
     });
     const h = conv.handle as OnionAddress;
     const s = this.session(h);
@@ -430,8 +459,10 @@ function contactEvent(c: Conversation): Extract<EngineEvent, { event: 'contact' 
 
 function historyMessage(m: Message): HistoryMessage {
   const o = decodeOverlay(m.body);
+  const sig = m.groupSignature === null ? null : toBase64(m.groupSignature);
   return {
-    messageId: m.protocolId ?? String(m.id),
+    ...(sig !== null ? { signature: sig } : {}),
+    messageId: m.protocolId ?? sig ?? String(m.id),
     from: m.sender,
     text: o.ok ? overlayText(o.value) : '',
     time: m.receivedAt,

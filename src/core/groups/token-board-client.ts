@@ -28,6 +28,11 @@ export interface TokenBoardClientOptions {
   /** Each new EGM once, in server order ('replay' during the catch-up, then 'live'). */
   readonly onMessage: (egm: EncryptedGroupMessage, source: 'replay' | 'live') => void;
   readonly onSynced?: (info: SyncInfo) => void;
+  /**
+   * Called with the server's ReplayResult before any EGM is read; returning false closes the connection at once
+   * (low-bandwidth mode asks the user before a from-scratch replay). Absent: continue.
+   */
+  readonly onReplayResult?: (info: SyncInfo) => boolean;
 }
 
 export class TokenBoardClient {
@@ -72,6 +77,7 @@ export class TokenBoardClient {
       const msg = m.value;
       if (msg.type === 'replay-result' && !this.isSynced) {
         if (msg.numMessages > BOARD_CLIENT_MAX_REPLAY) return c.close('protocol');
+        if (this.opts.onReplayResult?.({ replayed: msg.numMessages, fullResync: msg.fullResync }) === false) return c.close('local');
         for (let i = 0; i < msg.numMessages; i++) {
           const raw = await c.expect();
           if (raw === null) return;

@@ -1,0 +1,455 @@
+// Groups for one unlocked profile (protocol.md §7; issue 8): servers imported by TOFU, groups created or joined
+// from invites, a ServerSync per server that holds groups, the receive path (trial-decrypt every server message
+// with every key we hold on that server, verify, store once per signature), the hash-chained timeline per group
+// with its gap events, and our posts (pending until the server echoes them back, then 'ack').
+//
+// Persistence: messages carry their group signature and PreviousMessageSig, so every timeline (and its withheld
+// gaps) is rebuilt from rows after a restart; a full resync's 'pruned' mark is stored in the gaps table
+// (before = the LastCommit we asked from, after = the first message of the group in that replay); a post not yet
+// echoed keeps its signed EGM in a secret setting so it is re-posted byte for byte (same signature) after a restart.
+
+import type { EngineEvent, PeerState } from '../../core/api/events.js';
+import { toBase64, toHex, utf8 } from '../../core/bytes.js';
+import { decodeOnion, type OnionAddress } from '../../core/crypto/onion.js';
+import { decodeElement, elementFromBase64, encodeElement } from '../../core/crypto/ristretto.js';
+import { CwtchError, UsageError } from '../../core/errors.js';
+import { decodeEgm, encodeEgm, type EncryptedGroupMessage } from '../../core/groups/board-messages.js';
+import { decodeServerBundleJson, KEY_BULLETIN_BOARD, KEY_PRIVACY_PASS, KEY_TOKEN_SERVICE, serverBundleJson, type ServerBundle } from '../../core/groups/bundle.js';
+import { buildGroupMessage, GROUP_RECEIVE_ERRORS, tryDecryptGroupMessage, type GroupKeyInfo } from '../../core/groups/group-message.js';
+import { groupIdFor, isGroupId, tofuBundleString, type GroupId, type GroupInvite } from '../../core/groups/invite.js';
+import { gapEngineEvent, GroupTimeline, type TimelineEvent, type TimelineMessage } from '../../core/groups/timeline.js';
+import type { SyncInfo } from '../../core/groups/token-board-client.js';
+import { decodePaste } from '../../core/paste.js';
+import { decodeOverlay, encodeOverlay, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
+import type { Token } from '../../core/privacypass/token.js';
+import { PACKET_SIZE } from '../../core/tapir/wire-constants.js';
+import type { ConversationId, Group, ProfileDb } from '../../profile/profile-db.js';
+import type { Identity } from '../../core/crypto/identity.js';
+import { countingAcn, type ByteMeter } from './byte-meter.js';
+import type { RuntimeDeps } from './profile-runtime.js';
+import { ServerSync } from './server-sync.js';
+
+type Emit = (e: EngineEvent) => void;
+
+/** Secret setting key: a signed post not yet echoed by its server (value: the EGM JSON). */
+const PENDING_POST_PREFIX = 'groups.post.';
+
+export interface GroupsDeps extends RuntimeDeps {
+  readonly meter?: ByteMeter;
+  /** Test servers use a lower PoW difficulty; both ends must agree. */
+  readonly powDifficultyBits?: number;
+}
+
+/** What a received message did, for counters (bench, tests). */
+export interface ReceiveStats {
+  total: number;
+  ours: number;
+  notOurs: number;
+  rejected: number;
+  duplicates: number;
+}
+
+export class ProfileGroups {
+  readonly stats: ReceiveStats = { total: 0, ours: 0, notOurs: 0, rejected: 0, duplicates: 0 };
+  private readonly timelines = new Map<ConversationId, GroupTimeline>();
+  private readonly syncs = new Map<string, ServerSync>();
+  private readonly keys = new Map<string, GroupKeyInfo[]>();
+  /** Per server, during a replay: the first message of each group seen (for a full resync's 'pruned' mark). */
+  private readonly firstInReplay = new Map<string, Map<ConversationId, Uint8Array>>();
+  /** Per server: the last signature seen but not yet written (replays write once at the end). */
+  private readonly unsavedCommit = new Map<string, Uint8Array>();
+  /** Servers whose next from-scratch replay the user confirmed (low-bandwidth cost prompt), with the command id. */
+  private readonly confirmed = new Set<string>();
+  private readonly syncIds = new Map<string, string | undefined>();
+  private lowBandwidth = false;
+
+  constructor(
+    private readonly deps: GroupsDeps,
+    private readonly db: ProfileDb,
+    private readonly identity: Identity,
+    private readonly emit: Emit,
+  ) {}
+
+  /** Rebuild timelines from rows and start a ServerSync for every server that holds a group. */
+  start(lowBandwidth: boolean): void {
+    this.lowBandwidth = lowBandwidth;
+    for (const g of this.db.listGroups()) this.timeline(g);
+    for (const s of this.serversInUse()) this.syncFor(s);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.syncs.values()].map((s) => s.close()));
+    this.syncs.clear();
+  }
+
+  get isLowBandwidth(): boolean {
+    return this.lowBandwidth;
+  }
+
+  /** Low-bandwidth on: hang up every server and buy nothing in the background. Off: connect again. */
+  setLowBandwidth(on: boolean): void {
+    this.lowBandwidth = on;
+    for (const s of this.syncs.values()) s.setStanding(!on);
+  }
+
+  snapshot(): EngineEvent[] {
+    const out: EngineEvent[] = [];
+    for (const s of this.db.listServers()) out.push({ event: 'server', onion: s.onion, imported: false });
+    for (const g of this.db.listGroups()) {
+      out.push(this.groupEvent(g));
+      const t = this.timeline(g);
+      for (const gap of t.openGaps()) out.push(gapEngineEvent(t, gap));
+    }
+    for (const [server, s] of this.syncs) out.push({ event: 'server-state', server, state: s.currentState });
+    return out;
+  }
+
+  /** Whether `to` names one of our groups (a `send` goes here then). */
+  isGroup(to: string): boolean {
+    return isGroupId(to) && this.db.findGroup(to) !== null;
+  }
+
+  // ---- commands ----
+
+  /** `add` of a server bundle: TOFU import. */
+  importServer(b: ServerBundle, id?: string): void {
+    const imported = this.db.importServer({
+      onion: b.server,
+      bundle: serverBundleJson(b),
+      keyBulletinBoard: b.keys.get(KEY_BULLETIN_BOARD) ?? '',
+      keyTokenService: b.keys.get(KEY_TOKEN_SERVICE) ?? '',
+      keyPrivacyPass: b.keys.get(KEY_PRIVACY_PASS) ?? '',
+      importedAt: this.deps.clock.now(),
+    });
+    this.emit({ ...withId(id), event: 'server', onion: b.server, imported });
+  }
+
+  /** `add` of an invite: a tofubundle imports its server first; a bare invite needs the server imported already. */
+  join(text: string, id?: string): void {
+    const p = decodePaste(this.deps.backend, this.deps.pbkdf2, text);
+    if (!p.ok) throw new UsageError(p.error.code, p.error.reason);
+    let invite: GroupInvite;
+    if (p.value.kind === 'tofubundle') {
+      this.importServer(p.value.bundle, id);
+      invite = p.value.invite;
+    } else if (p.value.kind === 'invite') {
+      invite = p.value.invite;
+      if (this.db.getServer(invite.serverHost) === null) throw new UsageError('group.server-unknown', 'import the group server first (paste its "server:" bundle), or ask for a full invite');
+    } else {
+      throw new UsageError('group.not-invite', 'that is not a group invite');
+    }
+    let g = this.db.findGroup(invite.groupId);
+    if (g === null) {
+      g = this.db.addGroup({ groupId: invite.groupId, groupKey: invite.sharedKey, server: invite.serverHost, name: invite.groupName });
+      this.keys.delete(g.server);
+    }
+    this.timeline(g);
+    this.emit({ ...withId(id), ...this.groupEvent(g) });
+    this.syncFor(g.server);
+  }
+
+  createGroup(serverText: string, name: string, id?: string): void {
+    let server: string;
+    const d = decodeOnion(serverText);
+    if (d.ok) server = d.value.onion;
+    else {
+      const p = decodePaste(this.deps.backend, this.deps.pbkdf2, serverText);
+      if (!p.ok || p.value.kind !== 'server') throw new UsageError('group.server', 'give the server as its "server:" bundle or the onion of an imported server');
+      this.importServer(p.value.bundle, id);
+      server = p.value.bundle.server;
+    }
+    if (this.db.getServer(server) === null) throw new UsageError('group.server-unknown', 'that server is not imported: paste its "server:" bundle first');
+    const key = this.deps.random.bytes(32);
+    const groupId = groupIdFor(this.deps.pbkdf2, key, server as OnionAddress);
+    // A new group has no history: replay from where the server's other groups are, not from scratch.
+    const sibling = this.db.listGroups().find((x) => x.server === server && x.lastSeenSignature !== null);
+    const g = this.db.addGroup({ groupId, groupKey: key, server, name });
+    if (sibling?.lastSeenSignature) this.db.setLastSeenSignature(g.conversation, sibling.lastSeenSignature);
+    this.keys.delete(server);
+    this.timeline(g);
+    this.emit({ ...withId(id), ...this.groupEvent(g) });
+    this.syncFor(server);
+  }
+
+  /** The tofubundle text that invites someone to `groupId` (sent by the caller as overlay 101). */
+  inviteText(groupId: string): string {
+    const g = this.group(groupId);
+    return this.inviteFor(g);
+  }
+
+  send(groupId: string, text: string, id?: string): void {
+    const g = this.group(groupId);
+    const t = this.timeline(g);
+    const overlay: Overlay = { overlay: OVERLAY_TEXT, data: text };
+    const body = new TextDecoder().decode(encodeOverlay(overlay));
+    const built = buildGroupMessage(this.deps, this.identity, this.keyInfo(g), body, t.latest()?.signature ?? null);
+    if (!built.ok) throw new UsageError(built.error.code, 'the message is too long for a group; split it');
+    const { egm, message } = built.value;
+    const now = this.deps.clock.now();
+    // The signed EGM first, then the row + outbox entry: a crash in between leaves a harmless orphan setting.
+    this.db.setSetting(PENDING_POST_PREFIX + toHex(egm.signature), encodeEgm(egm));
+    this.db.queueOutgoing(
+      { conversation: g.conversation, sender: this.identity.onion, body, sentAt: message.timestamp * 1000, receivedAt: now, groupSignature: egm.signature, previousSignature: message.previousMessageSig },
+      now,
+    );
+    const sig = toBase64(egm.signature);
+    this.emit({ ...withId(id), event: 'message', conversation: g.groupId, from: this.identity.onion, text, time: now, messageId: sig, outgoing: true, ack: 'pending', overlay: OVERLAY_TEXT, signature: sig });
+    this.feed(t, { signature: egm.signature, previousSig: message.previousMessageSig, sender: this.identity.onion, timestamp: message.timestamp, receivedAt: now });
+    const s = this.syncFor(g.server);
+    if (s.synced) s.flush();
+    // Low-bandwidth: a send is an explicit request, so it may connect (replay from our last commit, post, hang up).
+    else if (this.lowBandwidth) void this.runSync(g.server, undefined);
+  }
+
+  /** `sync {server}`: connect now (normal mode) or once (low-bandwidth, with the cost prompt). `server` may be a group id. */
+  sync(serverOrGroup: string, confirm: boolean, id?: string): void {
+    const d = decodeOnion(serverOrGroup);
+    const server = isGroupId(serverOrGroup) ? this.group(serverOrGroup).server : d.ok ? d.value.onion : undefined;
+    if (server === undefined || !this.serversInUse().includes(server)) throw new UsageError('server.unknown', 'no group of yours uses that server');
+    if (confirm) this.confirmed.add(server);
+    else this.confirmed.delete(server);
+    if (!this.lowBandwidth) {
+      this.syncFor(server).kick();
+      this.emit({ ...withId(id), event: 'ok', cmd: 'sync' });
+      return;
+    }
+    void this.runSync(server, id);
+  }
+
+  private async runSync(server: string, id: string | undefined): Promise<void> {
+    this.syncIds.set(server, id);
+    const r = await this.syncFor(server).syncOnce();
+    this.confirmed.delete(server);
+    if (r === 'synced') this.emit({ ...withId(id), event: 'ok', cmd: 'sync' });
+    else if (r === 'failed') this.emit({ ...withId(id), event: 'error', code: 'server.unreachable', message: 'could not sync with the group server; try again later' });
+  }
+
+  // ---- servers ----
+
+  private serversInUse(): string[] {
+    return [...new Set(this.db.listGroups().map((g) => g.server))];
+  }
+
+  private syncFor(server: string): ServerSync {
+    let s = this.syncs.get(server);
+    if (s !== undefined) return s;
+    const row = this.db.getServer(server);
+    const Y = row === null ? null : elementFromBase64(row.keyPrivacyPass);
+    const tokenService = row === null ? null : decodeOnion(row.keyTokenService);
+    if (row === null || Y === null || tokenService === null || !tokenService.ok) throw new CwtchError('server.keys', 'the group server\'s stored keys are unusable; import its bundle again');
+    const { meter } = this.deps;
+    const acn = meter === undefined ? this.deps.acn : countingAcn(this.deps.acn, meter, () => ({ scope: 'server', key: server }));
+    s = new ServerSync({
+      backend: this.deps.backend,
+      random: this.deps.random,
+      clock: this.deps.clock,
+      acn,
+      log: this.deps.log,
+      server: server as OnionAddress,
+      tokenService: tokenService.value.onion,
+      Y,
+      ...(this.deps.powDifficultyBits !== undefined ? { powDifficultyBits: this.deps.powDifficultyBits } : {}),
+      ...(this.deps.retryMinMs !== undefined ? { retryMinMs: this.deps.retryMinMs } : {}),
+      ...(this.deps.retryMaxMs !== undefined ? { retryMaxMs: this.deps.retryMaxMs } : {}),
+      lastCommit: () => this.lastCommit(server),
+      onMessage: (egm, source) => this.receive(server, egm, source),
+      onReplayResult: (info, askedFrom) => this.replayResult(server, info, askedFrom),
+      onSynced: (info, askedFrom) => this.synced(server, info, askedFrom),
+      onState: (state: PeerState) => this.emit({ event: 'server-state', server, state }),
+      pendingPosts: () => this.pendingPosts(server),
+      takeToken: () => {
+        const t = this.db.takeToken(server);
+        const W = t === null ? null : decodeElement(t.w);
+        return t === null || W === null ? null : { t: t.token, r: 0n, W };
+      },
+      addTokens: (tokens: Token[]) => this.db.addTokens(server, tokens.filter((t) => t.W !== null).map((t) => ({ token: t.t, w: encodeElement(t.W!) }))),
+      unspentTokens: () => this.db.unspentTokens(server),
+    });
+    this.syncs.set(server, s);
+    s.setStanding(!this.lowBandwidth);
+    return s;
+  }
+
+  /** LastCommit for a server: null (everything) while any of its groups has never synced (a group just joined needs its history). */
+  private lastCommit(server: string): Uint8Array | null {
+    const gs = this.db.listGroups().filter((g) => g.server === server);
+    if (gs.length === 0 || gs.some((g) => g.lastSeenSignature === null)) return null;
+    return gs[0]!.lastSeenSignature;
+  }
+
+  private saveCommit(server: string): void {
+    const sig = this.unsavedCommit.get(server);
+    if (sig === undefined) return;
+    this.unsavedCommit.delete(server);
+    for (const g of this.db.listGroups()) if (g.server === server) this.db.setLastSeenSignature(g.conversation, sig);
+  }
+
+  private replayResult(server: string, info: SyncInfo, askedFrom: Uint8Array | null): boolean {
+    this.firstInReplay.set(server, new Map());
+    if (!this.lowBandwidth || info.replayed === 0 || this.confirmed.has(server)) return true;
+    if (askedFrom !== null && !info.fullResync) return true;
+    // From scratch: say what it costs (one fixed-size packet per message) and wait for `sync … confirm`.
+    const id = this.syncIds.get(server);
+    this.emit({ ...withId(id), event: 'sync-cost', server, messages: info.replayed, bytes: info.replayed * PACKET_SIZE });
+    return false;
+  }
+
+  private synced(server: string, info: SyncInfo, askedFrom: Uint8Array | null): void {
+    this.saveCommit(server);
+    const firsts = this.firstInReplay.get(server);
+    this.firstInReplay.delete(server);
+    if (!info.fullResync || firsts === undefined) return;
+    for (const [conv, first] of firsts) {
+      const g = this.db.getGroup(conv);
+      if (g === null) continue;
+      this.db.addGap({ group: conv, beforeSignature: askedFrom, afterSignature: first, firstSeen: this.deps.clock.now() });
+      const t = this.timeline(g);
+      this.forward(t, t.markPrunedResync({ lastKnown: askedFrom, firstReplayed: first }));
+    }
+  }
+
+  private pendingPosts(server: string): EncryptedGroupMessage[] {
+    const out: EncryptedGroupMessage[] = [];
+    for (const g of this.db.listGroups()) {
+      if (g.server !== server) continue;
+      for (const m of this.db.groupOutbox(g.conversation)) {
+        const raw = this.db.getSetting(PENDING_POST_PREFIX + toHex(m.groupSignature!));
+        const egm = raw === null ? null : decodeEgm(raw);
+        if (egm?.ok) out.push(egm.value);
+      }
+    }
+    return out;
+  }
+
+  // ---- receive ----
+
+  /** One EGM from `server`: ours or not, verified or dropped; stored once per signature. */
+  receive(server: string, egm: EncryptedGroupMessage, source: 'replay' | 'live'): void {
+    this.stats.total++;
+    if (egm.signature.length > 0) {
+      this.unsavedCommit.set(server, egm.signature);
+      if (source === 'live') this.saveCommit(server);
+    }
+    const r = tryDecryptGroupMessage(this.deps.backend, egm, this.keyInfos(server));
+    if (!r.ok) {
+      if (r.error.code === GROUP_RECEIVE_ERRORS.notOurs) this.stats.notOurs++;
+      else {
+        this.stats.rejected++;
+        this.deps.log(`groups: dropped a message (${r.error.code})`);
+      }
+      return;
+    }
+    this.stats.ours++;
+    const { message, sender, signature } = r.value;
+    const g = this.db.findGroup(r.value.group.groupId);
+    if (g === null) return;
+    if (source === 'replay') {
+      const f = this.firstInReplay.get(server);
+      if (f !== undefined && !f.has(g.conversation)) f.set(g.conversation, signature);
+    }
+    const sig = toBase64(signature);
+    const now = this.deps.clock.now();
+    if (sender === this.identity.onion) {
+      const row = this.db.markAckByGroupSignature(g.conversation, signature);
+      this.db.deleteSetting(PENDING_POST_PREFIX + toHex(signature));
+      if (row !== null) {
+        this.stats.duplicates++;
+        const m = this.db.getMessage(row);
+        if (m !== null && m.ack !== 'acknowledged') this.emit({ event: 'ack', conversation: g.groupId, messageId: sig });
+        return;
+      }
+    }
+    const o = decodeOverlay(message.text);
+    // A client that posts plain text instead of overlay JSON: keep it as a text message.
+    const overlay: Overlay = o.ok ? o.value : { overlay: OVERLAY_TEXT, data: message.text };
+    const body = new TextDecoder().decode(encodeOverlay(overlay));
+    const ins = this.db.insertMessage({
+      conversation: g.conversation,
+      direction: sender === this.identity.onion ? 'out' : 'in',
+      sender,
+      body,
+      sentAt: message.timestamp * 1000,
+      receivedAt: now,
+      ack: 'acknowledged',
+      groupSignature: signature,
+      previousSignature: message.previousMessageSig,
+    });
+    if (!ins.isNew) {
+      this.stats.duplicates++;
+      return;
+    }
+    this.emit({
+      event: 'message',
+      conversation: g.groupId,
+      from: sender,
+      text: overlayText(overlay),
+      time: now,
+      messageId: sig,
+      outgoing: sender === this.identity.onion,
+      ack: 'acknowledged',
+      overlay: overlay.overlay,
+      signature: sig,
+    });
+    this.feed(this.timeline(g), { signature, previousSig: message.previousMessageSig, sender, timestamp: message.timestamp, receivedAt: now });
+  }
+
+  private feed(t: GroupTimeline, m: TimelineMessage): void {
+    this.forward(t, t.add(m).events);
+  }
+
+  private forward(t: GroupTimeline, events: readonly TimelineEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'gap') this.emit(gapEngineEvent(t, e.gap));
+      else this.emit({ event: 'gap-closed', group: t.group, gapId: e.gapId });
+    }
+  }
+
+  // ---- helpers ----
+
+  private group(groupId: string): Group {
+    const g = isGroupId(groupId) ? this.db.findGroup(groupId) : null;
+    if (g === null) throw new UsageError('group.unknown', 'no such group');
+    return g;
+  }
+
+  private keyInfo(g: Group): GroupKeyInfo {
+    return { groupId: g.groupId as GroupId, key: g.groupKey, server: g.server as OnionAddress };
+  }
+
+  private keyInfos(server: string): GroupKeyInfo[] {
+    let k = this.keys.get(server);
+    if (k === undefined) this.keys.set(server, (k = this.db.listGroups().filter((g) => g.server === server).map((g) => this.keyInfo(g))));
+    return k;
+  }
+
+  private timeline(g: Group): GroupTimeline {
+    let t = this.timelines.get(g.conversation);
+    if (t !== undefined) return t;
+    const rows = this.db.groupTimelineRows(g.conversation).map((r) => ({
+      signature: r.signature,
+      previousSig: r.previousSignature,
+      sender: r.sender,
+      timestamp: Math.floor((r.sentAt ?? r.receivedAt) / 1000),
+      receivedAt: r.receivedAt,
+    }));
+    const marks = this.db.gaps(g.conversation, { includeClosed: true }).map((m) => ({ lastKnown: m.beforeSignature, firstReplayed: m.afterSignature }));
+    t = GroupTimeline.rebuild(g.groupId as GroupId, rows, marks);
+    this.timelines.set(g.conversation, t);
+    return t;
+  }
+
+  private inviteFor(g: Group): string {
+    const row = this.db.getServer(g.server);
+    const b = row === null ? null : decodeServerBundleJson(this.deps.backend, utf8(row.bundle));
+    if (b === null || !b.ok) throw new CwtchError('server.keys', 'the group server\'s stored bundle is unusable');
+    return tofuBundleString(b.value, { groupId: g.groupId as GroupId, groupName: g.name, sharedKey: g.groupKey, serverHost: g.server as OnionAddress });
+  }
+
+  private groupEvent(g: Group): Extract<EngineEvent, { event: 'group' }> {
+    return { event: 'group', groupId: g.groupId, name: g.name, server: g.server, invite: this.inviteFor(g) };
+  }
+}
+
+function withId(id: string | undefined): { id?: string } {
+  return id !== undefined ? { id } : {};
+}

@@ -1,0 +1,254 @@
+// One group server as this profile sees it (protocol.md §7.5, §9): a token-board connection made with a fresh
+// ephemeral identity each time (never the profile's long-term service — handbook "Ephemeral Connections"), the
+// replay from our last commit, the live stream, posting with privacy-pass tokens, and re-connection with back-off.
+// In low-bandwidth mode nothing runs until asked: `syncOnce` connects, replays, posts what is queued and hangs up.
+
+import type { PeerState } from '../../core/api/events.js';
+import type { CryptoBackend } from '../../core/crypto/backend.js';
+import type { OnionAddress } from '../../core/crypto/onion.js';
+import type { RistrettoPointType } from '../../core/crypto/ristretto.js';
+import type { EncryptedGroupMessage } from '../../core/groups/board-messages.js';
+import { TokenBoardClientApp, type SyncInfo, type TokenBoardClient } from '../../core/groups/token-board-client.js';
+import { GROUP_TOKENS_LOW_WATER, SERVER_RETRY_MAX_MS, SERVER_RETRY_MIN_MS } from '../../core/limits.js';
+import type { Acn } from '../../core/net/acn.js';
+import type { Clock, Random, TimerHandle } from '../../core/ports.js';
+import type { Token } from '../../core/privacypass/token.js';
+import { AuthApp } from '../../core/tapir/apps/auth-app.js';
+import { buyTokens } from '../../core/tapir/apps/token-app.js';
+import { TapirService } from '../../core/tapir/service.js';
+import { toHex } from '../../core/bytes.js';
+
+export interface ServerSyncOptions {
+  readonly backend: CryptoBackend;
+  readonly random: Random;
+  readonly clock: Clock;
+  /** Already counting this server's bytes. */
+  readonly acn: Acn;
+  readonly log: (line: string) => void;
+  readonly server: OnionAddress;
+  readonly tokenService: OnionAddress;
+  readonly Y: RistrettoPointType;
+  readonly powDifficultyBits?: number;
+  readonly retryMinMs?: number;
+  readonly retryMaxMs?: number;
+  /** What to replay from (null: everything). */
+  readonly lastCommit: () => Uint8Array | null;
+  readonly onMessage: (egm: EncryptedGroupMessage, source: 'replay' | 'live') => void;
+  /**
+   * The server's answer to our replay request, before any message is read; false hangs up (low-bandwidth cost
+   * prompt). `askedFrom` is the LastCommit we sent.
+   */
+  readonly onReplayResult: (info: SyncInfo, askedFrom: Uint8Array | null) => boolean;
+  readonly onSynced: (info: SyncInfo, askedFrom: Uint8Array | null) => void;
+  readonly onState: (state: PeerState) => void;
+  /** Our queued posts for this server (signed, not yet echoed back), oldest first. */
+  readonly pendingPosts: () => EncryptedGroupMessage[];
+  readonly takeToken: () => Token | null;
+  readonly addTokens: (tokens: Token[]) => void;
+  readonly unspentTokens: () => number;
+}
+
+export type SyncOutcome = 'synced' | 'stopped' | 'failed';
+
+export class ServerSync {
+  private client: TokenBoardClient | null = null;
+  private svc: TapirService | null = null;
+  private standing = false;
+  private closed = false;
+  private failures = 0;
+  private timer: TimerHandle | null = null;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private buying: Promise<boolean> | null = null;
+  /** Posts sent on the current connection (by signature), so a flush does not send one twice. */
+  private posted = new Set<string>();
+  private state: PeerState = 'Disconnected';
+  private backgroundTokens = true;
+
+  constructor(private readonly o: ServerSyncOptions) {}
+
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
+  get synced(): boolean {
+    return this.client?.synced ?? false;
+  }
+
+  get currentState(): PeerState {
+    return this.state;
+  }
+
+  /** Keep a connection open (normal mode) or not (low-bandwidth). Turning it off hangs up now. */
+  setStanding(on: boolean): void {
+    this.standing = on;
+    this.backgroundTokens = on;
+    if (on) {
+      this.loop ??= this.runLoop().finally(() => (this.loop = null));
+      this.kick();
+    } else {
+      this.hangUp();
+    }
+  }
+
+  /** Retry now instead of waiting out the back-off. */
+  kick(): void {
+    this.failures = 0;
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  /** One connection: replay, post what is queued, hang up. For low-bandwidth mode and manual syncs. */
+  async syncOnce(): Promise<SyncOutcome> {
+    if (this.closed) return 'failed';
+    if (this.client !== null) return this.client.synced ? 'synced' : 'failed';
+    return this.session(true);
+  }
+
+  /** Post whatever is queued now if the connection is synced; otherwise it goes out after the next replay. */
+  flush(): void {
+    if (this.client?.synced) void this.flushPosts(this.client);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.standing = false;
+    this.kick();
+    this.hangUp();
+    await this.loop;
+  }
+
+  private hangUp(): void {
+    void this.svc?.close();
+  }
+
+  private setState(s: PeerState): void {
+    if (s === this.state) return;
+    this.state = s;
+    this.o.onState(s);
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.standing && !this.closed) {
+      const r = await this.session(false);
+      if (!this.standing || this.closed) return;
+      if (r === 'synced') this.failures = 0;
+      const base = Math.min(this.o.retryMaxMs ?? SERVER_RETRY_MAX_MS, (this.o.retryMinMs ?? SERVER_RETRY_MIN_MS) * 2 ** Math.min(this.failures, 20));
+      this.failures++;
+      const b = this.o.random.bytes(1);
+      const delay = Math.round(base * (0.75 + (b[0]! / 255) * 0.5));
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = this.o.clock.setTimeout(() => {
+          this.timer = null;
+          this.wake = null;
+          resolve();
+        }, delay);
+      });
+    }
+  }
+
+  /** Connect with a new ephemeral identity and run until the connection closes (or, `once`, until posted). */
+  private async session(once: boolean): Promise<SyncOutcome> {
+    const { o } = this;
+    const svc = TapirService.ephemeral({ acn: o.acn, backend: o.backend, random: o.random, clock: o.clock });
+    this.svc = svc;
+    this.posted = new Set();
+    let outcome: SyncOutcome = 'failed';
+    svc.onStateChange((c) => {
+      if (c.state === 'Connecting' || c.state === 'Authenticated' || c.state === 'Failed') this.setState(c.state);
+    });
+    let askedFrom: Uint8Array | null = null;
+    const app = new TokenBoardClientApp(new AuthApp({ identity: svc.identity, backend: o.backend, random: o.random }), {
+      get lastCommit() {
+        return (askedFrom = o.lastCommit());
+      },
+      onMessage: (egm, source) => o.onMessage(egm, source),
+      onReplayResult: (info) => {
+        const go = o.onReplayResult(info, askedFrom);
+        if (!go) outcome = 'stopped';
+        return go;
+      },
+      onSynced: (info) => {
+        outcome = 'synced';
+        this.setState('Synced');
+        o.onSynced(info, askedFrom);
+        const c = this.client;
+        if (c === null) return;
+        void this.flushPosts(c).then(() => {
+          if (once) c === this.client && this.hangUp();
+          else if (this.backgroundTokens && o.unspentTokens() < GROUP_TOKENS_LOW_WATER) void this.ensureTokens();
+        });
+      },
+      onClient: (c) => (this.client = c),
+    });
+    try {
+      const c = await svc.connect(o.server, app);
+      if (c.ok) await new Promise<void>((resolve) => c.value.onClose(() => resolve()));
+    } finally {
+      this.client = null;
+      this.svc = null;
+      await svc.close();
+      // A dial that failed already reported 'Failed'; anything that got further ends as 'Disconnected'.
+      if (this.state !== 'Failed') this.setState('Disconnected');
+    }
+    return outcome;
+  }
+
+  /** Post every queued message not yet sent on this connection; buys tokens when there are none. */
+  private async flushPosts(client: TokenBoardClient): Promise<void> {
+    const waits: Promise<boolean>[] = [];
+    for (const egm of this.o.pendingPosts()) {
+      if (client !== this.client) break;
+      const k = toHex(egm.signature);
+      if (this.posted.has(k)) continue;
+      this.posted.add(k);
+      let token = this.o.takeToken();
+      if (token === null && (await this.ensureTokens())) token = this.o.takeToken();
+      if (token === null || client !== this.client) {
+        this.posted.delete(k);
+        this.o.log('groups: no tokens to post with; will retry on the next connection');
+        break;
+      }
+      const r = client.post(token, egm, this.o.server);
+      if (!r.ok) {
+        this.posted.delete(k);
+        break;
+      }
+      waits.push(
+        r.value.then((accepted) => {
+          // Refused (spent token, rate limit): try again on the next flush with another token.
+          if (!accepted) this.posted.delete(k);
+          return accepted;
+        }),
+      );
+    }
+    await Promise.all(waits);
+  }
+
+  /** Buy one batch (PoW + token app on the token service, proof checked against the bundle's Y). */
+  private ensureTokens(): Promise<boolean> {
+    this.buying ??= (async () => {
+      const o = this.o;
+      const r = await buyTokens({
+        acn: o.acn,
+        tokenService: o.tokenService,
+        Y: o.Y,
+        backend: o.backend,
+        random: o.random,
+        clock: o.clock,
+        ...(o.powDifficultyBits !== undefined ? { difficultyBits: o.powDifficultyBits } : {}),
+      });
+      if (!r.ok) {
+        o.log(`groups: buying tokens failed (${r.error.code})`);
+        return false;
+      }
+      o.addTokens(r.value);
+      return true;
+    })().finally(() => (this.buying = null));
+    return this.buying;
+  }
+}
