@@ -151,10 +151,12 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
     } else {
       prepareInkEnvironment();
       const ui = await import('../ui/index.js');
-      for (const s of pendingStatus.splice(0)) onStatus(s);
       process.stdout.write(ui.enterTerminal());
       leaveTerminal = ui.leaveTerminal;
-      await ui.runTui(eng, { lowBandwidth: flags.lowBandwidth });
+      // runTui subscribes its store synchronously: replay the early network status after that, or it is lost.
+      const running = ui.runTui(eng, { lowBandwidth: flags.lowBandwidth });
+      for (const s of pendingStatus.splice(0)) onStatus(s);
+      await running;
     }
   } finally {
     restoreTerminal();
