@@ -1,0 +1,173 @@
+// Smoke test of the real binary in real terminals: two `cwtch-tui --network local` processes in tmux, driven
+// only by keys. Profiles, address exchange read off the screen, add/accept, a message across, a resize to
+// 60x20 and back, and Ctrl+D leaving the process gone and the terminal back on its normal screen.
+// Needs `npm run build` first (`npm test` and `npm run test:tmux` do it). Skipped when tmux is missing.
+// The tmux server is private (-L, a unique socket) and is stopped by that socket only, never by name.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const BIN = resolve('dist/bin/cwtch-tui.js');
+const SOCKET = `cwtch-smoke-${process.pid}-${Date.now().toString(36)}`;
+// A loaded 2-core machine starts node in ~1 s and derives keys slowly: be generous, poll often.
+const DEADLINE_MS = 40_000;
+const POLL_MS = 100;
+
+let root: string;
+const pids: number[] = [];
+let socketPath: string | undefined;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+}
+
+function screen(target: string): string {
+  return tmux('capture-pane', '-p', '-t', target);
+}
+
+function format(target: string, f: string): string {
+  return tmux('display-message', '-p', '-t', target, f).trim();
+}
+
+/** Poll the pane until `pred` holds; on timeout fail with what the screen showed. */
+async function waitScreen(target: string, what: string, pred: (s: string) => boolean, ms = DEADLINE_MS): Promise<string> {
+  const end = Date.now() + ms;
+  let last = '';
+  while (Date.now() < end) {
+    last = screen(target);
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  throw new Error(`tmux ${target}: timed out waiting for ${what}; screen was:\n${last}`);
+}
+
+const contains = (t: string) => (s: string) => s.includes(t);
+
+/**
+ * Type literal text, wait until the screen shows `echo`, then Enter on its own (one chunk ending in CR is a
+ * paste), then wait for `next` if given: keys typed right after an Enter can share its chunk otherwise.
+ */
+async function typeThenEnter(target: string, text: string, echo: string, next?: string): Promise<void> {
+  tmux('send-keys', '-t', target, '-l', text);
+  await waitScreen(target, `echo of ${JSON.stringify(echo)}`, contains(echo));
+  tmux('send-keys', '-t', target, 'Enter');
+  if (next !== undefined) await waitScreen(target, JSON.stringify(next), contains(next));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function start(name: string): number {
+  const home = join(root, name);
+  // `exec` so the pane's process is node itself (its PID is the one we check and, at worst, kill).
+  const cmd = `exec env CI=false TERM=xterm-256color node ${JSON.stringify(BIN)} --network local --local-net ${JSON.stringify(join(root, 'net'))} --home ${JSON.stringify(home)}`;
+  tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', cmd);
+  // Keep a finished pane so its exit status and screen can be read.
+  tmux('set-option', '-t', name, 'remain-on-exit', 'on');
+  socketPath ??= format(name, '#{socket_path}');
+  const pid = Number(format(name, '#{pane_pid}'));
+  pids.push(pid);
+  return pid;
+}
+
+async function createProfile(target: string, name: string, password: string): Promise<string> {
+  await waitScreen(target, 'the unlock screen', contains('Unlock your Cwtch profile'));
+  tmux('send-keys', '-t', target, 'Tab');
+  await waitScreen(target, 'the create form', contains('Name: ▏'));
+  await typeThenEnter(target, name, `Name: ${name}`, 'Password: ▏');
+  await typeThenEnter(target, password, `Password: ${'•'.repeat(password.length)}`, 'Password again: ▏');
+  await typeThenEnter(target, password, `Password again: ${'•'.repeat(password.length)}`);
+  const s = await waitScreen(target, 'the main view with the address', (x) => /Your address: [a-z2-7]{56}/.test(x));
+  return /Your address: ([a-z2-7]{56})/.exec(s)![1]!;
+}
+
+/** The layout is whole: one status line at the bottom, one composer line above it, nothing drawn twice. */
+function assertLayout(s: string, rows: number): void {
+  const lines = s.replace(/\n$/, '').split('\n');
+  expect(lines.length).toBe(rows);
+  const status = lines.filter((l) => l.includes('Tor ready'));
+  expect(status).toHaveLength(1);
+  expect(lines[rows - 1]).toContain('Tor ready');
+  expect(lines.filter((l) => l.startsWith('> '))).toHaveLength(1);
+  expect(lines[rows - 2]!.startsWith('> ')).toBe(true);
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'cwtch-tmux-'));
+});
+
+afterAll(() => {
+  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  // tmux leaves its socket file behind; it is ours alone (unique name).
+  if (socketPath !== undefined) rmSync(socketPath, { force: true });
+  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe.skipIf(!hasTmux)('cwtch-tui in tmux', () => {
+  it('two clients: profiles, add/accept, a message across, resize, Ctrl+D restores the terminal', async () => {
+    expect(existsSync(BIN), 'run `npm run build` first').toBe(true);
+    const pidA = start('a');
+    const pidB = start('b');
+    const onionA = await createProfile('a', 'alice', 'apw');
+    await createProfile('b', 'bob', 'bpw');
+    expect(format('a', '#{alternate_on}')).toBe('1');
+
+    // B adds A by pasting the address A shows into the paste box.
+    await typeThenEnter('b', '/add', '> /add');
+    await waitScreen('b', 'the paste box', contains('Paste an address'));
+    await typeThenEnter('b', onionA, onionA.slice(0, 40));
+    // A gets the request (with B's name) and accepts it with one key.
+    await waitScreen('a', 'the request', (s) => s.includes('Contact request from') && s.includes('bob'));
+    tmux('send-keys', '-t', 'a', 'a');
+    await waitScreen('a', 'the accepted contact', (s) => !s.includes('Contact request from') && s.includes('Type a message'));
+
+    // B writes; A reads it; B sees it acknowledged.
+    await typeThenEnter('b', 'hello over tmux', '> hello over tmux');
+    await waitScreen('a', 'the message at A', (s) => /bob .*hello over tmux/.test(s));
+    await waitScreen('b', 'the ack at B', (s) => /✓✓ hello over tmux/.test(s));
+
+    // Resize to 60x20 and back: the layout follows and nothing is left over from the old size.
+    tmux('resize-window', '-t', 'a', '-x', '60', '-y', '20');
+    let small = '';
+    await waitScreen('a', 'the 60x20 layout', (s) => {
+      small = s;
+      try {
+        assertLayout(s, 20);
+        return s.includes('hello over tmux');
+      } catch {
+        return false;
+      }
+    });
+    expect(small.split('\n').every((l) => l.length <= 60)).toBe(true);
+    tmux('resize-window', '-t', 'a', '-x', '120', '-y', '40');
+    await waitScreen('a', 'the 120x40 layout', (s) => {
+      try {
+        assertLayout(s, 40);
+        return s.includes('hello over tmux');
+      } catch {
+        return false;
+      }
+    });
+
+    // Ctrl+D on the empty composer: the process exits 0 and the terminal is back on the normal screen.
+    tmux('send-keys', '-t', 'a', 'C-d');
+    const end = Date.now() + DEADLINE_MS;
+    while (alive(pidA) && Date.now() < end) await new Promise((r) => setTimeout(r, POLL_MS));
+    expect(alive(pidA)).toBe(false);
+    expect(format('a', '#{pane_dead}')).toBe('1');
+    expect(format('a', '#{pane_dead_status}')).toBe('0');
+    expect(format('a', '#{alternate_on}')).toBe('0');
+    expect(alive(pidB)).toBe(true);
+  }, 180_000);
+});
