@@ -350,12 +350,14 @@ export class ProfileGroups {
     const sig = toBase64(signature);
     const now = this.deps.clock.now();
     if (sender === this.identity.onion) {
+      // Our own post came back: delivered. The pending EGM setting exists exactly until then.
+      const key = PENDING_POST_PREFIX + toHex(signature);
+      const wasPending = this.db.getSetting(key) !== null;
       const row = this.db.markAckByGroupSignature(g.conversation, signature);
-      this.db.deleteSetting(PENDING_POST_PREFIX + toHex(signature));
+      if (wasPending) this.db.deleteSetting(key);
       if (row !== null) {
-        this.stats.duplicates++;
-        const m = this.db.getMessage(row);
-        if (m !== null && m.ack !== 'acknowledged') this.emit({ event: 'ack', conversation: g.groupId, messageId: sig });
+        if (wasPending) this.emit({ event: 'ack', conversation: g.groupId, messageId: sig });
+        else this.stats.duplicates++;
         return;
       }
     }
@@ -402,6 +404,15 @@ export class ProfileGroups {
       if (e.type === 'gap') this.emit(gapEngineEvent(t, e.gap));
       else this.emit({ event: 'gap-closed', group: t.group, gapId: e.gapId });
     }
+  }
+
+  /** Group rows sorted by their place in the timeline (rows without a signature keep arrival order, last). */
+  inTimelineOrder<M extends { readonly groupSignature: Uint8Array | null; readonly id: number }>(conv: ConversationId, rows: readonly M[]): M[] {
+    const g = this.db.getGroup(conv);
+    if (g === null) return [...rows];
+    const t = this.timeline(g);
+    const pos = (m: M): number => (m.groupSignature === null ? Number.MAX_SAFE_INTEGER : t.indexOf(toBase64(m.groupSignature)));
+    return [...rows].sort((x, y) => pos(x) - pos(y) || x.id - y.id);
   }
 
   // ---- helpers ----

@@ -246,7 +246,9 @@ export class ProfileRuntime implements PeerHandler {
       if (m === null) throw new UsageError('history.before', '"before" is not a message of this conversation');
       beforeId = m.id;
     }
-    const rows = this.db.messagesPage(conv.id, beforeId, limit ?? 200);
+    let rows = this.db.messagesPage(conv.id, beforeId, limit ?? 200);
+    // A group's order is its hash-chained timeline (causal), not arrival order.
+    if (conv.kind === 'group') rows = this.groups.inTimelineOrder(conv.id, rows);
     this.db.markRead(conv.id);
     this.emit({ ...withId(id), event: 'history', conversation: conv.handle, messages: rows.map(historyMessage) });
   }
