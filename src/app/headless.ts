@@ -12,20 +12,26 @@
  * |---|---|---|
  * | `create-profile` | `name`, `password` ("" = Cwtch's default password) | `profile`, then `contact`/`peer-state` per contact |
  * | `unlock` | `password` | `profile`, `contact`, `peer-state` for the profile now active; `error` `profile.wrong-password` when it opens nothing |
- * | `add` | `text`: an onion, a server bundle or a group invite | onion → `contact` (approved), then `peer-state`; bundle → `server` (`imported` false when already known); a bundle with changed keys → `error` `profile.server-keys-changed`; invite → `error` `groups.unavailable` |
+ * | `add` | `text`: an onion, a server bundle or a group invite | onion → `contact` (approved), then `peer-state`; bundle → `server` (`imported` false when already known); a bundle with changed keys → `error` `profile.server-keys-changed`; a group invite (`tofubundle:…` imports its server first; a bare `torv3…` needs the server imported) → `server`, then `group`; a forged invite → `error` `invite.group-id-mismatch` |
  * | `accept` | `onion` | `contact` (approved); queued messages are sent |
  * | `block` | `onion` | `contact` (blocked); its connections close, its messages are never stored |
  * | `block-unknown` | `on` | `ok`; with it on, peers that are not approved contacts are disconnected right after auth |
- * | `send` | `to` (onion), `text` | `message` (outgoing, `ack` "pending"), later `sent`, then `ack`, or `failed` with a `reason` |
+ * | `send` | `to` (onion or group id), `text` | `message` (outgoing, `ack` "pending"), later `sent`, then `ack`, or `failed` with a `reason`; to a group: `message` with `signature`, then `ack` once the server echoes it back |
  * | `history` | `conversation`, `limit`?, `before`? (a messageId) | one `history` event, oldest first |
- * | `create-group`, `invite`, `sync` | see COMMAND_SPECS | `error` `groups.unavailable` (a later release) |
- * | `lowbw` | `on` | `lowbw` |
+ * | `create-group` | `server` (a `server:` bundle, or the onion of an imported server), `name` | `server` (when a bundle was given), `group` with `groupId` and `invite` (the `tofubundle:` text to share) |
+ * | `invite` | `to` (a contact's onion), `group` (group id) | `message` (overlay 101, the invite text) to that contact, then `sent`/`ack` |
+ * | `sync` | `server` (onion or a group id), `confirm`? | `ok` once synced; in low-bandwidth mode a replay from scratch first answers `sync-cost` (`messages`, `bytes`) and fetches nothing until `sync` again with `confirm` true; `error` `server.unreachable` |
+ * | `lowbw` | `on` | `lowbw`; on: servers are disconnected, no background token buying, groups sync only on `sync` or `send`; remembered by the profile (`--low-bandwidth` turns it on at start) |
  * | `quit` | — | `ok` with `cmd` "quit", then the process exits 0 |
  *
  * Events that arrive unasked: `message` (incoming: `from`, `text`, `time`, `messageId`, `overlay` — 1 text,
  * 10 quoted reply, 100 suggested contact, 101 group invite), `invite` (a validated group invite from a peer),
  * `contact` (a new unknown peer: `authorization` "unknown" — accept or block it), `peer-state`
- * (Disconnected, Connecting, Connected, Authenticated, Failed, Killed), `ack`, `sent`, `failed`, `tor`.
+ * (Disconnected, Connecting, Connected, Authenticated, Failed, Killed), `ack`, `sent`, `failed`, `tor`,
+ * `server-state` (per server: Connecting, Authenticated, Synced, Disconnected, Failed), group `message`s (with
+ * `signature`; `conversation` is the group id), `gap` (messages missing between `before` and `after`, `cause`
+ * withheld or pruned) and `gap-closed`, `bytes` (per `scope` server/contact/total and `key`, cumulative `sent`
+ * and `received`, at most once a second per key; inbound peer connections count under key "inbound").
  * Errors: `{"event":"error","code":"…","message":"…"}`; scripts match on `code`.
  *
  * Example:

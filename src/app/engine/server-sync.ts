@@ -179,7 +179,9 @@ export class ServerSync {
         const c = this.client;
         if (c === null) return;
         void this.flushPosts(c).then(() => {
-          if (once) c === this.client && this.hangUp();
+          if (once) {
+            if (c === this.client) this.hangUp();
+          }
           else if (this.backgroundTokens && o.unspentTokens() < GROUP_TOKENS_LOW_WATER) void this.ensureTokens();
         });
       },
