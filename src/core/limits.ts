@@ -76,6 +76,8 @@ export const TOR_RESTART_MAX_MS = 30_000;
 export const PASTE_CONFIRM_LINES = 5;
 /** The composer shows at most this many lines (the tail of a long draft), so a 24-row terminal keeps room for the conversation. */
 export const TUI_MAX_COMPOSER_LINES = 8;
+/** Sent lines the composer keeps for Up/Down recall (readline-style history, this session only, never stored). Our choice. */
+export const TUI_COMPOSER_HISTORY = 100;
 
 // --- Untrusted text shown in the terminal (src/core/text). Our choices, not protocol numbers. ---
 /** Default cap on a SafeText body, in UTF-16 units: twice the largest one-packet payload (MAX_ENCRYPTED_PAYLOAD, 8150 bytes ≥ that many characters), so an honest message is never cut. */

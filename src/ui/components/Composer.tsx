@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { TUI_MAX_COMPOSER_LINES, PASTE_CONFIRM_LINES } from '../../core/limits.js';
 import { lineCount, type ComposerState } from '../keys/composer.js';
 import { uiText, type SafeText } from '../text.js';
+import { composerLines } from '../view-model/composer-view.js';
 import { SafeTextView } from './SafeTextView.js';
 
 export interface ComposerProps {
@@ -13,6 +14,8 @@ export interface ComposerProps {
   readonly completions: readonly string[];
   /** Shown dimmed when the composer is empty. */
   readonly placeholder: SafeText;
+  /** Terminal columns: the cursor line scrolls sideways to keep the cursor in view. */
+  readonly width: number;
 }
 
 /** How many terminal rows the composer takes, so the pane can give it room. */
@@ -21,9 +24,7 @@ export function composerHeight(p: Pick<ComposerProps, 'composer' | 'notice' | 'c
   return lines + (p.composer.confirming || p.composer.largePaste ? 1 : 0) + (p.notice !== undefined ? 1 : 0) + (p.completions.length > 0 ? 1 : 0);
 }
 
-export function Composer({ composer, notice, completions, placeholder }: ComposerProps): ReactNode {
-  const lines = composer.text.split('\n');
-  const shown = lines.slice(-TUI_MAX_COMPOSER_LINES);
+export function Composer({ composer, notice, completions, placeholder, width }: ComposerProps): ReactNode {
   const n = lineCount(composer.text);
   return (
     <Box flexDirection="column">
@@ -35,11 +36,18 @@ export function Composer({ composer, notice, completions, placeholder }: Compose
         <SafeTextView text={uiText(`Pasted ${n} lines (more than ${PASTE_CONFIRM_LINES}): Enter will ask before sending.`)} dim />
       ) : null}
       {composer.text.length === 0 ? (
-        <SafeTextView text={uiText('> ')} bold>
+        <SafeTextView text={uiText('> ')} bold wrap="truncate">
+          <SafeTextView text={uiText(' ')} inverse />
           <SafeTextView text={placeholder} dim />
         </SafeTextView>
       ) : (
-        shown.map((l, i) => <SafeTextView key={i} text={uiText(`${i === 0 && shown.length === lines.length ? '> ' : '  '}${l}${i === shown.length - 1 ? '▏' : ''}`)} wrap="truncate" />)
+        // The cursor is a cell in inverse video (Ink hides the terminal's own cursor).
+        composerLines(composer.text, composer.cursor, width, TUI_MAX_COMPOSER_LINES).map((l, i) => (
+          <SafeTextView key={i} text={uiText(l.prefix + l.before)} wrap="truncate">
+            {l.at !== undefined ? <SafeTextView text={uiText(l.at)} inverse /> : <SafeTextView text={uiText('')} />}
+            <SafeTextView text={uiText(l.after)} />
+          </SafeTextView>
+        ))
       )}
     </Box>
   );

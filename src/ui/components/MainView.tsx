@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { EngineCommand } from '../../core/api/commands.js';
 import { handleMainKey, type KeyEnv } from '../controller/main-keys.js';
 import { INITIAL_LOCAL, type LocalState } from '../controller/local-state.js';
+import { isDeleteForward, useRawKeys } from '../hooks/use-raw-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { uiText } from '../text.js';
 import { fingerprintOf } from '../view-model/identity.js';
@@ -86,8 +87,10 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
     },
   };
 
+  const raw = useRawKeys();
   useInput((input, key) => {
-    const out = handleMainKey(localRef.current, stateRef.current, input, key, env);
+    const k = key.delete && isDeleteForward(raw.current) ? { ...key, deleteForward: true } : key;
+    const out = handleMainKey(localRef.current, stateRef.current, input, k, env);
     if (out.local !== localRef.current) setLocal(out.local);
     for (const c of out.commands) onCommand(c);
     if (out.read !== undefined) onLocal({ local: 'read', id: out.read });
@@ -142,6 +145,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
         notice={local.notice}
         completions={local.completions}
         placeholder={uiText(selected?.authorization === 'unknown' ? 'a accept · b block · i ignore' : 'Type a message · / for commands · ? for help')}
+        width={columns}
       />
       <StatusLine state={state} />
     </Box>

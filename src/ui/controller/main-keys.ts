@@ -6,7 +6,7 @@ import type { EngineCommand } from '../../core/api/commands.js';
 import { completeSlash, isSlashCommand, parseSlashCommand, type UiAction } from '../commands/slash.js';
 import type { KeyInfo } from '../keys/bindings.js';
 import { jumpSlot, type KeyCommand } from '../keys/commands.js';
-import { EMPTY_COMPOSER, feedKey } from '../keys/composer.js';
+import { EMPTY_COMPOSER, feedKey, withComposerText } from '../keys/composer.js';
 import { uiText, untrustedLine } from '../text.js';
 import { fuzzyFilter } from '../view-model/fuzzy.js';
 import type { UiState } from '../view-model/state.js';
@@ -89,8 +89,8 @@ function submit(local: LocalState, view: UiState, text: string): KeyOutcome {
   }
   const body = text.startsWith('//') ? text.slice(1) : text;
   const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
-  if (sel === undefined) return none({ ...local, composer: { ...local.composer, text }, notice: uiText('Pick a conversation first (Ctrl+K).') });
-  if (sel.authorization !== 'approved') return none({ ...local, composer: { ...local.composer, text }, notice: uiText('Accept this contact before writing to them.') });
+  if (sel === undefined) return none({ ...local, composer: withComposerText(local.composer, text), notice: uiText('Pick a conversation first (Ctrl+K).') });
+  if (sel.authorization !== 'approved') return none({ ...local, composer: withComposerText(local.composer, text), notice: uiText('Accept this contact before writing to them.') });
   return { local: { ...local, notice: undefined }, commands: [{ cmd: 'send', to: sel.id, text: body }], quit: false };
 }
 
@@ -192,7 +192,7 @@ function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): 
     case 'input.complete': {
       const words = [...view.order, ...view.servers.keys()];
       const done = completeSlash(local.composer.text, words);
-      return none({ ...local, composer: { ...local.composer, text: done.text }, completions: done.candidates.length > 1 ? done.candidates : [] });
+      return none({ ...local, composer: done.text === local.composer.text ? local.composer : withComposerText(local.composer, done.text), completions: done.candidates.length > 1 ? done.candidates : [] });
     }
     case 'scroll.pageUp':
     case 'scroll.pageDown':
@@ -212,6 +212,6 @@ function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): 
       // Handled inside the composer; never emitted as commands.
       return none(local);
     default:
-      return navigate({ ...local, composer: local.composer.text.length === 0 ? EMPTY_COMPOSER : local.composer }, view, c);
+      return navigate({ ...local, composer: local.composer.text.length === 0 ? { ...EMPTY_COMPOSER, history: local.composer.history } : local.composer }, view, c);
   }
 }

@@ -21,6 +21,11 @@ export interface KeyInfo {
   readonly tab: boolean;
   readonly backspace: boolean;
   readonly delete: boolean;
+  /**
+   * The Delete key proper (ESC[3~). Ink reports it and Backspace (0x7f) both as `delete`; MainView tells them
+   * apart from the raw sequence (use-raw-keys.ts) and sets this.
+   */
+  readonly deleteForward?: boolean;
 }
 
 export const NO_KEY: KeyInfo = {

@@ -1,24 +1,29 @@
-// The composer as a pure state machine over keypresses: typing, bracketed paste, and the rules that
-// keep a paste from ever sending by itself. The component only renders `text` and acts on `out`.
+// The composer as a pure state machine over keypresses: typing, bracketed paste, readline editing (cursor by
+// grapheme, kill/word commands, Up/Down history) and the rules that keep a paste from ever sending by itself.
+// The component only renders `text` around `cursor` and acts on `out`.
 
 import { PASTE_END, PASTE_START } from '../terminal.js';
 import { matchKey, type Binding, type KeyInfo, DEFAULT_BINDINGS } from './bindings.js';
 import type { KeyCommand } from './commands.js';
-import { PASTE_CONFIRM_LINES } from '../../core/limits.js';
+import { PASTE_CONFIRM_LINES, TUI_COMPOSER_HISTORY } from '../../core/limits.js';
 
 export interface ComposerState {
   readonly text: string;
+  /** Insertion point, a UTF-16 offset into `text` that is always on a grapheme boundary. */
+  readonly cursor: number;
   /** Between ESC[200~ and ESC[201~: everything is literal text. */
   readonly pasting: boolean;
   /** The text holds a paste of more than PASTE_CONFIRM_LINES lines: Enter asks first. */
   readonly largePaste: boolean;
   /** The user was asked "send N lines?" and the next Enter sends. */
   readonly confirming: boolean;
-  /** Your last sent text, for Up on an empty line. */
-  readonly lastSent: string;
+  /** Lines sent this session, oldest first (at most TUI_COMPOSER_HISTORY). */
+  readonly history: readonly string[];
+  /** While walking history with Up/Down: the entry shown. Any edit ends the walk. */
+  readonly historyAt?: number;
 }
 
-export const EMPTY_COMPOSER: ComposerState = { text: '', pasting: false, largePaste: false, confirming: false, lastSent: '' };
+export const EMPTY_COMPOSER: ComposerState = { text: '', cursor: 0, pasting: false, largePaste: false, confirming: false, history: [] };
 
 export type ComposerOut =
   | { readonly type: 'submit'; readonly text: string }
@@ -41,21 +46,109 @@ function normaliseNewlines(s: string): string {
   return s.replace(/\r\n?/g, '\n');
 }
 
-function withText(s: ComposerState, text: string): ComposerState {
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The grapheme boundary before `i` (0 at the start). `containing` asks ICU locally, not from the text's start. */
+export function prevGrapheme(text: string, i: number): number {
+  if (i <= 0) return 0;
+  return graphemes.segment(text).containing(i - 1)?.index ?? 0;
+}
+
+/** The grapheme boundary after `i` (text.length at the end). */
+export function nextGrapheme(text: string, i: number): number {
+  if (i >= text.length) return text.length;
+  const g = graphemes.segment(text).containing(i);
+  return g === undefined ? text.length : g.index + g.segment.length;
+}
+
+const WORD = /[\p{L}\p{N}\p{M}_]/u;
+
+/** Start of the word before the cursor (readline backward-word: skip non-word, then word characters). */
+function wordLeft(text: string, i: number): number {
+  let j = i;
+  while (j > 0 && !WORD.test(text.slice(prevGrapheme(text, j), j))) j = prevGrapheme(text, j);
+  while (j > 0 && WORD.test(text.slice(prevGrapheme(text, j), j))) j = prevGrapheme(text, j);
+  return j;
+}
+
+/** End of the word after the cursor (readline forward-word). */
+function wordRight(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && !WORD.test(text.slice(j, nextGrapheme(text, j)))) j = nextGrapheme(text, j);
+  while (j < text.length && WORD.test(text.slice(j, nextGrapheme(text, j)))) j = nextGrapheme(text, j);
+  return j;
+}
+
+/** Start of the whitespace-delimited word before the cursor (Ctrl+W, unix-word-rubout). */
+function bigWordLeft(text: string, i: number): number {
+  const head = text.slice(0, i);
+  return head.replace(/\S*\s*$/u, '').length;
+}
+
+const lineStart = (text: string, i: number): number => text.lastIndexOf('\n', i - 1) + 1;
+function lineEnd(text: string, i: number): number {
+  const n = text.indexOf('\n', i);
+  return n < 0 ? text.length : n;
+}
+
+function edited(s: ComposerState, text: string, cursor: number): ComposerState {
   const largePaste = s.largePaste && lineCount(text) > PASTE_CONFIRM_LINES;
-  return { ...s, text, confirming: false, largePaste };
+  const { historyAt: _h, ...rest } = s;
+  return { ...rest, text, cursor, confirming: false, largePaste };
+}
+
+/** Replace the whole text (completion, a refused send put back), cursor at its end. */
+export function withComposerText(s: ComposerState, text: string): ComposerState {
+  return edited(s, text, text.length);
+}
+
+function splice(s: ComposerState, from: number, to: number, insert: string): ComposerState {
+  return edited(s, s.text.slice(0, from) + insert + s.text.slice(to), from + insert.length);
+}
+
+function moveTo(s: ComposerState, cursor: number): ComposerState {
+  return cursor === s.cursor ? s : { ...s, cursor };
 }
 
 function insertPaste(s: ComposerState, pasted: string): ComposerState {
-  const text = s.text + normaliseNewlines(pasted);
-  return { ...s, text, confirming: false, largePaste: s.largePaste || lineCount(text) > PASTE_CONFIRM_LINES };
+  const next = splice(s, s.cursor, s.cursor, normaliseNewlines(pasted));
+  return { ...next, largePaste: s.largePaste || lineCount(next.text) > PASTE_CONFIRM_LINES };
 }
 
-/** Remove the last user-perceived character (a whole surrogate pair, not half of one). */
-function dropLast(text: string): string {
-  const chars = Array.from(text);
-  chars.pop();
-  return chars.join('');
+function showHistory(s: ComposerState, at: number | undefined): ComposerState {
+  const { historyAt: _h, ...rest } = s;
+  const text = at === undefined ? '' : (s.history[at] ?? '');
+  return { ...rest, text, cursor: text.length, confirming: false, largePaste: false, ...(at !== undefined ? { historyAt: at } : {}) };
+}
+
+function remember(history: readonly string[], text: string): readonly string[] {
+  if (history[history.length - 1] === text) return history;
+  return [...history, text].slice(-TUI_COMPOSER_HISTORY);
+}
+
+const step = (state: ComposerState): ComposerStep => ({ state, out: [] });
+
+/** Cursor movement and editing keys that are not bindings (readline's defaults). Undefined: not an editing key. */
+function editKey(s: ComposerState, input: string, key: KeyInfo): ComposerState | undefined {
+  const { text, cursor } = s;
+  const plain = !key.ctrl && !key.meta;
+  if (key.leftArrow) return moveTo(s, key.ctrl || key.meta ? wordLeft(text, cursor) : prevGrapheme(text, cursor));
+  if (key.rightArrow) return moveTo(s, key.ctrl || key.meta ? wordRight(text, cursor) : nextGrapheme(text, cursor));
+  if ((key.home && plain) || (key.ctrl && input === 'a')) return moveTo(s, lineStart(text, cursor));
+  if ((key.end && plain) || (key.ctrl && input === 'e')) return moveTo(s, lineEnd(text, cursor));
+  if (key.meta && input === 'b') return moveTo(s, wordLeft(text, cursor));
+  if (key.meta && input === 'f') return moveTo(s, wordRight(text, cursor));
+  // Ctrl+K kills to the end of the line (at a line's end: the newline); with nothing after the cursor it stays the switcher.
+  if (key.ctrl && input === 'k' && cursor < text.length) return splice(s, cursor, Math.max(lineEnd(text, cursor), cursor + 1), '');
+  if (key.ctrl && input === 'u') return splice(s, lineStart(text, cursor), cursor, '');
+  if (key.ctrl && input === 'w') return splice(s, bigWordLeft(text, cursor), cursor, '');
+  // Alt+Backspace arrives as meta + delete (ESC 0x7f) or meta + backspace (ESC 0x08).
+  if (key.meta && (key.backspace || (key.delete && key.deleteForward !== true))) return splice(s, wordLeft(text, cursor), cursor, '');
+  if (key.deleteForward === true || (key.ctrl && input === 'd' && text.length > 0)) {
+    return cursor < text.length ? splice(s, cursor, nextGrapheme(text, cursor), '') : s;
+  }
+  if (key.backspace || key.delete) return cursor > 0 ? splice(s, prevGrapheme(text, cursor), cursor, '') : s;
+  return undefined;
 }
 
 /**
@@ -63,45 +156,49 @@ function dropLast(text: string): string {
  * Example: feeding "hi" then Enter yields `{type: 'submit', text: 'hi'}` and an empty composer.
  */
 export function feedKey(s: ComposerState, input: string, key: KeyInfo, bindings: readonly Binding[] = DEFAULT_BINDINGS): ComposerStep {
-  if (isPasteStart(input)) return { state: { ...s, pasting: true }, out: [] };
-  if (isPasteEnd(input)) return { state: { ...s, pasting: false }, out: [] };
+  if (isPasteStart(input)) return step({ ...s, pasting: true });
+  if (isPasteEnd(input)) return step({ ...s, pasting: false });
   if (s.pasting) {
     // Inside a bracketed paste a Return is a newline, never a send.
-    if (key.return) return { state: insertPaste(s, '\n'), out: [] };
-    if (key.tab) return { state: insertPaste(s, '\t'), out: [] };
-    if (input.length > 0 && !key.ctrl && !key.escape) return { state: insertPaste(s, input), out: [] };
-    return { state: s, out: [] };
+    if (key.return) return step(insertPaste(s, '\n'));
+    if (key.tab) return step(insertPaste(s, '\t'));
+    if (input.length > 0 && !key.ctrl && !key.escape) return step(insertPaste(s, input));
+    return step(s);
   }
   // Without bracketed paste one stdin chunk with a newline inside is still a paste (stack.md).
-  if (input.length > 1 && /[\r\n]/.test(input) && !key.ctrl && !key.meta) {
-    return { state: insertPaste(s, input), out: [] };
+  if (input.length > 1 && /[\r\n]/.test(input) && !key.ctrl && !key.meta) return step(insertPaste(s, input));
+
+  // Walking history: Up goes further back, Down comes forward and past the newest entry to an empty line.
+  if (s.historyAt !== undefined && !key.ctrl && !key.meta && (key.upArrow || key.downArrow)) {
+    if (key.upArrow) return step(showHistory(s, Math.max(0, s.historyAt - 1)));
+    return step(showHistory(s, s.historyAt + 1 < s.history.length ? s.historyAt + 1 : undefined));
   }
 
   const command = matchKey(input, key, { composerEmpty: s.text.length === 0 }, bindings);
+  // Editing keys win over bindings on the same key only where the binding says so (Ctrl+K with text after the cursor).
+  const edit = command === undefined || command === 'nav.switcher' ? editKey(s, input, key) : undefined;
+  if (edit !== undefined) return step(edit);
   switch (command) {
     case 'input.submit': {
-      if (s.text.trim().length === 0) return { state: s, out: [] };
-      if (s.largePaste && !s.confirming) return { state: { ...s, confirming: true }, out: [] };
-      return { state: { ...EMPTY_COMPOSER, lastSent: s.text }, out: [{ type: 'submit', text: s.text }] };
+      if (s.text.trim().length === 0) return step(s);
+      if (s.largePaste && !s.confirming) return step({ ...s, confirming: true });
+      return { state: { ...EMPTY_COMPOSER, history: remember(s.history, s.text) }, out: [{ type: 'submit', text: s.text }] };
     }
     case 'input.newline':
-      return { state: withText(s, s.text + '\n'), out: [] };
+      return step(splice(s, s.cursor, s.cursor, '\n'));
     case 'input.clear':
-      return { state: { ...EMPTY_COMPOSER, lastSent: s.lastSent }, out: [] };
+      return step({ ...EMPTY_COMPOSER, history: s.history });
     case 'input.recall-last':
-      return { state: withText(s, s.lastSent), out: [] };
+      return step(s.history.length === 0 ? s : showHistory(s, s.history.length - 1));
     case 'app.cancel':
-      if (s.confirming) return { state: { ...s, confirming: false }, out: [] };
+      if (s.confirming) return step({ ...s, confirming: false });
       return { state: s, out: [{ type: 'command', command: 'app.cancel' }] };
     case undefined:
       break;
     default:
       return { state: s, out: [{ type: 'command', command }] };
   }
-  if (key.backspace || key.delete) return { state: withText(s, dropLast(s.text)), out: [] };
-  if (key.ctrl && input === 'u') return { state: withText(s, ''), out: [] };
-  if (key.ctrl && input === 'w') return { state: withText(s, s.text.replace(/\S*\s*$/, '')), out: [] };
-  if (key.ctrl || key.meta || input.length === 0) return { state: s, out: [] };
-  if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab || key.escape) return { state: s, out: [] };
-  return { state: withText(s, s.text + input), out: [] };
+  if (key.ctrl || key.meta || input.length === 0) return step(s);
+  if (key.upArrow || key.downArrow || key.tab || key.escape) return step(s);
+  return step(splice(s, s.cursor, s.cursor, input));
 }

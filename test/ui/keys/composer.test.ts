@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { keyOf, type KeyInfo } from '../../../src/ui/keys/bindings.js';
-import { EMPTY_COMPOSER, feedKey, type ComposerOut, type ComposerState } from '../../../src/ui/keys/composer.js';
+import { keyOf } from '../../../src/ui/keys/bindings.js';
+import { feed, type Press } from '../helpers/composer-feed.js';
 
-type Press = readonly [string, KeyInfo];
 const ch = (c: string): Press => [c, keyOf({})];
 const ENTER: Press = ['', keyOf({ return: true })];
 const ALT_ENTER: Press = ['', keyOf({ return: true, meta: true })];
@@ -15,15 +14,6 @@ const BACKSPACE: Press = ['', keyOf({ delete: true })];
 const PASTE_START: Press = ['[200~', keyOf({})];
 const PASTE_END: Press = ['[201~', keyOf({})];
 
-function feed(presses: readonly Press[], s: ComposerState = EMPTY_COMPOSER): { state: ComposerState; out: ComposerOut[] } {
-  const out: ComposerOut[] = [];
-  for (const [input, key] of presses) {
-    const step = feedKey(s, input, key);
-    s = step.state;
-    out.push(...step.out);
-  }
-  return { state: s, out };
-}
 
 describe('composer', () => {
   it('Enter sends the text and clears; an empty line sends nothing', () => {
