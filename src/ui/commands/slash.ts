@@ -35,11 +35,11 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
   lowbw: '/lowbw [on|off]  — low-bandwidth mode: no background sync',
   me: '/me  — show your own address (give it to people so they can /add you)',
-  help: '/help [topic]  — help; topics: keys, groups, gaps, paste, lowbw, commands',
+  help: '/help [topic]  — help; topics: keys, editing, groups, gaps, paste, lowbw, commands',
   quit: '/quit  — leave',
 };
 
-export const HELP_TOPICS = ['keys', 'groups', 'gaps', 'paste', 'lowbw', 'commands'] as const;
+export const HELP_TOPICS = ['keys', 'editing', 'groups', 'gaps', 'paste', 'lowbw', 'commands'] as const;
 
 /** Whether a composer line is a command at all: a leading "/" but not "//" (which sends a literal "/"). */
 export function isSlashCommand(text: string): boolean {

@@ -3,7 +3,7 @@
 import { Box } from 'ink';
 import { memo, type ReactNode } from 'react';
 import { uiText } from '../text.js';
-import type { ConversationVm, UiState } from '../view-model/state.js';
+import { openGapCount, type ConversationVm, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
 const ONLINE = new Set(['Connected', 'Authenticated', 'Synced']);
@@ -15,7 +15,7 @@ export interface ContactListProps {
   readonly width: number;
 }
 
-function Row({ c, slot, selected }: { readonly c: ConversationVm; readonly slot: number; readonly selected: boolean }): ReactNode {
+function Row({ c, slot, selected, gaps }: { readonly c: ConversationVm; readonly slot: number; readonly selected: boolean; readonly gaps: number }): ReactNode {
   const slotText = slot <= 10 ? String(slot % 10) : ' ';
   const dot = c.authorization === 'unknown' ? '?' : c.authorization === 'blocked' ? '⊘' : ONLINE.has(c.online) ? '●' : '○';
   const unread = c.unread > 0 ? ` (${c.unread > 99 ? '99+' : c.unread})` : '';
@@ -25,6 +25,7 @@ function Row({ c, slot, selected }: { readonly c: ConversationVm; readonly slot:
       <SafeTextView text={c.name} bold={c.unread > 0} />
       <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
       <SafeTextView text={uiText(unread)} color="cyan" />
+      <SafeTextView text={uiText(gaps > 0 ? ` ⟂${gaps}` : '')} color="yellow" />
     </SafeTextView>
   );
 }
@@ -41,7 +42,7 @@ function ContactListView({ state, selected, height, width }: ContactListProps): 
       {ids.length === 0 ? <SafeTextView text={uiText('No contacts yet: /add')} dim /> : null}
       {ids.map((id, k) => {
         const c = state.conversations.get(id)!;
-        return <Row key={id} c={c} slot={start + k + 1} selected={id === selected} />;
+        return <Row key={id} c={c} slot={start + k + 1} selected={id === selected} gaps={c.kind === 'group' ? openGapCount(state, id) : 0} />;
       })}
     </Box>
   );

@@ -21,6 +21,7 @@ import { HelpSheet } from './HelpSheet.js';
 import { PasteBox } from './PasteBox.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
 import { SafeTextView } from './SafeTextView.js';
+import { ServersView } from './ServersView.js';
 import { formatBytes, StatusLine } from './StatusLine.js';
 
 export interface MainViewProps {
@@ -118,6 +119,8 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
           </>
         ) : modal.kind === 'help' ? (
           <HelpSheet topic={modal.topic} />
+        ) : modal.kind === 'servers' ? (
+          <ServersView state={state} index={modal.index} />
         ) : modal.kind === 'switcher' ? (
           <QuickSwitcher state={state} query={modal.query} index={modal.index} height={bodyHeight} />
         ) : (

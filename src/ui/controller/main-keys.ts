@@ -57,6 +57,11 @@ function navigate(local: LocalState, view: UiState, command: KeyCommand): KeyOut
   return none({ ...local, notice: uiText('No other conversation has new messages.') });
 }
 
+/** Servers in the servers view's order: imported ones first, then by onion for stability. */
+export function serverOrder(view: UiState): string[] {
+  return [...view.servers.values()].sort((a, b) => Number(b.imported) - Number(a.imported) || (a.onion < b.onion ? -1 : a.onion > b.onion ? 1 : 0)).map((s) => s.onion);
+}
+
 /** The line that tells a person their own address (they hand it over out of band). */
 export function ownAddressText(view: UiState): string {
   return view.profile === undefined ? 'No profile is open.' : `Your address: ${view.profile.onion}`;
@@ -69,7 +74,7 @@ function uiAction(local: LocalState, view: UiState, a: UiAction): KeyOutcome {
     case 'paste':
       return none({ ...local, modal: { kind: 'paste', text: '' } });
     case 'servers':
-      return none({ ...local, modal: { kind: 'help', topic: 'servers' } });
+      return none({ ...local, modal: { kind: 'servers', index: 0 } });
     case 'me':
       return none({ ...local, notice: untrustedLine(ownAddressText(view)) });
     case 'quit':
@@ -110,6 +115,18 @@ function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo)
       if (key.downArrow || (key.ctrl && input === 'n')) return none({ ...local, modal: { ...m, index: Math.min(Math.max(0, matches.length - 1), m.index + 1) } });
       if (key.backspace || key.delete) return none({ ...local, modal: { ...m, query: Array.from(m.query).slice(0, -1).join(''), index: 0 } });
       if (input.length > 0 && !key.ctrl && !key.meta) return none({ ...local, modal: { ...m, query: m.query + input, index: 0 } });
+      return none(local);
+    }
+    case 'servers': {
+      if (key.escape || input === 'q' || key.return) return none({ ...local, modal: { kind: 'none' } });
+      const servers = serverOrder(view);
+      if (key.upArrow) return none({ ...local, modal: { ...m, index: Math.max(0, m.index - 1) } });
+      if (key.downArrow) return none({ ...local, modal: { ...m, index: Math.min(Math.max(0, servers.length - 1), m.index + 1) } });
+      const server = servers[m.index];
+      // "s": sync now — the same command as /sync, so low-bandwidth mode shows its cost prompt first.
+      if (input === 's' && server !== undefined) {
+        return { local: { ...local, modal: { kind: 'none' } }, commands: [{ cmd: 'sync', server }], quit: false, localEvents: [{ local: 'dismiss-sync', server }] };
+      }
       return none(local);
     }
     case 'paste': {

@@ -234,6 +234,19 @@ function message(state0: UiState, e: Ev<'message'>): UiState {
   const added = store.append(toRow(state, store, e));
   const c = state.conversations.get(e.conversation);
   if (c === undefined) return state === state0 && !added ? state : { ...state };
+  const counted = added && e.signature !== undefined && c.server !== undefined ? countServerMessage(state, c.server, e.outgoing) : state;
+  return bumpConversation(counted, c, e, added);
+}
+
+/** A new group message through `server`: one more fetched (theirs) or echoed (ours). */
+function countServerMessage(state: UiState, server: string, outgoing: boolean): UiState {
+  const old = state.serverMessages.get(server) ?? { fetched: 0, ours: 0 };
+  const serverMessages = new Map(state.serverMessages);
+  serverMessages.set(server, outgoing ? { ...old, ours: old.ours + 1 } : { ...old, fetched: old.fetched + 1 });
+  return { ...state, serverMessages };
+}
+
+function bumpConversation(state: UiState, c: ConversationVm, e: Ev<'message'>, added: boolean): UiState {
   const bumped: ConversationVm = {
     ...c,
     lastActivity: Math.max(c.lastActivity, e.time),

@@ -48,6 +48,14 @@ export interface ServerVm {
   readonly imported: boolean;
 }
 
+/** Group messages that came through one server in this session (from `message` events with a signature). */
+export interface ServerMessageCount {
+  /** Other members' messages fetched from the server. */
+  readonly fetched: number;
+  /** Our own posts to the server. */
+  readonly ours: number;
+}
+
 export interface ByteCount {
   readonly sent: number;
   readonly received: number;
@@ -66,6 +74,8 @@ export interface UiState {
   readonly invites: readonly InviteVm[];
   /** Byte meters by `${scope}:${key}`; `total:` is today's total. */
   readonly bytes: ReadonlyMap<string, ByteCount>;
+  /** Per server onion. */
+  readonly serverMessages: ReadonlyMap<string, ServerMessageCount>;
   readonly lowBandwidth: boolean;
   readonly syncPrompts: readonly { readonly server: string; readonly messages: number; readonly bytes: number }[];
   readonly lastError?: { readonly code: string; readonly message: SafeText; readonly id?: string };
@@ -84,6 +94,7 @@ export function initialState(opts: { lowBandwidth?: boolean } = {}): UiState {
     servers: new Map(),
     invites: [],
     bytes: new Map(),
+    serverMessages: new Map(),
     lowBandwidth: opts.lowBandwidth ?? false,
     syncPrompts: [],
   };
