@@ -16,6 +16,7 @@ const cli = meow(
     --tor-path PATH       tor binary (env CWTCH_TOR; default: tor on PATH)
     --tor-config FILE     extra torrc lines for our tor
     --max-storage-mb N    keep about N × 250 messages; the oldest are pruned
+    --verbose             details after one-line errors
     --version, --help
 
   Environment
@@ -34,6 +35,7 @@ const cli = meow(
       torPath: { type: 'string' },
       torConfig: { type: 'string' },
       maxStorageMb: { type: 'number' },
+      verbose: { type: 'boolean', default: false },
     },
   },
 );
@@ -43,7 +45,10 @@ const usage = (msg: string): never => {
   process.exit(64);
 };
 
-const known = new Set(['dataDir', 'network', 'localNet', 'torPath', 'torConfig', 'maxStorageMb', 'help', 'version']);
+// meow names the process after the package's first bin; ps should say what runs.
+process.title = 'cwtch-server';
+
+const known = new Set(['dataDir', 'network', 'localNet', 'torPath', 'torConfig', 'maxStorageMb', 'verbose', 'help', 'version']);
 for (const k of Object.keys(cli.flags)) if (!known.has(k)) usage(`unknown option --${k.slice(0, 40)}`);
 const [sub, ...rest] = cli.input;
 if (rest.length > 0) usage('too many arguments');

@@ -26,6 +26,7 @@ export interface ServerFlags {
   readonly torConfig?: string;
   readonly torPath?: string;
   readonly maxStorageMb?: number;
+  readonly verbose?: boolean;
 }
 
 const deps = { backend: sodiumNativeBackend, random: nodeRandom, pbkdf2: nodePbkdf2 };
@@ -47,6 +48,7 @@ function requireDataDir(f: ServerFlags): string {
 
 /** `cwtch-server bundle`: print the signed bundle (creating keys on first use) and exit. */
 export function bundleCommand(f: ServerFlags): number {
+  verbose = f.verbose === true;
   try {
     const { config } = loadOrCreateConfig(requireDataDir(f), deps, password());
     process.stdout.write(serverBundleString(bundleFor(config, deps.backend)) + '\n');
@@ -56,12 +58,16 @@ export function bundleCommand(f: ServerFlags): number {
   }
 }
 
+let verbose = false;
+
 function failure(e: unknown): number {
   if (e instanceof UsageError) {
-    log(e.message);
+    log(`${e.message} (see cwtch-server --help)`);
     return 64;
   }
-  log(e instanceof CwtchError ? e.message : 'failed to start');
+  // One line for a person; an unexpected error's details only with --verbose.
+  if (e instanceof CwtchError) log(e.message);
+  else log(`failed to start${verbose && e instanceof Error ? `: ${e.message}` : ''}`);
   return 1;
 }
 
@@ -72,12 +78,20 @@ async function openAcn(f: ServerFlags, dataDir: string): Promise<Acn> {
     return localAcn(dir);
   }
   if (f.network !== 'tor') throw new UsageError('server.usage', '--network is tor or local');
-  const extraTorrc = f.torConfig === undefined ? undefined : readFileSync(f.torConfig, 'utf8');
+  let extraTorrc: string | undefined;
+  if (f.torConfig !== undefined) {
+    try {
+      extraTorrc = readFileSync(f.torConfig, 'utf8');
+    } catch {
+      throw new UsageError('server.usage', 'cannot read the --tor-config file');
+    }
+  }
   return TorAcn.start({ dir: join(dataDir, 'tor'), torPath: f.torPath, extraTorrc });
 }
 
 /** Run until SIGINT/SIGTERM. The bundle is the first line of stdout, printed once both services listen. */
 export async function runServer(f: ServerFlags): Promise<number> {
+  verbose = f.verbose === true;
   let acn: Acn | null = null;
   let server: CwtchServer | null = null;
   try {
