@@ -1,0 +1,58 @@
+// A real Cwtch group server (src/server) in this process, wired as src/app/server-main.ts wires it, on the local
+// network. The test plays a hostile operator the way test/app/groups-gaps.test.ts does: by editing the server's own
+// SQLite message store (a second connection; the store runs in WAL mode) — deleting a row withholds that message
+// from whoever syncs next, inserting it back delivers it late.
+
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { nodePbkdf2, nodeRandom, systemClock } from '../../../src/app/platform/node-platform.js';
+import { sodiumNativeBackend } from '../../../src/app/platform/sodium-native-backend.js';
+import { nativeTokenOps } from '../../../src/app/platform/sodium-ristretto.js';
+import { fromBase64 } from '../../../src/core/bytes.js';
+import { loadOrCreateConfig } from '../../../src/server/config.js';
+import { CwtchServer, MESSAGES_DB_FILE } from '../../../src/server/server.js';
+import { localAcn } from '../../../src/tor/local-acn.js';
+
+export interface RealServer {
+  /** The `server:` bundle people paste. */
+  readonly bundle: string;
+  /** Remove one message (by its group signature, the messageId the engine reports) from the board. */
+  withhold(messageId: string): void;
+  /** Put back what `withhold` removed. */
+  release(messageId: string): void;
+  close(): Promise<void>;
+}
+
+export async function realServer(root: string, net: string): Promise<RealServer> {
+  const dataDir = join(root, 'server');
+  const { config } = loadOrCreateConfig(dataDir, { backend: sodiumNativeBackend, random: nodeRandom, pbkdf2: nodePbkdf2 });
+  const acn = localAcn(net);
+  const server = await CwtchServer.start({ config, dataDir, acn, backend: sodiumNativeBackend, random: nodeRandom, clock: systemClock, tokenOps: nativeTokenOps });
+  const db = new Database(join(dataDir, MESSAGES_DB_FILE));
+  const held = new Map<string, { signature: Buffer; ciphertext: Buffer }>();
+  const sig = (messageId: string): Buffer => {
+    const b = fromBase64(messageId);
+    if (b === null) throw new Error('not a base64 group signature');
+    return Buffer.from(b);
+  };
+  return {
+    bundle: server.bundleString,
+    withhold(messageId) {
+      const row = db.prepare('SELECT signature, ciphertext FROM messages WHERE signature = ?').get(sig(messageId)) as { signature: Buffer; ciphertext: Buffer } | undefined;
+      if (row === undefined) throw new Error('the server does not hold that message');
+      db.prepare('DELETE FROM messages WHERE signature = ?').run(row.signature);
+      held.set(messageId, row);
+    },
+    release(messageId) {
+      const row = held.get(messageId);
+      if (row === undefined) throw new Error('that message was not withheld');
+      db.prepare('INSERT INTO messages (signature, ciphertext) VALUES (?, ?)').run(row.signature, row.ciphertext);
+      held.delete(messageId);
+    },
+    async close() {
+      db.close();
+      await server.close();
+      await acn.close();
+    },
+  };
+}
