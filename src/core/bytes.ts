@@ -23,6 +23,13 @@ const B64_INDEX = (() => {
   return t;
 })();
 
+/** B64_INDEX over every byte value (-1 for all but the 64 digits), for decoding straight from bytes. */
+const B64_BYTE_INDEX = (() => {
+  const t = new Int32Array(256).fill(-1);
+  t.set(B64_INDEX.subarray(0, 128));
+  return t;
+})();
+
 const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
 // Output is pure ASCII, so any single-byte decoder maps it 1:1.
 const ASCII = new TextDecoder('latin1');
@@ -31,9 +38,23 @@ const ASCII = new TextDecoder('latin1');
 export function toBase64(b: Uint8Array): string {
   // Written into a byte buffer and decoded once: string concatenation per character was the hot spot of
   // posting 4.5 KiB group messages.
-  const out = new Uint8Array(Math.ceil(b.length / 3) * 4);
+  const out = new Uint8Array(base64Length(b.length));
+  base64EncodeInto(b, out, 0);
+  return ASCII.decode(out);
+}
+
+/** Length of the padded standard base64 of `n` bytes. */
+export function base64Length(n: number): number {
+  return Math.ceil(n / 3) * 4;
+}
+
+/**
+ * Padded standard base64 of `b` as ASCII bytes written into `out` at `off`; returns the offset after it. For
+ * encoders that build a whole message in one buffer (the token board's replay path) without a string round trip.
+ */
+export function base64EncodeInto(b: Uint8Array, out: Uint8Array, off: number): number {
   let i = 0;
-  let o = 0;
+  let o = off;
   for (; i + 2 < b.length; i += 3) {
     const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
     out[o++] = B64_CODES[n >> 18]!;
@@ -49,7 +70,47 @@ export function toBase64(b: Uint8Array): string {
     out[o++] = rem === 2 ? B64_CODES[(n >> 6) & 63]! : 61;
     out[o++] = 61;
   }
-  return ASCII.decode(out);
+  return o;
+}
+
+/**
+ * fromBase64 over ASCII bytes `src[start, end)` instead of a string (same strict rules), so a decoder can read
+ * base64 straight out of a received packet. Null on anything fromBase64 would refuse.
+ */
+export function fromBase64Bytes(src: Uint8Array, start: number, end: number): Uint8Array | null {
+  const len = end - start;
+  if (len < 0 || len % 4 !== 0 || start < 0 || end > src.length) return null;
+  let pad = 0;
+  if (len > 0 && src[end - 1] === 61) pad = src[end - 2] === 61 ? 2 : 1;
+  const out = new Uint8Array((len / 4) * 3 - pad);
+  const full = end - (pad > 0 ? 4 : 0);
+  let o = 0;
+  for (let i = start; i < full; i += 4) {
+    // Any invalid byte maps to -1, which sets the sign bit of n wherever it is shifted to.
+    const n = (B64_BYTE_INDEX[src[i]!]! << 18) | (B64_BYTE_INDEX[src[i + 1]!]! << 12) | (B64_BYTE_INDEX[src[i + 2]!]! << 6) | B64_BYTE_INDEX[src[i + 3]!]!;
+    if (n < 0) return null;
+    out[o] = n >> 16;
+    out[o + 1] = n >> 8;
+    out[o + 2] = n;
+    o += 3;
+  }
+  if (pad > 0) {
+    const c = pad === 1 ? B64_BYTE_INDEX[src[full + 2]!]! : 0;
+    return finalQuantum(B64_BYTE_INDEX[src[full]!]!, B64_BYTE_INDEX[src[full + 1]!]!, c, pad, out, o) ? out : null;
+  }
+  return out;
+}
+
+/** The padded last quantum (digits a, b, c; -1 = invalid) into out[o…]; false unless valid and canonical. */
+function finalQuantum(a: number, b: number, c: number, pad: number, out: Uint8Array, o: number): boolean {
+  if ((a | b | c) < 0) return false;
+  // Canonical: the bits below the last encoded byte must be zero.
+  if (pad === 2 && (b & 15) !== 0) return false;
+  if (pad === 1 && (c & 3) !== 0) return false;
+  const n = (a << 18) | (b << 12) | (c << 6);
+  out[o] = n >> 16;
+  if (pad === 1) out[o + 1] = (n >> 8) & 255;
+  return true;
 }
 
 /**
@@ -79,18 +140,7 @@ export function fromBase64(s: string): Uint8Array | null {
     out[o++] = (n >> 8) & 255;
     out[o++] = n & 255;
   }
-  if (pad > 0) {
-    const a = digit(full);
-    const b = digit(full + 1);
-    const c = pad === 1 ? digit(full + 2) : 0;
-    if ((a | b | c) < 0) return null;
-    // Canonical: the bits below the last encoded byte must be zero.
-    if (pad === 2 && (b & 15) !== 0) return null;
-    if (pad === 1 && (c & 3) !== 0) return null;
-    const n = (a << 18) | (b << 12) | (c << 6);
-    out[o++] = n >> 16;
-    if (pad === 1) out[o++] = (n >> 8) & 255;
-  }
+  if (pad > 0) return finalQuantum(digit(full), digit(full + 1), pad === 1 ? digit(full + 2) : 0, pad, out, o) ? out : null;
   return out;
 }
 

@@ -2,7 +2,7 @@
 // NewMessage; ReplayRequest; ReplayResult} with every sub-object omitempty, and the raw EncryptedGroupMessage JSON
 // sent during a replay. Encoders write Go encoding/json bytes; decoders are total (hostile input → error value).
 
-import { utf8 } from '../bytes.js';
+import { base64EncodeInto, base64Length, fromBase64Bytes, utf8 } from '../bytes.js';
 import { encodeGoJsonBytes, getBool, getBytes, getField, getInt, goJson, parseJsonObject, type GoJsonField, type GoJsonValue } from '../codec/go-json.js';
 import { decodeSpentToken, spentTokenJson } from '../privacypass/wire.js';
 import type { SpentToken } from '../privacypass/token.js';
@@ -49,8 +49,27 @@ function egmJson(egm: EncryptedGroupMessage): GoJsonValue {
   ]);
 }
 
+// The EGM's exact Go bytes are {"Ciphertext":"<b64>","Signature":"<b64>"} (both fields are non-nil slices here),
+// so the replay path writes and reads that shape directly instead of going through the general codec and strings.
+const EGM_HEAD = utf8('{"Ciphertext":"');
+const EGM_MID = utf8('","Signature":"');
+const EGM_TAIL = utf8('"}');
+
 /** EncryptedGroupMessage.ToBytes(): the JSON a post's token is bound to, and the raw replay packet. */
 export function encodeEgm(egm: EncryptedGroupMessage): Uint8Array {
+  const out = new Uint8Array(
+    EGM_HEAD.length + base64Length(egm.ciphertext.length) + EGM_MID.length + base64Length(egm.signature.length) + EGM_TAIL.length,
+  );
+  out.set(EGM_HEAD, 0);
+  let o = base64EncodeInto(egm.ciphertext, out, EGM_HEAD.length);
+  out.set(EGM_MID, o);
+  o = base64EncodeInto(egm.signature, out, o + EGM_MID.length);
+  out.set(EGM_TAIL, o);
+  return out;
+}
+
+/** encodeEgm through the general Go-JSON encoder: the reference the direct writer is tested against. */
+export function encodeEgmGeneral(egm: EncryptedGroupMessage): Uint8Array {
   return encodeGoJsonBytes(egmJson(egm));
 }
 
@@ -115,8 +134,44 @@ function egmFrom(v: unknown): Result<EncryptedGroupMessage> {
   return ok({ ciphertext: c ?? new Uint8Array(0), signature: s ?? new Uint8Array(0) });
 }
 
+function startsWithAt(b: Uint8Array, at: number, lit: Uint8Array): boolean {
+  if (at + lit.length > b.length) return false;
+  for (let i = 0; i < lit.length; i++) if (b[at + i] !== lit[i]) return false;
+  return true;
+}
+
+/** End of a JSON string holding base64 that starts at `from`: the next quote. An escaped quote leaves a backslash
+ *  inside the range, which the strict base64 decoder refuses, so the general parser then decides. */
+function base64RunEnd(b: Uint8Array, from: number): number {
+  const i = b.indexOf(34, from);
+  return i < 0 ? b.length : i;
+}
+
+/**
+ * The exact shape encodeEgm writes (what Go servers send), decoded without JSON.parse or strings; null for
+ * anything else (whitespace, escapes, other field order or names, bad base64), which goes to the general parser.
+ */
+function decodeEgmExact(b: Uint8Array): EncryptedGroupMessage | null {
+  if (!startsWithAt(b, 0, EGM_HEAD)) return null;
+  const c0 = EGM_HEAD.length;
+  const c1 = base64RunEnd(b, c0);
+  if (!startsWithAt(b, c1, EGM_MID)) return null;
+  const s0 = c1 + EGM_MID.length;
+  const s1 = base64RunEnd(b, s0);
+  if (s1 + EGM_TAIL.length !== b.length || !startsWithAt(b, s1, EGM_TAIL)) return null;
+  const ciphertext = fromBase64Bytes(b, c0, c1);
+  const signature = ciphertext === null ? null : fromBase64Bytes(b, s0, s1);
+  return ciphertext === null || signature === null ? null : { ciphertext, signature };
+}
+
 /** A raw EncryptedGroupMessage packet (replay). */
 export function decodeEgm(b: Uint8Array): Result<EncryptedGroupMessage> {
+  const exact = decodeEgmExact(b);
+  return exact !== null ? ok(exact) : decodeEgmGeneral(b);
+}
+
+/** decodeEgm through JSON.parse and Go's Unmarshal rules: the fallback, and the reference the fast path is tested against. */
+export function decodeEgmGeneral(b: Uint8Array): Result<EncryptedGroupMessage> {
   const p = parseJsonObject(b);
   return p.ok ? egmFrom(p.value) : fail('board.json', 'the group message is not JSON');
 }
