@@ -74,6 +74,17 @@ export function socketStream(socket: Socket): Stream {
     // Flow control: a slow reader pauses the socket instead of buffering without bound.
     pause: () => void socket.pause(),
     resume: () => void socket.resume(),
+    bufferedBytes: () => socket.writableLength,
+    onDrain(cb: () => void): void {
+      if (closed || socket.writableLength === 0) return void queueMicrotask(cb);
+      const done = (): void => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        cb();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    },
     get closed(): boolean {
       return closed;
     },

@@ -19,6 +19,14 @@ export interface Stream {
    */
   pause?(): void;
   resume?(): void;
+  /**
+   * Optional outbound flow control: bytes written but not yet taken by the transport. A sender that may
+   * produce a lot (a server replaying its table) waits for drain past a high-water mark instead of buffering
+   * without bound for a peer that stopped reading.
+   */
+  bufferedBytes?(): number;
+  /** Call `cb` once, when the transport has taken what was buffered (at once if nothing is). */
+  onDrain?(cb: () => void): void;
 }
 
 /** An onion service we host: hands us inbound streams. */

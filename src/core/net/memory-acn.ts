@@ -21,6 +21,9 @@ class MemoryStream implements Stream {
   private dataCb: ((chunk: Uint8Array) => void) | null = null;
   private closeCb: ((reason?: string) => void) | null = null;
   private readonly inbox: Uint8Array[] = [];
+  /** Bytes in the inbox, and writers waiting for it to empty (the writer's view of "buffered"). */
+  private inboxBytes = 0;
+  private drainWaiters: (() => void)[] = [];
   private paused = false;
   private scheduled = false;
   private remoteEnded = false;
@@ -58,6 +61,22 @@ class MemoryStream implements Stream {
     this.paused = true;
   }
 
+  bufferedBytes(): number {
+    return this.peer.inboxBytes;
+  }
+
+  onDrain(cb: () => void): void {
+    if (this.closed || this.peer.closed || this.peer.inboxBytes === 0) queueMicrotask(cb);
+    else this.peer.drainWaiters.push(cb);
+  }
+
+  private wakeWriters(): void {
+    if (this.drainWaiters.length === 0) return;
+    const ws = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of ws) w();
+  }
+
   resume(): void {
     this.paused = false;
     this.schedule();
@@ -66,6 +85,7 @@ class MemoryStream implements Stream {
   private enqueue(chunk: Uint8Array): void {
     if (this.closed) return;
     this.inbox.push(chunk);
+    this.inboxBytes += chunk.length;
     this.schedule();
   }
 
@@ -80,6 +100,8 @@ class MemoryStream implements Stream {
     this.closed = true;
     this.closeReason = reason;
     this.inbox.length = 0;
+    this.inboxBytes = 0;
+    this.wakeWriters();
     this.maybeDeliverClose();
   }
 
@@ -112,6 +134,8 @@ class MemoryStream implements Stream {
     if (this.paused) return;
     const chunk = this.inbox.shift();
     if (chunk !== undefined) {
+      this.inboxBytes -= chunk.length;
+      if (this.inboxBytes === 0) this.wakeWriters();
       this.dataCb(chunk);
       if (this.inbox.length > 0 || this.remoteEnded) this.schedule();
       return;
