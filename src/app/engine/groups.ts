@@ -16,6 +16,8 @@ import { CwtchError, UsageError } from '../../core/errors.js';
 import { decodeEgm, encodeEgm, type EncryptedGroupMessage } from '../../core/groups/board-messages.js';
 import { decodeServerBundleJson, KEY_BULLETIN_BOARD, KEY_PRIVACY_PASS, KEY_TOKEN_SERVICE, serverBundleJson, type ServerBundle } from '../../core/groups/bundle.js';
 import { buildGroupMessage, GROUP_RECEIVE_ERRORS, tryDecryptGroupMessage, type GroupKeyInfo } from '../../core/groups/group-message.js';
+import { TrialOpener } from '../../core/groups/trial-open.js';
+import { fail } from '../../core/result.js';
 import { groupIdFor, isGroupId, tofuBundleString, type GroupId, type GroupInvite } from '../../core/groups/invite.js';
 import { gapEngineEvent, GroupTimeline, type TimelineEvent, type TimelineMessage } from '../../core/groups/timeline.js';
 import type { SyncInfo } from '../../core/groups/token-board-client.js';
@@ -62,6 +64,7 @@ export class ProfileGroups {
   private readonly confirmed = new Set<string>();
   private readonly syncIds = new Map<string, string | undefined>();
   private lowBandwidth = false;
+  private opener: TrialOpener | null = null;
 
   constructor(
     private readonly deps: GroupsDeps,
@@ -330,7 +333,10 @@ export class ProfileGroups {
       this.unsavedCommit.set(server, egm.signature);
       if (source === 'live') this.saveCommit(server);
     }
-    const r = tryDecryptGroupMessage(this.deps.backend, egm, this.keyInfos(server));
+    // Almost every replayed message is another group's: find the key first (cheap, no allocation), and run the
+    // full receive path only with the key that opened it (the same group the full search would pick).
+    const found = (this.opener ??= new TrialOpener(this.deps.backend)).find(egm.ciphertext, this.keyInfos(server));
+    const r = found === null ? fail(GROUP_RECEIVE_ERRORS.notOurs, 'no group key opens this message') : tryDecryptGroupMessage(this.deps.backend, egm, [found]);
     if (!r.ok) {
       if (r.error.code === GROUP_RECEIVE_ERRORS.notOurs) this.stats.notOurs++;
       else {

@@ -42,6 +42,11 @@ export const sodiumNativeBackend: CryptoBackend = {
     return sodium.crypto_secretbox_open_easy(out, box, nonce, key) ? out : null;
   },
 
+  secretboxOpenInto(out, box, nonce, key) {
+    if (!openArgsOk(box, nonce, key) || !(out instanceof Uint8Array) || out.length !== box.length - SECRETBOX_TAG_BYTES) return false;
+    return sodium.crypto_secretbox_open_easy(out, box, nonce, key);
+  },
+
   ed25519PublicKey(seed) {
     return keypair(seed).pk;
   },

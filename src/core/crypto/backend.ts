@@ -8,6 +8,11 @@ export interface CryptoBackend {
   secretboxSeal(msg: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
   /** Opens tag ‖ ciphertext; null when the MAC fails. Never throws on hostile input. */
   secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null;
+  /**
+   * Optional: secretboxOpen into `out` (exactly box.length − 16 bytes), true when the MAC verifies. Hot receive
+   * paths reuse one buffer with it instead of allocating per packet; `out` holds garbage after a false.
+   */
+  secretboxOpenInto?(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
   /** Ed25519 public key (32) from a 32-byte seed. */
   ed25519PublicKey(seed: Uint8Array): Uint8Array;
   /** Pure Ed25519 signature (64) with the 32-byte seed. */

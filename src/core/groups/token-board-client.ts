@@ -69,8 +69,9 @@ export class TokenBoardClient {
   async run(): Promise<void> {
     const c = this.conn;
     if (!c.send(encodeBoardMessage({ type: 'replay-request', lastCommit: this.last })).ok) return;
+    // Views of the connection's reused open buffer are fine here: every decoder below copies what it keeps.
     for (;;) {
-      const pkt = await c.expect();
+      const pkt = await c.expectView();
       if (pkt === null) return;
       const m = decodeBoardMessage(pkt);
       if (!m.ok) return c.close('protocol');
@@ -79,7 +80,7 @@ export class TokenBoardClient {
         if (msg.numMessages > BOARD_CLIENT_MAX_REPLAY) return c.close('protocol');
         if (this.opts.onReplayResult?.({ replayed: msg.numMessages, fullResync: msg.fullResync }) === false) return c.close('local');
         for (let i = 0; i < msg.numMessages; i++) {
-          const raw = await c.expect();
+          const raw = await c.expectView();
           if (raw === null) return;
           const egm = decodeEgm(raw);
           if (!egm.ok) return c.close('protocol');

@@ -93,6 +93,19 @@ export function decodePacket(packet: Uint8Array, key: Uint8Array | null, backend
 }
 
 /**
+ * decodePacket, opened into `scratch` (SEALED_REGION bytes) when the backend can: the message is then a view of
+ * `scratch`, valid until it is reused. Without secretboxOpenInto it is decodePacket.
+ */
+export function decodePacketInto(packet: Uint8Array, key: Uint8Array | null, backend: CryptoBackend, scratch: Uint8Array): Result<Uint8Array> {
+  if (key === null || backend.secretboxOpenInto === undefined) return decodePacket(packet, key, backend);
+  if (packet.length !== PACKET_SIZE) return fail('tapir.packet-size', 'packet is not 8192 bytes');
+  if (!backend.secretboxOpenInto(scratch, packet.subarray(NONCE_BYTES), packet.subarray(0, NONCE_BYTES), key)) {
+    return fail('tapir.mac', 'packet failed authentication');
+  }
+  return unframe(scratch);
+}
+
+/**
  * Accumulates arbitrary chunks and yields exactly-8192-byte packets. Holds at most one partial packet.
  * Whole packets inside a chunk are returned as views of it, so callers must not reuse a pushed chunk.
  */
