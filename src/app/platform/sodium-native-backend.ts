@@ -42,6 +42,12 @@ export const sodiumNativeBackend: CryptoBackend = {
     return sodium.crypto_secretbox_open_easy(out, box, nonce, key) ? out : null;
   },
 
+  secretboxSealInto(out, msg, nonce, key) {
+    requireSealArgs(nonce, key);
+    if (out.length !== msg.length + SECRETBOX_TAG_BYTES) throw new RangeError('secretbox output must be the message length + 16');
+    sodium.crypto_secretbox_easy(out, msg, nonce, key);
+  },
+
   secretboxOpenInto(out, box, nonce, key) {
     if (!openArgsOk(box, nonce, key) || !(out instanceof Uint8Array) || out.length !== box.length - SECRETBOX_TAG_BYTES) return false;
     return sodium.crypto_secretbox_open_easy(out, box, nonce, key);

@@ -13,6 +13,8 @@ export interface CryptoBackend {
    * paths reuse one buffer with it instead of allocating per packet; `out` holds garbage after a false.
    */
   secretboxOpenInto?(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
+  /** Optional: secretboxSeal into `out` (exactly msg.length + 16 bytes), so a writer can seal straight into its batch. */
+  secretboxSealInto?(out: Uint8Array, msg: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
   /** Ed25519 public key (32) from a 32-byte seed. */
   ed25519PublicKey(seed: Uint8Array): Uint8Array;
   /** Pure Ed25519 signature (64) with the 32-byte seed. */

@@ -3,7 +3,6 @@
 // Messages are de-duplicated by signature (the server re-sends the last replayed message on purpose). The groups
 // layer builds fetch loops and decryption on top of this.
 
-import { toHex } from '../bytes.js';
 import type { OnionAddress } from '../crypto/onion.js';
 import { BOARD_CLIENT_DEDUP_WINDOW, BOARD_CLIENT_MAX_REPLAY } from '../limits.js';
 import { spendToken, type Token } from '../privacypass/token.js';
@@ -14,6 +13,11 @@ import type { AuthApp } from '../tapir/apps/auth-app.js';
 import type { Application } from '../tapir/apps/application.js';
 import type { Transcript } from '../crypto/transcript.js';
 import { decodeBoardMessage, decodeEgm, encodeBoardMessage, postSpendData, type EncryptedGroupMessage } from './board-messages.js';
+
+// One native call per signature instead of 128 string concatenations (toHex was ~6 % of the client's sync time).
+// Any injective bytes→string map will do for a set key; the WHATWG latin1 (windows-1252) decoder maps each byte
+// value to its own code point.
+const SET_KEY = new TextDecoder('latin1');
 
 export interface SyncInfo {
   /** EGMs the server announced for this replay (the first may be one we already had). */
@@ -122,7 +126,7 @@ export class TokenBoardClient {
 
   /** False if already seen. Keeps a bounded window of the newest signatures. */
   private remember(sig: Uint8Array): boolean {
-    const k = toHex(sig);
+    const k = SET_KEY.decode(sig);
     if (this.seen.has(k)) return false;
     this.seen.add(k);
     this.seenOrder.push(k);

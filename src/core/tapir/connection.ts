@@ -8,9 +8,9 @@ import { TAPIR_QUEUE_HARD_CAP, TAPIR_QUEUE_HIGH_WATER } from '../limits.js';
 import type { Stream } from '../net/acn.js';
 import type { Random } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
-import { FrameDecoder, SealScratch, decodePacket, decodePacketInto, encodePlainPacket, encodeSealedParts } from './framing.js';
+import { FrameDecoder, SealScratch, decodePacket, decodePacketInto, encodePlainPacket, encodeSealedInto, encodeSealedParts } from './framing.js';
 import { concatBytes } from '../bytes.js';
-import { NONCE_BYTES, SEALED_REGION } from './wire-constants.js';
+import { NONCE_BYTES, PACKET_SIZE, SEALED_REGION } from './wire-constants.js';
 
 /** Why a connection closed: a stable code for tests and logs (never carries keys, text or addresses). */
 export type CloseCode =
@@ -73,7 +73,11 @@ export class Connection {
   private readonly random: Random;
   private readonly scratch = new SealScratch();
   private readonly outbox: Uint8Array[] = [];
+  /** Packets pending in outbox + batch. */
   private outboxPackets = 0;
+  /** Sealed packets written in place (backends with secretboxSealInto): a fresh buffer per write, never reused. */
+  private batch: Uint8Array | null = null;
+  private batchPackets = 0;
   private nonces: Uint8Array = new Uint8Array(0);
   private nonceOff = 0;
   private readonly noncesPerDraw: number;
@@ -137,6 +141,16 @@ export class Connection {
    */
   send(payload: Uint8Array): Result<void> {
     if (this.closed) return fail('tapir.closed', 'connection is closed');
+    const { backend } = this;
+    if (this.key !== null && backend.secretboxSealInto !== undefined) {
+      // Sealed straight into the next write: no per-packet ciphertext array and no concatenation.
+      this.batch ??= new Uint8Array(WRITE_BATCH * PACKET_SIZE);
+      const off = this.batchPackets * PACKET_SIZE;
+      const r = encodeSealedInto(payload, this.key, this.nextNonce(), backend, this.scratch, this.batch.subarray(off, off + PACKET_SIZE));
+      if (!r.ok) return r;
+      this.batchPackets++;
+      return this.queued();
+    }
     const packet =
       this.key === null
         ? encodePlainPacket(payload)
@@ -145,6 +159,10 @@ export class Connection {
     // Packets sent in one turn go out as one write (one syscall instead of one per 8 KiB).
     if (packet.value instanceof Uint8Array) this.outbox.push(packet.value);
     else this.outbox.push(...packet.value);
+    return this.queued();
+  }
+
+  private queued(): Result<void> {
     this.outboxPackets++;
     if (this.outboxPackets >= WRITE_BATCH) this.flush();
     else if (this.outboxPackets === 1) queueMicrotask(() => this.flush());
@@ -163,11 +181,20 @@ export class Connection {
   }
 
   private flush(): void {
-    if (this.outbox.length === 0 || this.closed) return;
-    const bytes = this.outbox.length === 1 ? this.outbox[0]! : concatBytes(...this.outbox);
-    this.outbox.length = 0;
+    if (this.closed) return;
+    // Plain packets can only precede sealed ones (the key is never unset), so the outbox goes first.
+    if (this.outbox.length > 0) {
+      const bytes = this.outbox.length === 1 ? this.outbox[0]! : concatBytes(...this.outbox);
+      this.outbox.length = 0;
+      if (!this.stream.write(bytes)) return this.close('send-failed');
+    }
+    if (this.batch !== null && this.batchPackets > 0) {
+      const bytes = this.batch.subarray(0, this.batchPackets * PACKET_SIZE);
+      this.batch = null;
+      this.batchPackets = 0;
+      if (!this.stream.write(bytes)) return this.close('send-failed');
+    }
     this.outboxPackets = 0;
-    if (!this.stream.write(bytes)) this.close('send-failed');
   }
 
   /** The next message, or null once the connection is closed (for any reason). Never rejects. */
@@ -211,6 +238,8 @@ export class Connection {
     if (code === 'local') this.flush();
     this.outbox.length = 0;
     this.outboxPackets = 0;
+    this.batch = null;
+    this.batchPackets = 0;
     this.code = code;
     this.queue.length = 0;
     if (this.key !== null) this.key.fill(0);

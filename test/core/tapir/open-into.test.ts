@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../src/core/bytes.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
-import { decodePacket, decodePacketInto, encodeSealedPacket } from '../../../src/core/tapir/framing.js';
-import { SEALED_REGION } from '../../../src/core/tapir/wire-constants.js';
-import { backend, nobleBackend, random, settle } from './helpers.js';
+import { SealScratch, decodePacket, decodePacketInto, encodeSealedInto, encodeSealedPacket } from '../../../src/core/tapir/framing.js';
+import { PACKET_SIZE, SEALED_REGION } from '../../../src/core/tapir/wire-constants.js';
+import { backend, nobleBackend, random, recording, settle } from './helpers.js';
 
 const key = new Uint8Array(32).fill(7);
 const nonce = new Uint8Array(24).fill(9);
@@ -73,5 +73,33 @@ describe('Connection.expectView', () => {
     x.write(bad.value);
     expect(await b.expectView()).toBeNull();
     expect(b.closeCode).toBe('tapir.mac');
+  });
+});
+
+describe('sealing into the write batch', () => {
+  fcTest.prop([fc.uint8Array({ maxLength: 8100 }), fc.uint8Array({ minLength: 24, maxLength: 24 })])('writes the bytes encodeSealedPacket writes', (payload, n) => {
+    const out = new Uint8Array(PACKET_SIZE);
+    const r = encodeSealedInto(payload, key, n, backend, new SealScratch(), out);
+    const ref = encodeSealedPacket(payload, key, n, backend);
+    expect(r.ok).toBe(ref.ok);
+    if (ref.ok) expect(out).toEqual(ref.value);
+  });
+
+  it('a plain packet then sealed ones sent in the same turn arrive in order, in whole packets', async () => {
+    const [x, y] = memoryStreamPair({ chunkSize: 65536 });
+    const rec = recording(x);
+    const a = new Connection(rec.stream, { outbound: true, backend, random });
+    const b = new Connection(y, { outbound: false, backend, random });
+    a.send(utf8('plain'));
+    a.setEncryptionKey(key);
+    const sealed = Array.from({ length: 20 }, (_, i) => utf8(`sealed ${i}`));
+    for (const m of sealed) a.send(m);
+    expect(a.send(new Uint8Array(9000)).ok).toBe(false);
+    await settle(10);
+    expect(rec.written.every((w) => w.length % PACKET_SIZE === 0)).toBe(true);
+    expect(rec.written.reduce((n, w) => n + w.length, 0)).toBe(21 * PACKET_SIZE);
+    expect(await b.expect()).toEqual(utf8('plain'));
+    b.setEncryptionKey(key);
+    for (const m of sealed) expect(await b.expectView()).toEqual(m);
   });
 });
