@@ -140,27 +140,21 @@ function startsWithAt(b: Uint8Array, at: number, lit: Uint8Array): boolean {
   return true;
 }
 
-/** End of a JSON string holding base64 that starts at `from`: the next quote. An escaped quote leaves a backslash
- *  inside the range, which the strict base64 decoder refuses, so the general parser then decides. */
-function base64RunEnd(b: Uint8Array, from: number): number {
-  const i = b.indexOf(34, from);
-  return i < 0 ? b.length : i;
-}
-
 /**
  * The exact shape encodeEgm writes (what Go servers send), decoded without JSON.parse or strings; null for
  * anything else (whitespace, escapes, other field order or names, bad base64), which goes to the general parser.
+ * Parsed from the end: the signature is short, so only its ~90 bytes are scanned for the quote that opens it, and
+ * everything between the two literals must then be base64 (a quote or backslash in it fails the strict decoder).
  */
 function decodeEgmExact(b: Uint8Array): EncryptedGroupMessage | null {
   if (!startsWithAt(b, 0, EGM_HEAD)) return null;
-  const c0 = EGM_HEAD.length;
-  const c1 = base64RunEnd(b, c0);
-  if (!startsWithAt(b, c1, EGM_MID)) return null;
-  const s0 = c1 + EGM_MID.length;
-  const s1 = base64RunEnd(b, s0);
-  if (s1 + EGM_TAIL.length !== b.length || !startsWithAt(b, s1, EGM_TAIL)) return null;
-  const ciphertext = fromBase64Bytes(b, c0, c1);
-  const signature = ciphertext === null ? null : fromBase64Bytes(b, s0, s1);
+  const s1 = b.length - EGM_TAIL.length;
+  if (s1 < EGM_HEAD.length + EGM_MID.length || !startsWithAt(b, s1, EGM_TAIL)) return null;
+  const s0 = b.lastIndexOf(34, s1 - 1) + 1;
+  const c1 = s0 - EGM_MID.length;
+  if (c1 < EGM_HEAD.length || !startsWithAt(b, c1, EGM_MID)) return null;
+  const signature = fromBase64Bytes(b, s0, s1);
+  const ciphertext = signature === null ? null : fromBase64Bytes(b, EGM_HEAD.length, c1);
   return ciphertext === null || signature === null ? null : { ciphertext, signature };
 }
 

@@ -51,6 +51,8 @@ describe('EGM direct codec', () => {
       `{"Ciphertext":"${ct.replace('/', '\\/')}","Signature":"${sig}"}`,
       `{"Ciphertext":"${ct}","Signature":"${sig}"}\n`,
       `{"Ciphertext":null,"Signature":"${sig}"}`,
+      `{"Ciphertext":"${ct}","Signature":"${sig}","Signature":"${ct}"}`,
+      `{"Ciphertext":"${ct}","Ciphertext":"${sig}","Signature":"${sig}"}`,
     ]) {
       const d = decodeEgm(utf8(s));
       expect(d.ok).toBe(true);
