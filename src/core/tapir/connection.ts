@@ -78,6 +78,11 @@ export class Connection {
   /** Sealed packets written in place (backends with secretboxSealInto): a fresh buffer per write, never reused. */
   private batch: Uint8Array | null = null;
   private batchPackets = 0;
+  /**
+   * Packets the next batch buffer holds: doubles (up to WRITE_BATCH) when a turn fills it and shrinks to what the
+   * last turn used, so a lone handshake packet costs 8 KiB, not a zeroed 64 KiB buffer, and a stream writes 64 KiB.
+   */
+  private batchCap = 1;
   private nonces: Uint8Array = new Uint8Array(0);
   private nonceOff = 0;
   private readonly noncesPerDraw: number;
@@ -144,12 +149,17 @@ export class Connection {
     const { backend } = this;
     if (this.key !== null && backend.secretboxSealInto !== undefined) {
       // Sealed straight into the next write: no per-packet ciphertext array and no concatenation.
-      this.batch ??= new Uint8Array(WRITE_BATCH * PACKET_SIZE);
+      this.batch ??= new Uint8Array(this.batchCap * PACKET_SIZE);
       const off = this.batchPackets * PACKET_SIZE;
       const r = encodeSealedInto(payload, this.key, this.nextNonce(), backend, this.scratch, this.batch.subarray(off, off + PACKET_SIZE));
       if (!r.ok) return r;
       this.batchPackets++;
-      return this.queued();
+      const queued = this.queued();
+      if (this.batch !== null && this.batchPackets * PACKET_SIZE === this.batch.length) {
+        this.batchCap = Math.min(WRITE_BATCH, this.batchCap * 2);
+        this.flush();
+      }
+      return queued;
     }
     const packet =
       this.key === null
@@ -189,6 +199,7 @@ export class Connection {
       if (!this.stream.write(bytes)) return this.close('send-failed');
     }
     if (this.batch !== null && this.batchPackets > 0) {
+      if (this.batchPackets * PACKET_SIZE < this.batch.length) this.batchCap = this.batchPackets;
       const bytes = this.batch.subarray(0, this.batchPackets * PACKET_SIZE);
       this.batch = null;
       this.batchPackets = 0;
