@@ -185,3 +185,11 @@ export const SERVER_RETRY_MIN_MS = 2000;
 export const SERVER_RETRY_MAX_MS = 5 * 60_000;
 /** A group post whose echo has not come back after this long is posted again on the next connection. Our choice. */
 export const GROUP_POST_ECHO_TIMEOUT_MS = 60_000;
+
+// ---- Performance: token-board replay flow control (src/server/token-board.ts, src/core/tapir/connection.ts) ----
+/**
+ * A replaying board stops sealing once this many bytes wait in the connection's outbound buffer and resumes on
+ * drain. Our choice: 1 MiB (128 packets) keeps a loopback or Tor pipe full, and bounds what a client that stops
+ * reading costs the server (before, a replay buffered the whole table: 8 KiB per stored message).
+ */
+export const BOARD_REPLAY_HIGH_WATER_BYTES = 1 << 20;

@@ -19,6 +19,7 @@ import {
   BOARD_MAX_CIPHERTEXT_BYTES,
   BOARD_POSTS_PER_MINUTE,
   BOARD_REPLAY_BATCH,
+  BOARD_REPLAY_HIGH_WATER_BYTES,
   BOARD_SIGNATURE_BYTES,
 } from '../core/limits.js';
 import {
@@ -179,6 +180,12 @@ export class TokenBoard {
         if (!conn.send(encodeEgm({ ciphertext: r.ciphertext, signature: r.signature })).ok) return;
         sent++;
         lastId = r.id;
+        // Seal no further ahead of the reader than the high-water mark (memory stays bounded; a client that stops
+        // reading is closed by the idle deadline, which ends the wait).
+        if (conn.bufferedBytes > BOARD_REPLAY_HIGH_WATER_BYTES) {
+          await conn.drained();
+          if (conn.closed) return;
+        }
       }
       from = lastId + 1;
       // Let other connections run between batches.

@@ -208,6 +208,23 @@ export class Connection {
     this.outboxPackets = 0;
   }
 
+  /** Bytes sent but not yet taken by the transport (0 when the stream cannot tell). */
+  get bufferedBytes(): number {
+    return this.stream.bufferedBytes?.() ?? 0;
+  }
+
+  /**
+   * Hand what is queued to the stream and resolve once the transport has taken it (at once when the stream has no
+   * outbound flow control, or the connection is closed). For senders that produce a lot: wait past a high-water
+   * mark instead of buffering without bound for a peer that stopped reading.
+   */
+  drained(): Promise<void> {
+    this.flush();
+    const { stream } = this;
+    if (this.closed || stream.onDrain === undefined) return Promise.resolve();
+    return new Promise((resolve) => stream.onDrain!(resolve));
+  }
+
   /** The next message, or null once the connection is closed (for any reason). Never rejects. */
   expect(): Promise<Uint8Array | null> {
     return this.next(false);
