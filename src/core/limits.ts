@@ -193,3 +193,9 @@ export const GROUP_POST_ECHO_TIMEOUT_MS = 60_000;
  * reading costs the server (before, a replay buffered the whole table: 8 KiB per stored message).
  */
 export const BOARD_REPLAY_HIGH_WATER_BYTES = 1 << 20;
+/**
+ * A synced connection whose outbound buffer holds more than this when a live message is broadcast has stopped
+ * reading: it is closed rather than buffered for without bound, and its client reconnects and replays from its last
+ * commit under the flow control above. Our choice: 4 MiB (512 packets) is far beyond what a reading client lags.
+ */
+export const BOARD_LIVE_MAX_BUFFERED_BYTES = 4 << 20;

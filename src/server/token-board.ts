@@ -19,6 +19,7 @@ import {
   BOARD_MAX_CIPHERTEXT_BYTES,
   BOARD_POSTS_PER_MINUTE,
   BOARD_REPLAY_BATCH,
+  BOARD_LIVE_MAX_BUFFERED_BYTES,
   BOARD_REPLAY_HIGH_WATER_BYTES,
   BOARD_SIGNATURE_BYTES,
 } from '../core/limits.js';
@@ -160,7 +161,11 @@ export class TokenBoard {
 
   private broadcast(egm: EncryptedGroupMessage): void {
     const msg = encodeBoardMessage({ type: 'new-message', egm });
-    for (const c of this.synced) c.send(msg);
+    for (const c of this.synced) {
+      // A reader that stopped reading is dropped, not buffered for: it comes back and replays under flow control.
+      if (c.bufferedBytes > BOARD_LIVE_MAX_BUFFERED_BYTES) c.close('flood');
+      else c.send(msg);
+    }
   }
 
   private async replay(conn: Connection, lastCommit: Uint8Array | null): Promise<void> {

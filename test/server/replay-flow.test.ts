@@ -3,7 +3,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/app/platform/node-platform.js';
-import { decodeBoardMessage, decodeEgm, encodeBoardMessage } from '../../src/core/groups/board-messages.js';
+import { decodeBoardMessage, decodeEgm, encodeBoardMessage, postSpendData } from '../../src/core/groups/board-messages.js';
+import { Transcript } from '../../src/core/crypto/transcript.js';
+import { generateBlindedTokenBatch, spendToken, unblind } from '../../src/core/privacypass/token.js';
 import { BOARD_REPLAY_HIGH_WATER_BYTES, PACKET_SIZE } from '../../src/core/limits.js';
 import { memoryStreamPair } from '../../src/core/net/memory-acn.js';
 import { TokenServer } from '../../src/core/privacypass/token-server.js';
@@ -56,6 +58,61 @@ describe('replay flow control', () => {
     }
     client.close();
     await served;
+    store.close();
+  });
+});
+
+describe('live broadcast to a synced client that stopped reading', () => {
+  const t = tempDir('cwtch-live-flow-');
+  afterEach(() => t.cleanup());
+
+  it('drops it past BOARD_LIVE_MAX_BUFFERED_BYTES instead of buffering every new message for it', async () => {
+    const store = new MessageStore(join(t.dir, 'm.db'));
+    const tokenServer = new TokenServer(TokenServer.generateKey(random));
+    const serverOnion = 'a'.repeat(56);
+    const events: Record<string, number> = {};
+    const board = new TokenBoard({ store, tokenServer, serverOnion, clock: systemClock, postsPerMinute: 100_000, onEvent: (e) => void (events[e] = (events[e] ?? 0) + 1) });
+    const key = new Uint8Array(32).fill(5);
+    const pair = (): { client: Connection; served: Promise<void>; server: Connection } => {
+      const [x, y] = memoryStreamPair();
+      const client = new Connection(x, { outbound: true, backend, random });
+      const server = new Connection(y, { outbound: false, backend, random });
+      client.setEncryptionKey(key);
+      server.setEncryptionKey(key);
+      return { client, server, served: board.serve(server) };
+    };
+    const stalled = pair();
+    const poster = pair();
+    for (const c of [stalled, poster]) c.client.send(encodeBoardMessage({ type: 'replay-request', lastCommit: null }));
+    await settle(50);
+    // The stalled client reads its (empty) replay result, then never reads again.
+    expect(await stalled.client.expect()).not.toBeNull();
+    // The poster reads everything (its post results and the broadcasts), as a live client does.
+    void (async () => {
+      while ((await poster.client.expect()) !== null);
+    })();
+    // Tokens signed by this server, unblinded and spent one per post, as a real client does.
+    const { tokens, blinded } = generateBlindedTokenBatch(random, 1000);
+    const { signed } = tokenServer.signBlindedTokenBatch(blinded, new Transcript('test'), random);
+    tokens.forEach((tk, i) => unblind(tk, signed[i]!));
+    let posted = 0;
+    for (const tk of tokens) {
+      if (stalled.server.closed) break;
+      const e = { ciphertext: random.bytes(3000), signature: random.bytes(64) };
+      poster.client.send(encodeBoardMessage({ type: 'post-request', token: spendToken(tk, postSpendData(e, serverOnion)), egm: e }));
+      posted++;
+      // Let the board store and broadcast each batch before sending more (the poster reads nothing either).
+      if (posted % 20 === 0) for (let i = 0; i < 500 && (events['post'] ?? 0) < posted; i++) await settle(1);
+    }
+    await settle(50);
+    expect(stalled.server.closed).toBe(true);
+    expect(stalled.server.closeCode).toBe('flood');
+    // It was cut off near the cap, not after the whole stream.
+    expect(posted).toBeLessThan(1000);
+    expect(poster.server.closed).toBe(false);
+    poster.client.close();
+    stalled.client.close();
+    await Promise.all([stalled.served, poster.served]);
     store.close();
   });
 });
