@@ -18,6 +18,7 @@ for (const f of files) {
   if (only && !f.includes(only)) continue;
   const mod = (await import(pathToFileURL(join(suitesDir, f)).href)) as { default: BenchSuite };
   process.stderr.write(`bench: ${f}\n`);
+  const t0 = performance.now();
   try {
     const rs = await mod.default({ quick });
     for (const r of rs) {
@@ -29,7 +30,9 @@ for (const f of files) {
     process.stdout.write(`${f}: failed: ${(e as Error).message}\n`);
     process.exitCode = 1;
   }
+  process.stderr.write(`bench: ${f} took ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
+process.stderr.write(`bench: all suites took ${(performance.now() / 1000).toFixed(1)} s\n`);
 
 function fmt(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3);
