@@ -10,6 +10,12 @@ import { createUiStore } from './view-model/ui-store.js';
 
 export { enterTerminal, leaveTerminal } from './terminal.js';
 
+/**
+ * How Ink draws: incremental rendering rewrites only the lines that changed. It only helps because MainView is
+ * one row shorter than the terminal — at full height Ink clears the whole screen on every frame.
+ */
+export const TUI_RENDER_OPTIONS = { incrementalRendering: true } as const;
+
 export interface RunTuiOptions {
   readonly lowBandwidth?: boolean;
   readonly stdin?: NodeJS.ReadStream;
@@ -32,6 +38,7 @@ export async function runTui(engine: EngineApi, opts: RunTuiOptions = {}): Promi
   const instance = render(createElement(App, { engine, store, theme: themeFromEnv(opts.env ?? process.env), onQuit: () => quit() }), {
     ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
     ...(opts.stdout !== undefined ? { stdout: opts.stdout } : {}),
+    ...TUI_RENDER_OPTIONS,
     // Ctrl+C clears the composer; it must never kill the process from inside the UI.
     exitOnCtrlC: false,
     patchConsole: false,
