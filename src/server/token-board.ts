@@ -7,11 +7,10 @@
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Connection } from '../core/tapir/connection.js';
-import type { Transcript } from '../core/crypto/transcript.js';
 import type { Clock, TimerHandle } from '../core/ports.js';
 import type { Application } from '../core/tapir/apps/application.js';
+import { AfterAuthApp } from '../core/tapir/apps/after-auth.js';
 import type { AuthApp } from '../core/tapir/apps/auth-app.js';
-import { AUTH_CAPABILITY } from '../core/tapir/wire-constants.js';
 import type { TokenServer } from '../core/privacypass/token-server.js';
 import {
   BOARD_FIRST_REQUEST_TIMEOUT_MS,
@@ -212,27 +211,19 @@ export class TokenBoard {
 }
 
 /** AuthApp, then the board loop on the authenticated connection. */
-export class BoardServerApp implements Application {
+export class BoardServerApp extends AfterAuthApp {
   constructor(
-    private readonly auth: AuthApp,
+    auth: AuthApp,
     private readonly board: TokenBoard,
-  ) {}
+  ) {
+    super(auth);
+  }
 
   newInstance(): Application {
     return new BoardServerApp(this.auth.newInstance() as AuthApp, this.board);
   }
 
-  transcript(): Transcript | null {
-    return this.auth.transcript();
-  }
-
-  propagateTranscript(t: Transcript): void {
-    this.auth.propagateTranscript(t);
-  }
-
-  async init(conn: Connection): Promise<void> {
-    await this.auth.init(conn);
-    if (!conn.hasCapability(AUTH_CAPABILITY)) return conn.close('missing-capability');
+  protected async afterAuth(conn: Connection): Promise<void> {
     await this.board.serve(conn);
   }
 }

@@ -8,10 +8,9 @@ import { BOARD_CLIENT_DEDUP_WINDOW, BOARD_CLIENT_MAX_REPLAY } from '../limits.js
 import { spendToken, type Token } from '../privacypass/token.js';
 import { fail, ok, type Result } from '../result.js';
 import type { Connection } from '../tapir/connection.js';
-import { AUTH_CAPABILITY } from '../tapir/wire-constants.js';
+import { AfterAuthApp } from '../tapir/apps/after-auth.js';
 import type { AuthApp } from '../tapir/apps/auth-app.js';
 import type { Application } from '../tapir/apps/application.js';
-import type { Transcript } from '../crypto/transcript.js';
 import { decodeBoardMessage, decodeEgm, encodeBoardMessage, postSpendData, type EncryptedGroupMessage } from './board-messages.js';
 
 // One native call per signature instead of 128 string concatenations (toHex was ~6 % of the client's sync time).
@@ -139,27 +138,19 @@ export class TokenBoardClient {
  * AuthApp, then a TokenBoardClient on the authenticated connection. `onClient` gets the client before its replay
  * request goes out (to keep a handle for posting); init resolves when the connection closes.
  */
-export class TokenBoardClientApp implements Application {
+export class TokenBoardClientApp extends AfterAuthApp {
   constructor(
-    private readonly auth: AuthApp,
+    auth: AuthApp,
     private readonly opts: TokenBoardClientOptions & { readonly onClient?: (c: TokenBoardClient) => void },
-  ) {}
+  ) {
+    super(auth);
+  }
 
   newInstance(): Application {
     return new TokenBoardClientApp(this.auth.newInstance() as AuthApp, this.opts);
   }
 
-  transcript(): Transcript | null {
-    return this.auth.transcript();
-  }
-
-  propagateTranscript(t: Transcript): void {
-    this.auth.propagateTranscript(t);
-  }
-
-  async init(conn: Connection): Promise<void> {
-    await this.auth.init(conn);
-    if (!conn.hasCapability(AUTH_CAPABILITY)) return conn.close('missing-capability');
+  protected async afterAuth(conn: Connection): Promise<void> {
     const client = new TokenBoardClient(conn, this.opts);
     this.opts.onClient?.(client);
     await client.run();
