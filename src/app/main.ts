@@ -80,6 +80,9 @@ function prepareInkEnvironment(): void {
   process.env['NODE_ENV'] ??= 'production';
 }
 
+/** Longest a quitting client waits for its connections, tor and databases to close before exiting anyway. */
+const SHUTDOWN_DEADLINE_MS = 5_000;
+
 export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`cwtch-tui: ${line}\n`);
   if (mode === 'tui' && (!process.stdin.isTTY || !process.stdout.isTTY)) {
@@ -160,7 +163,10 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
     }
   } finally {
     restoreTerminal();
-    await stop();
+    // A close that hangs (a peer that never finishes closing) must not keep a quitting client alive: give shutdown
+    // a deadline. Every acknowledged message is already committed (WAL), so exiting is safe.
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_DEADLINE_MS).unref());
+    await Promise.race([stop(), deadline]);
   }
   // The bin calls process.exit: let the last events reach a piped stdout first.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));

@@ -35,6 +35,8 @@ function readPort(dir: string, onion: OnionAddress): number | null {
 class LocalListener implements Listener {
   private cb: ((s: Stream) => void) | null = null;
   private readonly backlog: Stream[] = [];
+  /** Accepted sockets: server.close() waits for every one of them, so close() must end them itself. */
+  private readonly accepted = new Set<Socket>();
   private closed = false;
 
   constructor(
@@ -45,6 +47,8 @@ class LocalListener implements Listener {
     private readonly forget: () => void,
   ) {
     server.on('connection', (sock) => {
+      this.accepted.add(sock);
+      sock.once('close', () => this.accepted.delete(sock));
       const s = socketStream(sock);
       if (this.cb === null) this.backlog.push(s);
       else this.cb(s);
@@ -68,7 +72,11 @@ class LocalListener implements Listener {
       // already gone
     }
     for (const s of this.backlog.splice(0)) s.close();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // A socket still half-open after its stream closed gracefully (or never handed out) would keep server.close()
+    // waiting forever, and with it a quitting client: tear the rest down.
+    for (const sock of this.accepted) sock.destroy();
+    await done;
   }
 }
 

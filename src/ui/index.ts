@@ -11,10 +11,11 @@ import { createUiStore } from './view-model/ui-store.js';
 export { enterTerminal, leaveTerminal } from './terminal.js';
 
 /**
- * How Ink draws: incremental rendering rewrites only the lines that changed. It only helps because MainView is
- * one row shorter than the terminal — at full height Ink clears the whole screen on every frame.
+ * How Ink draws. Incremental rendering (only changed lines rewritten, ~160 B per key instead of ~4 KB) is OFF: in a
+ * real tmux it left stale lines on screens shorter than the terminal (unlock form, contact rows). MainView stays one
+ * row short so it can be turned back on once Ink erases correctly.
  */
-export const TUI_RENDER_OPTIONS = { incrementalRendering: true } as const;
+export const TUI_RENDER_OPTIONS = { incrementalRendering: false } as const;
 
 export interface RunTuiOptions {
   readonly lowBandwidth?: boolean;
