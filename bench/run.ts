@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick] [-- --only WORD]`: runs every suite in bench/suites, prints a table and
-// writes bench/results.json as {"results":[{name,value,unit,ratio?}]}.
+// writes bench/results.json as {"results":[{name,value,unit,ratio?}]}
+// (with --only, merged into the existing file).
 
-import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchResult, BenchSuite } from './harness.js';
@@ -41,5 +42,16 @@ function fmt(v: number): string {
 // Written next to the sources (bench/results.json), not into dist/.
 const out = join(here, '..', '..', 'bench', 'results.json');
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick, results }, null, 2) + '\n');
+// `--only` runs one suite: keep the other suites' last numbers instead of dropping them.
+let merged = results;
+if (only) {
+  try {
+    const prev = JSON.parse(readFileSync(out, 'utf8')) as { results?: BenchResult[] };
+    const fresh = new Set(results.map((r) => r.name));
+    merged = [...(prev.results ?? []).filter((r) => !fresh.has(r.name)), ...results];
+  } catch {
+    // No previous file (or unreadable): write only this run.
+  }
+}
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick, results: merged }, null, 2) + '\n');
 process.stdout.write(`wrote ${out}\n`);
