@@ -22,6 +22,9 @@ export function formatBytes(n: number): string {
 
 const SERVER_OK = new Set(['Authenticated', 'Synced']);
 
+/** The servers view's key, next to the servers it opens on (bindings.ts: view.servers). */
+export const SERVERS_HINT = '(Alt+S)';
+
 export interface StatusLineProps {
   readonly state: UiState;
 }
@@ -42,6 +45,7 @@ export function StatusLine({ state }: StatusLineProps): ReactNode {
       {[...state.servers.values()].map((s) => (
         <SafeTextView key={s.onion} text={uiText(`srv #${s.fingerprint.short} ${s.state}`)} color={SERVER_OK.has(s.state) ? 'green' : 'yellow'} />
       ))}
+      {state.servers.size > 0 ? <SafeTextView text={uiText(SERVERS_HINT)} dim /> : null}
       {state.lowBandwidth ? <SafeTextView text={uiText('LOW-BW')} color="magenta" bold /> : null}
       <SafeTextView text={uiText(`↕ ${formatBytes(bytesToday(state))} today`)} dim />
       {state.lastError !== undefined ? <SafeTextView text={uiText(`✗ ${state.lastError.message}`)} color="red" wrap="truncate" /> : null}

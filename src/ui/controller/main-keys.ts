@@ -204,6 +204,8 @@ function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): 
     }
     case 'nav.switcher':
       return none({ ...local, modal: { kind: 'switcher', query: '', index: 0 } });
+    case 'view.servers':
+      return uiAction(local, view, { ui: 'servers' });
     case 'view.fail-reasons':
       return none({ ...local, showFailReasons: !local.showFailReasons });
     case 'input.complete': {

@@ -91,6 +91,8 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { command: 'app.help', char: CTRL_SLASH, label: 'Ctrl+/' },
   { command: 'view.fail-reasons', char: 'r', meta: true, label: 'Alt+R' },
   { command: 'invite.review', char: 'i', meta: true, label: 'Alt+I' },
+  // Alt+S: free in ux.md's clients (WeeChat's Ctrl+S is search, so not that); same as /server with no argument.
+  { command: 'view.servers', char: 's', meta: true, label: 'Alt+S' },
 ];
 
 function namedKey(k: KeyInfo): Binding['key'] | undefined {

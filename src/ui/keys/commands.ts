@@ -30,6 +30,7 @@ export const KEY_COMMANDS = [
   'app.cancel',
   'view.fail-reasons',
   'invite.review',
+  'view.servers',
 ] as const;
 
 export type KeyCommand = (typeof KEY_COMMANDS)[number];

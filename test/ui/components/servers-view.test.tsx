@@ -60,6 +60,17 @@ describe('servers view', () => {
     expect(term.lastFrame()).not.toContain('fetched');
   });
 
+  it('Alt+S opens the servers view from the composer, the help sheet lists it and the status line hints it', async () => {
+    const { term } = await start(world);
+    expect(term.lastFrame()).toContain('(Alt+S)');
+    await term.press(KEYS.alt('s'));
+    expect(term.lastFrame()).toContain(`#${fingerprintOf(S).short} Synced`);
+    expect(term.lastFrame()).toContain('fetched');
+    await term.press(KEYS.esc);
+    await term.press(KEYS.ctrlSlash);
+    expect(term.lastFrame()).toMatch(/Alt\+S\s+servers: state, bytes, sync now/);
+  });
+
   it('"s" syncs the selected server (the same command as /sync); low-bandwidth mode is shown', async () => {
     const { engine, term } = await start([...world, { event: 'lowbw', on: true }]);
     await term.press('/server');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindingLabels, keyOf, matchKey } from '../../../src/ui/keys/bindings.js';
+import { bindingLabels, DEFAULT_BINDINGS, keyOf, matchKey } from '../../../src/ui/keys/bindings.js';
 import { KEY_COMMANDS } from '../../../src/ui/keys/commands.js';
 
 const empty = { composerEmpty: true };
@@ -27,6 +27,8 @@ describe('matchKey: default bindings (ux.md)', () => {
     ['Ctrl+/ is help', '\u001f', keyOf({}), typed, 'app.help'],
     ['Esc cancels', '', keyOf({ escape: true, meta: true }), typed, 'app.cancel'],
     ['Alt+R fail reasons', 'r', keyOf({ meta: true }), typed, 'view.fail-reasons'],
+    ['Alt+S servers view', 's', keyOf({ meta: true }), typed, 'view.servers'],
+    ['Alt+S on an empty composer too', 's', keyOf({ meta: true }), empty, 'view.servers'],
   ] as const)('%s', (_name, input, key, ctx, want) => {
     expect(matchKey(input, key, ctx)).toBe(want);
   });
@@ -44,6 +46,15 @@ describe('matchKey: default bindings (ux.md)', () => {
     ['plain Home is not scroll.top', '', keyOf({ home: true }), typed],
   ] as const)('%s', (_name, input, key, ctx) => {
     expect(matchKey(input, key, ctx)).toBeUndefined();
+  });
+
+  it('no two bindings share a key and modifiers (Alt+S clashes with nothing)', () => {
+    const seen = new Map<string, string>();
+    for (const b of DEFAULT_BINDINGS) {
+      const id = `${b.key ?? ''}|${b.char ?? ''}|${b.ctrl ?? false}|${b.meta ?? false}|${b.shift ?? false}|${b.composerEmpty ?? 'any'}`;
+      expect(seen.get(id), `${b.label} vs ${seen.get(id) ?? ''}`).toBeUndefined();
+      seen.set(id, b.label);
+    }
   });
 
   it('every command except the internal ones has a label for the help sheet', () => {
