@@ -2,6 +2,7 @@
 // grapheme, kill/word commands, Up/Down history) and the rules that keep a paste from ever sending by itself.
 // The component only renders `text` around `cursor` and acts on `out`.
 
+import stringWidth from 'string-width';
 import { PASTE_END, PASTE_START } from '../terminal.js';
 import { matchKey, type Binding, type KeyInfo, DEFAULT_BINDINGS } from './bindings.js';
 import type { KeyCommand } from './commands.js';
@@ -21,6 +22,11 @@ export interface ComposerState {
   readonly history: readonly string[];
   /** While walking history with Up/Down: the entry shown. Any edit ends the walk. */
   readonly historyAt?: number;
+  /**
+   * While moving Up/Down through a multi-line draft: the display column (terminal cells) the cursor aims for, so
+   * passing a shorter line does not lose it. Any other key forgets it.
+   */
+  readonly goalColumn?: number;
 }
 
 export const EMPTY_COMPOSER: ComposerState = { text: '', cursor: 0, pasting: false, largePaste: false, confirming: false, history: [] };
@@ -93,7 +99,7 @@ function lineEnd(text: string, i: number): number {
 
 function edited(s: ComposerState, text: string, cursor: number): ComposerState {
   const largePaste = s.largePaste && lineCount(text) > PASTE_CONFIRM_LINES;
-  const { historyAt: _h, ...rest } = s;
+  const { historyAt: _h, goalColumn: _g, ...rest } = s;
   return { ...rest, text, cursor, confirming: false, largePaste };
 }
 
@@ -107,7 +113,34 @@ function splice(s: ComposerState, from: number, to: number, insert: string): Com
 }
 
 function moveTo(s: ComposerState, cursor: number): ComposerState {
-  return cursor === s.cursor ? s : { ...s, cursor };
+  const { goalColumn: _g, ...rest } = s;
+  return cursor === s.cursor && s.goalColumn === undefined ? s : { ...rest, cursor };
+}
+
+/**
+ * Up (-1) or Down (+1) one line of a multi-line draft, keeping the display column (by grapheme and cell width: an
+ * emoji or CJK character is two cells) where the target line is long enough. Undefined on the first line going up
+ * or the last going down: the caller decides what that means (history, or nothing).
+ */
+export function verticalMove(s: ComposerState, dir: -1 | 1): ComposerState | undefined {
+  const { text, cursor } = s;
+  const start = lineStart(text, cursor);
+  const end = lineEnd(text, cursor);
+  if (dir < 0 ? start === 0 : end === text.length) return undefined;
+  const target = dir < 0 ? lineStart(text, start - 1) : end + 1;
+  const targetEnd = lineEnd(text, target);
+  const goal = s.goalColumn ?? stringWidth(text.slice(start, cursor));
+  let i = target;
+  let width = 0;
+  while (i < targetEnd) {
+    const next = nextGrapheme(text, i);
+    const w = stringWidth(text.slice(i, next));
+    // A wide character across the goal column: stop before it rather than overshoot.
+    if (width + w > goal) break;
+    width += w;
+    i = next;
+  }
+  return { ...s, cursor: i, goalColumn: goal };
 }
 
 function insertPaste(s: ComposerState, pasted: string): ComposerState {
@@ -116,7 +149,7 @@ function insertPaste(s: ComposerState, pasted: string): ComposerState {
 }
 
 function showHistory(s: ComposerState, at: number | undefined): ComposerState {
-  const { historyAt: _h, ...rest } = s;
+  const { historyAt: _h, goalColumn: _g, ...rest } = s;
   const text = at === undefined ? '' : (s.history[at] ?? '');
   return { ...rest, text, cursor: text.length, confirming: false, largePaste: false, ...(at !== undefined ? { historyAt: at } : {}) };
 }
@@ -167,6 +200,13 @@ export function feedKey(s: ComposerState, input: string, key: KeyInfo, bindings:
   }
   // Without bracketed paste one stdin chunk with a newline inside is still a paste (stack.md).
   if (input.length > 1 && /[\r\n]/.test(input) && !key.ctrl && !key.meta) return step(insertPaste(s, input));
+
+  // A multi-line draft: Up/Down move between its lines first. Only past its first line (Up) or last line (Down) do
+  // they walk history, and only while a walk is going on; a draft being written is never swapped away (ux.md).
+  if (!key.ctrl && !key.meta && (key.upArrow || key.downArrow) && s.text.includes('\n')) {
+    const moved = verticalMove(s, key.upArrow ? -1 : 1);
+    if (moved !== undefined) return step(moved);
+  }
 
   // Walking history: Up goes further back, Down comes forward and past the newest entry to an empty line.
   if (s.historyAt !== undefined && !key.ctrl && !key.meta && (key.upArrow || key.downArrow)) {
