@@ -7,14 +7,24 @@
 // come in on the messages), and its state is a function of the stored rows, so `GroupTimeline.rebuild` gives back
 // the same order and the same open gaps after a restart.
 //
-// Order: a message always comes after the one it names. Each message gets a sort key
-//   (effectiveTime, depth, id)   effectiveTime = max(own timestamp, parent's effectiveTime), depth = parent's + 1
-// so a child never sorts before its parent, concurrent branches interleave by their (claimed) timestamps, and ties
-// fall to the signature. The key depends only on the message's known ancestors, so any delivery order of the same
-// set gives the same final order.
+// Order: the hash chain first, then arrival, and the claimed clock only where causality says nothing.
+// Each message gets a sort key
+//   (effectiveTime, anchor, depth, id)
+// - a message whose predecessor we hold: effectiveTime = max(own timestamp, parent's), anchor = parent's,
+//   depth = parent's + 1 — so a child never sorts before its parent and concurrent branches interleave by their
+//   (claimed, whole-second) timestamps, ties falling to the signature;
+// - a first message (names nothing): effectiveTime = own timestamp, anchor 0, depth 0;
+// - an orphan (names a message we lack, e.g. one the server withheld): it hangs below that missing message, which
+//   is placed where we learnt of it — after everything that arrived before the first message naming it
+//   (effectiveTime floor = the newest claimed timestamp among earlier arrivals; anchor = 1 + that arrival's
+//   sequence number). Without this an orphan was a depth-0 root and, in the same second as the chain's first
+//   message, could sort before it by signature — the gap then had no `before` and its event no `beforeTime`.
+// Once every message is known there are no orphans, so the key depends only on the set: any delivery order of
+// the same set gives the same final order. While a gap is open the order depends on arrival, which the stored
+// rows keep (their row ids): rebuild takes them in arrival order and gives back the same timeline.
 //
 // Wiring (the groups integration): one GroupTimeline per group.
-//   start:    GroupTimeline.rebuild(group, storedRows, storedPrunedMarks); show openGaps().
+//   start:    GroupTimeline.rebuild(group, storedRows (arrival order), storedPrunedMarks); show openGaps().
 //   receive:  tryDecryptGroupMessage → store the row (signature unique) → timeline.add(row) → forward its events
 //             (EngineEvent 'gap' with before/after ids and, via messageById, their times; 'gap-closed').
 //   resync:   ReplayResult.FullResync → after the replay, markPrunedResync({lastKnown: the LastCommit we sent,
@@ -101,7 +111,17 @@ interface Node {
   /** Id of the named predecessor; null when it names none (or the link was refused as a cycle). */
   parentId: string | null;
   effTime: number;
+  /** 0 below a first message; 1 + the arrival number of the first message that named a missing root. */
+  anchor: number;
   depth: number;
+}
+
+/** Where a missing message is placed: fixed when the first message naming it arrived. */
+interface MissingAnchor {
+  /** Arrival number of that first message. */
+  readonly seq: number;
+  /** Newest claimed timestamp among the messages that arrived before it. */
+  readonly floor: number;
 }
 
 interface GapRecord {
@@ -119,6 +139,7 @@ const gapIdFor = (missingId: string): string => `gap:${missingId}`;
 
 function compare(a: Node, b: Node): number {
   if (a.effTime !== b.effTime) return a.effTime < b.effTime ? -1 : 1;
+  if (a.anchor !== b.anchor) return a.anchor - b.anchor;
   if (a.depth !== b.depth) return a.depth - b.depth;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -132,6 +153,12 @@ export class GroupTimeline {
   private readonly gaps = new Map<string, GapRecord>();
   /** Missing ids over the cap: linked when they arrive, but without a gap of their own. */
   private readonly untracked = new Set<string>();
+  /** Missing predecessors that some known message names: where they are placed. */
+  private readonly anchors = new Map<string, MissingAnchor>();
+  /** Messages added so far (duplicates not counted): the next arrival number. */
+  private arrivals = 0;
+  /** Newest claimed timestamp among the messages added so far. */
+  private newestTimestamp = -Infinity;
   private readonly maxOpenGaps: number;
   private readonly sentinel: Uint8Array;
 
@@ -143,7 +170,10 @@ export class GroupTimeline {
     this.sentinel = firstMessagePreviousSig(group);
   }
 
-  /** The timeline of stored rows and stored pruned marks, in any order. Events are not replayed; read openGaps(). */
+  /**
+   * The timeline of stored rows (in the order they arrived: the profile's row ids) and stored pruned marks.
+   * Duplicates are ignored. Events are not replayed; read openGaps().
+   */
   static rebuild(group: GroupId, rows: Iterable<TimelineMessage>, marks: Iterable<PrunedMark> = [], options: TimelineOptions = {}): GroupTimeline {
     const t = new GroupTimeline(group, options);
     t.load(rows);
@@ -205,7 +235,7 @@ export class GroupTimeline {
     const id = messageId(message.signature);
     if (this.nodes.has(id)) return { added: false, events: [] };
     const events: TimelineEvent[] = [];
-    const node: Node = { id, message, parentId: this.parentIdOf(message, id), effTime: 0, depth: 0 };
+    const node = this.arrive(message, id);
     const waiting = this.children.get(id);
     // A cycle cannot be signed into existence, but stored rows are data: refuse a link into our own subtree.
     if (node.parentId !== null && waiting !== undefined && this.inSubtree(node.parentId, waiting)) node.parentId = null;
@@ -214,6 +244,7 @@ export class GroupTimeline {
     if (node.parentId !== null) this.link(node);
 
     // It was missing: close its gap, then re-key everything that hangs below it.
+    this.anchors.delete(id);
     const closed = this.gaps.get(id);
     if (closed !== undefined) {
       this.gaps.delete(id);
@@ -264,8 +295,9 @@ export class GroupTimeline {
   private load(rows: Iterable<TimelineMessage>): void {
     for (const message of rows) {
       const id = messageId(message.signature);
-      if (!this.nodes.has(id)) this.nodes.set(id, { id, message, parentId: this.parentIdOf(message, id), effTime: 0, depth: 0 });
+      if (!this.nodes.has(id)) this.nodes.set(id, this.arrive(message, id));
     }
+    for (const id of this.anchors.keys()) if (this.nodes.has(id)) this.anchors.delete(id);
     for (const n of this.nodes.values()) if (n.parentId !== null) this.link(n);
     const reached = new WeakSet<Node>();
     const walk = (root: Node): void => {
@@ -292,6 +324,19 @@ export class GroupTimeline {
     for (const n of this.order) if (n.parentId !== null && !this.nodes.has(n.parentId)) this.noteMissing(n.parentId, n);
   }
 
+  /** A new node for a message not seen before: its arrival number, and its missing predecessor's anchor. */
+  private arrive(message: TimelineMessage, id: string): Node {
+    const parentId = this.parentIdOf(message, id);
+    if (parentId !== null && !this.nodes.has(parentId) && !this.anchors.has(parentId)) {
+      // A missing message that turns up naming another missing one: that one takes over its place (we learnt of
+      // the hole when the first message below it arrived, not now).
+      this.anchors.set(parentId, this.anchors.get(id) ?? { seq: this.arrivals, floor: this.newestTimestamp });
+    }
+    this.arrivals++;
+    this.newestTimestamp = Math.max(this.newestTimestamp, finiteTimestamp(message));
+    return { id, message, parentId, effTime: 0, anchor: 0, depth: 0 };
+  }
+
   private link(n: Node): void {
     const list = this.children.get(n.parentId!);
     if (list === undefined) this.children.set(n.parentId!, [n]);
@@ -307,14 +352,21 @@ export class GroupTimeline {
 
   private key(n: Node): void {
     const parent = n.parentId === null ? undefined : this.nodes.get(n.parentId);
-    // Stored rows are data: a NaN would break the sort's total order.
-    const ts = Number.isFinite(n.message.timestamp) ? n.message.timestamp : 0;
-    if (parent === undefined) {
-      n.effTime = ts;
-      n.depth = 0;
-    } else {
+    const ts = finiteTimestamp(n.message);
+    const missing = parent === undefined && n.parentId !== null ? this.anchors.get(n.parentId) : undefined;
+    if (parent !== undefined) {
       n.effTime = Math.max(ts, parent.effTime);
+      n.anchor = parent.anchor;
       n.depth = parent.depth + 1;
+    } else if (missing !== undefined) {
+      // Below a missing message that sorts after everything that arrived before we learnt of it.
+      n.effTime = Math.max(ts, missing.floor);
+      n.anchor = missing.seq + 1;
+      n.depth = 1;
+    } else {
+      n.effTime = ts;
+      n.anchor = 0;
+      n.depth = 0;
     }
   }
 
@@ -404,6 +456,11 @@ export class GroupTimeline {
       }
     }
   }
+}
+
+/** Stored rows are data: a NaN would break the sort's total order. */
+function finiteTimestamp(m: TimelineMessage): number {
+  return Number.isFinite(m.timestamp) ? m.timestamp : 0;
 }
 
 /**
