@@ -199,3 +199,21 @@ export const BOARD_REPLAY_HIGH_WATER_BYTES = 1 << 20;
  * commit under the flow control above. Our choice: 4 MiB (512 packets) is far beyond what a reading client lags.
  */
 export const BOARD_LIVE_MAX_BUFFERED_BYTES = 4 << 20;
+
+// ---- Performance: tapir auth handshake key conversions (src/core/tapir/apps/auth-app.ts) ----
+/**
+ * Peers' long-term ed25519 → X25519 public-key conversions one AuthApp (and its per-connection instances) keeps,
+ * least recently used evicted first. Our choice: BOARD_MAX_CONNECTIONS (2048), the most peers any of our services
+ * holds at once, so every live peer's reconnect skips the conversion (~a quarter of a handshake's CPU); ≈ 250 KiB at
+ * most, and a flood of made-up keys only evicts.
+ */
+export const AUTH_PEER_KEY_CACHE_ENTRIES = 2048;
+
+// ---- TUI linear mode (src/ui/linear/, issue 9: screen readers) ----
+/**
+ * Linear mode says tor's bootstrap progress at most once per this many percent. Our choice (the issue's "at most every
+ * 10 %"): tor reports ~15 steps; a screen reader reading each is noise, and ten lines at most is still a progress report.
+ */
+export const LINEAR_TOR_PROGRESS_STEP = 10;
+/** Messages `/open` reads out from the conversation's history. Our choice: a screenful a person can listen to. */
+export const LINEAR_OPEN_HISTORY = 10;

@@ -10,10 +10,9 @@ import type { OnionAddress } from '../crypto/onion.js';
 import { MAX_ENCRYPTED_PAYLOAD, PEER_RATE_BURST, PEER_RATE_PER_SECOND } from '../limits.js';
 import type { Clock, Random } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
-import type { Application } from '../tapir/apps/application.js';
-import { TranscriptApp } from '../tapir/apps/application.js';
+import { AfterAuthApp } from '../tapir/apps/after-auth.js';
+import type { AuthApp } from '../tapir/apps/auth-app.js';
 import type { Connection } from '../tapir/connection.js';
-import { AUTH_CAPABILITY } from '../tapir/wire-constants.js';
 import { decodeOverlay, encodeOverlay, KNOWN_OVERLAYS, validateOverlayData, type Overlay } from './overlay.js';
 import {
   ackFor,
@@ -76,8 +75,8 @@ export interface PeerHandler {
 }
 
 export interface PeerAppOptions {
-  /** The authentication app (AuthApp) run first on every connection. */
-  readonly auth: Application;
+  /** The authentication app run first on every connection. */
+  readonly auth: AuthApp;
   readonly handler: PeerHandler;
   readonly clock: Clock;
   readonly random: Random;
@@ -120,20 +119,19 @@ class Session implements PeerSession {
   }
 }
 
-export class PeerApp extends TranscriptApp {
+export class PeerApp extends AfterAuthApp {
   constructor(private readonly opts: PeerAppOptions) {
-    super();
+    super(opts.auth);
   }
 
-  override newInstance(): Application {
-    return new PeerApp({ ...this.opts, auth: this.opts.auth.newInstance() });
+  override newInstance(): PeerApp {
+    return new PeerApp({ ...this.opts, auth: this.auth.newInstance() });
   }
 
-  override async init(conn: Connection): Promise<void> {
-    await this.opts.auth.init(conn);
+  protected override async afterAuth(conn: Connection): Promise<void> {
     const onion = conn.hostname;
     // The service closes a duplicate as soon as auth ends; nothing more to do on it then.
-    if (conn.closed || !conn.hasCapability(AUTH_CAPABILITY) || onion === null) return;
+    if (conn.closed || onion === null) return;
     conn.setCapability(CWTCH_CAPABILITY);
     const { handler } = this.opts;
     if (!handler.admit(onion)) return conn.close('local');

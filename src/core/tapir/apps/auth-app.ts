@@ -7,6 +7,7 @@ import type { CryptoBackend, Pbkdf2 } from '../../crypto/backend.js';
 import { isAllZero } from '../../crypto/backend.js';
 import { newIdentity, type Identity } from '../../crypto/identity.js';
 import { onionFromPublicKey } from '../../crypto/onion.js';
+import { AUTH_PEER_KEY_CACHE_ENTRIES } from '../../limits.js';
 import type { Random } from '../../ports.js';
 import type { Connection } from '../connection.js';
 import {
@@ -17,7 +18,7 @@ import {
   deriveSessionKey,
   type SessionKdf,
 } from '../wire-constants.js';
-import { TranscriptApp, type Application } from './application.js';
+import { TranscriptApp } from './application.js';
 import { decodeAuthMessage, encodeAuthMessage } from './auth-message.js';
 
 export interface AuthAppOptions {
@@ -27,24 +28,80 @@ export interface AuthAppOptions {
   /** Session KDF; defaults to the primary [unverified] choice in wire-constants. */
   readonly kdf?: SessionKdf;
   readonly pbkdf2?: Pbkdf2;
+  /** Peers' converted long-term keys kept; defaults to AUTH_PEER_KEY_CACHE_ENTRIES. */
+  readonly peerKeyCacheEntries?: number;
+}
+
+// Any injective bytes→string map will do for a map key; the WHATWG latin1 (windows-1252) decoder maps each byte
+// value to its own code point, in one native call.
+const KEY_STRING = new TextDecoder('latin1');
+
+/** A Map kept in use order (a hit moves its entry to the end), dropping the least recently used past `max`. */
+class LruMap<V> {
+  private readonly m = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(k: string): V | undefined {
+    const v = this.m.get(k);
+    if (v !== undefined) {
+      this.m.delete(k);
+      this.m.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: V): void {
+    this.m.delete(k);
+    this.m.set(k, v);
+    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+  }
+  get size(): number {
+    return this.m.size;
+  }
+}
+
+/** What one AuthApp and all its per-connection instances share. */
+interface AuthShared {
+  /** Our long-term X25519 private key, converted once when the app is made. */
+  readonly myLongTerm: Uint8Array;
+  /** Peers' long-term X25519 public keys by their ed25519 key (only valid points are kept). */
+  readonly peerLongTerm: LruMap<Uint8Array>;
 }
 
 export class AuthApp extends TranscriptApp {
-  constructor(private readonly opts: AuthAppOptions) {
+  private readonly shared: AuthShared;
+
+  /** `shared` is for newInstance only: callers pass just the options. */
+  constructor(
+    private readonly opts: AuthAppOptions,
+    shared?: AuthShared,
+  ) {
     super();
+    this.shared = shared ?? {
+      myLongTerm: opts.backend.edSeedToX25519(opts.identity.seed),
+      peerLongTerm: new LruMap(opts.peerKeyCacheEntries ?? AUTH_PEER_KEY_CACHE_ENTRIES),
+    };
   }
 
-  override newInstance(): Application {
-    const app = new AuthApp(this.opts);
-    app.ltX25519 = this.longTermX25519();
-    return app;
+  override newInstance(): AuthApp {
+    return new AuthApp(this.opts, this.shared);
   }
 
-  /** Our long-term X25519 private key, derived once and shared by the instances of this app. */
-  private ltX25519: Uint8Array | null = null;
-  private longTermX25519(): Uint8Array {
-    this.ltX25519 ??= this.opts.backend.edSeedToX25519(this.opts.identity.seed);
-    return this.ltX25519;
+  /** Peers' converted long-term keys held now (for tests: the cache stays within its bound). */
+  get cachedPeerKeys(): number {
+    return this.shared.peerLongTerm.size;
+  }
+
+  /**
+   * A peer's long-term key in Montgomery form, from the cache when it connected lately. Cached on first sight,
+   * whether or not its handshake then succeeds, so a prober who replays someone's public key to time our reply
+   * gets one sample at most, and that one under Tor's jitter (milliseconds against tens of microseconds).
+   */
+  private peerLongTerm(ed: Uint8Array): Uint8Array | null {
+    const k = KEY_STRING.decode(ed);
+    const hit = this.shared.peerLongTerm.get(k);
+    if (hit !== undefined) return hit;
+    const x = this.opts.backend.edPublicToX25519(ed);
+    if (x !== null) this.shared.peerLongTerm.set(k, x);
+    return x;
   }
 
   override async init(conn: Connection): Promise<void> {
@@ -63,13 +120,13 @@ export class AuthApp extends TranscriptApp {
     if (conn.outbound && conn.hostname !== remoteOnion) return conn.close('protocol');
 
     // identity.edh for each pair, with each key converted to Montgomery form once (the conversion of a
-    // public key costs about as much as the DH itself).
-    const theirLt = backend.edPublicToX25519(remote.value.longTermPublicKey);
+    // public key costs about as much as the DH itself); long-term keys come converted from the shared cache.
+    const theirLt = this.peerLongTerm(remote.value.longTermPublicKey);
     const theirEph = backend.edPublicToX25519(remote.value.ephemeralPublicKey);
     if (theirLt === null || theirEph === null) return conn.close('protocol');
     const myEph = backend.edSeedToX25519(eph.seed);
     wipe(eph.seed);
-    const myLt = this.longTermX25519();
+    const myLt = this.shared.myLongTerm;
     const dh = (priv: Uint8Array, pub: Uint8Array): Uint8Array | null => {
       const out = backend.x25519(priv, pub);
       return out === null || isAllZero(out) ? null : out;
