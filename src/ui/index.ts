@@ -1,27 +1,94 @@
 // The UI's entry point for src/app: render the App against an engine and resolve when the user quits.
 // Entering/leaving the alternate screen is the app's job (terminal.ts has the sequences).
 
-import { render } from 'ink';
-import { createElement } from 'react';
+import { render, type Instance } from 'ink';
+import { createElement, type ReactElement } from 'react';
 import type { EngineApi } from '../core/api/engine.js';
 import { App } from './App.js';
 import { themeFromEnv } from './components/theme.js';
+import { createFrameOutput, type TerminalOut } from './output/frame-writer.js';
 import { createUiStore } from './view-model/ui-store.js';
 
 export { enterTerminal, leaveTerminal } from './terminal.js';
 
 /**
- * How Ink draws. Incremental rendering (only changed lines rewritten, ~160 B per key instead of ~4 KB) is OFF: in a
- * real tmux it left stale lines on screens shorter than the terminal (unlock form, contact rows). MainView stays one
- * row short so it can be turned back on once Ink erases correctly.
+ * How Ink draws when it draws to the terminal itself (the 'ink' renderer, the fallback). Ink's incremental
+ * rendering is OFF: in a real tmux it left stale lines on screens shorter than the terminal (vadimdemedes/ink#781).
  */
 export const TUI_RENDER_OPTIONS = { incrementalRendering: false } as const;
+
+/**
+ * 'frames' (default): Ink renders whole frames into our FrameWriter, which rewrites only the changed rows with
+ * absolute cursor moves (~100–200 B per typed key at 120x40). 'ink': Ink's own full redraw (~4.4 KB per key),
+ * kept as a fallback; CWTCH_TUI_RENDER=ink selects it.
+ */
+export type TuiRenderer = 'frames' | 'ink';
+
+export function rendererFromEnv(env: Readonly<Record<string, string | undefined>>): TuiRenderer {
+  return env['CWTCH_TUI_RENDER'] === 'ink' ? 'ink' : 'frames';
+}
+
+export interface MountOptions {
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stdout?: NodeJS.WriteStream;
+  readonly renderer?: TuiRenderer;
+  /** Least time between frame writes when frames queue up (frames renderer); 0 writes each at once (bench). */
+  readonly minFrameIntervalMs?: number;
+  /** Frames renderer: bracket frames in synchronised-update marks; defaults to "stdout is a TTY". */
+  readonly synchronize?: boolean;
+}
+
+export interface MountedTui {
+  readonly instance: Instance;
+  /** Stop drawing and unmount. Idempotent. */
+  close(): void;
+}
+
+/**
+ * Render `el` to a terminal the way the app does. With the frames renderer Ink runs in debug mode against
+ * an InkScreen (whole frames, no erase codes of its own); CI in the environment changes nothing there except
+ * that Ink stops listening for resizes, so a resize here always re-renders.
+ * Example: `const tui = mountTui(<App …/>, {}); …; tui.close()`.
+ */
+export function mountTui(el: ReactElement, opts: MountOptions = {}): MountedTui {
+  const common = {
+    ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
+    // Ctrl+C clears the composer; it must never kill the process from inside the UI.
+    exitOnCtrlC: false,
+    patchConsole: false,
+  };
+  const stdout = opts.stdout ?? process.stdout;
+  if (opts.renderer === 'ink') {
+    const instance = render(el, { ...common, stdout, ...TUI_RENDER_OPTIONS });
+    return { instance, close: () => instance.unmount() };
+  }
+  const output = createFrameOutput(stdout as unknown as TerminalOut, {
+    ...(opts.minFrameIntervalMs !== undefined ? { minIntervalMs: opts.minFrameIntervalMs } : {}),
+    ...(opts.synchronize !== undefined ? { synchronize: opts.synchronize } : {}),
+  });
+  const instance = render(el, { ...common, stdout: output.screen as unknown as NodeJS.WriteStream, debug: true });
+  // Ink subscribes to resizes only outside CI; re-rendering here makes both cases lay out for the new size.
+  const relayout = (): void => instance.rerender(el);
+  output.screen.on('resize', relayout);
+  let closed = false;
+  return {
+    instance,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      output.screen.off('resize', relayout);
+      // Close first: Ink's last render while unmounting (and under CI a stray newline) must not reach the screen.
+      output.close();
+      instance.unmount();
+    },
+  };
+}
 
 export interface RunTuiOptions {
   readonly lowBandwidth?: boolean;
   readonly stdin?: NodeJS.ReadStream;
   readonly stdout?: NodeJS.WriteStream;
-  /** Environment for NO_COLOR; defaults to process.env. */
+  /** Environment for NO_COLOR and CWTCH_TUI_RENDER; defaults to process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -31,23 +98,21 @@ export interface RunTuiOptions {
  * Example: `await runTui(engine, {lowBandwidth: true})`.
  */
 export async function runTui(engine: EngineApi, opts: RunTuiOptions = {}): Promise<void> {
+  const env = opts.env ?? process.env;
   const store = createUiStore(engine, { lowBandwidth: opts.lowBandwidth ?? false });
   let quit: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  const instance = render(createElement(App, { engine, store, theme: themeFromEnv(opts.env ?? process.env), onQuit: () => quit() }), {
+  const tui = mountTui(createElement(App, { engine, store, theme: themeFromEnv(env), onQuit: () => quit() }), {
     ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
     ...(opts.stdout !== undefined ? { stdout: opts.stdout } : {}),
-    ...TUI_RENDER_OPTIONS,
-    // Ctrl+C clears the composer; it must never kill the process from inside the UI.
-    exitOnCtrlC: false,
-    patchConsole: false,
+    renderer: rendererFromEnv(env),
   });
   try {
-    await Promise.race([done, instance.waitUntilExit()]);
+    await Promise.race([done, tui.instance.waitUntilExit()]);
   } finally {
-    instance.unmount();
+    tui.close();
     store.dispose();
   }
 }

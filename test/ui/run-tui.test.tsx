@@ -91,8 +91,8 @@ describe('SafeTextView', () => {
 });
 
 describe('terminal.ts', () => {
-  it('enter/leave are symmetric: alternate screen and bracketed paste', () => {
-    expect(enterTerminal()).toBe('\u001b[?1049h' + BRACKETED_PASTE_ON);
-    expect(leaveTerminal()).toBe(BRACKETED_PASTE_OFF + '\u001b[?1049l');
+  it('enter/leave are symmetric: alternate screen, bracketed paste, cursor hidden', () => {
+    expect(enterTerminal()).toBe('\u001b[?1049h' + BRACKETED_PASTE_ON + '\u001b[?25l');
+    expect(leaveTerminal()).toBe('\u001b[?25h' + BRACKETED_PASTE_OFF + '\u001b[?1049l');
   });
 });

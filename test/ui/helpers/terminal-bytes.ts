@@ -13,7 +13,8 @@ export interface ByteScan {
 /**
  * CSI sequences the UI may write, as `${private marker}${final byte}` keys with the parameter forms allowed:
  * SGR colours (chalk via Ink); Ink's log-update: erase line (2K, K), cursor up (A), cursor to column (G),
- * next line (E), clear screen (2J, 3J, H) when a frame is taller than the terminal; cursor hide/show (?25);
+ * next line (E), clear screen (2J, 3J, H) when a frame is taller than the terminal; the frame writer's row moves
+ * (H to column 1 of a row, src/ui/output/); cursor hide/show (?25);
  * synchronised output (?2026); and terminal.ts: alternate screen (?1049), bracketed paste (?2004).
  */
 const ALLOWED_CSI: ReadonlyMap<string, RegExp> = new Map([
@@ -25,7 +26,7 @@ const ALLOWED_CSI: ReadonlyMap<string, RegExp> = new Map([
   ['G', /^[0-9]*$/],
   ['E', /^[0-9]*$/],
   ['J', /^[0-3]?$/],
-  ['H', /^$/],
+  ['H', /^([0-9]+;1)?$/],
   ['?l', /^(25|2026|1049|2004)$/],
   ['?h', /^(25|2026|1049|2004)$/],
 ]);
