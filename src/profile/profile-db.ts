@@ -36,7 +36,10 @@ export interface Conversation {
   readonly kind: ConversationKind;
   /** Peer onion for contacts, group id for groups. */
   readonly handle: string;
+  /** The name the peer announced (contacts) or the invite carried (groups). */
   readonly name: string;
+  /** The user's own name for it (rename), shown instead of `name`; null when never renamed. */
+  readonly localName: string | null;
   readonly authorization: Authorization;
   readonly lastActivity: number;
   readonly unread: number;
@@ -89,7 +92,10 @@ export interface Group {
   readonly groupId: string;
   readonly groupKey: Uint8Array;
   readonly server: string;
+  /** The name from the invite (what our own invites carry). */
   readonly name: string;
+  /** The user's rename, shown instead of `name`; never sent. */
+  readonly localName: string | null;
   readonly lastSeenSignature: Uint8Array | null;
 }
 
@@ -130,6 +136,7 @@ function toConversation(r: Row): Conversation {
     kind: r.kind as ConversationKind,
     handle: r.handle as string,
     name: r.name as string,
+    localName: (r.local_name as string | null) ?? null,
     authorization: r.authorization as Authorization,
     lastActivity: r.last_activity as number,
     unread: r.unread as number,
@@ -160,6 +167,7 @@ function toGroup(r: Row): Group {
     groupKey: bytes(r.group_key)!,
     server: r.server as string,
     name: r.name as string,
+    localName: (r.local_name as string | null) ?? null,
     lastSeenSignature: bytes(r.last_seen_sig),
   };
 }
@@ -271,6 +279,11 @@ export class ProfileDb {
       if (patch.name !== undefined) this.db.prepare('UPDATE conversations SET name = ? WHERE id = ?').run(patch.name, id);
       if (patch.authorization !== undefined) this.db.prepare('UPDATE conversations SET authorization = ? WHERE id = ?').run(patch.authorization, id);
     });
+  }
+
+  /** The user's local name for a conversation (null: back to the announced one). */
+  setLocalName(id: ConversationId, name: string | null): void {
+    this.write(() => this.db.prepare('UPDATE conversations SET local_name = ? WHERE id = ?').run(name, id));
   }
 
   markRead(id: ConversationId): void {
@@ -436,7 +449,7 @@ export class ProfileDb {
 
   private groupRow(where: string, arg: unknown): Group | null {
     const r = this.db
-      .prepare(`SELECT g.*, c.name FROM groups g JOIN conversations c ON c.id = g.conversation WHERE ${where}`)
+      .prepare(`SELECT g.*, c.name, c.local_name FROM groups g JOIN conversations c ON c.id = g.conversation WHERE ${where}`)
       .get(arg) as Row | undefined;
     return r ? toGroup(r) : null;
   }
@@ -451,10 +464,26 @@ export class ProfileDb {
 
   listGroups(): Group[] {
     return this.read(() =>
-      (this.db.prepare('SELECT g.*, c.name FROM groups g JOIN conversations c ON c.id = g.conversation ORDER BY g.conversation').all() as Row[]).map(
+      (this.db.prepare('SELECT g.*, c.name, c.local_name FROM groups g JOIN conversations c ON c.id = g.conversation ORDER BY g.conversation').all() as Row[]).map(
         toGroup,
       ),
     );
+  }
+
+  /**
+   * Leave a group: its conversation, key, messages, outbox entries, gaps and last-seen signature (ON DELETE
+   * CASCADE), and the secret settings named in `settingKeys` (its posts not yet echoed), in one transaction.
+   * The server row and its tokens stay. Returns false when there was no such group.
+   */
+  deleteGroup(conversation: ConversationId, settingKeys: readonly string[] = []): boolean {
+    return this.write(() => {
+      const gone = this.db.prepare("DELETE FROM conversations WHERE id = ? AND kind = 'group'").run(conversation).changes > 0;
+      if (gone) {
+        const st = this.db.prepare('DELETE FROM settings WHERE key = ?');
+        for (const k of settingKeys) st.run(k);
+      }
+      return gone;
+    });
   }
 
   /** The last signature seen from the server: the `LastCommit` of the next ReplayRequest (protocol.md §7.5). */

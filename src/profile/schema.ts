@@ -93,6 +93,12 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX gaps_open ON gaps (group_conversation, closed);
     `,
   },
+  {
+    description: 'v3: a local name for a conversation (the user\'s rename; never sent, never overwritten by the peer)',
+    sql: `
+      ALTER TABLE conversations ADD COLUMN local_name TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

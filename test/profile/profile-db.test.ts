@@ -138,7 +138,7 @@ describe('ProfileDb round trips', () => {
     const mine = db.queueOutgoing({ conversation: g.conversation, sender: 'me', body: 'hi', receivedAt: 1, groupSignature: sig(5) }, 0);
     const gap = db.addGap({ group: g.conversation, beforeSignature: null, afterSignature: sig(7), firstSeen: 33 });
     reopen();
-    expect(db.findGroup('aa'.repeat(16))).toEqual({ conversation: g.conversation, groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group', lastSeenSignature: sig(9) });
+    expect(db.findGroup('aa'.repeat(16))).toEqual({ conversation: g.conversation, groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group', localName: null, lastSeenSignature: sig(9) });
     expect(db.listGroups()).toHaveLength(1);
     expect(db.markAckByGroupSignature(g.conversation, sig(5))).toBe(mine.id);
     expect(db.markAckByGroupSignature(g.conversation, sig(6))).toBeNull();
@@ -150,6 +150,74 @@ describe('ProfileDb round trips', () => {
     expect(db.gaps(g.conversation, { includeClosed: true })[0]!.closed).toBe(true);
     db.deleteConversation(g.conversation);
     expect(db.getGroup(g.conversation)).toBeNull();
+  });
+
+  it('local names: a rename of a contact and of a group survives a reopen; the announced name is kept apart', () => {
+    const c = db.createConversation({ kind: 'contact', handle: 'peer', name: 'Announced' });
+    const g = db.addGroup({ groupId: 'bb'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'From invite' });
+    expect(db.getConversation(c.id)!.localName).toBeNull();
+    db.setLocalName(c.id, 'My friend');
+    db.setLocalName(g.conversation, 'Our plot');
+    db.updateConversation(c.id, { name: 'Peer renamed itself' });
+    reopen();
+    expect(db.getConversation(c.id)).toMatchObject({ name: 'Peer renamed itself', localName: 'My friend' });
+    expect(db.findGroup('bb'.repeat(16))).toMatchObject({ name: 'From invite', localName: 'Our plot' });
+    expect(db.listGroups()[0]!.localName).toBe('Our plot');
+    db.setLocalName(c.id, null);
+    expect(db.getConversation(c.id)!.localName).toBeNull();
+  });
+
+  it('deleteGroup: conversation, key, messages, outbox, gaps, sync state and named settings go in one commit; server, tokens and other groups stay', () => {
+    db.importServer({ onion: 'srv', bundle: '{}', keyBulletinBoard: 'bb', keyTokenService: 'ts', keyPrivacyPass: 'pp', importedAt: 1 });
+    db.addTokens('srv', [{ token: sig(1), w: sig(2) }]);
+    const gone = db.addGroup({ groupId: 'cc'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'left' });
+    const kept = db.addGroup({ groupId: 'dd'.repeat(16), groupKey: new Uint8Array(32).fill(2), server: 'srv', name: 'kept' });
+    for (const g of [gone, kept]) {
+      db.setLastSeenSignature(g.conversation, sig(9));
+      db.insertMessage({ conversation: g.conversation, direction: 'in', sender: 'x', body: 'b', receivedAt: 1, groupSignature: sig(g.conversation) });
+      db.queueOutgoing({ conversation: g.conversation, sender: 'me', body: 'p', receivedAt: 2, groupSignature: sig(50 + g.conversation) }, 0);
+      db.addGap({ group: g.conversation, beforeSignature: null, afterSignature: sig(7), firstSeen: 3 });
+    }
+    db.setSetting('post.gone', Uint8Array.of(1));
+    db.setSetting('post.kept', Uint8Array.of(2));
+    expect(db.deleteGroup(gone.conversation, ['post.gone'])).toBe(true);
+    reopen();
+    expect(db.findGroup('cc'.repeat(16))).toBeNull();
+    expect(db.getConversation(gone.conversation)).toBeNull();
+    expect(db.messagesPage(gone.conversation)).toEqual([]);
+    expect(db.gaps(gone.conversation, { includeClosed: true })).toEqual([]);
+    expect(db.groupOutbox(gone.conversation)).toEqual([]);
+    expect(db.getSetting('post.gone')).toBeNull();
+    const rows = (sql: string): number => (profile.connection.prepare(sql).get() as { n: number }).n;
+    expect(rows(`SELECT count(*) AS n FROM messages WHERE conversation = ${gone.conversation}`)).toBe(0);
+    expect(rows('SELECT count(*) AS n FROM outbox')).toBe(1);
+    // The other group, the server and its tokens are untouched.
+    expect(db.findGroup('dd'.repeat(16))).toMatchObject({ name: 'kept', lastSeenSignature: sig(9) });
+    expect(db.messagesPage(kept.conversation)).toHaveLength(2);
+    expect(db.gaps(kept.conversation)).toHaveLength(1);
+    expect(db.getSetting('post.kept')).toEqual(Uint8Array.of(2));
+    expect(db.getServer('srv')).not.toBeNull();
+    expect(db.unspentTokens('srv')).toBe(1);
+    // Not a group (or gone already): nothing happens.
+    const c = db.createConversation({ kind: 'contact', handle: 'peer' });
+    expect(db.deleteGroup(c.id, ['post.kept'])).toBe(false);
+    expect(db.deleteGroup(gone.conversation)).toBe(false);
+    expect(db.getConversation(c.id)).not.toBeNull();
+    expect(db.getSetting('post.kept')).not.toBeNull();
+    // The same group can be joined again.
+    expect(db.addGroup({ groupId: 'cc'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'left' }).lastSeenSignature).toBeNull();
+  });
+
+  it('a profile written by the previous schema (v2) opens, migrates and keeps its data', () => {
+    const c = db.createConversation({ kind: 'contact', handle: 'old-peer', name: 'Old' });
+    const conn = profile.connection;
+    conn.exec('ALTER TABLE conversations DROP COLUMN local_name');
+    conn.pragma('user_version = 2');
+    reopen();
+    expect(profile.connection.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.getConversation(c.id)).toMatchObject({ handle: 'old-peer', name: 'Old', localName: null });
+    db.setLocalName(c.id, 'renamed');
+    expect(db.getConversation(c.id)!.localName).toBe('renamed');
   });
 
   it('servers (TOFU) and tokens: import, same keys again, changed keys refused, spend once', () => {

@@ -40,12 +40,24 @@ describe('migrations', () => {
     migrate(db, 1);
     db.prepare("INSERT INTO conversations (kind, handle) VALUES ('contact', 'peer')").run();
     db.prepare("INSERT INTO messages (conversation, direction, sender, body, received_at, ack) VALUES (1, 'in', 'peer', 'kept', 5, 'acknowledged')").run();
-    migrate(db);
+    migrate(db, 2);
     expect(schemaVersion(db)).toBe(2);
     expect(db.prepare('SELECT body FROM messages').get()).toEqual({ body: 'kept' });
     db.prepare("INSERT INTO conversations (kind, handle) VALUES ('group', 'g')").run();
     db.prepare('INSERT INTO groups (conversation, group_id, group_key, server) VALUES (2, ?, ?, ?)').run('g', Buffer.alloc(32), 's');
     expect(tables(db)).toContain('gaps');
+    db.close();
+  });
+
+  it('migration 3 (2 → 3): a local name per conversation, null for existing rows', () => {
+    const db = fresh();
+    migrate(db, 2);
+    db.prepare("INSERT INTO conversations (kind, handle, name) VALUES ('contact', 'peer', 'announced')").run();
+    migrate(db);
+    expect(schemaVersion(db)).toBe(3);
+    expect(db.prepare('SELECT name, local_name FROM conversations').get()).toEqual({ name: 'announced', local_name: null });
+    db.prepare("UPDATE conversations SET local_name = 'mine'").run();
+    expect(db.prepare('SELECT local_name FROM conversations').get()).toEqual({ local_name: 'mine' });
     db.close();
   });
 
