@@ -5,7 +5,7 @@
 // messages through each stage alone (EGM JSON + base64 decode, trial decrypt, packet open).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,18 @@ import { measureSecretbox } from '../ceiling.js';
 import { opsPerSecondSync, type BenchResult, type BenchSuite } from '../harness.js';
 
 const backend = sodiumNativeBackend;
+
+/** CPU time (user + system, µs) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function processCpuUs(pid: number): number {
+  try {
+    // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th (in clock ticks, 100/s).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
+}
 const TEXT = JSON.stringify({ o: 1, d: 'a typical group message of a sentence or two' });
 
 const suite: BenchSuite = async (opts) => {
@@ -71,7 +83,8 @@ const suite: BenchSuite = async (opts) => {
     await server.close();
     serverOpen = false;
     const bin = fileURLToPath(new URL('../../bin/cwtch-server.js', import.meta.url));
-    child = spawn(process.execPath, [bin, '--data-dir', join(dir, 'server'), '--network', 'local', '--local-net', join(dir, 'net')], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The bench's own node flags (e.g. --cpu-prof) apply to the server too, so both halves can be profiled.
+    child = spawn(process.execPath, [...process.execArgv, bin, '--data-dir', join(dir, 'server'), '--network', 'local', '--local-net', join(dir, 'net')], { stdio: ['ignore', 'pipe', 'ignore'] });
     await new Promise<void>((resolve, reject) => {
       createInterface({ input: child!.stdout! }).once('line', () => resolve());
       child!.once('exit', () => reject(new Error('cwtch-server did not start')));
@@ -82,6 +95,11 @@ const suite: BenchSuite = async (opts) => {
     const received: EncryptedGroupMessage[] = [];
     let mine = 0;
     const opener = new TrialOpener(backend);
+    // CPU time of each side during the sync: on a shared 2-core machine wall time swings with other load, CPU per
+    // message much less, and it says which side is the bottleneck (both run at once, so the slower one sets the pace).
+    const serverCpu0 = processCpuUs(child.pid!);
+    const clientCpu0 = process.cpuUsage();
+    let clientCpu = clientCpu0;
     const t0 = performance.now();
     const synced = await new Promise<number>((resolve, reject) => {
       const svc = TapirService.ephemeral({ acn, backend, random: nodeRandom, clock: systemClock });
@@ -95,6 +113,7 @@ const suite: BenchSuite = async (opts) => {
         },
         onSynced: () => {
           const t = performance.now();
+          clientCpu = process.cpuUsage(clientCpu0);
           void svc.close();
           resolve(t);
         },
@@ -103,6 +122,7 @@ const suite: BenchSuite = async (opts) => {
         if (!c.ok) reject(new Error('connect failed'));
       });
     });
+    const serverCpuUs = processCpuUs(child.pid!) - serverCpu0;
     const seconds = (synced - t0) / 1000;
     if (mine !== ours) throw new Error(`expected ${ours} of ours, found ${mine}`);
     const rate = n / seconds;
@@ -143,6 +163,13 @@ const suite: BenchSuite = async (opts) => {
     out.push({ name: 'group sync profile: EGM JSON + base64 decode', value: decodeUs, unit: 'µs/msg' });
     out.push({ name: 'group sync profile: trial decrypt (3 keys) + verify the 1 %', value: trialUs, unit: 'µs/msg' });
     out.push({ name: 'group sync profile: tapir packet open (8 KiB secretbox)', value: packetUs, unit: 'µs/msg' });
+    out.push({
+      name: 'group sync: client CPU per message (receive, open, decode, trial-decrypt)',
+      value: (clientCpu.user + clientCpu.system) / n,
+      unit: 'µs/msg',
+      note: `user ${(clientCpu.user / n).toFixed(1)}, system ${(clientCpu.system / n).toFixed(1)}`,
+    });
+    out.push({ name: 'group sync: server CPU per message (its own process: read, encode, seal, send)', value: serverCpuUs / n, unit: 'µs/msg' });
     out.push({
       name: 'group sync profile: rest (socket, framing, copies, server reads, event loop)',
       value: Math.max(0, totalUs - decodeUs - trialUs - packetUs),
