@@ -19,6 +19,8 @@ const cli = meow(
     --tor-control H:P     attach to a running tor instead (needs --tor-auth)
     --tor-auth AUTH       cookie:FILE or password:SECRET for --tor-control
     --low-bandwidth       no background sync; groups sync when you ask (/sync)
+    --linear              plain lines for screen readers: no screen drawing, colour or
+                          spinners (also when TERM=dumb)
     --verbose             details after one-line errors
     --version, --help
 
@@ -37,6 +39,7 @@ const cli = meow(
       torControl: { type: 'string' },
       torAuth: { type: 'string' },
       lowBandwidth: { type: 'boolean', default: false },
+      linear: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
   },
@@ -48,7 +51,7 @@ const usage = (msg: string): never => {
   process.exit(64);
 };
 
-const known = new Set(['home', 'network', 'localNet', 'torPath', 'torConfig', 'torControl', 'torAuth', 'lowBandwidth', 'verbose', 'help', 'version']);
+const known = new Set(['home', 'network', 'localNet', 'torPath', 'torConfig', 'torControl', 'torAuth', 'lowBandwidth', 'linear', 'verbose', 'help', 'version']);
 for (const k of Object.keys(cli.flags)) if (!known.has(k)) usage(`unknown option --${k.slice(0, 40)}`);
 if (sub !== 'inspect' && rest.length > 0) usage('too many arguments');
 
@@ -59,7 +62,9 @@ if (sub === 'inspect') {
 } else if (sub === undefined || sub === 'headless') {
   if (cli.flags.network !== 'tor' && cli.flags.network !== 'local') usage('--network is tor or local');
   const { runMain } = await import('../src/app/main.js');
-  process.exit(await runMain(sub === 'headless' ? 'headless' : 'tui', cli.flags));
+  // TERM=dumb: a terminal that cannot draw a screen (and what some screen-reader setups set) gets linear mode.
+  const linear = cli.flags.linear || process.env['TERM'] === 'dumb';
+  process.exit(await runMain(sub === 'headless' ? 'headless' : 'tui', { ...cli.flags, linear }));
 } else {
   usage(`unknown command "${sub.slice(0, 40)}"`);
 }

@@ -24,6 +24,8 @@ export interface MainFlags {
   readonly torAuth?: string;
   readonly lowBandwidth: boolean;
   readonly verbose: boolean;
+  /** Plain appended lines instead of the Ink screen (screen readers; also chosen when TERM=dumb). */
+  readonly linear?: boolean;
 }
 
 const EXIT_USAGE = 64;
@@ -85,7 +87,9 @@ const SHUTDOWN_DEADLINE_MS = 5_000;
 
 export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`cwtch-tui: ${line}\n`);
-  if (mode === 'tui' && (!process.stdin.isTTY || !process.stdout.isTTY)) {
+  const linear = mode === 'tui' && flags.linear === true;
+  // Linear mode writes lines and reads lines: it needs no terminal (a screen reader's console, a pipe, `expect`).
+  if (mode === 'tui' && !linear && (!process.stdin.isTTY || !process.stdout.isTTY)) {
     log('the terminal client needs a terminal (stdin and stdout must be a TTY); for scripts use `cwtch-tui headless`');
     return 1;
   }
@@ -151,6 +155,12 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
       for (const s of pendingStatus.splice(0)) onStatus(s);
       if (flags.lowBandwidth) eng.command({ cmd: 'lowbw', on: true });
       await done;
+    } else if (linear) {
+      const { runLinear } = await import('../ui/linear/run-linear.js');
+      const { nodeLinearIo } = await import('../ui/linear/linear-io.js');
+      const running = runLinear(eng, { io: nodeLinearIo(process.stdin, process.stdout), lowBandwidth: flags.lowBandwidth });
+      for (const s of pendingStatus.splice(0)) onStatus(s);
+      await running;
     } else {
       prepareInkEnvironment();
       const ui = await import('../ui/index.js');

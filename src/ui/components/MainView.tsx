@@ -11,6 +11,7 @@ import { isDeleteForward, useRawKeys } from '../hooks/use-raw-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { uiText } from '../text.js';
 import { fingerprintOf } from '../view-model/identity.js';
+import { syncPromptText } from '../view-model/format.js';
 import { anchorForTop, layoutPane } from '../view-model/pane-layout.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
@@ -22,7 +23,7 @@ import { PasteBox } from './PasteBox.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
 import { SafeTextView } from './SafeTextView.js';
 import { ServersView } from './ServersView.js';
-import { formatBytes, StatusLine } from './StatusLine.js';
+import { StatusLine } from './StatusLine.js';
 
 export interface MainViewProps {
   readonly state: UiState;
@@ -133,7 +134,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
       {state.syncPrompts.slice(0, 2).map((p) => (
         <SafeTextView
           key={p.server}
-          text={uiText(`Full resync of server #${fingerprintOf(p.server).short}: ${p.messages} messages, ${formatBytes(p.bytes)}. Type /sync ${p.server} yes to go ahead.`)}
+          text={uiText(syncPromptText(p))}
           color="yellow"
           wrap="truncate"
         />

@@ -3,6 +3,7 @@
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { uiText } from '../text.js';
+import { formatBytes } from '../view-model/format.js';
 import { bytesToday, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
@@ -12,13 +13,7 @@ export function progressBar(percent: number, width: number): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-/** Bytes for people: 1.2 MB, 340 kB, 12 B (decimal units, like the meters in ux.md's comparisons). */
-export function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;
-  return `${n} B`;
-}
+export { formatBytes };
 
 const SERVER_OK = new Set(['Authenticated', 'Synced']);
 

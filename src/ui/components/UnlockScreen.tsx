@@ -4,7 +4,7 @@
 import { Box, useInput } from 'ink';
 import { useRef, useState, type ReactNode } from 'react';
 import type { EngineCommand } from '../../core/api/commands.js';
-import { feedUnlockKey, INITIAL_UNLOCK, type UnlockState } from '../controller/unlock.js';
+import { feedUnlockKey, INITIAL_UNLOCK, NO_PASSWORD_WARNING_TEXT, type UnlockState } from '../controller/unlock.js';
 import { uiText, untrustedLine, type SafeText } from '../text.js';
 import { SafeTextView } from './SafeTextView.js';
 
@@ -15,8 +15,7 @@ export interface UnlockScreenProps {
   readonly onQuit: () => void;
 }
 
-export const NO_PASSWORD_WARNING =
-  'Without a password this profile uses Cwtch\u2019s default password, which protects nothing: anyone who can read your files can read your messages. Press Enter again to create it anyway.';
+export const NO_PASSWORD_WARNING = `${NO_PASSWORD_WARNING_TEXT} Press Enter again to create it anyway.`;
 
 function Field({ label, value, active, secret }: { readonly label: string; readonly value: string; readonly active: boolean; readonly secret: boolean }): ReactNode {
   const shown = secret ? '•'.repeat(Array.from(value).length) : value;

@@ -3,6 +3,10 @@
 import type { EngineCommand } from '../../core/api/commands.js';
 import type { KeyInfo } from '../keys/bindings.js';
 
+/** Said before a profile is created without a password (the Ink form and linear mode). */
+export const NO_PASSWORD_WARNING_TEXT =
+  'Without a password this profile uses Cwtch\u2019s default password, which protects nothing: anyone who can read your files can read your messages.';
+
 export type UnlockField = 'name' | 'password' | 'confirm';
 
 export interface UnlockState {

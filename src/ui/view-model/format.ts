@@ -1,0 +1,33 @@
+// Words and numbers the Ink screens and linear mode both say, so the two cannot drift apart. Pure (no Ink), so
+// linear mode loads without it.
+
+import { fingerprintOf } from './identity.js';
+import { openGapCount, type UiState } from './state.js';
+
+/** Bytes for people: 1.2 MB, 340 kB, 12 B (decimal units, like the meters in ux.md's comparisons). */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;
+  return `${n} B`;
+}
+
+/** The question a full resync asks before it spends the bytes (groups issue: cost preview). */
+export function syncPromptText(p: { readonly server: string; readonly messages: number; readonly bytes: number }): string {
+  return `Full resync of server #${fingerprintOf(p.server).short}: ${p.messages} messages, ${formatBytes(p.bytes)}. Type /sync ${p.server} yes to go ahead.`;
+}
+
+/** The groups on `server`, with open gaps, as one line. */
+export function serverGroupsText(state: UiState, server: string): string {
+  const groups = [...state.conversations.values()].filter((c) => c.kind === 'group' && c.server === server);
+  if (groups.length === 0) return 'no groups';
+  const gaps = groups.reduce((n, g) => n + openGapCount(state, g.id), 0);
+  return `${groups.length} group${groups.length === 1 ? '' : 's'}${gaps > 0 ? ` · ⟂ ${gaps} gap${gaps === 1 ? '' : 's'} open` : ''}`;
+}
+
+/** A server's traffic and its fetched-vs-ours ratio (issue 9 screen 6). */
+export function serverCostText(state: UiState, server: string): string {
+  const bytes = state.bytes.get(`server:${server}`) ?? { sent: 0, received: 0 };
+  const count = state.serverMessages.get(server) ?? { fetched: 0, ours: 0 };
+  return `↑ ${formatBytes(bytes.sent)} ↓ ${formatBytes(bytes.received)} · ${count.fetched} fetched, ${count.ours} ours`;
+}
