@@ -76,8 +76,9 @@ export function unlockLine(flow: UnlockFlow, line: string): UnlockOut {
       if (line.trim().toLowerCase() === 'yes') return { flow: { step: 'waiting', mode: 'create' }, say: [], command: { cmd: 'create-profile', name: flow.name, password: '' } };
       return to({ step: 'new-password', name: flow.name });
     case 'waiting':
-      // Typed while the engine works: ignored (a password typed ahead must not become a message).
-      return { flow, say: [] };
+      // Typed while the engine works: not kept (a password typed ahead must not become a message), but said so.
+      if (line.trim() === '/quit') return { flow, say: [], quit: true };
+      return { flow, say: line.trim().length === 0 ? [] : ['Still opening the profile: that line was not used.'] };
   }
 }
 

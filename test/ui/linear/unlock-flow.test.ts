@@ -48,7 +48,8 @@ describe('linear unlock flow', () => {
 
   it('lines typed while the engine works are ignored; an error asks again', () => {
     const waiting: UnlockFlow = { step: 'waiting', mode: 'unlock' };
-    expect(unlockLine(waiting, 'oops')).toEqual({ flow: waiting, say: [] });
+    expect(unlockLine(waiting, 'oops')).toEqual({ flow: waiting, say: ['Still opening the profile: that line was not used.'] });
+    expect(unlockLine(waiting, '/quit').quit).toBe(true);
     const wrong = unlockError(waiting, 'profile.wrong-password', 'wrong password');
     expect(wrong?.flow).toEqual({ step: 'password' });
     expect(wrong?.ask?.secret).toBe(true);
