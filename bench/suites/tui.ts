@@ -1,8 +1,9 @@
 // TUI responsiveness: time from unlock to the first full main-view frame (50 contacts, 100k messages in
 // the open conversation), keystroke-to-frame latency with that conversation open, and the bytes each
-// keystroke writes to the terminal. Ink renders as runTui renders (TUI_RENDER_OPTIONS: what a real terminal
-// gets, diffs included) except that the 30 fps throttle is lifted: keys here come back to back, faster than
-// anyone types, and would otherwise wait for the throttle's trailing edge instead of measuring the UI's work.
+// keystroke writes to the terminal. The App is mounted as runTui mounts it (mountTui: Ink's whole frames through
+// our frame writer, only changed rows reach the terminal; or CWTCH_TUI_RENDER=ink for Ink's own full redraw)
+// except that frame coalescing is off: keys here come back to back, faster than anyone types, and would otherwise
+// wait out the 16 ms coalescing window instead of measuring the UI's work.
 
 import { EventEmitter } from 'node:events';
 import type { EngineApi } from '../../src/core/api/engine.js';
@@ -12,11 +13,11 @@ import { percentile, type BenchResult, type BenchSuite } from '../harness.js';
 
 // React picks its development or production build when first loaded: measure what users run.
 process.env['NODE_ENV'] ??= 'production';
-const { render } = await import('ink');
 const { createElement } = await import('react');
 const { App } = await import('../../src/ui/App.js');
 const { createUiStore } = await import('../../src/ui/view-model/ui-store.js');
-const { TUI_RENDER_OPTIONS } = await import('../../src/ui/index.js');
+const { mountTui, rendererFromEnv } = await import('../../src/ui/index.js');
+const RENDERER = rendererFromEnv(process.env);
 
 /** A terminal in memory: 120x40, resolves waiters when a written frame contains their marker. */
 class BenchStdout extends EventEmitter {
@@ -108,13 +109,11 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
   const store = createUiStore(engine);
   const stdout = new BenchStdout();
   const stdin = new BenchStdin();
-  const instance = render(createElement(App, { engine, store, theme: { colour: true }, onQuit: () => {} }), {
+  const tui = mountTui(createElement(App, { engine, store, theme: { colour: true }, onQuit: () => {} }), {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
-    ...TUI_RENDER_OPTIONS,
-    maxFps: 1000,
-    exitOnCtrlC: false,
-    patchConsole: false,
+    renderer: RENDERER,
+    minFrameIntervalMs: 0,
   });
   try {
     const firstFrame = stdout.next(`message number ${MESSAGES - 1} `);
@@ -159,7 +158,7 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
     }
     return { first, typing, typingBytes, scrolling };
   } finally {
-    instance.unmount();
+    tui.close();
     store.dispose();
   }
 }
@@ -196,7 +195,7 @@ const suite: BenchSuite = async ({ quick }) => {
   const results: BenchResult[] = [
     { name: 'tui first frame (50 contacts, 100k messages)', value: first, unit: 'ms', ratio: first / 300, note: `goal 300 ms; median of ${runs}; includes reducing the 100k-message history` },
     { name: 'tui keystroke p99 (typing, 100k open)', value: percentile(typing, 99), unit: 'ms', ratio: percentile(typing, 99) / 16, note: `goal 16 ms; ${typing.length} keys, median ${percentile(typing, 50).toFixed(2)} ms` },
-    { name: 'tui bytes written per typed key (median)', value: percentile(typingBytes, 50), unit: 'B', note: `120x40 terminal; p99 ${percentile(typingBytes, 99)} B` },
+    { name: 'tui bytes written per typed key (median)', value: percentile(typingBytes, 50), unit: 'B', note: `120x40 terminal, ${RENDERER} renderer; p99 ${percentile(typingBytes, 99)} B` },
     { name: 'tui keystroke p99 (PgUp/PgDn, 100k open)', value: percentile(scrolling, 99), unit: 'ms', ratio: percentile(scrolling, 99) / 16, note: `goal 16 ms; median ${percentile(scrolling, 50).toFixed(2)} ms` },
   ];
   return results;

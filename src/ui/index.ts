@@ -32,7 +32,7 @@ export interface MountOptions {
   readonly stdin?: NodeJS.ReadStream;
   readonly stdout?: NodeJS.WriteStream;
   readonly renderer?: TuiRenderer;
-  /** Least time between frame writes when frames queue up (frames renderer); 0 writes each at once (bench). */
+  /** Least time between frame writes when frames queue up; 0 writes each at once (bench). */
   readonly minFrameIntervalMs?: number;
   /** Frames renderer: bracket frames in synchronised-update marks; defaults to "stdout is a TTY". */
   readonly synchronize?: boolean;
@@ -59,7 +59,9 @@ export function mountTui(el: ReactElement, opts: MountOptions = {}): MountedTui 
   };
   const stdout = opts.stdout ?? process.stdout;
   if (opts.renderer === 'ink') {
-    const instance = render(el, { ...common, stdout, ...TUI_RENDER_OPTIONS });
+    // The interval maps onto Ink's own throttle (30 fps unless asked; 0 lifts it, as the bench does).
+    const fps = opts.minFrameIntervalMs === undefined ? {} : { maxFps: opts.minFrameIntervalMs <= 0 ? 1000 : Math.ceil(1000 / opts.minFrameIntervalMs) };
+    const instance = render(el, { ...common, stdout, ...TUI_RENDER_OPTIONS, ...fps });
     return { instance, close: () => instance.unmount() };
   }
   const output = createFrameOutput(stdout as unknown as TerminalOut, {

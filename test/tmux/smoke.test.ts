@@ -1,6 +1,9 @@
 // Smoke test of the real binary in real terminals: two `cwtch-tui --network local` processes in tmux, driven
 // only by keys. Profiles, address exchange read off the screen, add/accept, a message across, a resize to
-// 60x20 and back, and Ctrl+D leaving the process gone and the terminal back on its normal screen.
+// 60x20 and back, and Ctrl+D leaving the process gone and the terminal back on its normal screen. After each
+// change of screen (unlock form → main view, a contact added, typing, a resize) the pane must equal what the
+// app draws from scratch (a forced full redraw): a row left over from an earlier frame fails the test. B runs
+// with NO_COLOR=1 and its pane must hold no colour codes.
 // Needs `npm run build` first (`npm test` and `npm run test:tmux` do it). Skipped when tmux is missing.
 // The tmux server is private (-L, a unique socket) and is stopped by that socket only, never by name.
 
@@ -27,6 +30,59 @@ function tmux(...args: string[]): string {
 
 function screen(target: string): string {
   return tmux('capture-pane', '-p', '-t', target);
+}
+
+/** The pane with its SGR attributes (`-e`), as the terminal holds them. */
+function screenWithStyles(target: string): string {
+  return tmux('capture-pane', '-p', '-e', '-t', target);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The pane once it stops changing (two captures 300 ms apart agree). */
+async function stableScreen(target: string): Promise<string> {
+  let last = screen(target);
+  for (const end = Date.now() + DEADLINE_MS; Date.now() < end; ) {
+    await sleep(300);
+    const now = screen(target);
+    if (now === last) return now;
+    last = now;
+  }
+  throw new Error(`tmux ${target}: the screen never settled`);
+}
+
+/** The screen without what legitimately changes between two captures: the status line's traffic counter. */
+const steady = (s: string): string => s.replace(/↕ [0-9.]+ ?[kMG]?B/g, '↕ N B');
+
+/**
+ * No stale lines: the pane as the incremental frames left it must equal the same state drawn from scratch. A
+ * resize makes the app forget the screen, clear it and draw every row; resizing away and back gives a full
+ * redraw at the original size, which must match what was there. `settled` says when the app has drawn the
+ * intermediate size (so the pane compared afterwards is the app's redraw, not tmux's own crop of the old one).
+ */
+async function assertMatchesFullRedraw(target: string, what: string, settled: (s: string, rows: number) => boolean): Promise<void> {
+  const before = steady(await stableScreen(target));
+  const cols = Number(format(target, '#{window_width}'));
+  const rows = Number(format(target, '#{window_height}'));
+  tmux('resize-window', '-t', target, '-x', String(cols - 10), '-y', String(rows - 4));
+  await waitScreen(target, `${what}: the redraw at ${cols - 10}x${rows - 4}`, (s) => s !== before && settled(s, rows - 4));
+  tmux('resize-window', '-t', target, '-x', String(cols), '-y', String(rows));
+  let after = '';
+  try {
+    await waitScreen(target, `${what}: the full redraw`, (s) => {
+      after = steady(s);
+      return after === before;
+    }, 15_000);
+  } catch {
+    expect(before, `${what}: the pane after incremental frames differs from the same state redrawn in full`).toBe(after);
+  }
+}
+
+/** Colour SGR parameters (30–49, 90–107, 38;…/48;…): what NO_COLOR must keep off the screen. */
+function colourCodes(styled: string): string[] {
+  // eslint-disable-next-line no-control-regex -- reading SGR sequences is the point
+  const sgrs = [...styled.matchAll(/\u001b\[([0-9;:]*)m/g)].map((m) => m[1]!);
+  return sgrs.filter((p) => p.split(/[;:]/).some((n) => /^(3[0-9]|4[0-9]|9[0-7]|10[0-7])$/.test(n)));
 }
 
 function format(target: string, f: string): string {
@@ -72,10 +128,11 @@ function alive(pid: number): boolean {
   }
 }
 
-function start(name: string): number {
+/** `env` arguments for the pane's process; CI=false unless said otherwise. */
+function start(name: string, env = 'CI=false'): number {
   const home = join(root, name);
   // `exec` so the pane's process is node itself (its PID is the one we check and, at worst, kill).
-  const cmd = `exec env CI=false TERM=xterm-256color node ${JSON.stringify(BIN)} --network local --local-net ${JSON.stringify(join(root, 'net'))} --home ${JSON.stringify(home)}`;
+  const cmd = `exec env ${env} TERM=xterm-256color node ${JSON.stringify(BIN)} --network local --local-net ${JSON.stringify(join(root, 'net'))} --home ${JSON.stringify(home)}`;
   tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', cmd);
   // Keep a finished pane so its exit status and screen can be read.
   tmux('set-option', '-t', name, 'remain-on-exit', 'on');
@@ -124,11 +181,24 @@ afterAll(() => {
 describe.skipIf(!hasTmux)('cwtch-tui in tmux', () => {
   it('two clients: profiles, add/accept, a message across, resize, Ctrl+D restores the terminal', async () => {
     expect(existsSync(BIN), 'run `npm run build` first').toBe(true);
-    const pidA = start('a');
-    const pidB = start('b');
+    // Colour is decided when chalk loads: with CI in the environment at all (even CI=false) it picks no colour, so A
+    // runs without CI to show colours reach the pane. B runs with CI=true (the app behaves the same whatever CI is)
+    // and NO_COLOR=1.
+    const pidA = start('a', '-u CI -u CONTINUOUS_INTEGRATION');
+    const pidB = start('b', 'CI=true NO_COLOR=1');
     const onionA = await createProfile('a', 'alice', 'apw');
     await createProfile('b', 'bob', 'bpw');
     expect(format('a', '#{alternate_on}')).toBe('1');
+    const mainView = (s: string, rows: number): boolean => {
+      try {
+        assertLayout(s, rows);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Unlock form → main view: nothing of the form is left.
+    await assertMatchesFullRedraw('a', 'A after unlock', mainView);
 
     // B adds A by pasting the address A shows into the paste box.
     await typeThenEnter('b', '/add', '> /add');
@@ -138,11 +208,17 @@ describe.skipIf(!hasTmux)('cwtch-tui in tmux', () => {
     await waitScreen('a', 'the request', (s) => s.includes('Contact request from') && s.includes('bob'));
     tmux('send-keys', '-t', 'a', 'a');
     await waitScreen('a', 'the accepted contact', (s) => !s.includes('Contact request from') && s.includes('Type a message'));
+    await assertMatchesFullRedraw('a', 'A after accepting a contact', mainView);
 
     // B writes; A reads it; B sees it acknowledged.
     await typeThenEnter('b', 'hello over tmux', '> hello over tmux');
     await waitScreen('a', 'the message at A', (s) => /bob .*hello over tmux/.test(s));
     await waitScreen('b', 'the ack at B', (s) => /✓✓ hello over tmux/.test(s));
+    await assertMatchesFullRedraw('b', 'B after typing and sending', mainView);
+    await assertMatchesFullRedraw('a', 'A after receiving', mainView);
+    // NO_COLOR: B's pane holds no colour at all (attributes like bold or inverse may stay); A's has colours.
+    expect(colourCodes(screenWithStyles('b'))).toEqual([]);
+    expect(colourCodes(screenWithStyles('a')).length).toBeGreaterThan(0);
 
     // Resize to 60x20 and back: the layout follows and nothing is left over from the old size.
     tmux('resize-window', '-t', 'a', '-x', '60', '-y', '20');
@@ -157,6 +233,7 @@ describe.skipIf(!hasTmux)('cwtch-tui in tmux', () => {
       }
     });
     expect(small.split('\n').every((l) => l.length <= 60)).toBe(true);
+    await assertMatchesFullRedraw('a', 'A at 60x20', mainView);
     tmux('resize-window', '-t', 'a', '-x', '120', '-y', '40');
     await waitScreen('a', 'the 120x40 layout', (s) => {
       try {
@@ -166,6 +243,12 @@ describe.skipIf(!hasTmux)('cwtch-tui in tmux', () => {
         return false;
       }
     });
+    // Type and erase in the composer: the typed frames are row diffs; the pane must still be exact.
+    tmux('send-keys', '-t', 'a', '-l', 'draft text');
+    await waitScreen('a', 'the draft', contains('> draft text'));
+    tmux('send-keys', '-t', 'a', 'C-u');
+    await waitScreen('a', 'the empty composer', contains('Type a message'));
+    await assertMatchesFullRedraw('a', 'A after typing and clearing', mainView);
 
     // Ctrl+D on the empty composer: the process exits 0 and the terminal is back on the normal screen.
     tmux('send-keys', '-t', 'a', 'C-d');
