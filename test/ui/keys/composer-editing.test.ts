@@ -2,32 +2,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { keyOf } from '../../../src/ui/keys/bindings.js';
-import type { ComposerState } from '../../../src/ui/keys/composer.js';
-import { feed, type Press } from '../helpers/composer-feed.js';
+import { ALT_ENTER, alt, ch, ctrl, DOWN, END, ENTER, feed, HOME, LEFT, RIGHT, type, UP, view, type Press } from '../helpers/composer-feed.js';
 
-const ch = (c: string): Press => [c, keyOf({})];
-const type = (s: string): Press[] => Array.from(s).map(ch);
-const LEFT: Press = ['', keyOf({ leftArrow: true })];
-const RIGHT: Press = ['', keyOf({ rightArrow: true })];
-const HOME: Press = ['', keyOf({ home: true })];
-const END: Press = ['', keyOf({ end: true })];
-const UP: Press = ['', keyOf({ upArrow: true })];
-const DOWN: Press = ['', keyOf({ downArrow: true })];
-const ENTER: Press = ['', keyOf({ return: true })];
-const ALT_ENTER: Press = ['', keyOf({ return: true, meta: true })];
-const ctrl = (c: string): Press => [c, keyOf({ ctrl: true })];
-const alt = (c: string): Press => [c, keyOf({ meta: true })];
 // What Ink reports: Backspace (0x7f) as delete, Alt+Backspace as meta+delete; MainView marks ESC[3~ deleteForward.
 const BACKSPACE: Press = ['', keyOf({ delete: true })];
 const ALT_BACKSPACE: Press = ['', keyOf({ delete: true, meta: true })];
 const DELETE: Press = ['', keyOf({ delete: true, deleteForward: true })];
-
-
-/** The text with a "|" at the cursor. */
-function view(presses: readonly Press[], s?: ComposerState): string {
-  const r = feed(presses, s).state;
-  return `${r.text.slice(0, r.cursor)}|${r.text.slice(r.cursor)}`;
-}
 
 describe('composer editing', () => {
   it('Left/Right move by one character and insert at the cursor', () => {

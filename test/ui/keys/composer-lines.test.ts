@@ -3,25 +3,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { keyOf } from '../../../src/ui/keys/bindings.js';
-import type { ComposerState } from '../../../src/ui/keys/composer.js';
-import { feed, type Press } from '../helpers/composer-feed.js';
+import { ch, DOWN, ENTER, feed, HOME, LEFT, type, UP, view, type Press } from '../helpers/composer-feed.js';
 
-const ch = (c: string): Press => [c, keyOf({})];
-const type = (s: string): Press[] => Array.from(s).map(ch);
-const LEFT: Press = ['', keyOf({ leftArrow: true })];
-const HOME: Press = ['', keyOf({ home: true })];
-const UP: Press = ['', keyOf({ upArrow: true })];
-const DOWN: Press = ['', keyOf({ downArrow: true })];
-const ENTER: Press = ['', keyOf({ return: true })];
 const NL: Press = ['', keyOf({ return: true, meta: true })];
 
 /** Type a draft whose lines are `lines` (Alt+Enter between them), cursor at its end. */
 const draft = (...lines: string[]): Press[] => lines.flatMap((l, i) => (i === 0 ? type(l) : [NL, ...type(l)]));
-
-function view(presses: readonly Press[], s?: ComposerState): string {
-  const r = feed(presses, s).state;
-  return `${r.text.slice(0, r.cursor)}|${r.text.slice(r.cursor)}`;
-}
 
 describe('Up/Down in a multi-line draft', () => {
   it('Up moves to the same column of the line above; Down comes back', () => {
