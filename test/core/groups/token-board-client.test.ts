@@ -4,7 +4,7 @@ import { decodeBoardMessage, encodeBoardMessage, encodeEgm, type EncryptedGroupM
 import { TokenBoardClient, type SyncInfo } from '../../../src/core/groups/token-board-client.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
-import { BOARD_CLIENT_MAX_REPLAY } from '../../../src/core/limits.js';
+import { BOARD_CLIENT_DEDUP_WINDOW, BOARD_CLIENT_MAX_REPLAY } from '../../../src/core/limits.js';
 import { backend, random } from '../tapir/helpers.js';
 
 const e = (s: string): EncryptedGroupMessage => ({ ciphertext: utf8(`c-${s}`), signature: utf8(`s-${s}`) });
@@ -89,5 +89,33 @@ describe('TokenBoardClient against a scripted server', () => {
     c.server.send(utf8('{"Ciphertext":"!!"}'));
     await c.done;
     expect(c.client.closeCode).toBe('protocol');
+  });
+});
+
+describe('TokenBoardClient de-duplication window', () => {
+  it('drops a signature seen within the last BOARD_CLIENT_DEDUP_WINDOW and forgets older ones', async () => {
+    const [a, b] = memoryStreamPair();
+    const client = new Connection(a, { outbound: true, backend, random });
+    const server = new Connection(b, { outbound: false, backend, random });
+    const got: string[] = [];
+    const bc = new TokenBoardClient(client, { onMessage: (m) => got.push(new TextDecoder().decode(m.signature)) });
+    const done = bc.run();
+    await server.expect();
+    server.send(encodeBoardMessage({ type: 'replay-result', numMessages: 0, fullResync: true }));
+    // One more distinct signature than the window holds: s-0 falls out, s-1 … s-W stay remembered.
+    const live = async (names: string[]): Promise<void> => {
+      for (const n of names) {
+        server.send(encodeBoardMessage({ type: 'new-message', egm: e(n) }));
+        await server.drained();
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    };
+    await live(Array.from({ length: BOARD_CLIENT_DEDUP_WINDOW + 1 }, (_, i) => String(i)));
+    expect(got.length).toBe(BOARD_CLIENT_DEDUP_WINDOW + 1);
+    await live(['1', String(BOARD_CLIENT_DEDUP_WINDOW), '0', '0']);
+    // s-1 and s-W are still known; s-0 was forgotten, so it is delivered once more (and then remembered again).
+    expect(got.slice(BOARD_CLIENT_DEDUP_WINDOW + 1)).toEqual(['s-0']);
+    server.close();
+    await done;
   });
 });

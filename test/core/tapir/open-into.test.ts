@@ -40,13 +40,21 @@ describe('decodePacketInto', () => {
   });
 });
 
-describe('Connection.expectView', () => {
-  it('reads the same messages as expect, each valid until the next read', async () => {
-    const [x, y] = memoryStreamPair({ chunkSize: 65536 });
-    const a = new Connection(x, { outbound: true, backend, random });
-    const b = new Connection(y, { outbound: false, backend, random });
+/** Two connected Connections, both switched to `key` unless `plain`. */
+function connected(opts: { chunkSize?: number; plain?: boolean } = {}) {
+  const [x, y] = memoryStreamPair(opts.chunkSize === undefined ? undefined : { chunkSize: opts.chunkSize });
+  const a = new Connection(x, { outbound: true, backend, random });
+  const b = new Connection(y, { outbound: false, backend, random });
+  if (opts.plain !== true) {
     a.setEncryptionKey(key);
     b.setEncryptionKey(key);
+  }
+  return { x, a, b };
+}
+
+describe('Connection.expectView', () => {
+  it('reads the same messages as expect, each valid until the next read', async () => {
+    const { a, b } = connected({ chunkSize: 65536 });
     const sent = Array.from({ length: 40 }, (_, i) => utf8(`message ${i} `.repeat(i + 1)));
     for (const m of sent) a.send(m);
     await settle(10);
@@ -59,11 +67,7 @@ describe('Connection.expectView', () => {
   });
 
   it('a waiting reader gets the message when it arrives; a tampered packet closes with tapir.mac', async () => {
-    const [x, y] = memoryStreamPair();
-    const a = new Connection(x, { outbound: true, backend, random });
-    const b = new Connection(y, { outbound: false, backend, random });
-    a.setEncryptionKey(key);
-    b.setEncryptionKey(key);
+    const { x, a, b } = connected();
     const waiting = b.expectView();
     a.send(utf8('late'));
     expect(await waiting).toEqual(utf8('late'));
@@ -73,6 +77,31 @@ describe('Connection.expectView', () => {
     x.write(bad.value);
     expect(await b.expectView()).toBeNull();
     expect(b.closeCode).toBe('tapir.mac');
+  });
+});
+
+describe('Connection.pollView', () => {
+  it('returns what is already received without waiting, undefined when nothing is, null once closed', async () => {
+    const { a, b } = connected({ chunkSize: 65536 });
+    expect(b.pollView()).toBeUndefined();
+    const sent = Array.from({ length: 5 }, (_, i) => utf8(`m${i}`));
+    for (const m of sent) a.send(m);
+    await settle(10);
+    for (const m of sent) expect(b.pollView()).toEqual(m);
+    expect(b.pollView()).toBeUndefined();
+    a.close();
+    await settle(10);
+    expect(b.pollView()).toBeNull();
+  });
+
+  it('does not overtake a reader already waiting', async () => {
+    const { a, b } = connected({ plain: true });
+    const waiting = b.expect();
+    expect(b.pollView()).toBeUndefined();
+    a.send(utf8('first'));
+    a.send(utf8('second'));
+    expect(await waiting).toEqual(utf8('first'));
+    expect(b.pollView()).toEqual(utf8('second'));
   });
 });
 
