@@ -5,68 +5,37 @@
 // low-bandwidth cost prompt). Needs `npm run build`.
 
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64 } from '../../src/core/bytes.js';
-import { HeadlessProc, type Ev } from './helpers/headless-proc.js';
-import { ServerProc } from './helpers/server-proc.js';
+import { ackOf, groupMessage, serverState, startLocalNet, type LocalNet } from './helpers/local-net.js';
 
-let root: string;
-let net: string;
-const procs: HeadlessProc[] = [];
-const servers: ServerProc[] = [];
-
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'cwtch-gaps-'));
-  net = join(root, 'net');
-});
-
-afterAll(async () => {
-  for (const p of procs) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  for (const s of servers) await s.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function start(home: string): HeadlessProc {
-  const p = HeadlessProc.local(net, join(root, home));
-  procs.push(p);
-  return p;
-}
-
-const groupMsg = (group: string, text: string) => (e: Ev) => e.event === 'message' && e.conversation === group && e.text === text;
+let net: LocalNet;
+beforeAll(() => (net = startLocalNet('gaps')));
+afterAll(() => net.close());
 
 describe('a hostile server: withheld and pruned messages become visible gaps', () => {
   it('withheld → gap between its neighbours → gap-closed on late delivery; pruned last commit → cost prompt → pruned gap', async () => {
-    const dataDir = join(root, 'server');
-    const server = await ServerProc.start(net, dataDir);
-    servers.push(server);
-    const a = start('a');
-    const b = start('b');
-    await a.call({ cmd: 'create-profile', name: 'alice', password: '' }, 'profile');
-    await b.call({ cmd: 'create-profile', name: 'bob', password: '' }, 'profile');
+    const server = await net.server();
+    const a = net.client('a');
+    const b = net.client('b');
+    await a.createProfile('alice', '');
+    await b.createProfile('bob', '');
     const g = await a.call({ cmd: 'create-group', server: server.bundle, name: 'g' }, 'group');
     const group = g.groupId as string;
     const srv = g.server as string;
     await b.call({ cmd: 'add', text: g.invite }, 'group');
-    await b.waitFor((e) => e.event === 'server-state' && e.server === srv && e.state === 'Synced', 30_000);
+    await b.waitFor(serverState(srv, 'Synced'), 30_000);
     // Bob holds one message (his last commit), then goes quiet: from now on he only syncs when asked.
     const m0 = await a.call({ cmd: 'send', to: group, text: 'm0' }, 'message');
-    await b.waitFor(groupMsg(group, 'm0'), 30_000);
-    await a.waitFor((e) => e.event === 'ack' && e.messageId === m0.messageId, 30_000, 'ack');
+    await b.waitFor(groupMessage(group, 'm0'), 30_000);
+    await a.waitFor(ackOf(m0.messageId), 30_000, 'ack');
     await b.call({ cmd: 'lowbw', on: true }, 'lowbw');
-    await b.waitFor((e) => e.event === 'server-state' && e.server === srv && e.state === 'Disconnected');
+    await b.waitFor(serverState(srv, 'Disconnected'));
 
     const post = async (text: string): Promise<string> => {
       const m = await a.call({ cmd: 'send', to: group, text }, 'message');
-      await a.waitFor((e) => e.event === 'ack' && e.messageId === m.messageId, 60_000, 'ack');
+      await a.waitFor(ackOf(m.messageId), 60_000, 'ack');
       return m.messageId as string;
     };
     const [m1, m2] = [await post('m1'), await post('m2')];
@@ -74,7 +43,7 @@ describe('a hostile server: withheld and pruned messages become visible gaps', (
     await new Promise((r) => setTimeout(r, 1100));
     const m3 = await post('m3');
 
-    const db = new Database(join(dataDir, 'cwtch.messages'));
+    const db = new Database(join(server.dataDir, 'cwtch.messages'));
     try {
       // Withhold m2 from whoever syncs next.
       const row = db.prepare('SELECT signature, ciphertext FROM messages WHERE signature = ?').get(Buffer.from(fromBase64(m2)!)) as { signature: Buffer; ciphertext: Buffer };
@@ -83,19 +52,19 @@ describe('a hostile server: withheld and pruned messages become visible gaps', (
 
       const s1 = await b.call({ cmd: 'sync', server: srv }, 'ok', 30_000);
       expect(s1.event).toBe('ok');
-      await b.waitFor(groupMsg(group, 'm3'));
+      await b.waitFor(groupMessage(group, 'm3'));
       const gap = await b.waitFor((e) => e.event === 'gap' && e.group === group, 10_000, 'gap');
       expect(gap).toMatchObject({ cause: 'withheld', before: m1, after: m3 });
       expect(typeof gap.beforeTime).toBe('number');
-      expect(b.events.some(groupMsg(group, 'm2'))).toBe(false);
+      expect(b.events.some(groupMessage(group, 'm2'))).toBe(false);
 
       // The server "finds" m2 again: it arrives on the next sync and the gap closes.
       db.prepare('INSERT INTO messages (signature, ciphertext) VALUES (?, ?)').run(row.signature, row.ciphertext);
       await b.call({ cmd: 'sync', server: srv }, 'ok', 30_000);
-      await b.waitFor(groupMsg(group, 'm2'));
+      await b.waitFor(groupMessage(group, 'm2'));
       await b.waitFor((e) => e.event === 'gap-closed' && e.gapId === gap.gapId, 10_000, 'gap-closed');
-      const hist = await b.call({ cmd: 'history', conversation: group }, 'history');
-      expect((hist.messages as { text: string }[]).map((m) => m.text)).toEqual(['m0', 'm1', 'm2', 'm3']);
+      const hist = await b.history(group);
+      expect(hist.map((m) => m.text)).toEqual(['m0', 'm1', 'm2', 'm3']);
 
       // Two more posts, then the server prunes everything up to (and including) Bob's last commit.
       const m4 = await post('m4');
@@ -109,14 +78,14 @@ describe('a hostile server: withheld and pruned messages become visible gaps', (
       await new Promise((r) => setTimeout(r, 500));
       expect(b.events.slice(before).some((e) => e.event === 'message')).toBe(false);
       await b.call({ cmd: 'sync', server: srv, confirm: true }, 'ok', 30_000);
-      await b.waitFor(groupMsg(group, 'm5'));
+      await b.waitFor(groupMessage(group, 'm5'));
       const pruned = await b.waitFor((e) => e.event === 'gap' && e.group === group && e.cause === 'pruned', 10_000, 'pruned gap');
       expect(pruned.after).toBeDefined();
 
       // The gap survives a restart (rebuilt from stored rows and the stored pruned mark).
       expect(await b.quit()).toBe(0);
-      const b2 = start('b');
-      await b2.call({ cmd: 'unlock', password: '' }, 'profile');
+      const b2 = net.client('b');
+      await b2.unlock('');
       const again = await b2.waitFor((e) => e.event === 'gap' && e.group === group, 10_000, 'gap after restart');
       expect(again).toMatchObject({ gapId: pruned.gapId, cause: 'pruned' });
       await b2.quit();

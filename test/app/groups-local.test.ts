@@ -3,28 +3,13 @@
 // everyone posts, everyone sees every message in the same causal order; a restarted client resumes from its last
 // signature (no duplicates, no full replay). Needs `npm run build` (npm test builds dist first).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadlessProc, type Ev } from './helpers/headless-proc.js';
-import { ServerProc } from './helpers/server-proc.js';
+import type { HeadlessProc } from './helpers/headless-proc.js';
+import { ackOf, groupMessage, serverState, startLocalNet, type LocalNet } from './helpers/local-net.js';
 
-let root: string;
-let net: string;
-const procs: HeadlessProc[] = [];
-const servers: ServerProc[] = [];
-
-function start(home: string): HeadlessProc {
-  const p = HeadlessProc.local(net, join(root, home));
-  procs.push(p);
-  return p;
-}
-
-async function profile(p: HeadlessProc, name: string, unlock = false): Promise<string> {
-  const e = await p.call(unlock ? { cmd: 'unlock', password: `${name}-pw` } : { cmd: 'create-profile', name, password: `${name}-pw` }, 'profile');
-  return e.onion as string;
-}
+let net: LocalNet;
+beforeAll(() => (net = startLocalNet('groups')));
+afterAll(() => net.close());
 
 /** a and b become approved contacts of each other. */
 async function befriend(a: HeadlessProc, oa: string, b: HeadlessProc, ob: string): Promise<void> {
@@ -33,11 +18,8 @@ async function befriend(a: HeadlessProc, oa: string, b: HeadlessProc, ob: string
   await a.waitFor((e) => e.event === 'peer-state' && e.onion === ob && e.state === 'Authenticated', 30_000, 'peer up');
 }
 
-const groupMsg = (group: string, text: string) => (e: Ev) => e.event === 'message' && e.conversation === group && e.text === text;
-
 async function historyTexts(p: HeadlessProc, group: string): Promise<string[]> {
-  const h = await p.call({ cmd: 'history', conversation: group, limit: 1000 }, 'history');
-  return (h.messages as { text: string }[]).map((m) => m.text);
+  return (await p.history(group, 1000)).map((m) => m.text);
 }
 
 function serverBytes(p: HeadlessProc, server: string): number {
@@ -45,31 +27,13 @@ function serverBytes(p: HeadlessProc, server: string): number {
   return last === undefined ? 0 : (last.received as number);
 }
 
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'cwtch-groups-'));
-  net = join(root, 'net');
-});
-
-afterAll(async () => {
-  for (const p of procs) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  for (const s of servers) await s.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
 describe('groups over the local network', () => {
   it('three peers and one server: invite, accept, everyone posts, same causal order; restart resumes from the last signature', async () => {
-    const server = await ServerProc.start(net, join(root, 'server'));
-    servers.push(server);
-    const a = start('a');
-    const b = start('b');
-    const c = start('c');
-    const [oa, ob, oc] = await Promise.all([profile(a, 'alice'), profile(b, 'bob'), profile(c, 'carol')]);
+    const server = await net.server();
+    const a = net.client('a');
+    const b = net.client('b');
+    const c = net.client('c');
+    const [oa, ob, oc] = await Promise.all([a.createProfile('alice'), b.createProfile('bob'), c.createProfile('carol')]);
     await befriend(a, oa, b, ob);
     await befriend(a, oa, c, oc);
 
@@ -78,7 +42,7 @@ describe('groups over the local network', () => {
     const serverOnion = created.server as string;
     expect(group).toMatch(/^[0-9a-f]{32}$/);
     expect(created.invite).toMatch(/^tofubundle:server:/);
-    await a.waitFor((e) => e.event === 'server-state' && e.server === serverOnion && e.state === 'Synced', 30_000, 'alice synced');
+    await a.waitFor(serverState(serverOnion, 'Synced'), 30_000, 'alice synced');
 
     for (const [p, o] of [[b, ob], [c, oc]] as const) {
       await a.call({ cmd: 'invite', to: o, group }, 'message');
@@ -86,7 +50,7 @@ describe('groups over the local network', () => {
       expect(inv.from).toBe(oa);
       const joined = await p.call({ cmd: 'add', text: inv.text }, 'group');
       expect(joined.groupId).toBe(group);
-      await p.waitFor((e) => e.event === 'server-state' && e.server === serverOnion && e.state === 'Synced', 30_000, 'member synced');
+      await p.waitFor(serverState(serverOnion, 'Synced'), 30_000, 'member synced');
     }
 
     // Sequential posts (each waits until everyone has it) make a single chain.
@@ -97,13 +61,13 @@ describe('groups over the local network', () => {
       texts.push(text);
       const sent = await p.call({ cmd: 'send', to: group, text }, 'message');
       expect(sent).toMatchObject({ outgoing: true, ack: 'pending' });
-      await p.waitFor((e) => e.event === 'ack' && e.messageId === sent.messageId, 60_000, 'echo ack');
-      for (const q of everyone) await q.waitFor(groupMsg(group, text), 30_000, `${text} everywhere`);
+      await p.waitFor(ackOf(sent.messageId), 60_000, 'echo ack');
+      for (const q of everyone) await q.waitFor(groupMessage(group, text), 30_000, `${text} everywhere`);
     }
     // Then three concurrent posts: the timeline still gives every member the same order.
     const conc = ['c-a', 'c-b', 'c-c'];
     everyone.forEach((p, i) => p.send({ cmd: 'send', to: group, text: conc[i] }));
-    for (const q of everyone) for (const t of conc) await q.waitFor(groupMsg(group, t), 60_000, `${t} everywhere`);
+    for (const q of everyone) for (const t of conc) await q.waitFor(groupMessage(group, t), 60_000, `${t} everywhere`);
 
     const orders = await Promise.all(everyone.map((p) => historyTexts(p, group)));
     expect(orders[0]!.slice(0, texts.length)).toEqual(texts);
@@ -112,7 +76,7 @@ describe('groups over the local network', () => {
     expect(orders[0]!.length).toBe(texts.length + conc.length);
     // Every message arrived once per member, and no member saw a gap.
     for (const q of everyone) {
-      for (const t of [...texts, ...conc]) expect(q.events.filter(groupMsg(group, t)).length).toBe(1);
+      for (const t of [...texts, ...conc]) expect(q.events.filter(groupMessage(group, t)).length).toBe(1);
       expect(q.events.some((e) => e.event === 'gap')).toBe(false);
     }
 
@@ -121,14 +85,14 @@ describe('groups over the local network', () => {
     const total = orders[0]!.length;
     for (const t of ['while away 1', 'while away 2']) {
       const s = await a.call({ cmd: 'send', to: group, text: t }, 'message');
-      await a.waitFor((e) => e.event === 'ack' && e.messageId === s.messageId, 60_000, 'ack');
+      await a.waitFor(ackOf(s.messageId), 60_000, 'ack');
     }
-    const c2 = start('c');
-    await profile(c2, 'carol', true);
+    const c2 = net.client('c');
+    await c2.unlock('carol-pw');
     await c2.waitFor((e) => e.event === 'group' && e.groupId === group, 20_000, 'group after unlock');
-    await c2.waitFor(groupMsg(group, 'while away 1'), 30_000);
-    await c2.waitFor(groupMsg(group, 'while away 2'), 30_000);
-    await c2.waitFor((e) => e.event === 'server-state' && e.server === serverOnion && e.state === 'Synced', 30_000);
+    await c2.waitFor(groupMessage(group, 'while away 1'), 30_000);
+    await c2.waitFor(groupMessage(group, 'while away 2'), 30_000);
+    await c2.waitFor(serverState(serverOnion, 'Synced'), 30_000);
     // Nothing old is shown again, and the history holds each message once.
     expect(c2.events.filter((e) => e.event === 'message' && e.conversation === group).map((e) => e.text)).toEqual(['while away 1', 'while away 2']);
     const h = await historyTexts(c2, group);

@@ -2,59 +2,33 @@
 // from the server (measured by the engine's byte meter, which wraps every stream), a from-scratch sync asks first
 // (`sync-cost`) and fetches nothing until confirmed; the mode is remembered by the profile. Needs `npm run build`.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadlessProc, type Ev } from './helpers/headless-proc.js';
-import { ServerProc } from './helpers/server-proc.js';
+import type { Ev, HeadlessProc } from './helpers/headless-proc.js';
+import { ackOf, serverState, startLocalNet, type LocalNet } from './helpers/local-net.js';
 
-let root: string;
-let net: string;
-const procs: HeadlessProc[] = [];
-let server: ServerProc | null = null;
-
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'cwtch-lowbw-'));
-  net = join(root, 'net');
-});
-afterAll(async () => {
-  for (const p of procs) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-  await server?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function start(home: string, extra: string[] = []): HeadlessProc {
-  const p = new HeadlessProc(['--network', 'local', '--local-net', net, '--home', join(root, home), ...extra]);
-  procs.push(p);
-  return p;
-}
+let net: LocalNet;
+beforeAll(() => (net = startLocalNet('lowbw')));
+afterAll(() => net.close());
 
 const serverBytes = (p: HeadlessProc, srv: string): Ev[] => p.events.filter((e) => e.event === 'bytes' && e.scope === 'server' && e.key === srv);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('low-bandwidth mode', () => {
   it('idle groups cost zero bytes; a from-scratch sync shows its cost and waits for confirmation; the mode persists', async () => {
-    server = await ServerProc.start(net, join(root, 'server'));
+    const server = await net.server();
     // A normal member fills the server with three messages in its own group.
-    const a = start('a');
-    await a.call({ cmd: 'create-profile', name: 'alice', password: '' }, 'profile');
+    const a = net.client('a');
+    await a.createProfile('alice', '');
     const ga = await a.call({ cmd: 'create-group', server: server.bundle, name: 'busy' }, 'group');
     for (const t of ['1', '2', '3']) {
       const m = await a.call({ cmd: 'send', to: ga.groupId, text: t }, 'message');
-      await a.waitFor((e) => e.event === 'ack' && e.messageId === m.messageId, 60_000, 'ack');
+      await a.waitFor(ackOf(m.messageId), 60_000, 'ack');
     }
     const srv = ga.server as string;
 
-    const b = start('b', ['--low-bandwidth']);
+    const b = net.client('b', ['--low-bandwidth']);
     await b.waitFor((e) => e.event === 'lowbw' && e.on === true);
-    await b.call({ cmd: 'create-profile', name: 'bob', password: '' }, 'profile');
+    await b.createProfile('bob', '');
     const groups: string[] = [];
     for (const n of ['one', 'two', 'three']) groups.push((await b.call({ cmd: 'create-group', server: server.bundle, name: n }, 'group')).groupId as string);
     // Idle for a measured interval: no server connection, no token buying, no bytes.
@@ -78,22 +52,22 @@ describe('low-bandwidth mode', () => {
     expect(b.events.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(false);
     // Confirmed: it syncs, then hangs up again.
     await b.call({ cmd: 'sync', server: srv, confirm: true }, 'ok', 30_000);
-    await b.waitFor((e) => e.event === 'server-state' && e.server === srv && e.state === 'Synced');
-    await b.waitFor((e) => e.event === 'server-state' && e.server === srv && e.state === 'Disconnected' && b.events.indexOf(e) > b.events.findIndex((x) => x.event === 'server-state' && x.state === 'Synced'));
+    await b.waitFor(serverState(srv, 'Synced'));
+    await b.waitFor((e) => serverState(srv, 'Disconnected')(e) && b.events.indexOf(e) > b.events.findIndex((x) => x.event === 'server-state' && x.state === 'Synced'));
     // A later sync resumes from the last signature: no prompt.
     await b.call({ cmd: 'sync', server: srv }, 'ok', 30_000);
 
     // Restart without the flag: the profile remembers the mode and stays quiet.
     expect(await b.quit()).toBe(0);
-    const b2 = start('b');
-    await b2.call({ cmd: 'unlock', password: '' }, 'profile');
+    const b2 = net.client('b');
+    await b2.unlock('');
     await b2.waitFor((e) => e.event === 'lowbw' && e.on === true);
     await sleep(2000);
     expect(serverBytes(b2, srv).every((e) => e.sent === 0 && e.received === 0)).toBe(true);
     expect(b2.events.some((e) => e.event === 'server-state' && e.state === 'Connecting')).toBe(false);
     // Turning it off connects (and the meter shows it).
     await b2.call({ cmd: 'lowbw', on: false }, 'lowbw');
-    await b2.waitFor((e) => e.event === 'server-state' && e.server === srv && e.state === 'Synced', 30_000);
+    await b2.waitFor(serverState(srv, 'Synced'), 30_000);
     await b2.waitFor((e) => e.event === 'bytes' && e.scope === 'server' && e.key === srv && (e.received as number) > 0, 5000);
     void groups;
     await b2.quit();

@@ -15,7 +15,11 @@ function repoRoot(): string {
   return d;
 }
 
-export const BIN = join(repoRoot(), 'dist', 'bin', 'cwtch-tui.js');
+/**
+ * The built client; CWTCH_TEST_DIST names another build's dist dir (e.g. a private build, so that a rebuild of the
+ * shared dist/ half-way through a run cannot change what is under test).
+ */
+export const BIN = join(process.env.CWTCH_TEST_DIST ?? join(repoRoot(), 'dist'), 'bin', 'cwtch-tui.js');
 
 export class HeadlessProc {
   readonly events: Ev[] = [];
@@ -50,12 +54,17 @@ export class HeadlessProc {
     this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
   }
 
-  static local(net: string, home: string): HeadlessProc {
-    return new HeadlessProc(['--network', 'local', '--local-net', net, '--home', home]);
+  static local(net: string, home: string, extra: string[] = []): HeadlessProc {
+    return new HeadlessProc(['--network', 'local', '--local-net', net, '--home', home, ...extra]);
   }
 
   get pid(): number {
     return this.proc.pid!;
+  }
+
+  /** Still running (its PID is still ours to signal). */
+  get running(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
   }
 
   send(cmd: Record<string, unknown>): void {
@@ -89,13 +98,29 @@ export class HeadlessProc {
     return e;
   }
 
+  /** Create a profile (password `<name>-pw` unless given); resolves with its onion. */
+  async createProfile(name: string, password = `${name}-pw`): Promise<string> {
+    return (await this.call({ cmd: 'create-profile', name, password }, 'profile')).onion as string;
+  }
+
+  /** Unlock the profile in this home; resolves with its onion. */
+  async unlock(password: string): Promise<string> {
+    return (await this.call({ cmd: 'unlock', password }, 'profile')).onion as string;
+  }
+
+  /** A conversation's stored messages, oldest first (`limit` only when given: the engine's default otherwise). */
+  async history<M = { text: string; outgoing: boolean; ack: string; messageId: string }>(conversation: string, limit?: number): Promise<M[]> {
+    const h = await this.call({ cmd: 'history', conversation, ...(limit === undefined ? {} : { limit }) }, 'history');
+    return h.messages as M[];
+  }
+
   async quit(): Promise<number | null> {
     this.send({ cmd: 'quit' });
     return this.exited;
   }
 
   kill9(): Promise<number | null> {
-    process.kill(this.pid, 'SIGKILL');
+    if (this.running) process.kill(this.pid, 'SIGKILL');
     return this.exited;
   }
 }
