@@ -20,6 +20,8 @@
  * | `history` | `conversation`, `limit`?, `before`? (a messageId) | one `history` event, oldest first |
  * | `create-group` | `server` (a `server:` bundle, or the onion of an imported server), `name` | `server` (when a bundle was given), `group` with `groupId` and `invite` (the `tofubundle:` text to share) |
  * | `invite` | `to` (a contact's onion), `group` (group id) | `message` (overlay 101, the invite text) to that contact, then `sent`/`ack` |
+ * | `leave-group` | `group` (group id) | `group-left`; the group's key, messages, gaps and sync state are deleted (one transaction); its server stays imported and stops syncing when no other group uses it; the invite can be accepted again |
+ * | `rename` | `conversation` (onion or group id), `name` | `contact` or `group` again with the local name (stored, never sent); `error` `name.empty`, `name.length`, `name.control`, … for a bad name |
  * | `sync` | `server` (onion or a group id), `confirm`? | `ok` once synced; in low-bandwidth mode a replay from scratch first answers `sync-cost` (`messages`, `bytes`) and fetches nothing until `sync` again with `confirm` true; `error` `server.unreachable` |
  * | `lowbw` | `on` | `lowbw`; on: servers are disconnected, no background token buying, groups sync only on `sync` or `send`; remembered by the profile (`--low-bandwidth` turns it on at start) |
  * | `quit` | — | `ok` with `cmd` "quit", then the process exits 0 |

@@ -157,6 +157,12 @@ export class Engine implements EngineApi {
       case 'invite':
         this.need().invite(c.to, c.group, c.id);
         return;
+      case 'leave-group':
+        await this.need().leaveGroup(c.group, c.id);
+        return;
+      case 'rename':
+        this.need().rename(c.conversation, c.name, c.id);
+        return;
       case 'sync':
         this.need().sync(c.server, c.confirm === true, c.id);
         return;

@@ -64,6 +64,7 @@ export class ProfileGroups {
   private readonly confirmed = new Set<string>();
   private readonly syncIds = new Map<string, string | undefined>();
   private lowBandwidth = false;
+  private closing = false;
   private opener: TrialOpener | null = null;
 
   constructor(
@@ -81,6 +82,7 @@ export class ProfileGroups {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.syncs.values()].map((s) => s.close()));
     this.syncs.clear();
   }
@@ -142,13 +144,25 @@ export class ProfileGroups {
       throw new UsageError('group.not-invite', 'that is not a group invite');
     }
     let g = this.db.findGroup(invite.groupId);
+    const isNew = g === null;
     if (g === null) {
       g = this.db.addGroup({ groupId: invite.groupId, groupKey: invite.sharedKey, server: invite.serverHost, name: invite.groupName });
       this.keys.delete(g.server);
     }
     this.timeline(g);
     this.emit({ ...withId(id), ...this.groupEvent(g) });
-    this.syncFor(g.server);
+    // A joined group needs its history: a connection already open replays from another group's last commit, so
+    // connect again (the replay then starts from scratch, see lastCommit).
+    if (isNew && this.syncs.has(g.server)) void this.reconnect(g.server);
+    else this.syncFor(g.server);
+  }
+
+  /** Close the server's sync and start a new one (a new ephemeral connection, a new replay). */
+  private async reconnect(server: string): Promise<void> {
+    const old = this.syncs.get(server);
+    this.syncs.delete(server);
+    await old?.close();
+    if (!this.closing && !this.syncs.has(server) && this.serversInUse().includes(server)) this.syncFor(server);
   }
 
   createGroup(serverText: string, name: string, id?: string): void {
@@ -202,6 +216,37 @@ export class ProfileGroups {
     if (s.synced) s.flush();
     // Low-bandwidth: a send is an explicit request, so it may connect (replay from our last commit, post, hang up).
     else if (this.lowBandwidth) void this.runSync(g.server, undefined);
+  }
+
+  /**
+   * `leave-group`: the group's key, messages, gaps, pending posts and sync state are deleted in one commit; from
+   * then on its messages on the server no longer open with any key we hold. The server stays imported with its
+   * tokens; its sync stops when no other group of ours uses it.
+   */
+  async leave(groupId: string, id?: string): Promise<void> {
+    const g = this.group(groupId);
+    const pending = this.db.groupOutbox(g.conversation).flatMap((m) => (m.groupSignature === null ? [] : [PENDING_POST_PREFIX + toHex(m.groupSignature)]));
+    this.db.deleteGroup(g.conversation, pending);
+    this.timelines.delete(g.conversation);
+    this.keys.delete(g.server);
+    for (const f of this.firstInReplay.values()) f.delete(g.conversation);
+    if (!this.serversInUse().includes(g.server)) {
+      const s = this.syncs.get(g.server);
+      this.syncs.delete(g.server);
+      this.confirmed.delete(g.server);
+      this.syncIds.delete(g.server);
+      this.unsavedCommit.delete(g.server);
+      this.firstInReplay.delete(g.server);
+      await s?.close();
+    }
+    this.emit({ ...withId(id), event: 'group-left', groupId: g.groupId });
+  }
+
+  /** `rename` of a group: a local name (the invites we send keep the invite's name). `name` is validated. */
+  rename(groupId: string, name: string, id?: string): void {
+    const g = this.group(groupId);
+    this.db.setLocalName(g.conversation, name);
+    this.emit({ ...withId(id), ...this.groupEvent(this.group(groupId)) });
   }
 
   /** `sync {server}`: connect now (normal mode) or once (low-bandwidth, with the cost prompt). `server` may be a group id. */
@@ -463,7 +508,7 @@ export class ProfileGroups {
   }
 
   private groupEvent(g: Group): Extract<EngineEvent, { event: 'group' }> {
-    return { event: 'group', groupId: g.groupId, name: g.name, server: g.server, invite: this.inviteFor(g) };
+    return { event: 'group', groupId: g.groupId, name: g.localName ?? g.name, server: g.server, invite: this.inviteFor(g) };
   }
 }
 

@@ -22,6 +22,7 @@ import {
 import type { Acn } from '../../core/net/acn.js';
 import { decodePaste } from '../../core/paste.js';
 import { decodeOverlay, encodeOverlay, OVERLAY_GROUP_INVITE, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
+import { validateDisplayName } from '../../core/text/names.js';
 import { chatMessageFits, newMessageId, PeerApp, type PeerHandler, type PeerSession } from '../../core/peer/peer-app.js';
 import type { Clock, Random, TimerHandle } from '../../core/ports.js';
 import { AuthApp } from '../../core/tapir/apps/auth-app.js';
@@ -152,6 +153,24 @@ export class ProfileRuntime implements PeerHandler {
 
   sync(server: string, confirm: boolean, id?: string): void {
     this.groups.sync(server, confirm, id);
+  }
+
+  /** Delete a group from this profile; resolves once its server's sync has stopped (when no other group uses it). */
+  leaveGroup(groupId: string, id?: string): Promise<void> {
+    return this.groups.leave(groupId, id);
+  }
+
+  /**
+   * A local name for a contact or a group: validated like any name the user types (names.ts), stored, never
+   * sent; the contact or group event goes out again with it. A peer's later announcement does not override it.
+   */
+  rename(conversation: string, name: string, id?: string): void {
+    const v = validateDisplayName(name);
+    if (!v.ok) throw new UsageError(v.error.code, v.error.reason);
+    if (this.groups.isGroup(conversation)) return this.groups.rename(conversation, v.value, id);
+    const conv = this.contact(conversation);
+    this.db.setLocalName(conv.id, v.value);
+    this.emit({ ...withId(id), ...contactEvent(this.db.getConversation(conv.id)!) });
   }
 
   // ---- commands ----
@@ -402,7 +421,8 @@ export class ProfileRuntime implements PeerHandler {
     const bounded = [...name].slice(0, MAX_DISPLAY_NAME_LENGTH * 4).join('');
     if (conv === null || conv.name === bounded) return;
     this.db.updateConversation(conv.id, { name: bounded });
-    this.emit(contactEvent(this.db.getConversation(conv.id)!));
+    // Renamed by the user: the announced name is kept, but what is shown does not change.
+    if (conv.localName === null) this.emit(contactEvent(this.db.getConversation(conv.id)!));
   }
 
   publicName(): string {
@@ -456,7 +476,7 @@ function withId(id: string | undefined): { id?: string } {
 }
 
 function contactEvent(c: Conversation): Extract<EngineEvent, { event: 'contact' }> {
-  return { event: 'contact', onion: c.handle, name: c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity };
+  return { event: 'contact', onion: c.handle, name: c.localName ?? c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity };
 }
 
 function historyMessage(m: Message): HistoryMessage {

@@ -13,6 +13,10 @@ export type EngineCommand =
   | { readonly cmd: 'history'; readonly conversation: string; readonly limit?: number; readonly before?: string; readonly id?: string }
   | { readonly cmd: 'create-group'; readonly server: string; readonly name: string; readonly id?: string }
   | { readonly cmd: 'invite'; readonly to: string; readonly group: string; readonly id?: string }
+  /** Delete a group (key, messages, gaps, sync state) from the profile; its server stays imported. */
+  | { readonly cmd: 'leave-group'; readonly group: string; readonly id?: string }
+  /** A local name for a contact (onion) or a group (group id); stored in the profile, never sent. */
+  | { readonly cmd: 'rename'; readonly conversation: string; readonly name: string; readonly id?: string }
   | { readonly cmd: 'sync'; readonly server: string; readonly confirm?: boolean; readonly id?: string }
   | { readonly cmd: 'lowbw'; readonly on: boolean; readonly id?: string }
   /** Disconnect peers we have not approved right after auth (Cwtch's "block unknown connections"). */
@@ -38,6 +42,8 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   history: { required: { conversation: 'string' }, optional: { limit: 'number', before: 'string' } },
   'create-group': { required: { server: 'string', name: 'string' }, optional: {} },
   invite: { required: { to: 'string', group: 'string' }, optional: {} },
+  'leave-group': { required: { group: 'string' }, optional: {} },
+  rename: { required: { conversation: 'string', name: 'string' }, optional: {} },
   sync: { required: { server: 'string' }, optional: { confirm: 'boolean' } },
   lowbw: { required: { on: 'boolean' }, optional: {} },
   'block-unknown': { required: { on: 'boolean' }, optional: {} },

@@ -17,6 +17,7 @@ interface Base {
 export type EngineEvent =
   | (Base & { readonly event: 'profile'; readonly onion: string; readonly name: string; readonly defaultPassword: boolean })
   | (Base & { readonly event: 'tor'; readonly state: 'starting' | 'ready' | 'failed' | 'closed'; readonly progress: number; readonly summary: string })
+  /** `name` is the user's local name when the contact was renamed, else the one the peer announced. */
   | (Base & { readonly event: 'contact'; readonly onion: string; readonly name: string; readonly authorization: Authorization; readonly unread: number; readonly lastActivity: number })
   | (Base & { readonly event: 'peer-state'; readonly onion: string; readonly state: PeerState })
   | (Base & {
@@ -37,7 +38,10 @@ export type EngineEvent =
   | (Base & { readonly event: 'ack'; readonly conversation: ConversationId; readonly messageId: string })
   | (Base & { readonly event: 'failed'; readonly conversation: ConversationId; readonly messageId: string; readonly reason: string })
   | (Base & { readonly event: 'history'; readonly conversation: ConversationId; readonly messages: readonly HistoryMessage[] })
+  /** `name` is the user's local name when the group was renamed, else the invite's; `invite` always carries the invite's. */
   | (Base & { readonly event: 'group'; readonly groupId: string; readonly name: string; readonly server: string; readonly invite: string })
+  /** The group is gone from the profile (leave-group): drop it and everything shown for it. */
+  | (Base & { readonly event: 'group-left'; readonly groupId: string })
   | (Base & { readonly event: 'invite'; readonly from: string; readonly groupId: string; readonly groupName: string; readonly text: string })
   | (Base & { readonly event: 'server'; readonly onion: string; readonly imported: boolean })
   | (Base & { readonly event: 'server-state'; readonly server: string; readonly state: PeerState })
