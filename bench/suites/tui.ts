@@ -99,7 +99,15 @@ interface Session {
   /** Bytes written to the terminal per typed key. */
   readonly typingBytes: number[];
   readonly scrolling: number[];
+  /** CPU time (user+system, ms) per key: steadier than wall time on a shared machine (the work is synchronous). */
+  readonly typingCpu: number[];
+  readonly scrollingCpu: number[];
 }
+
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
 
 /** Render the App, unlock into 50 contacts and 100k messages, then type `keystrokes` keys and scroll. */
 async function session(history: readonly HistoryMessage[], contacts: readonly string[], me: string, keystrokes: number): Promise<Session> {
@@ -126,6 +134,7 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
 
     const typing: number[] = [];
     const typingBytes: number[] = [];
+    const typingCpu: number[] = [];
     const LINE = 40; // keep the draft shorter than the composer so the marker is always visible
     for (let i = 0; i < keystrokes; i++) {
       if (i > 0 && i % LINE === 0) {
@@ -138,15 +147,19 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
       // The composer line, cursor cell after the text (the frame may hold only the lines that changed).
       const frame = stdout.next(`> ${Array.from({ length: (i % LINE) + 1 }, (_, k) => String.fromCharCode(97 + ((i - (i % LINE) + k) % 26))).join('')}`);
       stdout.bytes = 0;
+      const c = process.cpuUsage();
       const s = performance.now();
       stdin.write(ch);
       await frame;
       typing.push(performance.now() - s);
+      typingCpu.push(cpuMs(c));
       typingBytes.push(stdout.bytes);
     }
     const scrolling: number[] = [];
+    const scrollingCpu: number[] = [];
     for (let i = 0; i < keystrokes / 2; i++) {
       const before = stdout.writes;
+      const c = process.cpuUsage();
       const s = performance.now();
       stdin.write(i % 2 === 0 ? '\u001b[5~' : '\u001b[6~');
       // Wait for the next frame (Ink writes only when the output changed; PgUp and PgDn alternate, so it does).
@@ -155,8 +168,9 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
         check();
       });
       scrolling.push(performance.now() - s);
+      scrollingCpu.push(cpuMs(c));
     }
-    return { first, typing, typingBytes, scrolling };
+    return { first, typing, typingBytes, scrolling, typingCpu, scrollingCpu };
   } finally {
     tui.close();
     store.dispose();
@@ -183,6 +197,8 @@ const suite: BenchSuite = async ({ quick }) => {
   let typing: number[] = [];
   let typingBytes: number[] = [];
   let scrolling: number[] = [];
+  let typingCpu: number[] = [];
+  let scrollingCpu: number[] = [];
   for (let r = 0; r < runs; r++) {
     // Keys are measured in the last run only; the earlier runs are for a stable first-frame median.
     const s = await session(history, contacts, me, r === runs - 1 ? keystrokes : 0);
@@ -190,6 +206,8 @@ const suite: BenchSuite = async ({ quick }) => {
     typing = s.typing.sort((a, b) => a - b);
     typingBytes = s.typingBytes.sort((a, b) => a - b);
     scrolling = s.scrolling.sort((a, b) => a - b);
+    typingCpu = s.typingCpu.sort((a, b) => a - b);
+    scrollingCpu = s.scrollingCpu.sort((a, b) => a - b);
   }
   const first = median(firsts);
   const results: BenchResult[] = [
@@ -197,6 +215,8 @@ const suite: BenchSuite = async ({ quick }) => {
     { name: 'tui keystroke p99 (typing, 100k open)', value: percentile(typing, 99), unit: 'ms', ratio: percentile(typing, 99) / 16, note: `goal 16 ms; ${typing.length} keys, median ${percentile(typing, 50).toFixed(2)} ms` },
     { name: 'tui bytes written per typed key (median)', value: percentile(typingBytes, 50), unit: 'B', note: `120x40 terminal, ${RENDERER} renderer; p99 ${percentile(typingBytes, 99)} B` },
     { name: 'tui keystroke p99 (PgUp/PgDn, 100k open)', value: percentile(scrolling, 99), unit: 'ms', ratio: percentile(scrolling, 99) / 16, note: `goal 16 ms; median ${percentile(scrolling, 50).toFixed(2)} ms` },
+    { name: 'tui CPU per key, median (typing, 100k open)', value: percentile(typingCpu, 50), unit: 'ms', note: `p99 ${percentile(typingCpu, 99).toFixed(2)} ms; user+system CPU of the whole process` },
+    { name: 'tui CPU per key, median (PgUp/PgDn, 100k open)', value: percentile(scrollingCpu, 50), unit: 'ms', note: `p99 ${percentile(scrollingCpu, 99).toFixed(2)} ms; user+system CPU of the whole process` },
   ];
   return results;
 };

@@ -93,8 +93,10 @@ function ConversationPaneView(props: ConversationPaneProps): ReactNode {
       <Header state={state} c={c} />
       {request ? <RequestsView conversation={c} /> : null}
       <Box flexDirection="column" height={bodyHeight} justifyContent="flex-end">
-        {layout.rows.map((r) => (
-          <PaneLine key={r.key} row={r} />
+        {/* Keyed by screen slot, not by message: a page scroll then updates the rows' text in place instead of
+            unmounting every row and mounting new ones (React and Ink's layout nodes), the bulk of a PgUp. */}
+        {layout.rows.map((r, slot) => (
+          <PaneLine key={slot} row={r} />
         ))}
       </Box>
     </Box>

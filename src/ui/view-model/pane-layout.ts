@@ -79,20 +79,35 @@ export function gapMarkerText(g: GapVm): string {
   return `⟂ messages missing ${span} — server withheld or pruned (reported: ${g.cause})`;
 }
 
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+
+/**
+ * Terminal cells `s` takes (emoji and CJK count as two). Printable ASCII is one cell a character and skips
+ * string-width, whose grapheme segmenting was the largest cost of a page scroll (tui bench, PgUp/PgDn).
+ */
+export function cellWidth(s: string): number {
+  return PRINTABLE_ASCII.test(s) ? s.length : stringWidth(s);
+}
+
+function charWidth(ch: string): number {
+  const c = ch.charCodeAt(0);
+  return ch.length === 1 && c >= 0x20 && c < 0x7f ? 1 : stringWidth(ch);
+}
+
 /** Split text into lines no wider than `width` terminal cells (emoji and CJK count as two). */
 export function wrapCells(text: string, width: number): string[] {
   const w = Math.max(1, width);
   const out: string[] = [];
   for (const para of text.split('\n')) {
     // Fast path: most lines are short ASCII.
-    if (para.length <= w && stringWidth(para) <= w) {
+    if (para.length <= w && cellWidth(para) <= w) {
       out.push(para);
       continue;
     }
     let line = '';
     let cells = 0;
     for (const ch of para) {
-      const cw = stringWidth(ch);
+      const cw = charWidth(ch);
       if (cells + cw > w && line.length > 0) {
         out.push(line);
         line = '';
@@ -106,31 +121,65 @@ export function wrapCells(text: string, width: number): string[] {
   return out;
 }
 
+interface Wrapped {
+  readonly firstWidth: number;
+  readonly width: number;
+  /** The first line (beside the head) and the indented continuation lines, already made safe. */
+  readonly first: SafeText;
+  readonly rest: readonly SafeText[];
+}
+
+/**
+ * A message's text wrapped for a width, kept with the message: scrolling back and forth (and every frame that
+ * re-lays the pane) rewraps only messages it has not shown at this width. A message's text never changes.
+ */
+const wrapCache = new WeakMap<MessageRow, Wrapped>();
+
+function wrapMessage(m: MessageRow, firstWidth: number, indent: number, width: number): Wrapped {
+  const hit = wrapCache.get(m);
+  if (hit !== undefined && hit.firstWidth === firstWidth && hit.width === width) return hit;
+  const first = wrapCells(m.text, firstWidth)[0] ?? '';
+  // Continuation lines get the full width minus the indent, so rewrap the remainder.
+  const remainder = m.text.slice(first.length).replace(/^\n/, '');
+  const rest = remainder.length > 0 ? wrapCells(remainder, width - indent).map((l) => uiText(' '.repeat(indent) + l)) : [];
+  const w: Wrapped = { firstWidth, width, first: uiText(first), rest };
+  wrapCache.set(m, w);
+  return w;
+}
+
+const markCells = new Map<string, number>();
+/** Width of an ack mark (a handful of fixed symbols): measured once each. */
+function markWidth(mark: string): number {
+  let w = markCells.get(mark);
+  if (w === undefined) {
+    w = stringWidth(mark);
+    markCells.set(mark, w);
+  }
+  return w;
+}
+
 function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {
   const fp = m.outgoing ? undefined : input.fingerprintOf(m.from);
   const time = clockTime(m.time);
   const mark = ackMark(m);
   const fpText = fp === undefined ? '' : `#${fp.short}`;
-  const headWidth = stringWidth(`${time} ${m.fromName} ${fpText} ${mark} `);
+  // `${time} ${name} ${fp} ${mark} ` measured piece by piece: widths add up across spaces, and the pieces are
+  // mostly ASCII (the fast path) while the whole never is once a mark is there.
+  const headWidth = cellWidth(time) + cellWidth(m.fromName) + cellWidth(fpText) + markWidth(mark) + 4;
   const indent = 6;
   const rows: PaneRow[] = [];
   if (m.quote !== undefined) {
     rows.push({ kind: 'quote', key: `q${i}`, text: uiText(`      ┃ ${wrapCells(m.quote, input.width - 8)[0] ?? ''}`) });
   }
   const firstWidth = Math.max(8, input.width - headWidth);
-  const lines = wrapCells(m.text, firstWidth);
-  // Continuation lines get the full width minus the indent, so rewrap the remainder.
-  const firstLine = lines[0] ?? '';
-  const remainder = m.text.slice(firstLine.length).replace(/^\n/, '');
+  const wrapped = wrapMessage(m, firstWidth, indent, input.width);
   rows.push({
     kind: 'msg',
     key: `m${i}`,
     head: { time: uiText(time), name: m.fromName, fp: uiText(fpText), colour: fp?.colour ?? 7, mark: uiText(mark) },
-    text: uiText(firstLine),
+    text: wrapped.first,
   });
-  if (remainder.length > 0) {
-    wrapCells(remainder, input.width - indent).forEach((l, j) => rows.push({ kind: 'msg', key: `m${i}.${j}`, text: uiText(' '.repeat(indent) + l) }));
-  }
+  wrapped.rest.forEach((text, j) => rows.push({ kind: 'msg', key: `m${i}.${j}`, text }));
   if (m.ack === 'failed' && m.outgoing && input.showFailReasons === true) {
     rows.push({ kind: 'reason', key: `r${i}`, text: uiText(`      ✗ could not send: ${m.failReason ?? 'no reason given'}`) });
   }

@@ -66,8 +66,8 @@ class FakeTerminal implements TerminalOut {
 }
 
 describe('diffRows', () => {
-  it('writes exactly the changed rows, each at an absolute position, erasing its old tail', () => {
-    expect(diffRows(['a', 'b', 'c'], ['a', 'X', 'c'], size)).toBe(`${ESC}[2;1HX${ESC}[K`);
+  it('writes exactly the changed rows, each at an absolute position, erased first', () => {
+    expect(diffRows(['a', 'b', 'c'], ['a', 'X', 'c'], size)).toBe(`${ESC}[2;1H${ESC}[KX`);
     expect(diffRows(['a', 'b', 'c'], ['a', 'b', 'c'], size)).toBe('');
   });
 
@@ -79,9 +79,8 @@ describe('diffRows', () => {
     expect(diffRows(undefined, ['a', '', 'c'], size)).toBe(`${ESC}[2J${ESC}[1;1Ha${ESC}[3;1Hc`);
   });
 
-  it('a row exactly as wide as the screen gets no erase (the cursor sits on its last cell)', () => {
+  it('a row exactly as wide as the screen keeps its last cell (erase comes before the text, not after)', () => {
     const full = 'x'.repeat(size.columns);
-    expect(diffRows(['a'], [full], size)).toBe(`${ESC}[1;1H${full}`);
     const screen = new ScreenModel(size.columns, size.rows);
     screen.feed(diffRows(undefined, ['a'], size) + diffRows(['a'], [full], size));
     expect(screen.lines()[0]).toBe(full);
@@ -110,7 +109,7 @@ describe('FrameWriter', () => {
     expect(term.writes).toEqual([`${ESC}[2J${ESC}[1;1Hone${ESC}[2;1Htwo`]);
     timers.advance(100);
     out.screen.write('one\nTWO');
-    expect(term.writes[1]).toBe(`${ESC}[2;1HTWO${ESC}[K`);
+    expect(term.writes[1]).toBe(`${ESC}[2;1H${ESC}[KTWO`);
     timers.advance(100);
     out.screen.write('one\nTWO');
     expect(term.writes).toHaveLength(2);
@@ -125,7 +124,7 @@ describe('FrameWriter', () => {
     timers.advance(15);
     expect(term.writes).toHaveLength(1);
     timers.advance(1);
-    expect(term.writes).toEqual([`${ESC}[2J${ESC}[1;1Ha`, `${ESC}[1;1Hc${ESC}[K`]);
+    expect(term.writes).toEqual([`${ESC}[2J${ESC}[1;1Ha`, `${ESC}[1;1H${ESC}[Kc`]);
     // After a quiet spell the next frame (a typed key) goes out at once again.
     timers.advance(100);
     out.screen.write('d');
