@@ -7,7 +7,9 @@ export type UiAction =
   | { readonly ui: 'quit' }
   | { readonly ui: 'paste' }
   | { readonly ui: 'servers' }
-  | { readonly ui: 'me' };
+  | { readonly ui: 'me' }
+  /** `/leave` without "yes": ask first (leaving deletes the group's messages on this device). */
+  | { readonly ui: 'confirm-leave'; readonly group: string };
 
 export type SlashResult =
   | { readonly kind: 'engine'; readonly command: EngineCommand }
@@ -21,7 +23,7 @@ export interface SlashContext {
   readonly lowBandwidth?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'server', 'sync', 'lowbw', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'rename', 'server', 'sync', 'lowbw', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -31,6 +33,8 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   block: '/block [onion]  — block a peer (default: the open one)',
   group: '/group <server onion> <name>  — create a group on a server (experimental)',
   invite: '/invite <contact onion> [group id]  — invite a contact to a group (default: the open group)',
+  leave: '/leave [group id] [yes]  — leave a group (default: the open one) and delete its messages on this device; asks first',
+  rename: '/rename <name>  — your own name for the open contact or group (kept on this device, never sent)',
   server: '/server [bundle]  — import a server bundle, or list servers',
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
   lowbw: '/lowbw [on|off]  — low-bandwidth mode: no background sync',
@@ -83,6 +87,15 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
       if (to === undefined || group === undefined) return err('slash.missing', SLASH_USAGE.invite);
       return engine({ cmd: 'invite', to, group });
     }
+    case 'leave': {
+      const confirm = args.some((a) => a.toLowerCase() === 'yes');
+      const group = args.find((a) => a.toLowerCase() !== 'yes') ?? (ctx.currentKind === 'group' ? ctx.current : undefined);
+      if (group === undefined) return err('slash.missing', SLASH_USAGE.leave);
+      return confirm ? engine({ cmd: 'leave-group', group }) : ui({ ui: 'confirm-leave', group });
+    }
+    case 'rename':
+      if (ctx.current === undefined || rest.length === 0) return err('slash.missing', SLASH_USAGE.rename);
+      return engine({ cmd: 'rename', conversation: ctx.current, name: rest });
     case 'server':
       return rest.length === 0 ? ui({ ui: 'servers' }) : engine({ cmd: 'add', text: rest });
     case 'sync': {
@@ -143,7 +156,7 @@ export function completeSlash(text: string, words: readonly string[] = []): Comp
   const lastSpace = text.lastIndexOf(' ');
   const partial = text.slice(lastSpace + 1);
   const pool: readonly string[] =
-    name === 'help' ? HELP_TOPICS : name === 'lowbw' ? ['on', 'off'] : ['accept', 'block', 'invite', 'sync', 'group'].includes(name) ? words : [];
+    name === 'help' ? HELP_TOPICS : name === 'lowbw' ? ['on', 'off'] : ['accept', 'block', 'invite', 'sync', 'group', 'leave'].includes(name) ? words : [];
   const candidates = pool.filter((w) => w.toLowerCase().startsWith(partial.toLowerCase()));
   const head = text.slice(0, lastSpace + 1);
   if (candidates.length === 1) return { text: `${head}${candidates[0]} `, candidates };

@@ -52,10 +52,13 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
     setLocalState(l);
   }, []);
 
-  // Open the first conversation once there is one.
+  // Open the first conversation once there is one, and again when the open one goes (a group left).
   useEffect(() => {
-    if (localRef.current.selected === undefined && state.order.length > 0) setLocal({ ...localRef.current, selected: state.order[0]! });
-  }, [state.order, setLocal]);
+    const sel = localRef.current.selected;
+    if (sel !== undefined && state.conversations.has(sel)) return;
+    if (state.order.length > 0) setLocal({ ...localRef.current, selected: state.order[0]! });
+    else if (sel !== undefined) setLocal({ ...localRef.current, selected: undefined });
+  }, [state.order, state.conversations, setLocal]);
 
   const selected = local.selected === undefined ? undefined : state.conversations.get(local.selected);
   useEffect(() => {

@@ -8,6 +8,7 @@ import type { KeyInfo } from '../keys/bindings.js';
 import { jumpSlot, type KeyCommand } from '../keys/commands.js';
 import { EMPTY_COMPOSER, feedKey, withComposerText } from '../keys/composer.js';
 import { uiText, untrustedLine } from '../text.js';
+import { leaveQuestion } from '../view-model/format.js';
 import { fuzzyFilter } from '../view-model/fuzzy.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
@@ -77,6 +78,8 @@ function uiAction(local: LocalState, view: UiState, a: UiAction): KeyOutcome {
       return none({ ...local, modal: { kind: 'servers', index: 0 } });
     case 'me':
       return none({ ...local, notice: untrustedLine(ownAddressText(view)) });
+    case 'confirm-leave':
+      return none({ ...local, notice: untrustedLine(leaveQuestion(view, a.group, local.selected)) });
     case 'quit':
       return { local, commands: [{ cmd: 'quit' }], quit: true };
   }

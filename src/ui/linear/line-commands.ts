@@ -6,7 +6,7 @@ import { LINEAR_OPEN_HISTORY } from '../../core/limits.js';
 import { HELP_TEXT } from '../commands/help-text.js';
 import { isSlashCommand, parseSlashCommand, SLASH_COMMANDS, SLASH_USAGE, type UiAction } from '../commands/slash.js';
 import { ownAddressText, serverOrder, switcherMatches } from '../controller/main-keys.js';
-import { serverCostText, serverGroupsText } from '../view-model/format.js';
+import { leaveQuestion, serverCostText, serverGroupsText } from '../view-model/format.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
@@ -90,6 +90,8 @@ function uiAction(local: LinearLocal, view: UiState, a: UiAction): LineOutcome {
       return said(local, serverLines(view));
     case 'me':
       return said(local, [ownAddressText(view)]);
+    case 'confirm-leave':
+      return said(local, [leaveQuestion(view, a.group, local.current)]);
     case 'quit':
       return { local, commands: [{ cmd: 'quit' }], say: [], quit: true, localEvents: [] };
   }

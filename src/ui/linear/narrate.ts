@@ -124,12 +124,15 @@ export class Narrator {
         return [`low-bandwidth mode ${e.on ? 'on: servers sync only when you type /sync' : 'off'}`];
       case 'error':
         return [`error: ${oneLine(e.message)}`];
+      case 'group-left': {
+        const name = this.known.get(e.groupId)?.name;
+        this.known.delete(e.groupId);
+        return [`You left group ${name ?? fingerprintOf(e.groupId).short}; its messages on this device are deleted.`];
+      }
       case 'sent':
       case 'ok':
       case 'bytes':
         // "sent" only means it left for tor; "delivered" (the peer's ack) is the line worth reading.
-        return [];
-      default:
         return [];
     }
   }

@@ -17,6 +17,13 @@ export function syncPromptText(p: { readonly server: string; readonly messages: 
   return `Full resync of server #${fingerprintOf(p.server).short}: ${p.messages} messages, ${formatBytes(p.bytes)}. Type /sync ${p.server} yes to go ahead.`;
 }
 
+/** What /leave asks before it deletes anything (the engine deletes the group's messages on this device). */
+export function leaveQuestion(state: UiState, group: string, current: string | undefined): string {
+  const name = state.conversations.get(group)?.name ?? 'this group';
+  const answer = group === current ? '/leave yes' : `/leave ${group} yes`;
+  return `Leave “${name}”? Its messages on this device are deleted, and there is no undo. Type ${answer} to leave.`;
+}
+
 /** The groups on `server`, with open gaps, as one line. */
 export function serverGroupsText(state: UiState, server: string): string {
   const groups = [...state.conversations.values()].filter((c) => c.kind === 'group' && c.server === server);

@@ -53,6 +53,8 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
       return ack(state, e.conversation, e.messageId, 'failed', untrustedLine(e.reason));
     case 'history':
       return history(state, e);
+    case 'group-left':
+      return removeConversation(state, e.groupId);
     case 'invite':
       return {
         ...state,
@@ -85,6 +87,21 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
     default:
       return state;
   }
+}
+
+/** A group we left: gone from the list, with its messages and gaps (the engine deleted them on this device). */
+function removeConversation(state: UiState, id: string): UiState {
+  if (!state.conversations.has(id)) return state;
+  const conversations = new Map(state.conversations);
+  conversations.delete(id);
+  const messages = new Map(state.messages);
+  messages.delete(id);
+  const gaps = new Map(state.gaps);
+  gaps.delete(id);
+  const nameKeys = new Map(state.nameKeys ?? []);
+  nameKeys.delete(id);
+  // A look-alike pair loses its warning when one side goes.
+  return flagLookalikes({ ...state, conversations, order: sortOrder(conversations), messages, gaps, nameKeys });
 }
 
 /** The UI opened a conversation: its unread counter drops to zero. */

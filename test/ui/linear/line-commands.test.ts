@@ -89,4 +89,13 @@ describe('linear lines', () => {
     expect(bad!.say[0]).toMatch(/unknown command \/frobnicate/);
     expect(lines(['   '])[0]!.say).toEqual([]);
   });
+
+  it('/leave asks first (by name, the short answer for the open group); /leave yes and /rename send the commands', () => {
+    const [, ask, yes, rename] = lines(['/open club', '/leave', '/leave yes', '/rename the club']);
+    expect(ask!.commands).toEqual([]);
+    expect(ask!.say).toEqual(['Leave “club”? Its messages on this device are deleted, and there is no undo. Type /leave yes to leave.']);
+    expect(yes!.commands).toEqual([{ cmd: 'leave-group', group: GROUP }]);
+    expect(rename!.commands).toEqual([{ cmd: 'rename', conversation: GROUP, name: 'the club' }]);
+    expect(lines([`/leave ${GROUP}`])[0]!.say[0]).toBe(`Leave “club”? Its messages on this device are deleted, and there is no undo. Type /leave ${GROUP} yes to leave.`);
+  });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeLinearIo } from '../../../src/ui/linear/linear-io.js';
 import { runLinear } from '../../../src/ui/linear/run-linear.js';
 import { realPeer, scratch, type RealPeer } from '../helpers/real-engine.js';
+import { realServer } from '../helpers/real-server.js';
 
 interface Side {
   readonly peer: RealPeer;
@@ -20,6 +21,7 @@ interface Side {
 
 let dir: ReturnType<typeof scratch>;
 const sides: Side[] = [];
+const closers: (() => Promise<void>)[] = [];
 
 beforeAll(() => {
   dir = scratch('cwtch-linear-real-');
@@ -30,6 +32,7 @@ afterAll(async () => {
     await s.done;
     await s.peer.close();
   }
+  for (const c of closers) await c();
   dir.dispose();
 });
 
@@ -56,6 +59,17 @@ const until = async (check: () => void, onFail?: () => void): Promise<void> => {
 };
 const linesOf = (s: Side): string[] => s.text().split('\n');
 
+/** Answer the create-profile questions. */
+async function create(s: Side, name: string): Promise<void> {
+  await until(() => expect(s.text()).toContain('Type u to unlock'));
+  s.type('c');
+  s.type(name);
+  s.type(`${name}-pw`);
+  s.type(`${name}-pw`);
+  await until(() => expect(s.text()).toMatch(/Your address: [a-z2-7]{56}\n/));
+  await until(() => expect(s.text()).toContain('No contacts yet.'));
+}
+
 describe('linear mode on real engines', () => {
   it('create by answering questions, add, accept, send: the message arrives as one plain line', async () => {
     const a = open('a');
@@ -63,15 +77,8 @@ describe('linear mode on real engines', () => {
     for (const [s, name] of [
       [a, 'alice'],
       [b, 'bob'],
-    ] as const) {
-      await until(() => expect(s.text()).toContain('Type u to unlock'));
-      s.type('c');
-      s.type(name);
-      s.type(`${name}-pw`);
-      s.type(`${name}-pw`);
-      await until(() => expect(s.text()).toMatch(/Your address: [a-z2-7]{56}\n/));
-      await until(() => expect(s.text()).toContain('No contacts yet.'));
-    }
+    ] as const)
+      await create(s, name);
     const onionA = /Your address: ([a-z2-7]{56})/.exec(a.text())![1]!;
     const onionB = /Your address: ([a-z2-7]{56})/.exec(b.text())![1]!;
     // The passwords were answers to secret questions: never written back.
@@ -96,6 +103,12 @@ describe('linear mode on real engines', () => {
     b.type('hi alice');
     await until(() => expect(linesOf(a).some((l) => /^\[\d\d:\d\d\] bob \([^)]+\): hi alice$/.test(l))).toBe(true));
 
+    // /rename: bob's own name for alice, kept on his device; the engine answers with the contact under its new name.
+    b.type('/rename Alice from work');
+    await until(() => expect(b.text()).toMatch(/alice \([^)]+\) is now called Alice from work\n/));
+    b.type('/list');
+    await until(() => expect(b.text()).toMatch(/1\. Alice from work \([^)]+\): (online|offline), 0 unread \(open\)\n/));
+
     // Nothing but printable text and newlines, ever: no ESC, no CSI, no CR, no BEL.
     for (const s of [a, b]) {
       const bytes = Buffer.concat(s.raw);
@@ -106,5 +119,24 @@ describe('linear mode on real engines', () => {
 
     a.type('/quit');
     await a.done;
+  }, 60_000);
+
+  it('a group on a real server: created and opened, then /leave asks, /leave yes leaves and says so', async () => {
+    const server = await realServer(dir.root, dir.net);
+    closers.push(() => server.close());
+    const c = open('c');
+    await create(c, 'carol');
+    c.type(`/group ${server.bundle} club`);
+    await until(() => expect(c.text()).toMatch(/Group club \([^)]+\) added \(experimental\)/));
+    await until(() => expect(c.text()).toMatch(/server [^ ]+: Synced\n/));
+    c.type('/open club');
+    await until(() => expect(c.text()).toMatch(/Now writing to group club/));
+    c.type('/leave');
+    await until(() => expect(c.text()).toContain('Leave “club”? Its messages on this device are deleted, and there is no undo. Type /leave yes to leave.\n'));
+    c.type('/leave yes');
+    await until(() => expect(c.text()).toContain('You left group club; its messages on this device are deleted.\n'));
+    c.type('/list');
+    await until(() => expect(c.text()).toContain('No conversations yet.'));
+    expect(Buffer.concat(c.raw).includes(0x1b)).toBe(false);
   }, 60_000);
 });

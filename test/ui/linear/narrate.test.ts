@@ -150,4 +150,19 @@ describe('linear narrator', () => {
     expect(n.event(h('q1'), s)).toEqual([`[11:00] alice (${fp(onion(1))}): hey`, '[11:01] you: yo']);
     expect(n.event(h('q1'), s)).toEqual([]);
   });
+
+  it('leaving a group is said by its name; a rename answer says the new name', () => {
+    const { lines, state } = narrate(
+      [
+        profileEvent(),
+        contactEvent(1, 'alice'),
+        { event: 'group', groupId: GROUP, name: 'club', server: SERVER, invite: '' },
+        contactEvent(1, 'Alice (work)'),
+        { event: 'group-left', groupId: GROUP },
+      ],
+      { endSnapshotAfter: 2 },
+    );
+    expect(lines.slice(-2)).toEqual([`alice (${fp(onion(1))}) is now called Alice (work)`, 'You left group club; its messages on this device are deleted.']);
+    expect(state.conversations.has(GROUP)).toBe(false);
+  });
 });

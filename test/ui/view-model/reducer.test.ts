@@ -150,4 +150,22 @@ describe('reduce', () => {
     expect(s.lastOk).toEqual({ cmd: 'add', id: '7' });
     expect(s.lastError).toEqual({ code: 'unlock.password', message: 'wrong password', id: '8' });
   });
+
+  it('group-left removes the group, its messages and gaps; a look-alike warning it caused goes too', () => {
+    const s = run([
+      profileEvent(),
+      contactEvent(1, 'club'),
+      { event: 'group', groupId: GROUP, name: 'c1ub', server: SERVER, invite: '' },
+      messageEvent(GROUP, 1, { from: onion(1), signature: 'x' }),
+      { event: 'gap', group: GROUP, gapId: 'g', cause: 'pruned' },
+    ]);
+    expect(s.conversations.get(onion(1))!.lookalike).toBe(true);
+    const left = reduce(s, { event: 'group-left', groupId: GROUP });
+    expect(left.conversations.has(GROUP)).toBe(false);
+    expect(left.order).toEqual([onion(1)]);
+    expect(left.messages.has(GROUP)).toBe(false);
+    expect(left.gaps.has(GROUP)).toBe(false);
+    expect(left.conversations.get(onion(1))!.lookalike).toBe(false);
+    expect(reduce(left, { event: 'group-left', groupId: GROUP })).toBe(left);
+  });
 });
