@@ -37,12 +37,34 @@ describe('runTui', () => {
       });
     });
     await act(async () => engine.emit(profileEvent()));
-    // runTui renders like the real app (throttled to 30 fps, not debug mode): wait for the frame.
+    // runTui renders like the real app (the frame writer, first frame at once, later ones coalesced): wait for it.
     await vi.waitFor(() => expect(stdout.frames.join('')).toContain('No contacts yet'));
     expect(done).toBe(false);
     await act(async () => stdin.write(KEYS.ctrlD));
     await p;
     expect(done).toBe(true);
+    expect(engine.commands).toEqual([{ cmd: 'quit' }]);
+  });
+
+  it.each([
+    ['frames', {}, /\u001b\[\d+;1H/],
+    ['ink', { CWTCH_TUI_RENDER: 'ink' }, /\u001b\[2K/],
+  ] as const)('draws with the %s renderer (CWTCH_TUI_RENDER) and quits', async (_name, env, marker) => {
+    const engine = new ScriptedEngine();
+    const stdout = new FakeStdout(100, 24);
+    const stdin = new FakeStdin();
+    let p!: Promise<void>;
+    await act(async () => {
+      p = runTui(engine, { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, env });
+    });
+    await act(async () => engine.emit(profileEvent()));
+    await vi.waitFor(() => expect(stdout.frames.join('')).toContain('No contacts yet'));
+    await act(async () => stdin.write('x'));
+    await vi.waitFor(() => expect(stdout.frames.join('')).toContain('> x'));
+    expect(stdout.frames.join('')).toMatch(marker);
+    await act(async () => stdin.write('\u0015')); // Ctrl+U empties the draft, so Ctrl+D quits
+    await act(async () => stdin.write(KEYS.ctrlD));
+    await p;
     expect(engine.commands).toEqual([{ cmd: 'quit' }]);
   });
 });
