@@ -46,6 +46,13 @@ const typeLine = async (t: TestTerminal, line: string): Promise<void> => {
   await t.press(KEYS.enter);
 };
 
+/** Open a conversation through the quick switcher. */
+async function openByName(t: TestTerminal, name: string): Promise<void> {
+  await t.press(KEYS.ctrlK);
+  await t.press(name);
+  await t.press(KEYS.enter);
+}
+
 describe('/leave and /rename', () => {
   it('/leave in a group asks first; /leave yes leaves; the group goes and the selection moves on', async () => {
     const { engine, term: t } = await start();
@@ -65,9 +72,7 @@ describe('/leave and /rename', () => {
 
   it('/leave with no group open says how to use it', async () => {
     const { engine, term: t } = await start();
-    await t.press(KEYS.ctrlK);
-    await t.press('ann');
-    await t.press(KEYS.enter);
+    await openByName(t, 'ann');
     await typeLine(t, '/leave');
     expect(engine.commands).toEqual([]);
     expect(t.lastFrame()).toContain('/leave [group id] [yes]');
@@ -75,9 +80,7 @@ describe('/leave and /rename', () => {
 
   it('/rename names the open contact; the new name shows once the engine says so', async () => {
     const { engine, term: t } = await start();
-    await t.press(KEYS.ctrlK);
-    await t.press('ann');
-    await t.press(KEYS.enter);
+    await openByName(t, 'ann');
     await typeLine(t, '/rename Ann from work');
     expect(engine.commands).toEqual([{ cmd: 'rename', conversation: A, name: 'Ann from work' }]);
     expect(t.lastFrame()).toContain('Ann from work');
