@@ -46,8 +46,11 @@ describe('runTui', () => {
     expect(engine.commands).toEqual([{ cmd: 'quit' }]);
   });
 
+  // The frame writer addresses rows (CSI row;1H); Ink's log-update erases lines (CSI 2K).
   it.each([
+    // eslint-disable-next-line no-control-regex -- matching ESC is the point
     ['frames', {}, /\u001b\[\d+;1H/],
+    // eslint-disable-next-line no-control-regex -- matching ESC is the point
     ['ink', { CWTCH_TUI_RENDER: 'ink' }, /\u001b\[2K/],
   ] as const)('draws with the %s renderer (CWTCH_TUI_RENDER) and quits', async (_name, env, marker) => {
     const engine = new ScriptedEngine();
