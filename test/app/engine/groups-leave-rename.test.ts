@@ -1,8 +1,7 @@
 // Issue 8: leave a group, rename a contact or a group — through real engines (wired as main.ts wires them) and a
 // real group server (src/server, in process), all on the local network in a scratch folder.
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EngineCommand } from '../../../src/core/api/commands.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
 import { nodePbkdf2 } from '../../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../../src/app/platform/sodium-native-backend.js';
@@ -10,38 +9,7 @@ import { onionFromPublicKey } from '../../../src/core/crypto/onion.js';
 import { decodePaste } from '../../../src/core/paste.js';
 import { realPeer, scratch, type RealPeer } from '../../ui/helpers/real-engine.js';
 import { realServer, type RealServer } from '../../ui/helpers/real-server.js';
-
-type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
-
-/** An engine and every event it emitted, with a command helper that waits for the answer by id. */
-class Client {
-  readonly events: EngineEvent[] = [];
-  private n = 0;
-  constructor(readonly peer: RealPeer) {
-    peer.engine.subscribe((e) => void this.events.push(e));
-  }
-
-  async call<K extends EngineEvent['event']>(c: EngineCommand, answer: K): Promise<Ev<K>> {
-    const id = `c${++this.n}`;
-    this.peer.engine.command({ ...c, id } as EngineCommand);
-    return (await this.waitFor((e) => e.id === id && (e.event === answer || e.event === 'error'))) as Ev<K>;
-  }
-
-  async waitFor(pred: (e: EngineEvent) => boolean, timeout = 30_000, what = ''): Promise<EngineEvent> {
-    let found: EngineEvent | undefined;
-    await vi.waitFor(
-      () => {
-        found = this.events.find(pred);
-        if (found === undefined) throw new Error(`${what} not yet; last events: ${this.events.slice(-12).map((e) => e.event + ('state' in e ? `:${e.state}` : '') + ('code' in e ? `:${e.code}:${e.id}` : '') + ('groupId' in e ? `:${e.groupId.slice(0, 4)}:${e.id}` : '')).join(' ')}`);
-      },
-      { timeout, interval: 25 },
-    );
-    return found!;
-  }
-}
-
-const isMsg = (group: string, text: string) => (e: EngineEvent) => e.event === 'message' && e.conversation === group && e.text === text;
-const got = (c: Client, group: string, text: string) => c.waitFor(isMsg(group, text), 30_000, `${text} in ${group.slice(0, 4)}`);
+import { Client, got, type Ev } from './client.js';
 
 let dir: ReturnType<typeof scratch>;
 let server: RealServer;
