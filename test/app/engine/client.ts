@@ -1,10 +1,11 @@
 // An in-process engine (test/ui/helpers/real-engine.ts wiring) and every event it emitted, with a command helper
 // that waits for the answer by id.
 
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import type { EngineCommand } from '../../../src/core/api/commands.js';
 import type { EngineEvent } from '../../../src/core/api/events.js';
-import type { RealPeer } from '../../ui/helpers/real-engine.js';
+import { realPeer, scratch, type RealPeer } from '../../ui/helpers/real-engine.js';
+import { realServer, type RealServer } from '../../ui/helpers/real-server.js';
 
 export type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
 
@@ -38,3 +39,30 @@ export class Client {
 export const isMsg = (group: string, text: string) => (e: EngineEvent) => e.event === 'message' && e.conversation === group && e.text === text;
 export const got = (c: Client, group: string, text: string) => c.waitFor(isMsg(group, text), 30_000, `${text} in ${group.slice(0, 4)}`);
 
+
+/**
+ * A scratch local network with a real group server (started in beforeAll) and engines started on demand; all of
+ * them closed and the folder removed in afterAll.
+ */
+export function engineWorld(prefix: string): { start(name: string): Client; server(): RealServer } {
+  let dir: ReturnType<typeof scratch>;
+  let server: RealServer;
+  const open: RealPeer[] = [];
+  beforeAll(async () => {
+    dir = scratch(prefix);
+    server = await realServer(dir.root, dir.net);
+  });
+  afterAll(async () => {
+    for (const p of open) await p.close();
+    await server.close();
+    dir.dispose();
+  });
+  return {
+    start(name) {
+      const p = realPeer(dir.root, dir.net, name);
+      open.push(p);
+      return new Client(p);
+    },
+    server: () => server,
+  };
+}

@@ -3,31 +3,12 @@
 // it sorted before it whenever its signature did — so the gap had nothing before it. Here: real engines, a real
 // server withholding one message, posts in quick succession (usually one second), no sleep to separate them.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realPeer, scratch, type RealPeer } from '../../ui/helpers/real-engine.js';
-import { realServer, type RealServer } from '../../ui/helpers/real-server.js';
-import { Client, got, type Ev } from './client.js';
+import { describe, expect, it } from 'vitest';
+import type { Client} from './client.js';
+import { engineWorld, got, type Ev } from './client.js';
 
-let dir: ReturnType<typeof scratch>;
-let server: RealServer;
-const open: RealPeer[] = [];
-
-function start(name: string): Client {
-  const p = realPeer(dir.root, dir.net, name);
-  open.push(p);
-  return new Client(p);
-}
-
-beforeAll(async () => {
-  dir = scratch('cwtch-gaptimes-');
-  server = await realServer(dir.root, dir.net);
-});
-
-afterAll(async () => {
-  for (const p of open) await p.close();
-  await server.close();
-  dir.dispose();
-});
+const world = engineWorld('cwtch-gaptimes-');
+const start = (name: string): Client => world.start(name);
 
 describe('gap times through the engine', () => {
   it('a withheld message between same-second neighbours: the gap names both, with both times, in chain order; it closes on release', async () => {
@@ -35,7 +16,7 @@ describe('gap times through the engine', () => {
     const bob = start('bob');
     await alice.call({ cmd: 'create-profile', name: 'alice', password: 'a' }, 'profile');
     await bob.call({ cmd: 'create-profile', name: 'bob', password: 'b' }, 'profile');
-    const g = await alice.call({ cmd: 'create-group', server: server.bundle, name: 'g' }, 'group');
+    const g = await alice.call({ cmd: 'create-group', server: world.server().bundle, name: 'g' }, 'group');
     const group = g.groupId;
     await bob.call({ cmd: 'add', text: g.invite }, 'group');
     await bob.waitFor((e) => e.event === 'server-state' && e.server === g.server && e.state === 'Synced', 30_000, 'bob synced');
@@ -52,7 +33,7 @@ describe('gap times through the engine', () => {
     const m1 = await post('m1');
     const m2 = await post('m2');
     const m3 = await post('m3');
-    server.withhold(m2);
+    world.server().withhold(m2);
     await bob.call({ cmd: 'sync', server: g.server }, 'ok');
     await got(bob, group, 'm3');
     const gap = (await bob.waitFor((e) => e.event === 'gap', 30_000, 'gap')) as Ev<'gap'>;
@@ -62,7 +43,7 @@ describe('gap times through the engine', () => {
     const h = await bob.call({ cmd: 'history', conversation: group }, 'history');
     expect(h.messages.map((m) => m.messageId)).toEqual([m0, m1, m3]);
 
-    server.release(m2);
+    world.server().release(m2);
     await bob.call({ cmd: 'sync', server: g.server }, 'ok');
     await bob.waitFor((e) => e.event === 'gap-closed' && e.gapId === gap.gapId, 30_000, 'gap closed');
     const h2 = await bob.call({ cmd: 'history', conversation: group }, 'history');

@@ -1,36 +1,17 @@
 // Issue 8: leave a group, rename a contact or a group — through real engines (wired as main.ts wires them) and a
 // real group server (src/server, in process), all on the local network in a scratch folder.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
 import { nodePbkdf2 } from '../../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../../src/app/platform/sodium-native-backend.js';
 import { onionFromPublicKey } from '../../../src/core/crypto/onion.js';
 import { decodePaste } from '../../../src/core/paste.js';
-import { realPeer, scratch, type RealPeer } from '../../ui/helpers/real-engine.js';
-import { realServer, type RealServer } from '../../ui/helpers/real-server.js';
-import { Client, got, type Ev } from './client.js';
+import type { Client} from './client.js';
+import { engineWorld, got, type Ev } from './client.js';
 
-let dir: ReturnType<typeof scratch>;
-let server: RealServer;
-const open: RealPeer[] = [];
-
-function start(name: string): Client {
-  const p = realPeer(dir.root, dir.net, name);
-  open.push(p);
-  return new Client(p);
-}
-
-beforeAll(async () => {
-  dir = scratch('cwtch-leave-');
-  server = await realServer(dir.root, dir.net);
-});
-
-afterAll(async () => {
-  for (const p of open) await p.close();
-  await server.close();
-  dir.dispose();
-});
+const world = engineWorld('cwtch-leave-');
+const start = (name: string): Client => world.start(name);
 
 describe('leave-group and rename through the engine', () => {
   it('a member leaves: gone from the profile (also after a restart), undecryptable to it, its server sync stops when unused; others go on; the invite works again', async () => {
@@ -40,7 +21,7 @@ describe('leave-group and rename through the engine', () => {
     await alice.call({ cmd: 'create-profile', name: 'alice', password: 'a' }, 'profile');
     await bob.call({ cmd: 'create-profile', name: 'bob', password: 'b' }, 'profile');
     await carol.call({ cmd: 'create-profile', name: 'carol', password: 'c' }, 'profile');
-    const g1 = await alice.call({ cmd: 'create-group', server: server.bundle, name: 'one' }, 'group');
+    const g1 = await alice.call({ cmd: 'create-group', server: world.server().bundle, name: 'one' }, 'group');
     const g2 = await alice.call({ cmd: 'create-group', server: g1.server, name: 'two' }, 'group');
     const srv = g1.server;
     const synced = (c: Client) => c.waitFor((e) => e.event === 'server-state' && e.server === srv && e.state === 'Synced', 30_000, 'synced');
@@ -107,7 +88,7 @@ describe('leave-group and rename through the engine', () => {
     const friend = onionFromPublicKey(new Uint8Array(32).fill(7));
     const c = await dana.call({ cmd: 'add', text: friend }, 'contact');
     expect(c).toMatchObject({ onion: friend, name: '' });
-    const g = await dana.call({ cmd: 'create-group', server: server.bundle, name: 'from invite' }, 'group');
+    const g = await dana.call({ cmd: 'create-group', server: world.server().bundle, name: 'from invite' }, 'group');
 
     expect(await dana.call({ cmd: 'rename', conversation: friend, name: '  My   friend ' }, 'contact')).toMatchObject({ event: 'contact', onion: friend, name: 'My friend', authorization: 'approved' });
     const rg = await dana.call({ cmd: 'rename', conversation: g.groupId, name: 'Our plot 🌱' }, 'group');
