@@ -203,11 +203,12 @@ export const BOARD_LIVE_MAX_BUFFERED_BYTES = 4 << 20;
 // ---- Performance: tapir auth handshake key conversions (src/core/tapir/apps/auth-app.ts) ----
 /**
  * Peers' long-term ed25519 → X25519 public-key conversions one AuthApp (and its per-connection instances) keeps,
- * least recently used evicted first. Our choice: BOARD_MAX_CONNECTIONS (2048), the most peers any of our services
- * holds at once, so every live peer's reconnect skips the conversion (~a quarter of a handshake's CPU); ≈ 250 KiB at
- * most, and a flood of made-up keys only evicts.
+ * least recently used evicted first, so a contact reconnecting skips the conversion. Our choice:
+ * TAPIR_MAX_CONNECTIONS (512), the most peers one profile's service holds at once. ≈ 0.4 KiB an entry in V8
+ * (measured: 2048 entries ≈ 790 KiB of heap), so ≈ 200 KiB at most; a flood of made-up keys only evicts. (A board
+ * server's clients dial with a fresh ephemeral identity per session, so there the cache never hits.)
  */
-export const AUTH_PEER_KEY_CACHE_ENTRIES = 2048;
+export const AUTH_PEER_KEY_CACHE_ENTRIES = TAPIR_MAX_CONNECTIONS;
 
 // ---- TUI linear mode (src/ui/linear/, issue 9: screen readers) ----
 /**

@@ -92,8 +92,9 @@ export class AuthApp extends TranscriptApp {
 
   /**
    * A peer's long-term key in Montgomery form, from the cache when it connected lately. Cached on first sight,
-   * whether or not its handshake then succeeds, so a prober who replays someone's public key to time our reply
-   * gets one sample at most, and that one under Tor's jitter (milliseconds against tens of microseconds).
+   * whether or not its handshake then succeeds: a prober who presents someone else's public key to time our reply
+   * (was that peer here lately?) gets one sample, then only hits, until it evicts the key with a cache's worth of
+   * its own handshakes; each sample is tens of microseconds under Tor's milliseconds of jitter.
    */
   private peerLongTerm(ed: Uint8Array): Uint8Array | null {
     const k = KEY_STRING.decode(ed);
