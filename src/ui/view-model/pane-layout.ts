@@ -86,8 +86,20 @@ const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
  * string-width, whose grapheme segmenting was the largest cost of a page scroll (tui bench, PgUp/PgDn).
  */
 export function cellWidth(s: string): number {
-  return PRINTABLE_ASCII.test(s) ? s.length : stringWidth(s);
+  if (PRINTABLE_ASCII.test(s)) return s.length;
+  // The rest that recurs row after row (fingerprints, names, marks) is measured once; bounded so hostile
+  // variety cannot grow it without end.
+  let w = wideCells.get(s);
+  if (w === undefined) {
+    w = stringWidth(s);
+    if (wideCells.size >= WIDE_CACHE_MAX) wideCells.clear();
+    wideCells.set(s, w);
+  }
+  return w;
 }
+
+const WIDE_CACHE_MAX = 4096;
+const wideCells = new Map<string, number>();
 
 function charWidth(ch: string): number {
   const c = ch.charCodeAt(0);
@@ -147,25 +159,14 @@ function wrapMessage(m: MessageRow, firstWidth: number, indent: number, width: n
   return w;
 }
 
-const markCells = new Map<string, number>();
-/** Width of an ack mark (a handful of fixed symbols): measured once each. */
-function markWidth(mark: string): number {
-  let w = markCells.get(mark);
-  if (w === undefined) {
-    w = stringWidth(mark);
-    markCells.set(mark, w);
-  }
-  return w;
-}
-
 function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {
   const fp = m.outgoing ? undefined : input.fingerprintOf(m.from);
   const time = clockTime(m.time);
   const mark = ackMark(m);
   const fpText = fp === undefined ? '' : `#${fp.short}`;
-  // `${time} ${name} ${fp} ${mark} ` measured piece by piece: widths add up across spaces, and the pieces are
-  // mostly ASCII (the fast path) while the whole never is once a mark is there.
-  const headWidth = cellWidth(time) + cellWidth(m.fromName) + cellWidth(fpText) + markWidth(mark) + 4;
+  // `${time} ${name} ${fp} ${mark} ` measured piece by piece: widths add up across spaces, and the pieces recur
+  // (cached) or are ASCII (the fast path) while the whole is neither.
+  const headWidth = cellWidth(time) + cellWidth(m.fromName) + cellWidth(fpText) + cellWidth(mark) + 4;
   const indent = 6;
   const rows: PaneRow[] = [];
   if (m.quote !== undefined) {
