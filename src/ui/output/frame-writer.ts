@@ -9,13 +9,20 @@ import { SYNC_END, SYNC_START } from '../terminal.js';
 import { diffRows, frameRows, type ScreenSize } from './frame-diff.js';
 
 /** Where frames go: the real terminal (process.stdout) or a test double. */
-export interface TerminalOut {
-  write(data: string): unknown;
+export interface TerminalOut extends FrameSink {
   readonly columns?: number;
   readonly rows?: number;
   readonly isTTY?: boolean;
   on(event: 'resize', listener: () => void): unknown;
   off(event: 'resize', listener: () => void): unknown;
+}
+
+/** What the FrameWriter writes to. A Node stream's backpressure, when there, holds frames back. */
+export interface FrameSink {
+  write(data: string): unknown;
+  /** True while the stream's buffer is over its high-water mark (Node's Writable). */
+  readonly writableNeedDrain?: boolean;
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 /** Timers, injectable so tests can step time instead of waiting for it. */
@@ -56,9 +63,10 @@ export class FrameWriter {
   private timer: unknown;
   private lastWrite = Number.NEGATIVE_INFINITY;
   private closed = false;
+  private awaitingDrain = false;
 
   constructor(
-    private readonly out: Pick<TerminalOut, 'write'>,
+    private readonly out: FrameSink,
     private readonly size: () => ScreenSize,
     private readonly opts: FrameWriterOptions,
   ) {
@@ -94,7 +102,17 @@ export class FrameWriter {
       this.timer = undefined;
     }
     const frame = this.pending;
-    if (frame === undefined || this.closed) return;
+    if (frame === undefined || this.closed || this.awaitingDrain) return;
+    // A slow link (ssh over a metered line) cannot take frames as fast as they come: while the terminal's
+    // stream is backed up, keep only the newest frame and write it, diffed, once the stream drains.
+    if (this.out.writableNeedDrain === true && this.out.once !== undefined) {
+      this.awaitingDrain = true;
+      this.out.once('drain', () => {
+        this.awaitingDrain = false;
+        this.flush();
+      });
+      return;
+    }
     this.pending = undefined;
     const size = this.size();
     const rows = frameRows(frame, size.rows);

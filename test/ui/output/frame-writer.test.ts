@@ -193,6 +193,23 @@ describe('FrameWriter', () => {
     expect(term.listenerCount).toBe(0);
   });
 
+  it('while the stream is backed up (a slow link) frames wait, and only the newest is written once it drains', () => {
+    const timers = new StepTimers();
+    const writes: string[] = [];
+    let drain: () => void = () => {};
+    const sink = { writableNeedDrain: false, write: (d: string) => writes.push(d), once: (_e: 'drain', l: () => void) => void (drain = l) };
+    const w = new FrameWriter(sink, () => size, { minIntervalMs: 0, synchronize: false, timers });
+    w.submit('a');
+    sink.writableNeedDrain = true;
+    w.submit('b');
+    w.submit('c');
+    timers.advance(100);
+    expect(writes).toEqual([`${ESC}[2J${ESC}[1;1Ha`]);
+    sink.writableNeedDrain = false;
+    drain();
+    expect(writes).toEqual([`${ESC}[2J${ESC}[1;1Ha`, `${ESC}[1;1H${ESC}[Kc`]);
+  });
+
   it('FrameWriter alone: flush() writes the queued frame now', () => {
     const timers = new StepTimers();
     const writes: string[] = [];
