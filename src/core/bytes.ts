@@ -78,17 +78,35 @@ export function base64EncodeInto(b: Uint8Array, out: Uint8Array, off: number): n
  * base64 straight out of a received packet. Null on anything fromBase64 would refuse.
  */
 export function fromBase64Bytes(src: Uint8Array, start: number, end: number): Uint8Array | null {
+  const n = base64DecodedLength(src, start, end);
+  if (n < 0) return null;
+  const out = new Uint8Array(n);
+  return fromBase64BytesInto(src, start, end, out, 0) < 0 ? null : out;
+}
+
+/** Bytes that the base64 in `src[start, end)` decodes to (from its length and padding), or -1 if that is not a multiple of 4. */
+export function base64DecodedLength(src: Uint8Array, start: number, end: number): number {
   const len = end - start;
-  if (len < 0 || len % 4 !== 0 || start < 0 || end > src.length) return null;
-  let pad = 0;
-  if (len > 0 && src[end - 1] === 61) pad = src[end - 2] === 61 ? 2 : 1;
-  const out = new Uint8Array((len / 4) * 3 - pad);
+  if (len < 0 || len % 4 !== 0 || start < 0 || end > src.length) return -1;
+  const pad = len > 0 && src[end - 1] === 61 ? (src[end - 2] === 61 ? 2 : 1) : 0;
+  return (len / 4) * 3 - pad;
+}
+
+/**
+ * fromBase64Bytes decoding into `out` at `off` (for a decoder that reuses one buffer instead of allocating per
+ * message): returns the number of bytes written, or -1 (out unchanged or partly written) on anything
+ * fromBase64Bytes refuses or when `out` has no room.
+ */
+export function fromBase64BytesInto(src: Uint8Array, start: number, end: number, out: Uint8Array, off: number): number {
+  const size = base64DecodedLength(src, start, end);
+  if (size < 0 || off < 0 || off + size > out.length) return -1;
+  const pad = (end - start) / 4 * 3 - size;
   const full = end - (pad > 0 ? 4 : 0);
-  let o = 0;
+  let o = off;
   for (let i = start; i < full; i += 4) {
     // Any invalid byte maps to -1, which sets the sign bit of n wherever it is shifted to.
     const n = (B64_BYTE_INDEX[src[i]!]! << 18) | (B64_BYTE_INDEX[src[i + 1]!]! << 12) | (B64_BYTE_INDEX[src[i + 2]!]! << 6) | B64_BYTE_INDEX[src[i + 3]!]!;
-    if (n < 0) return null;
+    if (n < 0) return -1;
     out[o] = n >> 16;
     out[o + 1] = n >> 8;
     out[o + 2] = n;
@@ -96,9 +114,9 @@ export function fromBase64Bytes(src: Uint8Array, start: number, end: number): Ui
   }
   if (pad > 0) {
     const c = pad === 1 ? B64_BYTE_INDEX[src[full + 2]!]! : 0;
-    return finalQuantum(B64_BYTE_INDEX[src[full]!]!, B64_BYTE_INDEX[src[full + 1]!]!, c, pad, out, o) ? out : null;
+    if (!finalQuantum(B64_BYTE_INDEX[src[full]!]!, B64_BYTE_INDEX[src[full + 1]!]!, c, pad, out, o)) return -1;
   }
-  return out;
+  return size;
 }
 
 /** The padded last quantum (digits a, b, c; -1 = invalid) into out[o…]; false unless valid and canonical. */

@@ -35,6 +35,11 @@ export interface ServerSyncOptions {
   readonly lastCommit: () => Uint8Array | null;
   readonly onMessage: (egm: EncryptedGroupMessage, source: 'replay' | 'live') => void;
   /**
+   * onMessage only reads a replayed EGM's ciphertext while it runs (and copies what it keeps), so the board client
+   * may decode it into a reused buffer (TokenBoardClientOptions.transientCiphertext). Default false.
+   */
+  readonly transientCiphertext?: boolean;
+  /**
    * The server's answer to our replay request, before any message is read; false hangs up (low-bandwidth cost
    * prompt). `askedFrom` is the LastCommit we sent.
    */
@@ -167,6 +172,7 @@ export class ServerSync {
         return (askedFrom = o.lastCommit());
       },
       onMessage: (egm, source) => o.onMessage(egm, source),
+      transientCiphertext: o.transientCiphertext === true,
       onReplayResult: (info) => {
         const go = o.onReplayResult(info, askedFrom);
         if (!go) outcome = 'stopped';

@@ -2,7 +2,7 @@
 // NewMessage; ReplayRequest; ReplayResult} with every sub-object omitempty, and the raw EncryptedGroupMessage JSON
 // sent during a replay. Encoders write Go encoding/json bytes; decoders are total (hostile input → error value).
 
-import { base64EncodeInto, base64Length, fromBase64Bytes, utf8 } from '../bytes.js';
+import { base64DecodedLength, base64EncodeInto, base64Length, fromBase64Bytes, fromBase64BytesInto, utf8 } from '../bytes.js';
 import { encodeGoJsonBytes, getBool, getBytes, getField, getInt, goJson, parseJsonObject, type GoJsonField, type GoJsonValue } from '../codec/go-json.js';
 import { decodeSpentToken, spentTokenJson } from '../privacypass/wire.js';
 import type { SpentToken } from '../privacypass/token.js';
@@ -147,15 +147,43 @@ function startsWithAt(b: Uint8Array, at: number, lit: Uint8Array): boolean {
  * everything between the two literals must then be base64 (a quote or backslash in it fails the strict decoder).
  */
 function decodeEgmExact(b: Uint8Array): EncryptedGroupMessage | null {
+  const at = exactEgmBounds(b);
+  if (at === null) return null;
+  const signature = fromBase64Bytes(b, at.s0, at.s1);
+  const ciphertext = signature === null ? null : fromBase64Bytes(b, EGM_HEAD.length, at.c1);
+  return ciphertext === null || signature === null ? null : { ciphertext, signature };
+}
+
+/** Where the two base64 runs of an exact-shape EGM are: ciphertext [EGM_HEAD.length, c1), signature [s0, s1). */
+function exactEgmBounds(b: Uint8Array): { readonly c1: number; readonly s0: number; readonly s1: number } | null {
   if (!startsWithAt(b, 0, EGM_HEAD)) return null;
   const s1 = b.length - EGM_TAIL.length;
   if (s1 < EGM_HEAD.length + EGM_MID.length || !startsWithAt(b, s1, EGM_TAIL)) return null;
   const s0 = b.lastIndexOf(34, s1 - 1) + 1;
   const c1 = s0 - EGM_MID.length;
   if (c1 < EGM_HEAD.length || !startsWithAt(b, c1, EGM_MID)) return null;
-  const signature = fromBase64Bytes(b, s0, s1);
-  const ciphertext = signature === null ? null : fromBase64Bytes(b, EGM_HEAD.length, c1);
-  return ciphertext === null || signature === null ? null : { ciphertext, signature };
+  return { c1, s0, s1 };
+}
+
+/**
+ * decodeEgm for a reader that does not keep ciphertexts (trial decryption drops ~99 % of a replay): the
+ * ciphertext of an exact-shape EGM is decoded into one buffer reused for every message, so it is a view valid
+ * only until the next decode() (the signature is always a fresh array). Other shapes go to decodeEgm. Saves
+ * allocating and collecting a ~2.6 KiB array per replayed message.
+ */
+export class TransientEgmDecoder {
+  private buf = new Uint8Array(0);
+
+  decode(b: Uint8Array): Result<EncryptedGroupMessage> {
+    const at = exactEgmBounds(b);
+    if (at === null) return decodeEgm(b);
+    const size = base64DecodedLength(b, EGM_HEAD.length, at.c1);
+    // Grows to the largest ciphertext seen; packets bound it (PACKET_SIZE), so this stays under 8 KiB.
+    if (size > this.buf.length) this.buf = new Uint8Array(size);
+    const signature = fromBase64Bytes(b, at.s0, at.s1);
+    if (signature === null || size < 0 || fromBase64BytesInto(b, EGM_HEAD.length, at.c1, this.buf, 0) < 0) return decodeEgm(b);
+    return ok({ ciphertext: this.buf.subarray(0, size), signature });
+  }
 }
 
 /** A raw EncryptedGroupMessage packet (replay). */

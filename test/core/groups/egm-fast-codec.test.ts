@@ -2,8 +2,9 @@
 // codec it replaces on the hot path (which stays the fallback for every other shape).
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { fromBase64, fromBase64Bytes, toBase64, utf8 } from '../../../src/core/bytes.js';
-import { decodeEgm, decodeEgmGeneral, encodeEgm, encodeEgmGeneral } from '../../../src/core/groups/board-messages.js';
+import { fromBase64, fromBase64Bytes, fromBase64BytesInto, toBase64, utf8 } from '../../../src/core/bytes.js';
+import { TransientEgmDecoder, decodeEgm, decodeEgmGeneral, encodeEgm, encodeEgmGeneral, type EncryptedGroupMessage } from '../../../src/core/groups/board-messages.js';
+import type { Result } from '../../../src/core/result.js';
 
 const egmArb = fc.record({ ciphertext: fc.uint8Array({ maxLength: 3000 }), signature: fc.uint8Array({ maxLength: 80 }) });
 
@@ -67,6 +68,30 @@ describe('EGM direct codec', () => {
   });
 });
 
+/** A decode result with its arrays copied, so a transient view can be compared after the next decode. */
+const settled = (r: Result<EncryptedGroupMessage>) => (r.ok ? { ok: true, value: { ciphertext: r.value.ciphertext.slice(), signature: r.value.signature } } : r);
+
+describe('TransientEgmDecoder', () => {
+  test.prop([fc.array(fc.oneof(egmArb.map(encodeEgm), mutated, fc.uint8Array({ maxLength: 200 })), { maxLength: 8 })], { numRuns: 1000 })(
+    'one decoder over a sequence gives decodeEgm\'s answer for each message (the reuse never leaks between messages)',
+    (msgs) => {
+      const d = new TransientEgmDecoder();
+      for (const m of msgs) expect(settled(d.decode(m))).toEqual(decodeEgm(m));
+    },
+  );
+
+  it('reuses its buffer for exact-shape messages: the previous ciphertext is a view that the next decode overwrites', () => {
+    const d = new TransientEgmDecoder();
+    const a = d.decode(encodeEgm({ ciphertext: utf8('first ciphertext'), signature: utf8('sig-a') }));
+    const keptSig = a.ok ? a.value.signature : null;
+    const b = d.decode(encodeEgm({ ciphertext: utf8('other ciphertext'), signature: utf8('sig-b') }));
+    expect(a.ok && b.ok && a.value.ciphertext.buffer === b.value.ciphertext.buffer).toBe(true);
+    expect(a.ok && a.value.ciphertext).toEqual(utf8('other ciphertext'));
+    // Signatures are the caller's to keep.
+    expect(keptSig).toEqual(utf8('sig-a'));
+  });
+});
+
 describe('fromBase64Bytes', () => {
   const b64ish = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=é\u0080 '.split('')), maxLength: 40 });
   test.prop([fc.oneof(b64ish, fc.uint8Array({ maxLength: 60 }).map(toBase64), fc.string())], { numRuns: 2000 })('agrees with fromBase64 on the same text', (s) => {
@@ -81,4 +106,16 @@ describe('fromBase64Bytes', () => {
     buf.set(b64, pre);
     expect(fromBase64Bytes(buf, pre, pre + b64.length)).toEqual(data);
   });
+
+  test.prop([fc.oneof(fc.uint8Array({ maxLength: 60 }).map((d) => utf8(toBase64(d))), fc.uint8Array({ maxLength: 60 })), fc.nat(8), fc.nat(8)])(
+    'fromBase64BytesInto writes what fromBase64Bytes returns, or refuses the same input or a too-small output',
+    (src, off, spare) => {
+      const ref = fromBase64Bytes(src, 0, src.length);
+      const out = new Uint8Array(off + (ref?.length ?? 0) + spare);
+      const n = fromBase64BytesInto(src, 0, src.length, out, off);
+      expect(n).toBe(ref === null ? -1 : ref.length);
+      if (ref !== null) expect(out.subarray(off, off + n)).toEqual(ref);
+      if (ref !== null && ref.length > 0) expect(fromBase64BytesInto(src, 0, src.length, new Uint8Array(off + ref.length - 1), off)).toBe(-1);
+    },
+  );
 });

@@ -119,3 +119,26 @@ describe('TokenBoardClient de-duplication window', () => {
     await done;
   });
 });
+
+describe('TokenBoardClient with transientCiphertext', () => {
+  it('delivers the same replayed messages (ciphertexts read during onMessage) as the copying decoder', async () => {
+    const [a, b] = memoryStreamPair({ chunkSize: 65536 });
+    const client = new Connection(a, { outbound: true, backend, random });
+    const server = new Connection(b, { outbound: false, backend, random });
+    const got: EncryptedGroupMessage[] = [];
+    const bc = new TokenBoardClient(client, {
+      transientCiphertext: true,
+      onMessage: (m) => got.push({ ciphertext: m.ciphertext.slice(), signature: m.signature }),
+    });
+    const done = bc.run();
+    await server.expect();
+    const sent = ['a', 'bb', 'ccc', 'dddd'].map((s) => e(s.repeat(50)));
+    server.send(encodeBoardMessage({ type: 'replay-result', numMessages: sent.length, fullResync: true }));
+    for (const m of sent) server.send(encodeEgm(m));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(got).toEqual(sent);
+    expect(bc.synced).toBe(true);
+    server.close();
+    await done;
+  });
+});
