@@ -218,3 +218,17 @@ export const AUTH_PEER_KEY_CACHE_ENTRIES = TAPIR_MAX_CONNECTIONS;
 export const LINEAR_TOR_PROGRESS_STEP = 10;
 /** Messages `/open` reads out from the conversation's history. Our choice: a screenful a person can listen to. */
 export const LINEAR_OPEN_HISTORY = 10;
+
+// ---- TUI output: the frame writer (src/ui/output/, issue 9: bytes per key over SSH) ----
+/**
+ * Least time between two frame writes when frames queue up (a burst of network events); the first frame after a
+ * quiet spell (a typed key) goes out at once. Our choice: ~60 frames a second, faster than a terminal repaints and
+ * than anyone types, slow enough that a burst is one write.
+ */
+export const TUI_MIN_FRAME_INTERVAL_MS = 16;
+/**
+ * Distinct non-ASCII strings (names, fingerprints, ack marks) whose terminal width the pane layout remembers; the
+ * cache is emptied when full, so hostile variety costs re-measuring, never memory. Our choice: far more than one
+ * screen's worth (~40 rows × a few pieces).
+ */
+export const TUI_WIDTH_CACHE_ENTRIES = 4096;

@@ -5,6 +5,7 @@
 // network events), only the newest.
 
 import { EventEmitter } from 'node:events';
+import { TUI_MIN_FRAME_INTERVAL_MS } from '../../core/limits.js';
 import { SYNC_END, SYNC_START } from '../terminal.js';
 import { diffRows, frameRows, type ScreenSize } from './frame-diff.js';
 
@@ -46,8 +47,8 @@ export interface FrameWriterOptions {
   readonly timers?: FrameTimers;
 }
 
-/** ~60 frames a second: faster than a terminal repaints, slow enough that a burst of events is one write. */
-export const DEFAULT_MIN_FRAME_INTERVAL_MS = 16;
+/** See TUI_MIN_FRAME_INTERVAL_MS in src/core/limits.ts. */
+export const DEFAULT_MIN_FRAME_INTERVAL_MS = TUI_MIN_FRAME_INTERVAL_MS;
 
 /** A pipe or a fake without a size is taken as 80x24, the VT100 default. */
 export function screenSizeOf(out: { readonly columns?: number; readonly rows?: number }): ScreenSize {

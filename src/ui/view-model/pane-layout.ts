@@ -4,6 +4,7 @@
 
 import stringWidth from 'string-width';
 import type { AckState } from '../../core/api/events.js';
+import { TUI_WIDTH_CACHE_ENTRIES } from '../../core/limits.js';
 import { uiText, type SafeText } from '../text.js';
 import type { MessageRow, MessageStore } from './message-store.js';
 import type { Fingerprint, GapVm } from './state.js';
@@ -92,13 +93,12 @@ export function cellWidth(s: string): number {
   let w = wideCells.get(s);
   if (w === undefined) {
     w = stringWidth(s);
-    if (wideCells.size >= WIDE_CACHE_MAX) wideCells.clear();
+    if (wideCells.size >= TUI_WIDTH_CACHE_ENTRIES) wideCells.clear();
     wideCells.set(s, w);
   }
   return w;
 }
 
-const WIDE_CACHE_MAX = 4096;
 const wideCells = new Map<string, number>();
 
 function charWidth(ch: string): number {
