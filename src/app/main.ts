@@ -78,15 +78,32 @@ async function makeAcn(flags: MainFlags, home: string, onStatus: (s: AcnStatus) 
  * is several times faster per frame than the development build.
  */
 function prepareInkEnvironment(): void {
-  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) if (k in process.env) process.env[k] = 'false';
+  // Deleted, not set to 'false': chalk turns colour off when CI is present with any value.
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[k];
+  // NO_COLOR (https://no-color.org): our components drop colours, and chalk (under Ink) must not add even its
+  // default-colour resets; FORCE_COLOR=0 is the switch chalk reads.
+  const noColor = process.env['NO_COLOR'];
+  if (noColor !== undefined && noColor !== '') process.env['FORCE_COLOR'] = '0';
   process.env['NODE_ENV'] ??= 'production';
 }
 
 /** Longest a quitting client waits for its connections, tor and databases to close before exiting anyway. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
+/** --verbose lines kept while the full-screen UI runs (printed after it): enough for a failing start-up. */
+const HELD_LOG_LINES = 500;
 
 export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promise<number> {
-  const log = (line: string): void => void process.stderr.write(`cwtch-tui: ${line}\n`);
+  // While the full-screen UI owns the terminal, a line on a terminal stderr would tear its frame: such lines are
+  // held (the last few hundred) and printed once the terminal is given back.
+  const held: string[] = [];
+  let leaveTerminal: (() => string) | null = null;
+  const log = (line: string): void => {
+    const text = `cwtch-tui: ${line}\n`;
+    if (leaveTerminal !== null && process.stderr.isTTY) {
+      held.push(text);
+      if (held.length > HELD_LOG_LINES) held.shift();
+    } else process.stderr.write(text);
+  };
   const linear = mode === 'tui' && flags.linear === true;
   // Linear mode writes lines and reads lines: it needs no terminal (a screen reader's console, a pipe, `expect`).
   if (mode === 'tui' && !linear && (!process.stdin.isTTY || !process.stdout.isTTY)) {
@@ -132,13 +149,13 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
       await acn.close();
     })());
   // The terminal is given back on every exit path, signals included (an SSH drop is SIGHUP).
-  let leaveTerminal: (() => string) | null = null;
   const restoreTerminal = (): void => {
     if (leaveTerminal === null) return;
     const seq = leaveTerminal();
     leaveTerminal = null;
     try {
       process.stdout.write(seq);
+      if (held.length > 0) process.stderr.write(held.splice(0).join(''));
     } catch {
       // stdout may already be gone (SSH drop): nothing left to restore.
     }
