@@ -178,6 +178,7 @@ const suite: BenchSuite = async ({ quick }) => {
       clock: systemClock,
       limits: { postsPerMinute: 1_000_000 },
       tokenOps: nativeTokenOps,
+      commitInWorker: true,
     });
     try {
       // Fan-out first, on an empty board: after the post run, 200 new clients would each replay every stored

@@ -111,6 +111,7 @@ export async function runServer(f: ServerFlags): Promise<number> {
       clock: systemClock,
       maxStorageMBs: f.maxStorageMb,
       tokenOps: nativeTokenOps,
+      commitInWorker: true,
     });
   } catch (e) {
     await server?.close().catch(() => undefined);

@@ -23,6 +23,7 @@ import { tokenServiceChain } from '../core/tapir/apps/token-app.js';
 import { TapirService } from '../core/tapir/service.js';
 import type { ServerConfig } from './config.js';
 import { MessageStore } from './message-store.js';
+import { WorkerPostWriter, syncPostWriter, type PostWriter } from './post-writer.js';
 import { BoardServerApp, TokenBoard, type BoardEvent } from './token-board.js';
 
 export const MESSAGES_DB_FILE = 'cwtch.messages';
@@ -49,6 +50,11 @@ export interface CwtchServerOptions {
   readonly maxStorageMBs?: number;
   /** Native per-post primitives (src/app injects libsodium's multiply and node's HMAC); default pure JS. */
   readonly tokenOps?: TokenServerOps;
+  /**
+   * Commit posts in a worker thread so verifying the next batch overlaps this batch's fsync (post-writer.ts).
+   * Needs the compiled build (the worker is a .js file next to this one): server-main and the bench set it.
+   */
+  readonly commitInWorker?: boolean;
   /** Tests lower it; both ends must agree. */
   readonly powDifficultyBits?: number;
   readonly limits?: {
@@ -71,6 +77,7 @@ export class CwtchServer {
   readonly stats: ServerStats = { connections: 0, posts: 0, replays: 0, tokensIssued: 0, spendsRejected: 0, invalidPosts: 0 };
   readonly bundle: ServerBundle;
   readonly store: MessageStore;
+  private readonly writer: PostWriter;
   private readonly board: TokenBoard;
   private readonly boardSvc: TapirService;
   private readonly tokenSvc: TapirService;
@@ -81,10 +88,15 @@ export class CwtchServer {
     this.tokenServer = new TokenServer(config.k, o.tokenOps);
     this.bundle = bundleFor(config, backend);
     const mb = o.maxStorageMBs ?? config.maxStorageMBs;
-    this.store = new MessageStore(join(o.dataDir, MESSAGES_DB_FILE), mb > 0 ? mb * BOARD_MESSAGES_PER_MB : 0);
+    const path = join(o.dataDir, MESSAGES_DB_FILE);
+    const maxMessages = mb > 0 ? mb * BOARD_MESSAGES_PER_MB : 0;
+    // Opened here first (creates the tables); a worker writer then opens its own connection to the same file.
+    this.store = new MessageStore(path, maxMessages);
+    this.writer = o.commitInWorker === true ? new WorkerPostWriter({ path, maxMessages }) : syncPostWriter(this.store);
     const l = o.limits ?? {};
     this.board = new TokenBoard({
       store: this.store,
+      writer: this.writer,
       tokenServer: this.tokenServer,
       serverOnion: config.identity.onion,
       clock,
@@ -167,6 +179,7 @@ export class CwtchServer {
   async close(): Promise<void> {
     await this.boardSvc.close();
     await this.tokenSvc.close();
+    await this.writer.close();
     this.store.close();
   }
 }

@@ -32,11 +32,14 @@ import {
   type EncryptedGroupMessage,
 } from '../core/groups/board-messages.js';
 import type { MessageStore } from './message-store.js';
+import { syncPostWriter, type PostWriter } from './post-writer.js';
 
 export type BoardEvent = 'post' | 'replay' | 'spend-rejected' | 'post-invalid';
 
 export interface TokenBoardOptions {
   readonly store: MessageStore;
+  /** Who commits posts; default: the store on this thread. */
+  readonly writer?: PostWriter;
   readonly tokenServer: TokenServer;
   /** The board's onion (56 chars): posts' tokens are bound to it. */
   readonly serverOnion: string;
@@ -60,8 +63,12 @@ export class TokenBoard {
   private readonly synced = new Set<Connection>();
   private queue: Pending[] = [];
   private flushScheduled = false;
+  private committing = false;
+  private readonly writer: PostWriter;
 
-  constructor(private readonly o: TokenBoardOptions) {}
+  constructor(private readonly o: TokenBoardOptions) {
+    this.writer = o.writer ?? syncPostWriter(o.store);
+  }
 
   /** Connections currently receiving live messages. */
   get syncedCount(): number {
@@ -146,16 +153,21 @@ export class TokenBoard {
 
   private flush(): void {
     this.flushScheduled = false;
+    // One commit at a time: posts that arrive during it form the next batch (it grows with the arrival rate).
+    if (this.committing || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    let results: boolean[];
-    try {
-      results = this.o.store.commitPosts(batch.map((p) => ({ tokenT: p.tokenT, signature: p.egm.signature, ciphertext: p.egm.ciphertext })));
-    } catch {
+    this.committing = true;
+    const settle = (results: readonly boolean[]): void => {
+      this.committing = false;
+      batch.forEach((p, i) => p.done(results[i] === true));
+      if (this.queue.length > 0) this.flush();
+    };
+    this.writer.commit(batch.map((p) => ({ tokenT: p.tokenT, signature: p.egm.signature, ciphertext: p.egm.ciphertext }))).then(
+      settle,
       // Not stored → not acknowledged (the token was not spent either: the transaction rolled back).
-      results = batch.map(() => false);
-    }
-    batch.forEach((p, i) => p.done(results[i]!));
+      () => settle([]),
+    );
   }
 
   private broadcast(egm: EncryptedGroupMessage): void {

@@ -1,0 +1,23 @@
+// The worker side of WorkerPostWriter: the same MessageStore transaction, on this thread's own connection.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { MessageStore } from './message-store.js';
+import type { PostWriterReply, PostWriterRequest, PostWriterWorkerData } from './post-writer.js';
+
+const data = workerData as PostWriterWorkerData;
+const store = new MessageStore(data.path, data.maxMessages);
+const port = parentPort!;
+port.on('message', (m: PostWriterRequest | 'close') => {
+  if (m === 'close') {
+    store.close();
+    port.close();
+    return;
+  }
+  let results: boolean[] | null;
+  try {
+    results = store.commitPosts(m.posts);
+  } catch {
+    results = null;
+  }
+  port.postMessage({ id: m.id, results } satisfies PostWriterReply);
+});
