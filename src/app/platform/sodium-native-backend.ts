@@ -15,6 +15,8 @@ interface SodiumNative {
   crypto_sign_ed25519_sk_to_curve25519(x: Uint8Array, sk: Uint8Array): void;
   crypto_sign_ed25519_pk_to_curve25519(x: Uint8Array, pk: Uint8Array): void;
   sodium_memzero(b: Uint8Array): void;
+  crypto_stream_xor(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
+  crypto_onetimeauth_verify(h: Uint8Array, m: Uint8Array, k: Uint8Array): boolean;
 }
 
 const sodium = createRequire(import.meta.url)('sodium-native') as SodiumNative;
@@ -52,6 +54,16 @@ export const sodiumNativeBackend: CryptoBackend = {
   secretboxOpenInto(out, box, nonce, key) {
     if (!openArgsOk(box, nonce, key) || !(out instanceof Uint8Array) || out.length !== box.length - SECRETBOX_TAG_BYTES) return false;
     return sodium.crypto_secretbox_open_easy(out, box, nonce, key);
+  },
+
+  xsalsa20XorInPlace(data, nonce, key) {
+    requireSealArgs(nonce, key);
+    sodium.crypto_stream_xor(data, data, nonce, key);
+  },
+
+  poly1305Verify(tag, msg, key) {
+    if (!hasLength(tag, SECRETBOX_TAG_BYTES) || !hasLength(key, 32)) return false;
+    return sodium.crypto_onetimeauth_verify(tag, msg, key);
   },
 
   ed25519PublicKey(seed) {

@@ -15,6 +15,14 @@ export interface CryptoBackend {
   secretboxOpenInto?(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
   /** Optional: secretboxSeal into `out` (exactly msg.length + 16 bytes), so a writer can seal straight into its batch. */
   secretboxSealInto?(out: Uint8Array, msg: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
+  /**
+   * Optional raw halves of secretbox, so a reader can authenticate a whole padded box but decrypt only the part it
+   * reads (src/core/tapir/framing.ts): XOR the XSalsa20 keystream for (nonce, key) from offset 0 over `data`, in
+   * place (crypto_stream_xor; a secretbox keystream's first 32 bytes are its Poly1305 key) ...
+   */
+  xsalsa20XorInPlace?(data: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
+  /** ... and check a Poly1305 tag in constant time (crypto_onetimeauth_verify). */
+  poly1305Verify?(tag: Uint8Array, msg: Uint8Array, key: Uint8Array): boolean;
   /** Ed25519 public key (32) from a 32-byte seed. */
   ed25519PublicKey(seed: Uint8Array): Uint8Array;
   /** Pure Ed25519 signature (64) with the 32-byte seed. */

@@ -8,9 +8,9 @@ import { TAPIR_QUEUE_HARD_CAP, TAPIR_QUEUE_HIGH_WATER } from '../limits.js';
 import type { Stream } from '../net/acn.js';
 import type { Random } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
-import { FrameDecoder, SealScratch, decodePacket, decodePacketInto, encodePlainPacket, encodeSealedInto, encodeSealedParts } from './framing.js';
+import { FrameDecoder, PACKET_OPEN_SCRATCH, SealScratch, decodePacket, decodePacketInto, encodePlainPacket, encodeSealedInto, encodeSealedParts } from './framing.js';
 import { concatBytes } from '../bytes.js';
-import { NONCE_BYTES, PACKET_SIZE, SEALED_REGION } from './wire-constants.js';
+import { NONCE_BYTES, PACKET_SIZE } from './wire-constants.js';
 
 /** Why a connection closed: a stable code for tests and logs (never carries keys, text or addresses). */
 export type CloseCode =
@@ -300,7 +300,7 @@ export class Connection {
     }
     this.flowControl();
     // Decoded at read time, not arrival time: the key may have been set in between (auth app).
-    const msg = view ? decodePacketInto(packet, this.key, this.backend, (this.openScratch ??= new Uint8Array(SEALED_REGION))) : decodePacket(packet, this.key, this.backend);
+    const msg = view ? decodePacketInto(packet, this.key, this.backend, (this.openScratch ??= new Uint8Array(PACKET_OPEN_SCRATCH))) : decodePacket(packet, this.key, this.backend);
     if (!msg.ok) {
       this.close(msg.error.code as CloseCode);
       return null;

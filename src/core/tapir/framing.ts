@@ -2,7 +2,7 @@
 // set. protocol.md §1.2–§1.4. Decoders return results and never throw on hostile bytes.
 
 import { concatBytes } from '../bytes.js';
-import type { CryptoBackend } from '../crypto/backend.js';
+import { SECRETBOX_TAG_BYTES, type CryptoBackend } from '../crypto/backend.js';
 import { fail, ok, type Result } from '../result.js';
 import {
   MAX_ENCRYPTED_PAYLOAD,
@@ -113,17 +113,68 @@ export function decodePacket(packet: Uint8Array, key: Uint8Array | null, backend
   return unframe(opened);
 }
 
+/** The Poly1305 key is the first 32 bytes of a secretbox's keystream; its plaintext is XORed with what follows. */
+const POLY_KEY_BYTES = 32;
+
+/** A scratch this large lets decodePacketInto decrypt only the message, not the packet's padding. */
+export const PACKET_OPEN_SCRATCH = POLY_KEY_BYTES + SEALED_REGION;
+
 /**
- * decodePacket, opened into `scratch` (SEALED_REGION bytes) when the backend can: the message is then a view of
- * `scratch`, valid until it is reused. Without secretboxOpenInto it is decodePacket.
+ * decodePacket for a backend with the raw secretbox halves: the MAC is checked over the whole sealed region as
+ * crypto_secretbox_open does, but only `len | data` is decrypted, not the zero padding behind it (which nothing
+ * reads; Go decrypts and ignores it). A 3.6 KiB group message in an 8 KiB packet: 5.8 -> 4.4 µs (sodium-native).
+ * The message is a view of `scratch` (PACKET_OPEN_SCRATCH bytes).
  */
-export function decodePacketInto(packet: Uint8Array, key: Uint8Array | null, backend: CryptoBackend, scratch: Uint8Array): Result<Uint8Array> {
-  if (key === null || backend.secretboxOpenInto === undefined) return decodePacket(packet, key, backend);
-  if (packet.length !== PACKET_SIZE) return fail('tapir.packet-size', 'packet is not 8192 bytes');
-  if (!backend.secretboxOpenInto(scratch, packet.subarray(NONCE_BYTES), packet.subarray(0, NONCE_BYTES), key)) {
+function openPacketPrefix(packet: Uint8Array, key: Uint8Array, backend: CryptoBackend, scratch: Uint8Array): Result<Uint8Array> {
+  const nonce = packet.subarray(0, NONCE_BYTES);
+  const tag = packet.subarray(NONCE_BYTES, NONCE_BYTES + SECRETBOX_TAG_BYTES);
+  const box = packet.subarray(NONCE_BYTES + SECRETBOX_TAG_BYTES);
+  // Keystream block 0: the Poly1305 key, then the first 32 plaintext bytes (the length prefix among them).
+  const head = scratch.subarray(0, 2 * POLY_KEY_BYTES);
+  head.fill(0, 0, POLY_KEY_BYTES);
+  head.set(box.subarray(0, POLY_KEY_BYTES), POLY_KEY_BYTES);
+  backend.xsalsa20XorInPlace!(head, nonce, key);
+  const authentic = backend.poly1305Verify!(tag, box, head.subarray(0, POLY_KEY_BYTES));
+  if (!authentic) {
+    head.fill(0);
     return fail('tapir.mac', 'packet failed authentication');
   }
-  return unframe(scratch);
+  const len = decodeLengthPrefix(head[POLY_KEY_BYTES]!, head[POLY_KEY_BYTES + 1]!);
+  // The same bounds as unframe() over the whole region.
+  if (len === null || len + 2 > SEALED_REGION || len + 2 >= PACKET_SIZE) {
+    head.fill(0);
+    return fail('tapir.length', 'length field does not fit the packet');
+  }
+  const end = POLY_KEY_BYTES + 2 + len;
+  if (end > head.length) {
+    const body = scratch.subarray(0, end);
+    body.fill(0, 0, POLY_KEY_BYTES);
+    body.set(box.subarray(0, end - POLY_KEY_BYTES), POLY_KEY_BYTES);
+    backend.xsalsa20XorInPlace!(body, nonce, key);
+  }
+  // The one-time key is spent; it does not stay in a long-lived buffer.
+  scratch.fill(0, 0, POLY_KEY_BYTES);
+  return ok(scratch.subarray(POLY_KEY_BYTES + 2, end));
+}
+
+/**
+ * decodePacket, opened into `scratch` when the backend can: the message is then a view of `scratch`, valid until it
+ * is reused. With PACKET_OPEN_SCRATCH bytes and a backend with the raw secretbox halves only the message is
+ * decrypted (openPacketPrefix); with SEALED_REGION bytes and secretboxOpenInto the whole region; otherwise it is
+ * decodePacket.
+ */
+export function decodePacketInto(packet: Uint8Array, key: Uint8Array | null, backend: CryptoBackend, scratch: Uint8Array): Result<Uint8Array> {
+  if (key === null) return decodePacket(packet, key, backend);
+  if (packet.length !== PACKET_SIZE) return fail('tapir.packet-size', 'packet is not 8192 bytes');
+  if (scratch.length >= PACKET_OPEN_SCRATCH && backend.xsalsa20XorInPlace !== undefined && backend.poly1305Verify !== undefined) {
+    return openPacketPrefix(packet, key, backend, scratch);
+  }
+  if (backend.secretboxOpenInto === undefined) return decodePacket(packet, key, backend);
+  const region = scratch.subarray(0, SEALED_REGION);
+  if (!backend.secretboxOpenInto(region, packet.subarray(NONCE_BYTES), packet.subarray(0, NONCE_BYTES), key)) {
+    return fail('tapir.mac', 'packet failed authentication');
+  }
+  return unframe(region);
 }
 
 /**

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../src/core/bytes.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
-import { SealScratch, decodePacket, decodePacketInto, encodeSealedInto, encodeSealedPacket } from '../../../src/core/tapir/framing.js';
-import { PACKET_SIZE, SEALED_REGION } from '../../../src/core/tapir/wire-constants.js';
+import { PACKET_OPEN_SCRATCH, SealScratch, decodePacket, decodePacketInto, encodeSealedInto, encodeSealedPacket } from '../../../src/core/tapir/framing.js';
+import { PACKET_SIZE, SEALED_REGION, encodeLengthPrefix } from '../../../src/core/tapir/wire-constants.js';
 import { backend, nobleBackend, random, recording, settle } from './helpers.js';
 
 const key = new Uint8Array(32).fill(7);
@@ -51,6 +51,43 @@ function connected(opts: { chunkSize?: number; plain?: boolean } = {}) {
   }
   return { x, a, b };
 }
+
+describe('decodePacketInto decrypting only the message (xsalsa20XorInPlace + poly1305Verify)', () => {
+  const region = (payload: Uint8Array): Uint8Array => {
+    const r = new Uint8Array(SEALED_REGION);
+    r.set(encodeLengthPrefix(payload.length)!, 0);
+    r.set(payload, 2);
+    return r;
+  };
+  const arb = fc.record({
+    payload: fc.uint8Array({ maxLength: 8000 }),
+    // Tamper anywhere in the packet: nonce, tag, message or padding.
+    tamperAt: fc.option(fc.nat()),
+    // Hostile but authentic packets: a sender with the key may seal any region, including lengths that do not fit.
+    raw: fc.option(fc.uint8Array({ minLength: SEALED_REGION, maxLength: SEALED_REGION })),
+  });
+  fcTest.prop([arb], { numRuns: 300 })('gives decodePacket\'s result, tampered, hostile or not', ({ payload, tamperAt, raw }) => {
+    const sealed = backend.secretboxSeal(raw ?? region(payload), nonce, key);
+    const p = new Uint8Array(PACKET_SIZE);
+    p.set(nonce);
+    p.set(sealed, nonce.length);
+    if (tamperAt !== null) p[tamperAt % p.length]! ^= 0x01;
+    const scratch = new Uint8Array(PACKET_OPEN_SCRATCH).fill(0xaa);
+    const got = decodePacketInto(p, key, backend, scratch);
+    const ref = decodePacket(p, key, backend);
+    expect(got).toEqual(ref);
+    // The spent Poly1305 key is not left in the reused buffer.
+    expect(scratch.subarray(0, 32).every((x) => x === 0)).toBe(true);
+  });
+
+  it('the packet\'s zero padding is authenticated even though it is not decrypted', () => {
+    const p = encodeSealedPacket(utf8('short'), key, nonce, backend);
+    if (!p.ok) throw new Error('seal');
+    p.value[PACKET_SIZE - 1]! ^= 1;
+    const r = decodePacketInto(p.value, key, backend, new Uint8Array(PACKET_OPEN_SCRATCH));
+    expect(r.ok ? 'opened' : r.error.code).toBe('tapir.mac');
+  });
+});
 
 describe('Connection.expectView', () => {
   it('reads the same messages as expect, each valid until the next read', async () => {
