@@ -43,7 +43,7 @@ export class WorkerPostWriter implements PostWriter {
 
   constructor(data: PostWriterWorkerData, workerUrl: URL = new URL('./post-writer-worker.js', import.meta.url)) {
     this.worker = new Worker(workerUrl, { workerData: data });
-    // Like a socket it must not keep a process alive on its own; close() is the orderly end.
+    // Idle, it must not keep a process alive on its own (close() is the orderly end); a commit in flight does.
     this.worker.unref();
     this.worker.on('message', (m: PostWriterReply) => {
       const p = this.pending.get(m.id);
@@ -73,7 +73,11 @@ export class WorkerPostWriter implements PostWriter {
       this.worker.postMessage({ id, posts } satisfies PostWriterRequest);
     });
     this.inFlight.add(p);
-    const forget = (): void => void this.inFlight.delete(p);
+    this.worker.ref();
+    const forget = (): void => {
+      this.inFlight.delete(p);
+      if (this.inFlight.size === 0) this.worker.unref();
+    };
     p.then(forget, forget);
     return p;
   }
@@ -81,7 +85,10 @@ export class WorkerPostWriter implements PostWriter {
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
     // 'close' ends the worker after it closed its database.
-    if (!this.broken) this.worker.postMessage('close');
+    if (!this.broken) {
+      this.worker.ref();
+      this.worker.postMessage('close');
+    }
     await this.exited;
   }
 }
