@@ -300,6 +300,9 @@ export class ProfileGroups {
       ...(this.deps.retryMinMs !== undefined ? { retryMinMs: this.deps.retryMinMs } : {}),
       ...(this.deps.retryMaxMs !== undefined ? { retryMaxMs: this.deps.retryMaxMs } : {}),
       lastCommit: () => this.lastCommit(server),
+      // receive() reads the ciphertext only while it runs (it keeps the signature, always a fresh array), so the
+      // replay may decode every ciphertext into one reused buffer.
+      transientCiphertext: true,
       onMessage: (egm, source) => this.receive(server, egm, source),
       onReplayResult: (info, askedFrom) => this.replayResult(server, info, askedFrom),
       onSynced: (info, askedFrom) => this.synced(server, info, askedFrom),
