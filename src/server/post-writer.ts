@@ -34,18 +34,24 @@ export type PostWriterReply = { readonly id: number; readonly results: boolean[]
 
 /** Commits in a worker thread (post-writer-worker.js next to this file, i.e. from the compiled build). */
 export class WorkerPostWriter implements PostWriter {
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
   private readonly pending = new Map<number, { ok: (r: boolean[]) => void; fail: (e: unknown) => void }>();
   private readonly inFlight = new Set<Promise<boolean[]>>();
   private nextId = 1;
   private broken = false;
-  private readonly exited: Promise<void>;
+  private exited: Promise<void> = Promise.resolve();
 
-  constructor(data: PostWriterWorkerData, workerUrl: URL = new URL('./post-writer-worker.js', import.meta.url)) {
-    this.worker = new Worker(workerUrl, { workerData: data });
+  constructor(
+    private readonly data: PostWriterWorkerData,
+    private readonly workerUrl: URL = new URL('./post-writer-worker.js', import.meta.url),
+  ) {}
+
+  /** Started on the first post: a thread costs ~10 MB RSS (measured), which a server nobody posts to need not pay. */
+  private start(): Worker {
+    const worker = new Worker(this.workerUrl, { workerData: this.data });
     // Idle, it must not keep a process alive on its own (close() is the orderly end); a commit in flight does.
-    this.worker.unref();
-    this.worker.on('message', (m: PostWriterReply) => {
+    worker.unref();
+    worker.on('message', (m: PostWriterReply) => {
       const p = this.pending.get(m.id);
       if (p === undefined) return;
       this.pending.delete(m.id);
@@ -60,23 +66,26 @@ export class WorkerPostWriter implements PostWriter {
         this.pending.clear();
         resolve();
       };
-      this.worker.once('error', end);
-      this.worker.once('exit', end);
+      worker.once('error', end);
+      worker.once('exit', end);
     });
+    this.worker = worker;
+    return worker;
   }
 
   commit(posts: readonly PostToStore[]): Promise<boolean[]> {
     if (this.broken) return Promise.reject(new StorageError('server.store-write', 'the store writer stopped'));
+    const worker = this.worker ?? this.start();
     const id = this.nextId++;
     const p = new Promise<boolean[]>((ok, fail) => {
       this.pending.set(id, { ok, fail });
-      this.worker.postMessage({ id, posts } satisfies PostWriterRequest);
+      worker.postMessage({ id, posts } satisfies PostWriterRequest);
     });
     this.inFlight.add(p);
-    this.worker.ref();
+    worker.ref();
     const forget = (): void => {
       this.inFlight.delete(p);
-      if (this.inFlight.size === 0) this.worker.unref();
+      if (this.inFlight.size === 0) worker.unref();
     };
     p.then(forget, forget);
     return p;
@@ -84,10 +93,13 @@ export class WorkerPostWriter implements PostWriter {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
-    // 'close' ends the worker after it closed its database.
-    if (!this.broken) {
-      this.worker.ref();
-      this.worker.postMessage('close');
+    const worker = this.worker;
+    // Closed for good: a commit after this is refused, whether or not the thread ever started.
+    this.broken = true;
+    if (worker !== null) {
+      worker.ref();
+      // 'close' ends the worker after it closed its database.
+      worker.postMessage('close');
     }
     await this.exited;
   }
