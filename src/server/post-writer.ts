@@ -13,6 +13,8 @@ export interface PostWriter {
   commit(posts: readonly PostToStore[]): Promise<boolean[]>;
   /** Waits for commits in flight, then releases the writer. */
   close(): Promise<void>;
+  /** A hint that posts may come soon (a board connection authenticated): get ready without waiting for one. */
+  prepare?(): void;
 }
 
 /** Commits on the caller's thread (tests, and wherever a worker cannot start). */
@@ -46,7 +48,14 @@ export class WorkerPostWriter implements PostWriter {
     private readonly workerUrl: URL = new URL('./post-writer-worker.js', import.meta.url),
   ) {}
 
-  /** Started on the first post: a thread costs ~10 MB RSS (measured), which a server nobody posts to need not pay. */
+  /**
+   * Started when the first board connection authenticates (prepare) or on the first post: a thread costs ~10 MB RSS
+   * (measured), which a server nobody uses need not pay; starting it takes tens of ms, which a post need not wait.
+   */
+  prepare(): void {
+    if (this.worker === null && !this.broken) this.start();
+  }
+
   private start(): Worker {
     const worker = new Worker(this.workerUrl, { workerData: this.data });
     // Idle, it must not keep a process alive on its own (close() is the orderly end); a commit in flight does.

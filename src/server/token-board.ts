@@ -78,6 +78,7 @@ export class TokenBoard {
   /** Serve one authenticated connection until it closes. */
   async serve(conn: Connection): Promise<void> {
     const { clock } = this.o;
+    this.writer.prepare?.();
     let timer: TimerHandle | null = null;
     const arm = (ms: number): void => {
       if (timer !== null) clock.clearTimeout(timer);
