@@ -26,13 +26,13 @@ import {
   SERVER_SYNCED_CAPABILITY,
   decodeBoardMessage,
   encodeBoardMessage,
-  encodeEgm,
   postSpendData,
   type BoardMessage,
   type EncryptedGroupMessage,
 } from '../core/groups/board-messages.js';
 import type { MessageStore } from './message-store.js';
 import { syncPostWriter, type PostWriter } from './post-writer.js';
+import { EgmWriter } from './egm-writer.js';
 
 export type BoardEvent = 'post' | 'replay' | 'spend-rejected' | 'post-invalid';
 
@@ -188,13 +188,14 @@ export class TokenBoard {
     let sent = 0;
     let lastId = 0;
     let from = plan.fromId;
+    const egm = new EgmWriter();
     while (sent < plan.count) {
       const rows = store.rows(from, plan.toId, BOARD_REPLAY_BATCH);
       // Pruned under us: we cannot send what we announced; the client reconnects and replays again.
       if (rows.length === 0) return conn.close('local');
       for (const r of rows) {
         if (sent === plan.count) break;
-        if (!conn.send(encodeEgm({ ciphertext: r.ciphertext, signature: r.signature })).ok) return;
+        if (!conn.send(egm.write(r.ciphertext, r.signature)).ok) return;
         sent++;
         lastId = r.id;
         // Seal no further ahead of the reader than the high-water mark (memory stays bounded; a client that stops
