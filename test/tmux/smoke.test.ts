@@ -159,11 +159,10 @@ function assertLayout(s: string, rows: number): void {
   expect(lines.length).toBe(rows);
   const status = lines.filter((l) => l.includes('Tor ready'));
   expect(status).toHaveLength(1);
-  // The main view is one row short of the terminal (so Ink redraws only changed lines): the last row is empty.
-  expect(lines[rows - 1]!.trim()).toBe('');
-  expect(lines[rows - 2]).toContain('Tor ready');
+  // The main view fills the terminal: the status line is the bottom row, the composer just above it.
+  expect(lines[rows - 1]).toContain('Tor ready');
   expect(lines.filter((l) => l.startsWith('> '))).toHaveLength(1);
-  expect(lines[rows - 3]!.startsWith('> ')).toBe(true);
+  expect(lines[rows - 2]!.startsWith('> ')).toBe(true);
 }
 
 beforeAll(() => {

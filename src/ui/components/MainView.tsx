@@ -39,9 +39,8 @@ export function listWidth(columns: number): number {
 
 export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): ReactNode {
   const { columns, rows: terminalRows } = useTerminalSize();
-  // One row short of the terminal, on purpose: at full height Ink clears the screen and redraws every line on every
-  // frame; one row short it rewrites only the lines that changed (TUI_RENDER_OPTIONS). The last row stays empty.
-  const rows = Math.max(1, terminalRows - 1);
+  // Full height: our frame writer addresses rows absolutely, so the bottom row is as safe as any other.
+  const rows = Math.max(1, terminalRows);
   const [local, setLocalState] = useState<LocalState>(INITIAL_LOCAL);
   // Handlers read the latest state from refs: one stdin chunk can hold several keys (stack.md).
   const localRef = useRef(local);
