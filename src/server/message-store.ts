@@ -13,6 +13,16 @@ export interface StoredMessage {
   readonly ciphertext: Uint8Array;
 }
 
+/**
+ * Up to `limit` rows as one buffer: signature ‖ ciphertext of each row in id order, and per row in `rows` three
+ * numbers: its id and the byte lengths of its signature and ciphertext.
+ */
+export interface ReplayBatch {
+  readonly count: number;
+  readonly bytes: Buffer;
+  readonly rows: readonly number[];
+}
+
 export interface PostToStore {
   readonly tokenT: Uint8Array;
   readonly signature: Uint8Array;
@@ -62,6 +72,15 @@ export class MessageStore {
       countRange: db.prepare('SELECT COUNT(*) FROM messages WHERE id >= ? AND id <= ?').pluck(),
       range: db.prepare('SELECT id, signature, ciphertext FROM messages WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?'),
       count: db.prepare('SELECT COUNT(*) FROM messages').pluck(),
+      // The driver makes a Buffer per blob (~1.7 µs each, most of a row's read cost); one concatenated blob per batch
+      // is one Buffer. CAST keeps the bytes as they are (a UTF-8 database re-encodes nothing); one statement is one
+      // snapshot, so the sizes always match the bytes.
+      batch: db.prepare(
+        `SELECT COUNT(*) AS n,
+           CAST(group_concat(CAST(signature AS TEXT) || CAST(ciphertext AS TEXT), '' ORDER BY id) AS BLOB) AS bytes,
+           group_concat(id || ',' || length(signature) || ',' || length(ciphertext), ',' ORDER BY id) AS rows
+         FROM (SELECT id, signature, ciphertext FROM messages WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?)`,
+      ),
       prune: db.prepare('DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT ?)'),
     };
   }
@@ -112,6 +131,13 @@ export class MessageStore {
       signature: u8(r.signature),
       ciphertext: u8(r.ciphertext),
     }));
+  }
+
+  /** rows() for the replay's hot loop, as one ReplayBatch (see there). */
+  replayBatch(fromId: number, toId: number, limit: number): ReplayBatch {
+    const r = this.stmts.batch.get(fromId, toId, limit) as { n: number; bytes: Buffer | null; rows: string | null };
+    if (r.n === 0 || r.bytes === null || r.rows === null) return { count: 0, bytes: Buffer.alloc(0), rows: [] };
+    return { count: r.n, bytes: r.bytes, rows: r.rows.split(',').map(Number) };
   }
 
   /** Highest row id (0 when empty). */

@@ -190,14 +190,19 @@ export class TokenBoard {
     let from = plan.fromId;
     const egm = new EgmWriter();
     while (sent < plan.count) {
-      const rows = store.rows(from, plan.toId, BOARD_REPLAY_BATCH);
+      const batch = store.replayBatch(from, plan.toId, BOARD_REPLAY_BATCH);
       // Pruned under us: we cannot send what we announced; the client reconnects and replays again.
-      if (rows.length === 0) return conn.close('local');
-      for (const r of rows) {
+      if (batch.count === 0) return conn.close('local');
+      const { bytes, rows } = batch;
+      let at = 0;
+      for (let i = 0; i < batch.count; i++) {
         if (sent === plan.count) break;
-        if (!conn.send(egm.write(r.ciphertext, r.signature)).ok) return;
+        const sigEnd = at + rows[3 * i + 1]!;
+        const ctEnd = sigEnd + rows[3 * i + 2]!;
+        if (!conn.send(egm.writeFrom(bytes, sigEnd, ctEnd, bytes, at, sigEnd)).ok) return;
+        at = ctEnd;
         sent++;
-        lastId = r.id;
+        lastId = rows[3 * i]!;
         // Seal no further ahead of the reader than the high-water mark (memory stays bounded; a client that stops
         // reading is closed by the idle deadline, which ends the wait).
         if (conn.bufferedBytes > BOARD_REPLAY_HIGH_WATER_BYTES) {
