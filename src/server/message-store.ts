@@ -38,6 +38,17 @@ export interface ReplayPlan {
   readonly fullResync: boolean;
 }
 
+const batchSql = (order: string): string =>
+  `SELECT COUNT(*) AS n,
+     CAST(group_concat(CAST(signature AS TEXT) || CAST(ciphertext AS TEXT), '' ${order}) AS BLOB) AS bytes,
+     group_concat(id || ',' || length(signature) || ',' || length(ciphertext), ',' ${order}) AS rows
+   FROM (SELECT id, signature, ciphertext FROM messages WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?)`;
+
+function ascendingIds(b: ReplayBatch): boolean {
+  for (let i = 1; i < b.count; i++) if (b.rows[3 * i]! <= b.rows[3 * (i - 1)]!) return false;
+  return true;
+}
+
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 export class MessageStore {
@@ -74,13 +85,12 @@ export class MessageStore {
       count: db.prepare('SELECT COUNT(*) FROM messages').pluck(),
       // The driver makes a Buffer per blob (~1.7 µs each, most of a row's read cost); one concatenated blob per batch
       // is one Buffer. CAST keeps the bytes as they are (a UTF-8 database re-encodes nothing); one statement is one
-      // snapshot, so the sizes always match the bytes.
-      batch: db.prepare(
-        `SELECT COUNT(*) AS n,
-           CAST(group_concat(CAST(signature AS TEXT) || CAST(ciphertext AS TEXT), '' ORDER BY id) AS BLOB) AS bytes,
-           group_concat(id || ',' || length(signature) || ',' || length(ciphertext), ',' ORDER BY id) AS rows
-         FROM (SELECT id, signature, ciphertext FROM messages WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?)`,
-      ),
+      // snapshot, and the ids and lengths are aggregated in the same pass as the bytes, so they always match.
+      batch: db.prepare(batchSql('')),
+      // group_concat's own ORDER BY sorts every blob through a temporary b-tree (3 µs/row instead of 1); without it
+      // SQLite concatenates in the order the ordered subquery yields, which replayBatch checks (SQLite does not
+      // promise it) and falls back to this on any surprise.
+      batchOrdered: db.prepare(batchSql('ORDER BY id')),
       prune: db.prepare('DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT ?)'),
     };
   }
@@ -135,7 +145,12 @@ export class MessageStore {
 
   /** rows() for the replay's hot loop, as one ReplayBatch (see there). */
   replayBatch(fromId: number, toId: number, limit: number): ReplayBatch {
-    const r = this.stmts.batch.get(fromId, toId, limit) as { n: number; bytes: Buffer | null; rows: string | null };
+    const fast = this.readBatch(this.stmts.batch, fromId, toId, limit);
+    return ascendingIds(fast) ? fast : this.readBatch(this.stmts.batchOrdered, fromId, toId, limit);
+  }
+
+  private readBatch(stmt: Database.Statement, fromId: number, toId: number, limit: number): ReplayBatch {
+    const r = stmt.get(fromId, toId, limit) as { n: number; bytes: Buffer | null; rows: string | null };
     if (r.n === 0 || r.bytes === null || r.rows === null) return { count: 0, bytes: Buffer.alloc(0), rows: [] };
     return { count: r.n, bytes: r.bytes, rows: r.rows.split(',').map(Number) };
   }

@@ -41,6 +41,9 @@ describe('MessageStore.replayBatch', () => {
             const got = store.replayBatch(from, to, limit);
             expect(got.count).toBe(expected.length);
             expect(unpack(got)).toEqual(expected);
+            // The fallback (group_concat's own ORDER BY, used if SQLite ever yields out of order) reads the same rows.
+            const inner = store as unknown as { readBatch(s: unknown, f: number, t: number, l: number): ReplayBatch; stmts: { batchOrdered: unknown } };
+            expect(unpack(inner.readBatch(inner.stmts.batchOrdered, from, to, limit))).toEqual(expected);
           } finally {
             store.close();
           }
