@@ -232,13 +232,3 @@ export const TUI_MIN_FRAME_INTERVAL_MS = 16;
  * screen's worth (~40 rows × a few pieces).
  */
 export const TUI_WIDTH_CACHE_ENTRIES = 4096;
-
-// ---- Performance: the board server's replay reads (src/server/message-store.ts) ----
-/**
- * Bytes of the message store SQLite reads through a memory map (PRAGMA mmap_size) instead of one pread per page:
- * a replay touches every row (one 4 KiB page per typical 2.7 KiB message). Our choice: 256 MiB (≈ 64k typical
- * messages). The mapped pages are clean page cache the kernel can reclaim, but they count in the server's RSS once a
- * replay has touched them, so the cap also bounds what replays add to RSS (the soak and load checks watch it).
- * Past it SQLite reads with pread as before.
- */
-export const SERVER_STORE_MMAP_BYTES = 256 << 20;

@@ -5,7 +5,6 @@
 
 import Database from 'better-sqlite3';
 import { StorageError } from '../core/errors.js';
-import { SERVER_STORE_MMAP_BYTES } from '../core/limits.js';
 
 export interface StoredMessage {
   readonly id: number;
@@ -64,8 +63,6 @@ export class MessageStore {
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      // Reads (a replay reads every row) come straight from the mapped file instead of one pread syscall per page.
-      this.db.pragma(`mmap_size = ${SERVER_STORE_MMAP_BYTES}`);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, signature BLOB UNIQUE NOT NULL, ciphertext BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS spent_tokens (t BLOB PRIMARY KEY) WITHOUT ROWID;
