@@ -18,6 +18,8 @@ const { App } = await import('../../src/ui/App.js');
 const { createUiStore } = await import('../../src/ui/view-model/ui-store.js');
 const { mountTui, rendererFromEnv } = await import('../../src/ui/index.js');
 const RENDERER = rendererFromEnv(process.env);
+// TUI_BENCH_TRACE=1 prints every PgUp/PgDn's wall and CPU time in order (to line outliers up with --trace-gc).
+const TRACE = process.env['TUI_BENCH_TRACE'] === '1';
 
 /** A terminal in memory: 120x40, resolves waiters when a written frame contains their marker. */
 class BenchStdout extends EventEmitter {
@@ -169,6 +171,7 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
       });
       scrolling.push(performance.now() - s);
       scrollingCpu.push(cpuMs(c));
+      if (TRACE) process.stderr.write(`tui-trace scroll ${i} wall ${scrolling[i]!.toFixed(2)} cpu ${scrollingCpu[i]!.toFixed(2)}\n`);
     }
     return { first, typing, typingBytes, scrolling, typingCpu, scrollingCpu };
   } finally {
