@@ -20,10 +20,11 @@ type Input = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (on: boolea
 
 /**
  * The real LinearIo over a process's stdin/stdout. A secret answer is read in raw mode (no echo) when stdin is a
- * terminal; Backspace, Ctrl+U, Ctrl+C and Ctrl+D are then interpreted by secretLine.
+ * terminal; Backspace, Ctrl+U, Ctrl+C and Ctrl+D are then interpreted by secretLine, and Ctrl+C / Ctrl+D give the
+ * question up at once, without waiting for Enter.
  */
 export function nodeLinearIo(input: Input, output: NodeJS.WritableStream): LinearIo {
-  const rl = createInterface({ input, terminal: false, crlfDelay: Infinity });
+  const rl = createInterface({ input, terminal: false, crlfDelay: 100 });
   let handler: (line: string | null) => void = () => {};
   let secret = false;
   /** The question on screen still waiting for its answer (its line is not ended yet). */
@@ -32,11 +33,33 @@ export function nodeLinearIo(input: Input, output: NodeJS.WritableStream): Linea
   const raw = (on: boolean): void => {
     if (input.isTTY === true && typeof input.setRawMode === 'function') input.setRawMode(on);
   };
+  /** A secret answer given up by Ctrl+C / Ctrl+D before Enter: its typed part still waits in readline's buffer. */
+  let abandoned = false;
+  const endSecret = (): void => {
+    secret = false;
+    input.removeListener('data', onSecretData);
+    raw(false);
+  };
+  // Raw mode: Ctrl+C raises no SIGINT and Ctrl+D ends nothing, and readline holds both until Enter; give up at once.
+  function onSecretData(chunk: string | Buffer): void {
+    if (!secret) return;
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('latin1');
+    if (!text.includes('\u0003') && !text.includes('\u0004')) return;
+    endSecret();
+    asking = null;
+    abandoned = true;
+    output.write('\n');
+    handler(null);
+  }
   rl.on('line', (line) => {
     asking = null;
+    if (abandoned) {
+      // Drop what was typed at the given-up secret question (up to its Ctrl+C / Ctrl+D).
+      abandoned = false;
+      line = line.slice(Math.max(line.lastIndexOf('\u0003'), line.lastIndexOf('\u0004')) + 1);
+    }
     if (!secret) return handler(line);
-    secret = false;
-    raw(false);
+    endSecret();
     // Raw mode swallowed the Enter's echo: end the question's line ourselves.
     output.write('\n');
     handler(secretLine(line));
@@ -44,7 +67,7 @@ export function nodeLinearIo(input: Input, output: NodeJS.WritableStream): Linea
   rl.on('close', () => {
     if (ended) return;
     ended = true;
-    if (secret) raw(false);
+    if (secret) endSecret();
     handler(null);
   });
   return {
@@ -57,6 +80,8 @@ export function nodeLinearIo(input: Input, output: NodeJS.WritableStream): Linea
     ask(question, isSecret) {
       asking = question;
       output.write(question);
+      input.removeListener('data', onSecretData);
+      if (isSecret) input.on('data', onSecretData);
       secret = isSecret;
       if (isSecret) raw(true);
     },
@@ -65,7 +90,7 @@ export function nodeLinearIo(input: Input, output: NodeJS.WritableStream): Linea
     },
     close() {
       ended = true;
-      if (secret) raw(false);
+      if (secret) endSecret();
       rl.close();
     },
   };

@@ -52,6 +52,32 @@ describe('nodeLinearIo', () => {
     expect(t.input.rawModes).toEqual([true, false]);
   });
 
+  it('Ctrl+C or Ctrl+D at a secret question gives up at once, without Enter; what was typed is dropped', async () => {
+    for (const key of ['\u0003', '\u0004']) {
+      const t = setup(true);
+      t.io.ask(uiText('Password (not shown): '), true);
+      t.input.write(`abc${key}`);
+      await until(() => expect(t.got).toEqual([null]));
+      expect(t.input.rawModes).toEqual([true, false]);
+      expect(t.out()).toBe('Password (not shown): \n');
+      t.input.write('yes\n');
+      await until(() => expect(t.got).toEqual([null, 'yes']));
+    }
+  });
+
+  it('an empty Enter typed a while after a secret answer ended by CR is kept', async () => {
+    const t = setup(true);
+    const later = (): Promise<void> => new Promise((r) => setTimeout(r, 150));
+    t.io.ask(uiText('Password (not shown): '), true);
+    t.input.write('pw\r');
+    await until(() => expect(t.got).toEqual(['pw']));
+    await later();
+    t.input.write('\n');
+    await later();
+    t.input.write('yes\n');
+    await until(() => expect(t.got).toEqual(['pw', '', 'yes']));
+  });
+
   it('an event while a question waits: printed below it, then the question again', async () => {
     const t = setup(false);
     t.io.ask(uiText('Name: '), false);
