@@ -9,8 +9,6 @@ import type { KeyCommand } from '../keys/commands.js';
 import { uiText } from '../text.js';
 import { SafeTextView } from './SafeTextView.js';
 
-export { HELP_TEXT };
-
 export interface HelpSheetProps {
   readonly topic?: string;
 }

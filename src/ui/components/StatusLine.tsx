@@ -13,8 +13,6 @@ export function progressBar(percent: number, width: number): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-export { formatBytes };
-
 const SERVER_OK = new Set(['Authenticated', 'Synced']);
 
 /** The servers view's key, next to the servers it opens on (bindings.ts: view.servers). */

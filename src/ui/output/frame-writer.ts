@@ -47,9 +47,6 @@ export interface FrameWriterOptions {
   readonly timers?: FrameTimers;
 }
 
-/** See TUI_MIN_FRAME_INTERVAL_MS in src/core/limits.ts. */
-export const DEFAULT_MIN_FRAME_INTERVAL_MS = TUI_MIN_FRAME_INTERVAL_MS;
-
 /** A pipe or a fake without a size is taken as 80x24, the VT100 default. */
 export function screenSizeOf(out: { readonly columns?: number; readonly rows?: number }): ScreenSize {
   return { columns: out.columns !== undefined && out.columns > 0 ? out.columns : 80, rows: out.rows !== undefined && out.rows > 0 ? out.rows : 24 };
@@ -190,7 +187,7 @@ export function createFrameOutput(terminal: TerminalOut, opts: Partial<FrameWrit
     // Ink brackets frames only on a TTY and never under CI; we ignore CI so the program behaves the same
     // whatever the environment says (terminals ignore private modes they do not know).
     synchronize: opts.synchronize ?? terminal.isTTY === true,
-    minIntervalMs: opts.minIntervalMs ?? DEFAULT_MIN_FRAME_INTERVAL_MS,
+    minIntervalMs: opts.minIntervalMs ?? TUI_MIN_FRAME_INTERVAL_MS,
     ...(opts.timers !== undefined ? { timers: opts.timers } : {}),
   });
   const screen = new InkScreen(terminal, writer);
