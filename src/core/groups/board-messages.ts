@@ -168,7 +168,7 @@ function exactEgmBounds(b: Uint8Array): { readonly c1: number; readonly s0: numb
 /**
  * decodeEgm for a reader that does not keep ciphertexts (trial decryption drops ~99 % of a replay): the
  * ciphertext of an exact-shape EGM is decoded into one buffer reused for every message, so it is a view valid
- * only until the next decode() (the signature is always a fresh array). Other shapes go to decodeEgm. Saves
+ * only until the next decode() (the signature is always a fresh array). Other shapes go to the general parser. Saves
  * allocating and collecting a ~2.6 KiB array per replayed message.
  */
 export class TransientEgmDecoder {
@@ -176,13 +176,17 @@ export class TransientEgmDecoder {
 
   decode(b: Uint8Array): Result<EncryptedGroupMessage> {
     const at = exactEgmBounds(b);
-    if (at === null) return decodeEgm(b);
-    const size = base64DecodedLength(b, EGM_HEAD.length, at.c1);
-    // Grows to the largest ciphertext seen; packets bound it (PACKET_SIZE), so this stays under 8 KiB.
-    if (size > this.buf.length) this.buf = new Uint8Array(size);
-    const signature = fromBase64Bytes(b, at.s0, at.s1);
-    if (signature === null || size < 0 || fromBase64BytesInto(b, EGM_HEAD.length, at.c1, this.buf, 0) < 0) return decodeEgm(b);
-    return ok({ ciphertext: this.buf.subarray(0, size), signature });
+    if (at !== null) {
+      const size = base64DecodedLength(b, EGM_HEAD.length, at.c1);
+      // Grows to the largest ciphertext seen; packets bound it (PACKET_SIZE), so this stays under 8 KiB.
+      if (size > this.buf.length) this.buf = new Uint8Array(size);
+      const signature = fromBase64Bytes(b, at.s0, at.s1);
+      if (signature !== null && size >= 0 && fromBase64BytesInto(b, EGM_HEAD.length, at.c1, this.buf, 0) >= 0) {
+        return ok({ ciphertext: this.buf.subarray(0, size), signature });
+      }
+    }
+    // Not the exact shape: straight to the general parser (decodeEgm would try the exact shape again).
+    return decodeEgmGeneral(b);
   }
 }
 

@@ -159,9 +159,8 @@ function openPacketPrefix(packet: Uint8Array, key: Uint8Array, backend: CryptoBa
 
 /**
  * decodePacket, opened into `scratch` when the backend can: the message is then a view of `scratch`, valid until it
- * is reused. With PACKET_OPEN_SCRATCH bytes and a backend with the raw secretbox halves only the message is
- * decrypted (openPacketPrefix); with SEALED_REGION bytes and secretboxOpenInto the whole region; otherwise it is
- * decodePacket.
+ * is reused. With PACKET_OPEN_SCRATCH bytes and a backend with the raw secretbox halves the whole region is
+ * authenticated and only the message decrypted (openPacketPrefix); otherwise it is decodePacket.
  */
 export function decodePacketInto(packet: Uint8Array, key: Uint8Array | null, backend: CryptoBackend, scratch: Uint8Array): Result<Uint8Array> {
   if (key === null) return decodePacket(packet, key, backend);
@@ -169,12 +168,7 @@ export function decodePacketInto(packet: Uint8Array, key: Uint8Array | null, bac
   if (scratch.length >= PACKET_OPEN_SCRATCH && backend.xsalsa20XorInPlace !== undefined && backend.poly1305Verify !== undefined) {
     return openPacketPrefix(packet, key, backend, scratch);
   }
-  if (backend.secretboxOpenInto === undefined) return decodePacket(packet, key, backend);
-  const region = scratch.subarray(0, SEALED_REGION);
-  if (!backend.secretboxOpenInto(region, packet.subarray(NONCE_BYTES), packet.subarray(0, NONCE_BYTES), key)) {
-    return fail('tapir.mac', 'packet failed authentication');
-  }
-  return unframe(region);
+  return decodePacket(packet, key, backend);
 }
 
 /**

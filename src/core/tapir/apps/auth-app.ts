@@ -2,7 +2,7 @@
 // transcript challenge. Grants AuthenticationCapability; on any failure it closes, sending no error.
 // protocol.md §4; handbook "Authentication Protocol". [unverified] details live in ../wire-constants.ts.
 
-import { concatBytes, constantTimeEqual, utf8, wipe } from '../../bytes.js';
+import { bytesKey, concatBytes, constantTimeEqual, utf8, wipe } from '../../bytes.js';
 import type { CryptoBackend, Pbkdf2 } from '../../crypto/backend.js';
 import { isAllZero } from '../../crypto/backend.js';
 import { newIdentity, type Identity } from '../../crypto/identity.js';
@@ -32,9 +32,6 @@ export interface AuthAppOptions {
   readonly peerKeyCacheEntries?: number;
 }
 
-// Any injective bytes→string map will do for a map key; the WHATWG latin1 (windows-1252) decoder maps each byte
-// value to its own code point, in one native call.
-const KEY_STRING = new TextDecoder('latin1');
 
 /** A Map kept in use order (a hit moves its entry to the end), dropping the least recently used past `max`. */
 class LruMap<V> {
@@ -97,7 +94,7 @@ export class AuthApp extends TranscriptApp {
    * its own handshakes; each sample is tens of microseconds under Tor's milliseconds of jitter.
    */
   private peerLongTerm(ed: Uint8Array): Uint8Array | null {
-    const k = KEY_STRING.decode(ed);
+    const k = bytesKey(ed);
     const hit = this.shared.peerLongTerm.get(k);
     if (hit !== undefined) return hit;
     const x = this.opts.backend.edPublicToX25519(ed);
