@@ -41,19 +41,32 @@ export class WorkerPostWriter implements PostWriter {
   private readonly inFlight = new Set<Promise<boolean[]>>();
   private nextId = 1;
   private broken = false;
+  private closing = false;
+  /** The worker died on its own (not through close()): later batches go to the fallback. */
+  private failedOver = false;
   private exited: Promise<void> = Promise.resolve();
 
+  private readonly fallback: PostWriter | undefined;
+
+  /**
+   * fallbackStore: the main connection to the same file. Once the worker died or could not open its store (not through
+   * close()), later batches are committed on it on the calling thread, so the board keeps committing durably. Without
+   * one, later commits are refused.
+   */
   constructor(
     private readonly data: PostWriterWorkerData,
     private readonly workerUrl: URL = new URL('./post-writer-worker.js', import.meta.url),
-  ) {}
+    fallbackStore?: MessageStore,
+  ) {
+    this.fallback = fallbackStore === undefined ? undefined : syncPostWriter(fallbackStore);
+  }
 
   /**
    * Started when the first board connection authenticates (prepare) or on the first post: a thread costs ~10 MB RSS
    * (measured), which a server nobody uses need not pay; starting it takes tens of ms, which a post need not wait.
    */
   prepare(): void {
-    if (this.worker === null && !this.broken) this.start();
+    if (this.worker === null && !this.broken && !this.failedOver) this.start();
   }
 
   private start(): Worker {
@@ -69,8 +82,10 @@ export class WorkerPostWriter implements PostWriter {
     });
     this.exited = new Promise((resolve) => {
       const end = (): void => {
-        // A writer that died takes its batches with it: none of them is acknowledged.
-        this.broken = true;
+        // A writer that died takes its batches with it: none of them is acknowledged (one may have been committed, so
+        // retrying it elsewhere could answer its own post as a double spend). Later batches go to the fallback.
+        if (!this.closing && this.fallback !== undefined) this.failedOver = true;
+        else this.broken = true;
         for (const p of this.pending.values()) p.fail(new StorageError('server.store-write', 'the store writer stopped'));
         this.pending.clear();
         resolve();
@@ -84,6 +99,7 @@ export class WorkerPostWriter implements PostWriter {
 
   commit(posts: readonly PostToStore[]): Promise<boolean[]> {
     if (this.broken) return Promise.reject(new StorageError('server.store-write', 'the store writer stopped'));
+    if (this.failedOver && this.fallback !== undefined) return this.fallback.commit(posts);
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     const p = new Promise<boolean[]>((ok, fail) => {
@@ -103,6 +119,7 @@ export class WorkerPostWriter implements PostWriter {
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
     const worker = this.worker;
+    this.closing = true;
     // Closed for good: a commit after this is refused, whether or not the thread ever started.
     this.broken = true;
     if (worker !== null) {

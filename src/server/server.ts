@@ -23,7 +23,7 @@ import { tokenServiceChain } from '../core/tapir/apps/token-app.js';
 import { TapirService } from '../core/tapir/service.js';
 import type { ServerConfig } from './config.js';
 import { MessageStore } from './message-store.js';
-import { WorkerPostWriter, syncPostWriter, type PostWriter } from './post-writer.js';
+import { WorkerPostWriter } from './post-writer.js';
 import { BoardServerApp, TokenBoard, type BoardEvent } from './token-board.js';
 
 export const MESSAGES_DB_FILE = 'cwtch.messages';
@@ -77,7 +77,8 @@ export class CwtchServer {
   readonly stats: ServerStats = { connections: 0, posts: 0, replays: 0, tokensIssued: 0, spendsRejected: 0, invalidPosts: 0 };
   readonly bundle: ServerBundle;
   readonly store: MessageStore;
-  private readonly writer: PostWriter;
+  /** The worker writer when commitInWorker; otherwise the board's default (commits on this thread). */
+  private readonly writer: WorkerPostWriter | undefined;
   private readonly board: TokenBoard;
   private readonly boardSvc: TapirService;
   private readonly tokenSvc: TapirService;
@@ -92,7 +93,8 @@ export class CwtchServer {
     const maxMessages = mb > 0 ? mb * BOARD_MESSAGES_PER_MB : 0;
     // Opened here first (creates the tables); a worker writer then opens its own connection to the same file.
     this.store = new MessageStore(path, maxMessages);
-    this.writer = o.commitInWorker === true ? new WorkerPostWriter({ path, maxMessages }) : syncPostWriter(this.store);
+    // If the worker dies, it falls back to committing on this connection (post-writer.ts).
+    this.writer = o.commitInWorker === true ? new WorkerPostWriter({ path, maxMessages }, undefined, this.store) : undefined;
     const l = o.limits ?? {};
     this.board = new TokenBoard({
       store: this.store,
@@ -179,7 +181,7 @@ export class CwtchServer {
   async close(): Promise<void> {
     await this.boardSvc.close();
     await this.tokenSvc.close();
-    await this.writer.close();
+    await this.writer?.close();
     this.store.close();
   }
 }

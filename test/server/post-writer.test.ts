@@ -59,6 +59,25 @@ describe.runIf(existsSync(workerUrl))('WorkerPostWriter', () => {
     expect(store.count()).toBeLessThanOrEqual(10);
   });
 
+  it('if the worker dies on its own (here: cannot open its store), later batches are committed on the fallback store', async () => {
+    const t = tempDir('cwtch-post-writer-');
+    const path = join(t.dir, 'messages');
+    const store = new MessageStore(path);
+    const writer = new WorkerPostWriter({ path: join(t.dir, 'missing', 'messages'), maxMessages: 0 }, workerUrl, store);
+    cleanups.push(t.cleanup, () => store.close(), () => writer.close());
+    // The batch in flight when it died is never acknowledged.
+    await expect(writer.commit([post()])).rejects.toMatchObject({ code: 'server.store-write' });
+    const batch = [post(), post()];
+    expect(await writer.commit(batch)).toEqual([true, true]);
+    expect(await writer.commit([post(batch[0]!.tokenT)])).toEqual([false]);
+    await writer.close();
+    await expect(writer.commit([post()])).rejects.toMatchObject({ code: 'server.store-write' });
+    const again = new MessageStore(path);
+    cleanups.push(() => again.close());
+    expect(again.count()).toBe(2);
+    expect(batch.every((p) => again.isSpent(p.tokenT))).toBe(true);
+  });
+
   it('after the worker stopped, commits are refused (never acknowledged)', async () => {
     const { writer } = setup();
     await writer.close();

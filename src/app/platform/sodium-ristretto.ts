@@ -256,6 +256,8 @@ function ristrettoFromEdwardsBytes(b: Uint8Array, fp: FieldPow): Uint8Array {
 
 let cachedK: bigint | null = null;
 let cachedE: Uint8Array = new Uint8Array(32);
+/** cachedE is all zeros (k ≡ 0 mod ℓ): computed with the cache, not per post. */
+let cachedEZero = true;
 
 /** encode(k·T) for T = FromUniformBytes(SHA3-512(t)); libsodium does the multiply (by k/4, on 4·T, as above). */
 export function spendKeyElement(t: Uint8Array, k: bigint, fp: FieldPow = fieldPow): Uint8Array {
@@ -264,11 +266,12 @@ export function spendKeyElement(t: Uint8Array, k: bigint, fp: FieldPow = fieldPo
   const p4 = compress(edDouble(edDouble(p)), fp);
   if (cachedK !== k) {
     cachedE = encodeScalar(scalarMul(k, INV4));
+    cachedEZero = cachedE.every((x) => x === 0);
     cachedK = k;
   }
   // The identity (4·T = 0, or k ≡ 0): libsodium refuses it; its ristretto encoding is all zeros.
   const identity = p4[0] === 1 && p4.subarray(1).every((x) => x === 0);
-  if (identity || cachedE.every((x) => x === 0)) return new Uint8Array(32);
+  if (identity || cachedEZero) return new Uint8Array(32);
   const out = new Uint8Array(32);
   sodium.crypto_scalarmult_ed25519_noclamp(out, cachedE, p4);
   return ristrettoFromEdwardsBytes(out, fp);

@@ -14,7 +14,7 @@ import {
 import type { Transcript } from '../crypto/transcript.js';
 import type { Random } from '../ports.js';
 import { proveBatch, type DleqProof } from './dleq.js';
-import { nobleHmacSha3_512, spendMac, tokenPoint, type BlindedToken, type HmacSha3_512, type SignedToken, type SpentToken } from './token.js';
+import { nobleHmacSha3_512, spendMacKey, tokenPoint, type BlindedToken, type HmacSha3_512, type SignedToken, type SpentToken } from './token.js';
 
 /** s·P, constant-time in s. The pure default is mulElement; src/app can inject a native one (it runs on every post). */
 export type ElementMul = (p: RistrettoPointType, s: bigint) => RistrettoPointType;
@@ -74,8 +74,7 @@ export class TokenServer {
    * before is the caller's check (it must be atomic with recording the spend).
    */
   verifySpend(token: SpentToken, data: Uint8Array): boolean {
-    if (this.macKey !== undefined) return constantTimeEqual(this.mac(this.macKey(token.T, this.k), data), token.MAC);
-    const W = this.mul(tokenPoint(token.T), this.k);
-    return constantTimeEqual(spendMac(token.T, W, data, this.mac), token.MAC);
+    const key = this.macKey?.(token.T, this.k) ?? spendMacKey(token.T, this.mul(tokenPoint(token.T), this.k));
+    return constantTimeEqual(this.mac(key, data), token.MAC);
   }
 }
