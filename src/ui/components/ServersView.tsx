@@ -3,13 +3,10 @@
 
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
-import { serverOrder } from '../controller/main-keys.js';
 import { uiText } from '../text.js';
-import { serverCostText, serverGroupsText } from '../view-model/format.js';
+import { ONLINE_STATES, serverCostText, serverGroupsText, serverOrder } from '../view-model/format.js';
 import type { UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
-
-const SERVER_OK = new Set(['Authenticated', 'Synced']);
 
 export interface ServersViewProps {
   readonly state: UiState;
@@ -33,7 +30,7 @@ export function ServersView({ state, index }: ServersViewProps): ReactNode {
           <Box key={onion} flexDirection="column">
             <SafeTextView text={uiText(`${i === index ? '›' : ' '} `)} wrap="truncate">
               <SafeTextView text={uiText(`#${s.fingerprint.short}`)} color={s.fingerprint.colour} inverse={i === index} />
-              <SafeTextView text={uiText(` ${s.state}`)} color={SERVER_OK.has(s.state) ? 'green' : 'yellow'} />
+              <SafeTextView text={uiText(` ${s.state}`)} color={ONLINE_STATES.has(s.state) ? 'green' : 'yellow'} />
               <SafeTextView text={uiText(` · ${serverCostText(state, onion)}`)} />
             </SafeTextView>
             <SafeTextView text={uiText(`    ${serverGroupsText(state, onion)} · ${onion}`)} dim wrap="truncate" />

@@ -3,7 +3,7 @@
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { uiText } from '../text.js';
-import { formatBytes } from '../view-model/format.js';
+import { formatBytes, ONLINE_STATES } from '../view-model/format.js';
 import { bytesToday, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
@@ -12,8 +12,6 @@ export function progressBar(percent: number, width: number): string {
   const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
-
-const SERVER_OK = new Set(['Authenticated', 'Synced']);
 
 /** The servers view's key, next to the servers it opens on (bindings.ts: view.servers). */
 export const SERVERS_HINT = '(Alt+S)';
@@ -36,7 +34,7 @@ export function StatusLine({ state }: StatusLineProps): ReactNode {
         <SafeTextView text={tor.state === 'ready' ? uiText('') : tor.summary} dim />
       </SafeTextView>
       {[...state.servers.values()].map((s) => (
-        <SafeTextView key={s.onion} text={uiText(`srv #${s.fingerprint.short} ${s.state}`)} color={SERVER_OK.has(s.state) ? 'green' : 'yellow'} />
+        <SafeTextView key={s.onion} text={uiText(`srv #${s.fingerprint.short} ${s.state}`)} color={ONLINE_STATES.has(s.state) ? 'green' : 'yellow'} />
       ))}
       {state.servers.size > 0 ? <SafeTextView text={uiText(SERVERS_HINT)} dim /> : null}
       {state.lowBandwidth ? <SafeTextView text={uiText('LOW-BW')} color="magenta" bold /> : null}

@@ -8,7 +8,7 @@ import type { KeyInfo } from '../keys/bindings.js';
 import { jumpSlot, type KeyCommand } from '../keys/commands.js';
 import { EMPTY_COMPOSER, feedKey, withComposerText } from '../keys/composer.js';
 import { uiText, untrustedLine } from '../text.js';
-import { leaveQuestion } from '../view-model/format.js';
+import { leaveQuestion, serverOrder } from '../view-model/format.js';
 import { fuzzyFilter } from '../view-model/fuzzy.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
@@ -56,11 +56,6 @@ function navigate(local: LocalState, view: UiState, command: KeyCommand): KeyOut
     if ((view.conversations.get(id)?.unread ?? 0) > 0 && id !== local.selected) return select(local, id);
   }
   return none({ ...local, notice: uiText('No other conversation has new messages.') });
-}
-
-/** Servers in the servers view's order: imported ones first, then by onion for stability. */
-export function serverOrder(view: UiState): string[] {
-  return [...view.servers.values()].sort((a, b) => Number(b.imported) - Number(a.imported) || (a.onion < b.onion ? -1 : a.onion > b.onion ? 1 : 0)).map((s) => s.onion);
 }
 
 /** The line that tells a person their own address (they hand it over out of band). */

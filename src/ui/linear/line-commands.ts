@@ -5,8 +5,8 @@ import type { EngineCommand } from '../../core/api/commands.js';
 import { LINEAR_OPEN_HISTORY } from '../../core/limits.js';
 import { HELP_TEXT } from '../commands/help-text.js';
 import { isSlashCommand, parseSlashCommand, SLASH_COMMANDS, SLASH_USAGE, type UiAction } from '../commands/slash.js';
-import { ownAddressText, serverOrder, switcherMatches } from '../controller/main-keys.js';
-import { leaveQuestion, serverCostText, serverGroupsText } from '../view-model/format.js';
+import { ownAddressText, switcherMatches } from '../controller/main-keys.js';
+import { leaveQuestion, ONLINE_STATES, serverCostText, serverGroupsText, serverOrder } from '../view-model/format.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
@@ -50,7 +50,7 @@ function listLines(local: LinearLocal, view: UiState): string[] {
   if (view.order.length === 0) return ['No conversations yet. /me shows your address; /add adds someone.'];
   return view.order.map((id, i) => {
     const c = view.conversations.get(id)!;
-    const state = c.kind === 'group' ? `group, server ${c.online}` : c.authorization === 'unknown' ? 'contact request' : c.authorization === 'blocked' ? 'blocked' : c.online === 'Authenticated' || c.online === 'Synced' ? 'online' : 'offline';
+    const state = c.kind === 'group' ? `group, server ${c.online}` : c.authorization === 'unknown' ? 'contact request' : c.authorization === 'blocked' ? 'blocked' : ONLINE_STATES.has(c.online) ? 'online' : 'offline';
     return `${i + 1}. ${who(c)}: ${state}, ${c.unread} unread${id === local.current ? ' (open)' : ''}`;
   });
 }

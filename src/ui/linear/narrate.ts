@@ -8,14 +8,13 @@
 import type { EngineEvent, PeerState } from '../../core/api/events.js';
 import { LINEAR_TOR_PROGRESS_STEP } from '../../core/limits.js';
 import { untrustedLine, type SafeText } from '../text.js';
-import { syncPromptText } from '../view-model/format.js';
+import { ONLINE_STATES, syncPromptText } from '../view-model/format.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import { clockTime, dayLabel } from '../view-model/pane-layout.js';
 import type { ConversationVm, UiState } from '../view-model/state.js';
 
 type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
 
-const ONLINE: ReadonlySet<PeerState> = new Set(['Authenticated', 'Synced']);
 /** Server states worth a line; Connecting/Connected come and go on every retry and would only be noise. */
 const SERVER_SAID: ReadonlySet<PeerState> = new Set(['Authenticated', 'Synced', 'Failed', 'Disconnected']);
 
@@ -63,7 +62,7 @@ export class Narrator {
     this.inSnapshot = false;
     for (const c of state.conversations.values()) {
       this.known.set(c.id, { name: c.name, authorization: c.authorization });
-      this.online.set(c.id, ONLINE.has(c.online));
+      this.online.set(c.id, ONLINE_STATES.has(c.online));
     }
     const n = state.order.length;
     if (n === 0) return [untrustedLine('No contacts yet. Give people your address (/me), or /add theirs.')];
@@ -171,7 +170,7 @@ export class Narrator {
   private peer(onion: string, state: PeerState, s: UiState): string[] {
     const c = s.conversations.get(onion);
     if (c === undefined || c.kind !== 'contact') return [];
-    const on = ONLINE.has(state);
+    const on = ONLINE_STATES.has(state);
     const was = this.online.get(onion) ?? false;
     this.online.set(onion, on);
     if (on === was) return [];

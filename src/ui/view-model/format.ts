@@ -1,8 +1,17 @@
 // Words and numbers the Ink screens and linear mode both say, so the two cannot drift apart. Pure (no Ink), so
 // linear mode loads without it.
 
+import type { PeerState } from '../../core/api/events.js';
 import { fingerprintOf } from './identity.js';
 import { openGapCount, type UiState } from './state.js';
+
+/** The peer and server states shown as online (green, "online"): the connection is up and authenticated. */
+export const ONLINE_STATES: ReadonlySet<PeerState> = new Set(['Authenticated', 'Synced']);
+
+/** Servers in the servers view's order: imported ones first, then by onion for stability. */
+export function serverOrder(view: UiState): string[] {
+  return [...view.servers.values()].sort((a, b) => Number(b.imported) - Number(a.imported) || (a.onion < b.onion ? -1 : a.onion > b.onion ? 1 : 0)).map((s) => s.onion);
+}
 
 /** Bytes for people: 1.2 MB, 340 kB, 12 B (decimal units, like the meters in ux.md's comparisons). */
 export function formatBytes(n: number): string {
