@@ -10,7 +10,7 @@ import { LINEAR_TOR_PROGRESS_STEP } from '../../core/limits.js';
 import { untrustedLine, type SafeText } from '../text.js';
 import { ONLINE_STATES, syncPromptText } from '../view-model/format.js';
 import { fingerprintOf } from '../view-model/identity.js';
-import { clockTime, dayLabel } from '../view-model/pane-layout.js';
+import { clockTime, dayLabel, gapSpanText } from '../view-model/pane-layout.js';
 import type { ConversationVm, UiState } from '../view-model/state.js';
 
 type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
@@ -200,10 +200,6 @@ export class Narrator {
 }
 
 function gapSpan(e: Ev<'gap'>): string {
-  const from = e.beforeTime === undefined ? undefined : clockTime(e.beforeTime);
-  const to = e.afterTime === undefined ? undefined : clockTime(e.afterTime);
-  if (from !== undefined && to !== undefined) return `messages missing between ${from} and ${to}`;
-  if (from !== undefined) return `messages missing after ${from}`;
-  if (to !== undefined) return `messages missing before ${to}`;
-  return 'messages missing';
+  const span = gapSpanText(e);
+  return span === undefined ? 'messages missing' : `messages missing ${span}`;
 }

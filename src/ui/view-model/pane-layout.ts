@@ -72,11 +72,22 @@ export function ackMark(m: { readonly outgoing: boolean; readonly ack: AckState 
   }
 }
 
-/** The in-place marker for a missing stretch of group history. */
-export function gapMarkerText(g: GapVm): string {
+/**
+ * Where a gap's messages went missing, from the times of the messages around it: "between 10:01 and 10:05",
+ * "after 10:01", "before 10:05", or undefined when neither time is known. Shared by the marker and linear mode.
+ */
+export function gapSpanText(g: { readonly beforeTime?: number; readonly afterTime?: number }): string | undefined {
   const from = g.beforeTime === undefined ? undefined : clockTime(g.beforeTime);
   const to = g.afterTime === undefined ? undefined : clockTime(g.afterTime);
-  const span = from !== undefined && to !== undefined ? `between ${from} and ${to}` : from !== undefined ? `after ${from}` : to !== undefined ? `before ${to}` : 'here';
+  if (from !== undefined && to !== undefined) return `between ${from} and ${to}`;
+  if (from !== undefined) return `after ${from}`;
+  if (to !== undefined) return `before ${to}`;
+  return undefined;
+}
+
+/** The in-place marker for a missing stretch of group history. */
+export function gapMarkerText(g: GapVm): string {
+  const span = gapSpanText(g) ?? 'here';
   return `⟂ messages missing ${span} — server withheld or pruned (reported: ${g.cause})`;
 }
 
