@@ -232,3 +232,10 @@ export const TUI_MIN_FRAME_INTERVAL_MS = 16;
  * screen's worth (~40 rows × a few pieces).
  */
 export const TUI_WIDTH_CACHE_ENTRIES = 4096;
+/**
+ * Lines (after Ink's colour transformers) whose tokenised cells the Ink frame builder keeps between frames
+ * (src/ui/output/ink-output.ts). Two generations of this many, so at most twice it are held: a line of 120 styled
+ * cells is ~10 KB, so ≤ ~10 MB in the worst case, ~1 MB typical. Our choice: a 120x40 frame writes ~100–150 lines,
+ * so this holds several screens (PgUp then PgDn hits) while scrolling through a long history stays bounded.
+ */
+export const TUI_FRAME_LINE_CACHE_ENTRIES = 512;

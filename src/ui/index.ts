@@ -7,6 +7,7 @@ import type { EngineApi } from '../core/api/engine.js';
 import { App } from './App.js';
 import { themeFromEnv } from './components/theme.js';
 import { createFrameOutput, type TerminalOut } from './output/frame-writer.js';
+import { useInkOutput } from './output/ink-output.js';
 import { createUiStore } from './view-model/ui-store.js';
 
 export { enterTerminal, leaveTerminal } from './terminal.js';
@@ -58,6 +59,8 @@ export function mountTui(el: ReactElement, opts: MountOptions = {}): MountedTui 
     patchConsole: false,
   };
   const stdout = opts.stdout ?? process.stdout;
+  // The fallback is Ink as shipped, frame building included; the default builds Ink's frames with fastGet.
+  useInkOutput(opts.renderer === 'ink' ? 'stock' : 'fast');
   if (opts.renderer === 'ink') {
     // The interval maps onto Ink's own throttle (30 fps unless asked; 0 lifts it, as the bench does).
     const fps = opts.minFrameIntervalMs === undefined ? {} : { maxFps: opts.minFrameIntervalMs <= 0 ? 1000 : Math.ceil(1000 / opts.minFrameIntervalMs) };

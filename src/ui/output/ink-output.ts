@@ -1,0 +1,247 @@
+// A frame builder for Ink that keeps its work between frames. Ink 6.8's Output.get() builds every frame from
+// nothing: a fresh width×height grid of cell objects, every line re-tokenised and every character re-measured
+// (its caches live for one frame), every row re-serialised. With 100k messages open at 120x40 that was ~60 % of
+// a keystroke's CPU and most of the garbage whose full GCs set the keystroke p99 (issue 9). `fastGet` computes
+// the same string — property-tested byte for byte against Ink's own get() — but reuses two grids, keeps
+// tokenised lines and character widths across frames (bounded), and re-serialises only rows whose cells changed.
+// It is installed on Ink's Output class only for the Ink version it was checked against; any other version keeps
+// Ink's own. Upstream-worthy: Ink could do the same.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { styledCharsFromTokens, styledCharsToString, tokenize, type StyledChar } from '@alcalzone/ansi-tokenize';
+import sliceAnsi from 'slice-ansi';
+import stringWidth from 'string-width';
+import { TUI_FRAME_LINE_CACHE_ENTRIES, TUI_WIDTH_CACHE_ENTRIES } from '../../core/limits.js';
+
+/** The Ink release whose Output.get() fastGet reproduces (its source was read and the equivalence tested). */
+export const VERIFIED_INK_VERSION = '6.8.0';
+
+interface InkClip {
+  readonly x1: number | undefined;
+  readonly x2: number | undefined;
+  readonly y1: number | undefined;
+  readonly y2: number | undefined;
+}
+type InkTransformer = (line: string, index: number) => string;
+type InkOperation =
+  | { readonly type: 'write'; readonly x: number; readonly y: number; readonly text: string; readonly transformers: readonly InkTransformer[] }
+  | { readonly type: 'clip'; readonly clip: InkClip }
+  | { readonly type: 'unclip' };
+
+/** What get() reads of an Ink Output: its size and the operations renderNodeToOutput recorded. */
+export interface InkOutputState {
+  readonly width: number;
+  readonly height: number;
+  readonly operations: readonly InkOperation[];
+}
+export interface InkFrame {
+  readonly output: string;
+  readonly height: number;
+}
+type GetFn = (this: InkOutputState) => InkFrame;
+/** Ink's Output class as far as we touch it. */
+export interface InkOutputClass {
+  new (options: { width: number; height: number }): InkOutputState & {
+    write(x: number, y: number, text: string, options: { transformers: InkTransformer[] }): void;
+    clip(clip: InkClip): void;
+    unclip(): void;
+    get(): InkFrame;
+  };
+  prototype: { get: GetFn };
+}
+
+/** A map bounded to two generations of `limit` entries: hot keys survive, hostile variety costs recomputing. */
+class GenerationalCache<V> {
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string, make: (key: string) => V): V {
+    let v = this.young.get(key);
+    if (v !== undefined) return v;
+    v = this.old.get(key) ?? make(key);
+    this.young.set(key, v);
+    if (this.young.size >= this.limit) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    return v;
+  }
+}
+
+type Cell = StyledChar;
+/** One line, tokenised once: its cells, each cell's printed width (≥ 1), and the cells that pad a wide one. */
+interface LineCells {
+  readonly cells: readonly Cell[];
+  readonly widths: readonly number[];
+  readonly fillers: readonly (Cell | undefined)[];
+}
+
+// Ink gives every blank its own object; one shared one prints the same and lets unchanged rows compare equal.
+const BLANK: Cell = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) as unknown as Cell['styles'] });
+
+const widths = new GenerationalCache<number>(TUI_WIDTH_CACHE_ENTRIES);
+const widestLines = new GenerationalCache<number>(TUI_WIDTH_CACHE_ENTRIES);
+const lines = new GenerationalCache<LineCells>(TUI_FRAME_LINE_CACHE_ENTRIES);
+
+const widthOf = (text: string): number => widths.get(text, stringWidth);
+const widestLineOf = (text: string): number =>
+  widestLines.get(text, (t) => {
+    let w = 0;
+    for (const line of t.split('\n')) w = Math.max(w, widthOf(line));
+    return w;
+  });
+const lineCells = (line: string): LineCells =>
+  lines.get(line, (l) => {
+    const cells = styledCharsFromTokens(tokenize(l));
+    const ws = cells.map((c) => Math.max(1, widthOf(c.value)));
+    // The cells a wide character covers print nothing but carry its styles (as Ink's do).
+    const fillers = cells.map((c, i) => (ws[i]! > 1 ? { type: 'char' as const, value: '', fullWidth: false, styles: c.styles } : undefined));
+    return { cells, widths: ws, fillers };
+  });
+
+// Two grids used in turn, so the previous frame's rows stay intact to compare against while the next is built.
+const grids: [Cell[][], Cell[][]] = [[], []];
+let turn = 0;
+/** The previous frame's rows (cells as placed) and their strings, by row index. */
+let prevRows: (readonly Cell[])[] = [];
+let prevStrings: string[] = [];
+
+const sameCells = (a: readonly Cell[], b: readonly Cell[] | undefined): boolean => {
+  if (b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** An index a plain array would store as an element (Ink's negative or fractional ones become ignored properties). */
+const isSlot = (i: number): boolean => Number.isInteger(i) && i >= 0;
+
+/**
+ * Ink's Output.get(), same result, less work: see the file comment. Reads `this` like Ink's method (installed on
+ * its prototype); every quirk of Ink's placement is kept (rows written past the width extend the row; a line
+ * landing outside the grid stops the rest of its text from advancing).
+ */
+export function fastGet(this: InkOutputState): InkFrame {
+  const { width, height } = this;
+  const grid = grids[turn]!;
+  turn ^= 1;
+  grid.length = height;
+  for (let y = 0; y < height; y++) {
+    const row = (grid[y] ??= []);
+    row.length = width;
+    row.fill(BLANK);
+  }
+  const clips: InkClip[] = [];
+  for (const operation of this.operations) {
+    if (operation.type === 'clip') clips.push(operation.clip);
+    if (operation.type === 'unclip') clips.pop();
+    if (operation.type !== 'write') continue;
+    const { text, transformers } = operation;
+    let { x, y } = operation;
+    let textLines = text.split('\n');
+    const clip = clips.at(-1);
+    if (clip) {
+      const clipHorizontally = typeof clip.x1 === 'number' && typeof clip.x2 === 'number';
+      const clipVertically = typeof clip.y1 === 'number' && typeof clip.y2 === 'number';
+      if (clipHorizontally) {
+        const w = widestLineOf(text);
+        if (x + w < clip.x1! || x > clip.x2!) continue;
+      }
+      if (clipVertically) {
+        if (y + textLines.length < clip.y1! || y > clip.y2!) continue;
+      }
+      if (clipHorizontally) {
+        textLines = textLines.map((line) => {
+          const from = x < clip.x1! ? clip.x1! - x : 0;
+          const w = widthOf(line);
+          const to = x + w > clip.x2! ? clip.x2! - x : w;
+          return sliceAnsi(line, from, to);
+        });
+        if (x < clip.x1!) x = clip.x1!;
+      }
+      if (clipVertically) {
+        const from = y < clip.y1! ? clip.y1! - y : 0;
+        const h = textLines.length;
+        const to = y + h > clip.y2! ? clip.y2! - y : h;
+        textLines = textLines.slice(from, to);
+        if (y < clip.y1!) y = clip.y1!;
+      }
+    }
+    let offsetY = 0;
+    for (let index = 0; index < textLines.length; index++) {
+      const r = y + offsetY;
+      // Ink indexes a plain array here: anything but a row of the grid is "missing" and the line is skipped.
+      if (!(isSlot(r) && r < height)) continue;
+      const row = grid[r]!;
+      let line = textLines[index]!;
+      for (const transformer of transformers) line = transformer(line, index);
+      const placed = lineCells(line);
+      let offsetX = x;
+      for (let i = 0; i < placed.cells.length; i++) {
+        if (isSlot(offsetX)) row[offsetX] = placed.cells[i]!;
+        const w = placed.widths[i]!;
+        if (w > 1) {
+          const filler = placed.fillers[i]!;
+          for (let k = 1; k < w; k++) if (isSlot(offsetX + k)) row[offsetX + k] = filler;
+        }
+        offsetX += w;
+      }
+      offsetY++;
+    }
+  }
+  const out: string[] = new Array<string>(height);
+  for (let y = 0; y < height; y++) {
+    let row: readonly Cell[] = grid[y]!;
+    // Only writes past the width can leave holes; Ink drops them.
+    if (row.length > width && row.includes(undefined as unknown as Cell)) row = row.filter((c) => c !== undefined);
+    if (sameCells(row, prevRows[y])) {
+      out[y] = prevStrings[y]!;
+    } else {
+      const s = styledCharsToString(row as Cell[]).trimEnd();
+      out[y] = s;
+      prevStrings[y] = s;
+    }
+    prevRows[y] = row;
+  }
+  // Rows below this frame point into the grid the next frame writes: forget them.
+  prevRows.length = height;
+  prevStrings.length = height;
+  return { output: out.join('\n'), height };
+}
+
+/** Forget the rows remembered from the last frame (tests; harmless otherwise). */
+export function resetFastGetRows(): void {
+  prevRows = [];
+  prevStrings = [];
+}
+
+const loadInk = async (): Promise<{ Output: InkOutputClass; version: string; stockGet: GetFn } | undefined> => {
+  try {
+    // Ink exports only its entry point; its Output class is the module its renderer imports, by file URL.
+    const entry = createRequire(import.meta.url).resolve('ink');
+    const version = (JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version?: unknown }).version;
+    const mod = (await import(pathToFileURL(join(dirname(entry), 'output.js')).href)) as { default?: InkOutputClass };
+    const Output = mod.default;
+    if (typeof Output !== 'function' || typeof Output.prototype.get !== 'function' || typeof version !== 'string') return undefined;
+    return { Output, version, stockGet: Output.prototype.get };
+  } catch {
+    return undefined;
+  }
+};
+const ink = await loadInk();
+
+/** Ink's Output class and its own get(), for the equivalence tests; undefined if Ink's layout is not as expected. */
+export const inkOutput: { readonly Output: InkOutputClass; readonly stockGet: GetFn; readonly version: string } | undefined = ink;
+
+/**
+ * Make Ink build frames with fastGet ('fast') or its own get() ('stock'). 'fast' only takes effect for the Ink
+ * version fastGet was verified against; returns which one is in use.
+ */
+export function useInkOutput(mode: 'fast' | 'stock'): 'fast' | 'stock' {
+  if (ink === undefined) return 'stock';
+  const fast = mode === 'fast' && ink.version === VERIFIED_INK_VERSION;
+  ink.Output.prototype.get = fast ? fastGet : ink.stockGet;
+  return fast ? 'fast' : 'stock';
+}
