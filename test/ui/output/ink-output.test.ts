@@ -8,7 +8,7 @@ import { fastGet, inkOutput, resetFastGetRows, useInkOutput, VERIFIED_INK_VERSIO
 
 const ink = inkOutput!;
 
-const PIECES = ['a', 'hello', ' ', '  ', 'x y', '中文', '한', '👍', '👍🏽', '🏳️‍🌈', 'e\u0301', '\t', '\n', '\u001b[31m', '\u001b[1m', '\u001b[39m', '\u001b[22m', '\u001b[0m', '\u001b[48;5;21m', '\u001b[38;2;1;2;3m', '\u001b]8;;https://x\u0007link\u001b]8;;\u0007', '…', '⟂'];
+const PIECES = ['a', 'hello', ' ', '  ', 'x y', '中文', '한', '👍', '👍🏽', '🏳️‍🌈', 'e\u0301', '\t', '\n', '\u001b[31m', '\u001b[1m', '\u001b[39m', '\u001b[22m', '\u001b[2m', '\u001b[7m', '\u001b[27m', '\u001b[49m', '\u001b[0m', '\u001b[48;5;21m', '\u001b[38;2;1;2;3m', '\u001b]8;;https://x\u0007link\u001b]8;;\u0007', '…', '⟂'];
 const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 8 }).map((xs) => xs.join(''));
 const coord = fc.oneof(fc.integer({ min: -4, max: 34 }), fc.constantFrom(1.5, -0.5));
 const maybe = (a: fc.Arbitrary<number>): fc.Arbitrary<number | undefined> => fc.option(a, { nil: undefined });
