@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize, type StyledChar } from '@alcalzone/ansi-tokenize';
+import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, tokenize, type AnsiCode, type StyledChar } from '@alcalzone/ansi-tokenize';
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import { TUI_FRAME_LINE_CACHE_ENTRIES, TUI_WIDTH_CACHE_ENTRIES } from '../../core/limits.js';
@@ -118,11 +118,30 @@ function rowString(chars: readonly Cell[]): string {
   return ret;
 }
 
+/**
+ * ansi-tokenize's styledCharsFromTokens(tokenize(line)), same cells, but each character token becomes its cell
+ * (no copy) and characters in a run share one styles list (it copied both per character). The lists are never
+ * mutated: reduceAnsiCodesIncremental returns a new one.
+ */
+function styledCells(line: string): Cell[] {
+  let codes: AnsiCode[] = [];
+  const cells: Cell[] = [];
+  for (const token of tokenize(line)) {
+    if (token.type === 'ansi') {
+      const next = reduceAnsiCodesIncremental(codes, [token]);
+      if (!sameStyles(next, codes)) codes = next;
+    } else {
+      const cell = token as Cell;
+      cell.styles = codes;
+      cells.push(cell);
+    }
+  }
+  return cells;
+}
+
 const lineCells = (line: string): LineCells =>
   lines.get(line, (l) => {
-    const cells = styledCharsFromTokens(tokenize(l));
-    // styledCharsFromTokens copies the styles for every character; one array per run is enough (and compares fast).
-    for (let i = 1; i < cells.length; i++) if (sameStyles(cells[i]!.styles, cells[i - 1]!.styles)) cells[i]!.styles = cells[i - 1]!.styles;
+    const cells = styledCells(l);
     const ws = cells.map((c) => Math.max(1, widthOf(c.value)));
     // The cells a wide character covers print nothing but carry its styles (as Ink's do).
     const fillers = cells.map((c, i) => (ws[i]! > 1 ? { type: 'char' as const, value: '', fullWidth: false, styles: c.styles } : undefined));
