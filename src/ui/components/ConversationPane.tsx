@@ -41,14 +41,18 @@ function PaneLine({ row }: { readonly row: PaneRow }): ReactNode {
       return <SafeTextView text={row.text} color="red" wrap="truncate" />;
     case 'msg':
       if (row.head === undefined) return <SafeTextView text={row.text} wrap="truncate" />;
+      // The head and the text are separate Ink texts: Ink measures every text of every frame, and a text with
+      // one non-ASCII character (the fingerprint's …, an ack mark) takes string-width's slow path over all of it.
       return (
-        <SafeTextView text={uiText(`${row.head.time} `)} dim wrap="truncate">
-          <SafeTextView text={row.head.name} bold />
-          <SafeTextView text={uiText(row.head.fp.length > 0 ? ` ${row.head.fp}` : '')} color={row.head.colour} />
-          <SafeTextView text={uiText(row.head.mark.length > 0 ? ` ${row.head.mark}` : '')} color={row.head.mark === '✗' ? 'red' : 'green'} />
-          <SafeTextView text={uiText(' ')} />
-          <SafeTextView text={row.text} />
-        </SafeTextView>
+        <Box>
+          <SafeTextView text={uiText(`${row.head.time} `)} dim wrap="truncate">
+            <SafeTextView text={row.head.name} bold />
+            <SafeTextView text={uiText(row.head.fp.length > 0 ? ` ${row.head.fp}` : '')} color={row.head.colour} />
+            <SafeTextView text={uiText(row.head.mark.length > 0 ? ` ${row.head.mark}` : '')} color={row.head.mark === '✗' ? 'red' : 'green'} />
+            <SafeTextView text={uiText(' ')} />
+          </SafeTextView>
+          <SafeTextView text={row.text} wrap="truncate" />
+        </Box>
       );
   }
 }

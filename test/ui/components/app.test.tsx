@@ -1,5 +1,6 @@
 // The UI driven end to end through Ink with a scripted engine (TEST DOUBLE, see helpers/scripted-engine.ts).
 
+import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
 import { App } from '../../../src/ui/App.js';
@@ -7,6 +8,7 @@ import { listWidth } from '../../../src/ui/components/MainView.js';
 import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
 import { at, contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
 import { KEYS, renderTerminal, type TestTerminal } from '../helpers/render.js';
+import { useChalkColour } from '../helpers/colour.js';
 import { ScriptedEngine } from '../helpers/scripted-engine.js';
 
 let term: TestTerminal | undefined;
@@ -291,5 +293,23 @@ describe('ConversationPane', () => {
     expect(f).not.toContain('peer offline');
     await term.press(KEYS.alt('r'));
     expect(term.lastFrame()).toContain('could not send: peer offline');
+  });
+
+  describe('in colour', () => {
+    useChalkColour();
+    it('draws the message text at normal intensity after the dim time stamp', async () => {
+      const engine = new ScriptedEngine();
+      const store = createUiStore(engine);
+      for (const e of [profileEvent(), contactEvent(1, 'alice'), messageEvent(A, 1, { text: 'hi there' })]) engine.emit(e);
+      term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: true }} onQuit={() => {}} />, { columns: 140 });
+      const row = term.lastFrame().split('\n').find((l) => l.includes('hi there'))!;
+      const stylesAt = (needle: string): string[] => {
+        const chars = styledCharsFromTokens(tokenize(row));
+        const plain = chars.map((c) => c.value).join('');
+        return chars[plain.indexOf(needle)]!.styles.map((s) => s.code);
+      };
+      expect(stylesAt('09:00')).toContain('\u001b[2m');
+      expect(stylesAt('hi there')).not.toContain('\u001b[2m');
+    });
   });
 });

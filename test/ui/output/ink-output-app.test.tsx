@@ -8,6 +8,7 @@ import { App } from '../../../src/ui/App.js';
 import { fastGet, inkOutput, useInkOutput, type InkOutputState } from '../../../src/ui/output/ink-output.js';
 import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
 import { at, contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { useChalkColour } from '../helpers/colour.js';
 import { KEYS, renderTerminal } from '../helpers/render.js';
 import { ScriptedEngine } from '../helpers/scripted-engine.js';
 
@@ -15,14 +16,17 @@ const ink = inkOutput!;
 afterAll(() => {
   useInkOutput('stock');
 });
+useChalkColour();
 
 it('builds every frame of a colour session exactly as Ink does', async () => {
   let frames = 0;
+  let sgrFrames = 0;
   const mismatches: { stock: string; fast: string }[] = [];
   ink.Output.prototype.get = function (this: InkOutputState) {
     const stock = ink.stockGet.call(this);
     const fast = fastGet.call(this);
     frames++;
+    if (stock.output.includes('\u001b[')) sgrFrames++;
     if (stock.output !== fast.output || stock.height !== fast.height) mismatches.push({ stock: stock.output, fast: fast.output });
     return stock;
   };
@@ -59,4 +63,5 @@ it('builds every frame of a colour session exactly as Ink does', async () => {
   }
   expect(mismatches).toEqual([]);
   expect(frames).toBeGreaterThan(25);
+  expect(sgrFrames).toBeGreaterThan(25);
 });
