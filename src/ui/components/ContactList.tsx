@@ -15,18 +15,42 @@ export interface ContactListProps {
   readonly width: number;
 }
 
-function Row({ c, slot, selected, gaps }: { readonly c: ConversationVm; readonly slot: number; readonly selected: boolean; readonly gaps: number }): ReactNode {
+function Row({ c, slot, selected, gaps, width }: { readonly c: ConversationVm; readonly slot: number; readonly selected: boolean; readonly gaps: number; readonly width: number }): ReactNode {
   const slotText = slot <= 10 ? String(slot % 10) : ' ';
   const dot = c.authorization === 'unknown' ? '?' : c.authorization === 'blocked' ? '⊘' : ONLINE.has(c.online) ? '●' : '○';
   const unread = c.unread > 0 ? ` (${c.unread > 99 ? '99+' : c.unread})` : '';
+  const head = `${slotText} ${dot} ${c.lookalike ? '⚠ ' : ''}`;
+  const tail = ` #${c.fingerprint.short}${unread}${gaps > 0 ? ` ⟂${gaps}` : ''}`;
+  // Every character of head and tail is one cell wide; a list too narrow for them and a little name is one cut line.
+  if (width < head.length + tail.length + 3) {
+    return (
+      <SafeTextView text={uiText(`${slotText} ${dot} `)} inverse={selected} wrap="truncate">
+        {c.lookalike ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
+        <SafeTextView text={c.name} bold={c.unread > 0} />
+        <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
+        <SafeTextView text={uiText(unread)} color="cyan" />
+        <SafeTextView text={uiText(gaps > 0 ? ` ⟂${gaps}` : '')} color="yellow" />
+      </SafeTextView>
+    );
+  }
+  // Three Ink texts, not one: a long name is cut, never the fingerprint that tells it apart (names are
+  // self-chosen), and the name — usually ASCII — is measured on string-width's fast path (Ink measures every
+  // text of every frame; one non-ASCII character sends the whole text down the slow path).
   return (
-    <SafeTextView text={uiText(`${slotText} ${dot} `)} inverse={selected} wrap="truncate">
-      {c.lookalike ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
-      <SafeTextView text={c.name} bold={c.unread > 0} />
-      <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
-      <SafeTextView text={uiText(unread)} color="cyan" />
-      <SafeTextView text={uiText(gaps > 0 ? ` ⟂${gaps}` : '')} color="yellow" />
-    </SafeTextView>
+    <Box>
+      <Box flexShrink={0}>
+        <SafeTextView text={uiText(`${slotText} ${dot} `)} inverse={selected}>
+          {c.lookalike ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
+        </SafeTextView>
+      </Box>
+      <SafeTextView text={c.name} bold={c.unread > 0} inverse={selected} wrap="truncate" />
+      <Box flexShrink={0}>
+        <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} inverse={selected}>
+          <SafeTextView text={uiText(unread)} color="cyan" />
+          <SafeTextView text={uiText(gaps > 0 ? ` ⟂${gaps}` : '')} color="yellow" />
+        </SafeTextView>
+      </Box>
+    </Box>
   );
 }
 
@@ -42,7 +66,7 @@ function ContactListView({ state, selected, height, width }: ContactListProps): 
       {ids.length === 0 ? <SafeTextView text={uiText('No contacts yet: /add')} dim /> : null}
       {ids.map((id, k) => {
         const c = state.conversations.get(id)!;
-        return <Row key={id} c={c} slot={start + k + 1} selected={id === selected} gaps={c.kind === 'group' ? openGapCount(state, id) : 0} />;
+        return <Row key={id} c={c} slot={start + k + 1} selected={id === selected} gaps={c.kind === 'group' ? openGapCount(state, id) : 0} width={width} />;
       })}
     </Box>
   );

@@ -1,0 +1,57 @@
+// The contact list cuts a long (self-chosen) name, never the fingerprint that tells two contacts apart, and a
+// list too narrow for both falls back to one cut line that stays inside its column.
+
+import stringWidth from 'string-width';
+import { afterEach, expect, it } from 'vitest';
+import { App } from '../../../src/ui/App.js';
+import { listWidth } from '../../../src/ui/components/MainView.js';
+import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
+import { contactEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { renderTerminal, type TestTerminal } from '../helpers/render.js';
+import { ScriptedEngine } from '../helpers/scripted-engine.js';
+
+let term: TestTerminal | undefined;
+afterEach(() => {
+  term?.unmount();
+  term = undefined;
+});
+
+const A = onion(1);
+const B = onion(2);
+const LONG = 'a very long self-chosen display name that goes on';
+
+async function start(columns: number): Promise<TestTerminal> {
+  const engine = new ScriptedEngine();
+  const store = createUiStore(engine);
+  for (const e of [profileEvent(), contactEvent(2, 'bob', { lastActivity: 2 }), contactEvent(1, LONG, { unread: 120, lastActivity: 1 })]) engine.emit(e);
+  term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: false }} onQuit={() => {}} />, { columns, rows: 20 });
+  return term;
+}
+
+const fp = (o: string): string => `#${o.slice(0, 6)}…${o.slice(-4)}`;
+
+it('cuts a long name and keeps the fingerprint and unread count whole', async () => {
+  const t = await start(100);
+  const lw = listWidth(100);
+  const rows = t.lastFrame().split('\n').map((l) => l.slice(0, lw));
+  const long = rows.find((r) => r.includes(fp(A)))!;
+  expect(long).toBeDefined();
+  expect(long).toContain('(99+)');
+  expect(long).toContain('a very');
+  expect(long).not.toContain('goes on');
+  expect(stringWidth(long.trimEnd())).toBeLessThanOrEqual(lw);
+  expect(rows.some((r) => r.includes('bob') && r.includes(fp(B)))).toBe(true);
+});
+
+it('stays inside a narrow list column', async () => {
+  const t = await start(40);
+  const lw = listWidth(40);
+  for (const line of t.lastFrame().split('\n')) {
+    expect(stringWidth(line)).toBeLessThanOrEqual(40);
+  }
+  // The conversation column starts where the list ends: nothing of the list spills past it.
+  const rows = t.lastFrame().split('\n');
+  const long = rows.find((r) => /^2 . a very/.test(r))!;
+  expect(long).toBeDefined();
+  expect(long.slice(lw)).not.toContain('#');
+});
