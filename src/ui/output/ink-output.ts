@@ -2,12 +2,12 @@
 // nothing: a fresh width×height grid of cell objects, every line re-tokenised and every character re-measured
 // (its caches live for one frame), every row re-serialised. With 100k messages open at 120x40 that was ~60 % of
 // a keystroke's CPU and most of the garbage whose full GCs set the keystroke p99 (issue 9). `fastGet` computes
-// the same string — property-tested byte for byte against Ink's own get() — but reuses two grids, keeps
+// the same string — property-tested byte for byte against Ink's own get() — but reuses one grid, keeps
 // tokenised lines and character widths across frames (bounded), and re-serialises only rows whose cells changed.
 // It is installed on Ink's Output class only for the Ink version it was checked against; any other version keeps
 // Ink's own. Upstream-worthy: Ink could do the same.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -148,10 +148,10 @@ const lineCells = (line: string): LineCells =>
     return { cells, widths: ws, fillers };
   });
 
-// Two grids used in turn, so the previous frame's rows stay intact to compare against while the next is built.
-const grids: [Cell[][], Cell[][]] = [[], []];
-let turn = 0;
-/** The previous frame's rows (cells as placed) and their strings, by row index. */
+// One grid, refilled every frame. The previous frame's rows are kept as copies, taken only when a row changed, so
+// nothing a frame leaves half-built (a transformer that throws) can pass for the previous frame.
+const grid: Cell[][] = [];
+/** The previous frame's rows (cells as placed, copied) and their strings, by row index. */
 let prevRows: (readonly Cell[])[] = [];
 let prevStrings: string[] = [];
 
@@ -171,8 +171,8 @@ const isSlot = (i: number): boolean => Number.isInteger(i) && i >= 0;
  */
 export function fastGet(this: InkOutputState): InkFrame {
   const { width, height } = this;
-  const grid = grids[turn]!;
-  turn ^= 1;
+  // Yoga rounds sizes to whole cells; anything else is not an array length, and Ink's own get() copes with it.
+  if (!(isSlot(width) && isSlot(height))) return stockGetOf(this);
   grid.length = height;
   for (let y = 0; y < height; y++) {
     const row = (grid[y] ??= []);
@@ -248,10 +248,9 @@ export function fastGet(this: InkOutputState): InkFrame {
       const s = rowString(row).trimEnd();
       out[y] = s;
       prevStrings[y] = s;
+      prevRows[y] = row === grid[y] ? row.slice() : row;
     }
-    prevRows[y] = row;
   }
-  // Rows below this frame point into the grid the next frame writes: forget them.
   prevRows.length = height;
   prevStrings.length = height;
   return { output: out.join('\n'), height };
@@ -263,11 +262,16 @@ export function resetFastGetRows(): void {
   prevStrings = [];
 }
 
+/** The libraries fastGet calls in Ink's place: they must be the very copies Ink uses, not its own nested ones. */
+const SHARED_WITH_INK = ['@alcalzone/ansi-tokenize', 'slice-ansi', 'string-width'];
+
 const loadInk = async (): Promise<{ Output: InkOutputClass; version: string; stockGet: GetFn } | undefined> => {
   try {
     // Ink exports only its entry point; its Output class is the module its renderer imports, by file URL.
     const entry = createRequire(import.meta.url).resolve('ink');
-    const version = (JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version?: unknown }).version;
+    const inkDir = join(dirname(entry), '..');
+    if (SHARED_WITH_INK.some((dep) => existsSync(join(inkDir, 'node_modules', dep)))) return undefined;
+    const version = (JSON.parse(readFileSync(join(inkDir, 'package.json'), 'utf8')) as { version?: unknown }).version;
     const mod = (await import(pathToFileURL(join(dirname(entry), 'output.js')).href)) as { default?: InkOutputClass };
     const Output = mod.default;
     if (typeof Output !== 'function' || typeof Output.prototype.get !== 'function' || typeof version !== 'string') return undefined;
@@ -277,6 +281,7 @@ const loadInk = async (): Promise<{ Output: InkOutputClass; version: string; sto
   }
 };
 const ink = await loadInk();
+const stockGetOf = (o: InkOutputState): InkFrame => ink!.stockGet.call(o);
 
 /** Ink's Output class and its own get(), for the equivalence tests; undefined if Ink's layout is not as expected. */
 export const inkOutput: { readonly Output: InkOutputClass; readonly stockGet: GetFn; readonly version: string } | undefined = ink;

@@ -170,6 +170,12 @@ function wrapMessage(m: MessageRow, firstWidth: number, indent: number, width: n
   return w;
 }
 
+/** `name` cut to `room` cells with an ellipsis (at least its first cell and the ellipsis). */
+function fitName(name: SafeText, room: number): SafeText {
+  if (cellWidth(name) <= room) return name;
+  return uiText(`${wrapCells(name, Math.max(1, room - 1))[0] ?? ''}…`);
+}
+
 function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {
   const fp = m.outgoing ? undefined : input.fingerprintOf(m.from);
   const time = clockTime(m.time);
@@ -177,7 +183,11 @@ function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {
   const fpText = fp === undefined ? '' : `#${fp.short}`;
   // `${time} ${name} ${fp} ${mark} ` measured piece by piece: widths add up across spaces, and the pieces recur
   // (cached) or are ASCII (the fast path) while the whole is neither.
-  const headWidth = cellWidth(time) + cellWidth(m.fromName) + cellWidth(fpText) + cellWidth(mark) + 4;
+  const fixedWidth = cellWidth(time) + cellWidth(fpText) + cellWidth(mark) + 4;
+  // The head and the first line are separate Ink texts and must fit the row together: a long (self-chosen)
+  // name is cut to leave the text its 8 cells, never the fingerprint.
+  const name = fitName(m.fromName, input.width - 8 - fixedWidth);
+  const headWidth = fixedWidth + cellWidth(name);
   const indent = 6;
   const rows: PaneRow[] = [];
   if (m.quote !== undefined) {
@@ -188,7 +198,7 @@ function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {
   rows.push({
     kind: 'msg',
     key: `m${i}`,
-    head: { time: uiText(time), name: m.fromName, fp: uiText(fpText), colour: fp?.colour ?? 7, mark: uiText(mark) },
+    head: { time: uiText(time), name, fp: uiText(fpText), colour: fp?.colour ?? 7, mark: uiText(mark) },
     text: wrapped.first,
   });
   wrapped.rest.forEach((text, j) => rows.push({ kind: 'msg', key: `m${i}.${j}`, text }));

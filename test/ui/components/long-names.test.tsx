@@ -1,12 +1,14 @@
-// The contact list cuts a long (self-chosen) name, never the fingerprint that tells two contacts apart, and a
-// list too narrow for both falls back to one cut line that stays inside its column.
+// Long (self-chosen) names are cut, never the fingerprint that tells two contacts apart: in the contact list (a
+// list too narrow for both falls back to one cut line that stays inside its column) and in a message's head,
+// which leaves the message text its room.
 
 import stringWidth from 'string-width';
 import { afterEach, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../src/core/api/events.js';
 import { App } from '../../../src/ui/App.js';
 import { listWidth } from '../../../src/ui/components/MainView.js';
 import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
-import { contactEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { contactEvent, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
 import { renderTerminal, type TestTerminal } from '../helpers/render.js';
 import { ScriptedEngine } from '../helpers/scripted-engine.js';
 
@@ -20,10 +22,12 @@ const A = onion(1);
 const B = onion(2);
 const LONG = 'a very long self-chosen display name that goes on';
 
-async function start(columns: number): Promise<TestTerminal> {
+const LIST = [profileEvent(), contactEvent(2, 'bob', { lastActivity: 2 }), contactEvent(1, LONG, { unread: 120, lastActivity: 1 })];
+
+async function start(columns: number, events: readonly EngineEvent[] = LIST): Promise<TestTerminal> {
   const engine = new ScriptedEngine();
   const store = createUiStore(engine);
-  for (const e of [profileEvent(), contactEvent(2, 'bob', { lastActivity: 2 }), contactEvent(1, LONG, { unread: 120, lastActivity: 1 })]) engine.emit(e);
+  for (const e of events) engine.emit(e);
   term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: false }} onQuit={() => {}} />, { columns, rows: 20 });
   return term;
 }
@@ -54,4 +58,14 @@ it('stays inside a narrow list column', async () => {
   const long = rows.find((r) => /^2 . a very/.test(r))!;
   expect(long).toBeDefined();
   expect(long.slice(lw)).not.toContain('#');
+});
+
+it('cuts a long sender name in a message head, keeping the fingerprint and the start of the text', async () => {
+  const t = await start(80, [profileEvent(), contactEvent(1, LONG, { lastActivity: 2 }), messageEvent(A, 1, { text: 'hi there, a message' })]);
+  const lw = listWidth(80);
+  const row = t.lastFrame().split('\n').find((r) => r.slice(lw).includes('09:00'))!;
+  expect(row).toBeDefined();
+  // The pane is what follows the list and its one-column gap: a cut name, the whole fingerprint, then the text.
+  expect(row.slice(lw).trimStart()).toMatch(new RegExp(`^09:00 a very long self-chos[^ ]*… ${fp(A)} hi there`));
+  expect(stringWidth(row)).toBeLessThanOrEqual(80);
 });
