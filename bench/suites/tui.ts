@@ -18,7 +18,7 @@ const { App } = await import('../../src/ui/App.js');
 const { createUiStore } = await import('../../src/ui/view-model/ui-store.js');
 const { mountTui, rendererFromEnv } = await import('../../src/ui/index.js');
 const RENDERER = rendererFromEnv(process.env);
-// TUI_BENCH_TRACE=1 prints every PgUp/PgDn's wall and CPU time in order (to line outliers up with --trace-gc).
+// TUI_BENCH_TRACE=1 prints every typed key's and PgUp/PgDn's wall and CPU time in order (to line outliers up with --trace-gc).
 const TRACE = process.env['TUI_BENCH_TRACE'] === '1';
 
 /** A terminal in memory: 120x40, resolves waiters when a written frame contains their marker. */
@@ -156,6 +156,7 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
       typing.push(performance.now() - s);
       typingCpu.push(cpuMs(c));
       typingBytes.push(stdout.bytes);
+      if (TRACE) process.stderr.write(`tui-trace type ${i} wall ${typing[i]!.toFixed(2)} cpu ${typingCpu[i]!.toFixed(2)}\n`);
     }
     const scrolling: number[] = [];
     const scrollingCpu: number[] = [];
