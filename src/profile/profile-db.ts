@@ -344,10 +344,23 @@ export class ProfileDb {
    * Stores an outgoing message and its outbox entry in one transaction, before anything goes on the wire.
    */
   queueOutgoing(m: Omit<NewMessage, 'direction' | 'ack'>, nextAttemptAt: number): InsertResult {
+    return this.write(() => this.queueOutgoingRows(m, nextAttemptAt));
+  }
+
+  private queueOutgoingRows(m: Omit<NewMessage, 'direction' | 'ack'>, nextAttemptAt: number): InsertResult {
+    const r = this.insertMessageRow({ ...m, direction: 'out', ack: 'pending' });
+    if (r.isNew) this.db.prepare('INSERT INTO outbox (message, next_attempt_at) VALUES (?, ?)').run(r.id, nextAttemptAt);
+    return r;
+  }
+
+  /**
+   * A group post: its signed EGM as the secret setting `settingKey` and its message + outbox rows, in one
+   * transaction, so a crash leaves both (re-posted after a restart) or neither (no orphan setting).
+   */
+  queueGroupPost(settingKey: string, settingValue: Uint8Array, m: Omit<NewMessage, 'direction' | 'ack'>, nextAttemptAt: number): InsertResult {
     return this.write(() => {
-      const r = this.insertMessageRow({ ...m, direction: 'out', ack: 'pending' });
-      if (r.isNew) this.db.prepare('INSERT INTO outbox (message, next_attempt_at) VALUES (?, ?)').run(r.id, nextAttemptAt);
-      return r;
+      this.putSetting(settingKey, settingValue);
+      return this.queueOutgoingRows(m, nextAttemptAt);
     });
   }
 
@@ -473,14 +486,17 @@ export class ProfileDb {
   /**
    * Leave a group: its conversation, key, messages, outbox entries, gaps and last-seen signature (ON DELETE
    * CASCADE), and the secret settings named in `settingKeys` (its posts not yet echoed), in one transaction.
+   * With `pendingPostPrefix`, the same commit then runs `deleteOrphanedPendingPosts` (the group's outbox rows are
+   * gone by then, so its pending posts go too, whether or not the caller could name them).
    * The server row and its tokens stay. Returns false when there was no such group.
    */
-  deleteGroup(conversation: ConversationId, settingKeys: readonly string[] = []): boolean {
+  deleteGroup(conversation: ConversationId, settingKeys: readonly string[] = [], opts: { pendingPostPrefix?: string } = {}): boolean {
     return this.write(() => {
       const gone = this.db.prepare("DELETE FROM conversations WHERE id = ? AND kind = 'group'").run(conversation).changes > 0;
       if (gone) {
         const st = this.db.prepare('DELETE FROM settings WHERE key = ?');
         for (const k of settingKeys) st.run(k);
+        if (opts.pendingPostPrefix !== undefined) this.sweepPendingPosts(opts.pendingPostPrefix);
       }
       return gone;
     });
@@ -611,7 +627,30 @@ export class ProfileDb {
   }
 
   setSetting(key: string, value: Uint8Array): void {
-    this.write(() => this.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, blob(value)));
+    this.write(() => this.putSetting(key, value));
+  }
+
+  private putSetting(key: string, value: Uint8Array): void {
+    this.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, blob(value));
+  }
+
+  /**
+   * Deletes every pending-post setting (`prefix` + lowercase hex of a group signature) whose signature is on no
+   * outbox row: a post whose group was left, that was delivered (echoed) or failed, or whose setting an older
+   * version's crash left without its message row. A post still in the outbox keeps its setting. Returns how many
+   * were deleted. `substr` compares the prefix literally (LIKE would treat `%` and `_` as wildcards).
+   */
+  deleteOrphanedPendingPosts(prefix: string): number {
+    return this.write(() => this.sweepPendingPosts(prefix));
+  }
+
+  private sweepPendingPosts(prefix: string): number {
+    return this.db
+      .prepare(
+        `DELETE FROM settings WHERE substr(key, 1, length(@prefix)) = @prefix AND substr(key, length(@prefix) + 1) NOT IN
+           (SELECT lower(hex(m.group_sig)) FROM outbox o JOIN messages m ON m.id = o.message WHERE m.group_sig IS NOT NULL)`,
+      )
+      .run({ prefix }).changes;
   }
 
   deleteSetting(key: string): void {

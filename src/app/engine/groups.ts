@@ -77,6 +77,10 @@ export class ProfileGroups {
   /** Rebuild timelines from rows and start a ServerSync for every server that holds a group. */
   start(lowBandwidth: boolean): void {
     this.lowBandwidth = lowBandwidth;
+    // Signed posts that can never be sent (no outbox row: a crash of an older version between its two writes, or
+    // between an echo's ack and the setting's delete) are data we must not keep.
+    const orphans = this.db.deleteOrphanedPendingPosts(PENDING_POST_PREFIX);
+    if (orphans > 0) this.deps.log(`groups: deleted ${orphans} orphaned pending post(s)`);
     for (const g of this.db.listGroups()) this.timeline(g);
     for (const s of this.serversInUse()) this.syncFor(s);
   }
@@ -203,9 +207,10 @@ export class ProfileGroups {
     if (!built.ok) throw new UsageError(built.error.code, 'the message is too long for a group; split it');
     const { egm, message } = built.value;
     const now = this.deps.clock.now();
-    // The signed EGM first, then the row + outbox entry: a crash in between leaves a harmless orphan setting.
-    this.db.setSetting(PENDING_POST_PREFIX + toHex(egm.signature), encodeEgm(egm));
-    this.db.queueOutgoing(
+    // The signed EGM and the row + outbox entry in one commit: a crash keeps both (re-posted) or neither.
+    this.db.queueGroupPost(
+      PENDING_POST_PREFIX + toHex(egm.signature),
+      encodeEgm(egm),
       { conversation: g.conversation, sender: this.identity.onion, body, sentAt: message.timestamp * 1000, receivedAt: now, groupSignature: egm.signature, previousSignature: message.previousMessageSig },
       now,
     );
@@ -225,8 +230,9 @@ export class ProfileGroups {
    */
   async leave(groupId: string, id?: string): Promise<void> {
     const g = this.group(groupId);
-    const pending = this.db.groupOutbox(g.conversation).flatMap((m) => (m.groupSignature === null ? [] : [PENDING_POST_PREFIX + toHex(m.groupSignature)]));
-    this.db.deleteGroup(g.conversation, pending);
+    // Every pending-post setting without an outbox row goes in the same commit (this group's outbox rows are
+    // deleted with it; an older version's crash may have left settings that no row names).
+    this.db.deleteGroup(g.conversation, [], { pendingPostPrefix: PENDING_POST_PREFIX });
     this.timelines.delete(g.conversation);
     this.keys.delete(g.server);
     for (const f of this.firstInReplay.values()) f.delete(g.conversation);
