@@ -187,8 +187,10 @@ const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b
 
 const suite: BenchSuite = async ({ quick }) => {
   const runs = quick ? 3 : 5;
-  // 600 keys of each kind: the p99 is then the 6th-slowest key, not decided by one unlucky GC.
-  const keystrokes = quick ? 60 : 600;
+  // 600 keys of each kind: the p99 is then the 6th-slowest key, not decided by one unlucky GC. The first WARM keys
+  // of each kind run code for the first time (JIT); they are reported on their own, not in the p99 of steady typing.
+  const WARM = 10;
+  const keystrokes = (quick ? 60 : 600) + WARM;
   const contacts = Array.from({ length: 50 }, (_, i) => onion(i + 1));
   const me = onion(200);
   const t0 = Date.UTC(2026, 0, 1);
@@ -206,22 +208,28 @@ const suite: BenchSuite = async ({ quick }) => {
   let scrolling: number[] = [];
   let typingCpu: number[] = [];
   let scrollingCpu: number[] = [];
+  let firstKey = 0;
+  let firstPage = 0;
   for (let r = 0; r < runs; r++) {
     // Keys are measured in the last run only; the earlier runs are for a stable first-frame median.
     const s = await session(history, contacts, me, r === runs - 1 ? keystrokes : 0);
     firsts.push(s.first);
-    typing = s.typing.sort((a, b) => a - b);
-    typingBytes = s.typingBytes.sort((a, b) => a - b);
-    scrolling = s.scrolling.sort((a, b) => a - b);
-    typingCpu = s.typingCpu.sort((a, b) => a - b);
-    scrollingCpu = s.scrollingCpu.sort((a, b) => a - b);
+    const steady = (xs: number[]): number[] => xs.slice(WARM).sort((a, b) => a - b);
+    firstKey = s.typing[0] ?? 0;
+    firstPage = s.scrolling[0] ?? 0;
+    typing = steady(s.typing);
+    typingBytes = steady(s.typingBytes);
+    scrolling = steady(s.scrolling);
+    typingCpu = steady(s.typingCpu);
+    scrollingCpu = steady(s.scrollingCpu);
   }
   const first = median(firsts);
   const results: BenchResult[] = [
     { name: 'tui first frame (50 contacts, 100k messages)', value: first, unit: 'ms', ratio: first / 300, note: `goal 300 ms; median of ${runs}; includes reducing the 100k-message history` },
-    { name: 'tui keystroke p99 (typing, 100k open)', value: percentile(typing, 99), unit: 'ms', ratio: percentile(typing, 99) / 16, note: `goal 16 ms; ${typing.length} keys, median ${percentile(typing, 50).toFixed(2)} ms` },
+    { name: 'tui keystroke p99 (typing, 100k open)', value: percentile(typing, 99), unit: 'ms', ratio: percentile(typing, 99) / 16, note: `goal 16 ms; ${typing.length} keys after ${WARM} warm-up keys, median ${percentile(typing, 50).toFixed(2)} ms` },
+    { name: 'tui first key after unlock (typing, 100k open)', value: firstKey, unit: 'ms', note: `the composer's code runs for the first time; first PgUp ${firstPage.toFixed(1)} ms` },
     { name: 'tui bytes written per typed key (median)', value: percentile(typingBytes, 50), unit: 'B', note: `120x40 terminal, ${RENDERER} renderer; p99 ${percentile(typingBytes, 99)} B` },
-    { name: 'tui keystroke p99 (PgUp/PgDn, 100k open)', value: percentile(scrolling, 99), unit: 'ms', ratio: percentile(scrolling, 99) / 16, note: `goal 16 ms; ${scrolling.length} keys (up then down through unseen history), median ${percentile(scrolling, 50).toFixed(2)} ms` },
+    { name: 'tui keystroke p99 (PgUp/PgDn, 100k open)', value: percentile(scrolling, 99), unit: 'ms', ratio: percentile(scrolling, 99) / 16, note: `goal 16 ms; ${scrolling.length} keys after ${WARM} warm-up (up then down through unseen history), median ${percentile(scrolling, 50).toFixed(2)} ms` },
     { name: 'tui CPU per key, median (typing, 100k open)', value: percentile(typingCpu, 50), unit: 'ms', note: `p99 ${percentile(typingCpu, 99).toFixed(2)} ms; user+system CPU of the whole process` },
     { name: 'tui CPU per key, median (PgUp/PgDn, 100k open)', value: percentile(scrollingCpu, 50), unit: 'ms', note: `p99 ${percentile(scrollingCpu, 99).toFixed(2)} ms; user+system CPU of the whole process` },
   ];
