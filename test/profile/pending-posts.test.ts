@@ -31,7 +31,8 @@ function reopen(): ProfileDb {
   return db;
 }
 
-const sig = (n: number) => new Uint8Array(64).fill(n);
+// Bytes 0xa1…: their hex has letters, so a case mismatch between toHex and SQLite's hex() would show here.
+const sig = (n: number) => new Uint8Array(64).fill(0xa0 + n);
 const keyOf = (s: Uint8Array) => PREFIX + toHex(s);
 const settingKeys = (): string[] => (profile.connection.prepare('SELECT key FROM settings ORDER BY key').all() as { key: string }[]).map((r) => r.key);
 const post = (conversation: ConversationId, s: Uint8Array) => ({ conversation, sender: 'me', body: 'p', receivedAt: 1, groupSignature: s });
@@ -59,6 +60,16 @@ describe('queueGroupPost', () => {
     reopen();
     expect(settingKeys()).toEqual([]);
     expect(db.outboxDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
+  });
+
+  it('a setting that cannot be written leaves no message or outbox row behind (the other half of the commit)', () => {
+    const g = db.addGroup({ groupId: 'aa'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'g' });
+    profile.connection.exec("CREATE TEMP TRIGGER no_settings BEFORE INSERT ON settings BEGIN SELECT RAISE(ABORT, 'no'); END");
+    expect(() => db.queueGroupPost(keyOf(sig(5)), Uint8Array.of(1), post(g.conversation, sig(5)), 0)).toThrow();
+    reopen();
+    expect(db.groupOutbox(g.conversation)).toEqual([]);
+    expect(db.outboxDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(settingKeys()).toEqual([]);
   });
 
   it('disk full while writing the message row: profile.disk-full, and neither the setting nor the row is stored', () => {
@@ -94,6 +105,12 @@ describe('deleteOrphanedPendingPosts', () => {
     expect(db.groupOutbox(g.conversation).map((m) => m.id)).toEqual([pending.id]);
     expect(db.getSetting(keyOf(sig(1)))).toEqual(Uint8Array.of(1));
     expect(db.deleteOrphanedPendingPosts(PREFIX)).toBe(0);
+  });
+
+  it('walks the outbox and looks messages up by id, never scanning every message', () => {
+    const plan = db.explainPendingPostSweep();
+    expect(plan).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
+    expect(plan).not.toMatch(/SCAN m\b/);
   });
 
   it('compares the prefix literally: LIKE wildcards in it match nothing else', () => {

@@ -79,8 +79,13 @@ export class ProfileGroups {
     this.lowBandwidth = lowBandwidth;
     // Signed posts that can never be sent (no outbox row: a crash of an older version between its two writes, or
     // between an echo's ack and the setting's delete) are data we must not keep.
-    const orphans = this.db.deleteOrphanedPendingPosts(PENDING_POST_PREFIX);
-    if (orphans > 0) this.deps.log(`groups: deleted ${orphans} orphaned pending post(s)`);
+    // Cleanup only: a failed write here (disk full, a long-held lock) must not fail the unlock.
+    try {
+      const orphans = this.db.deleteOrphanedPendingPosts(PENDING_POST_PREFIX);
+      if (orphans > 0) this.deps.log(`groups: deleted ${orphans} orphaned pending post(s)`);
+    } catch {
+      this.deps.log('groups: could not delete orphaned pending posts; trying again at the next unlock');
+    }
     for (const g of this.db.listGroups()) this.timeline(g);
     for (const s of this.serversInUse()) this.syncFor(s);
   }

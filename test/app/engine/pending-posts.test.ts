@@ -88,7 +88,7 @@ describe('pending group posts', () => {
     await stop(alice);
     expect(pendingKeys(alice)).toEqual([]);
 
-    // Server down again: a pending post in each group, plus an orphan; leave group one while its post is pending.
+    // Server down again: a pending post in each group; leave group one while its post is pending.
     await stopServer();
     alice = startAlice();
     await alice.call({ cmd: 'unlock', password: PASSWORD }, 'profile');
