@@ -117,29 +117,69 @@ function charWidth(ch: string): number {
   return ch.length === 1 && c >= 0x20 && c < 0x7f ? 1 : stringWidth(ch);
 }
 
-/** Split text into lines no wider than `width` terminal cells (emoji and CJK count as two). */
-export function wrapCells(text: string, width: number): string[] {
-  const w = Math.max(1, width);
+/**
+ * Split text into lines no wider than `width` terminal cells (emoji and CJK count as two), the first line
+ * `width` wide and the rest `restWidth`. Lines break between words, at a space (which the break consumes); a
+ * word longer than a line is broken where it must be. Hard newlines are kept.
+ */
+export function wrapCells(text: string, width: number, restWidth = width): string[] {
+  let w = Math.max(1, width);
+  const rest = Math.max(1, restWidth);
   const out: string[] = [];
   for (const para of text.split('\n')) {
     // Fast path: most lines are short ASCII.
     if (para.length <= w && cellWidth(para) <= w) {
       out.push(para);
+      w = rest;
       continue;
     }
-    let line = '';
+    const chars = [...para];
+    const take = (from: number, to: number): void => {
+      out.push(chars.slice(from, to).join(''));
+      w = rest;
+    };
+    let start = 0;
     let cells = 0;
-    for (const ch of para) {
+    let space = -1;
+    let i = 0;
+    while (i < chars.length) {
+      const ch = chars[i]!;
       const cw = charWidth(ch);
-      if (cells + cw > w && line.length > 0) {
-        out.push(line);
-        line = '';
+      if (cells + cw > w && i > start) {
+        if (ch === ' ') {
+          take(start, i);
+          start = i + 1;
+        } else if (space > start) {
+          // Back to the last space: the word it starts goes to the next line whole (or is broken there).
+          take(start, space);
+          start = space + 1;
+        } else {
+          take(start, i);
+          start = i;
+        }
+        i = start;
         cells = 0;
+        space = -1;
+        continue;
       }
-      line += ch;
+      if (ch === ' ') space = i;
       cells += cw;
+      i++;
     }
-    out.push(line);
+    take(start, chars.length);
+  }
+  return out;
+}
+
+/** `text` cut to at most `width` cells, mid-word if need be (at least its first character). */
+function cutCells(text: string, width: number): string {
+  let out = '';
+  let cells = 0;
+  for (const ch of text) {
+    const cw = charWidth(ch);
+    if (cells + cw > width && out.length > 0) break;
+    out += ch;
+    cells += cw;
   }
   return out;
 }
@@ -161,11 +201,10 @@ const wrapCache = new WeakMap<MessageRow, Wrapped>();
 function wrapMessage(m: MessageRow, firstWidth: number, indent: number, width: number): Wrapped {
   const hit = wrapCache.get(m);
   if (hit !== undefined && hit.firstWidth === firstWidth && hit.width === width) return hit;
-  const first = wrapCells(m.text, firstWidth)[0] ?? '';
-  // Continuation lines get the full width minus the indent, so rewrap the remainder.
-  const remainder = m.text.slice(first.length).replace(/^\n/, '');
-  const rest = remainder.length > 0 ? wrapCells(remainder, width - indent).map((l) => uiText(' '.repeat(indent) + l)) : [];
-  const w: Wrapped = { firstWidth, width, first: uiText(first), rest };
+  // Continuation lines get the full width minus the indent.
+  const lines = wrapCells(m.text, firstWidth, width - indent);
+  const rest = lines.slice(1).map((l) => uiText(' '.repeat(indent) + l));
+  const w: Wrapped = { firstWidth, width, first: uiText(lines[0] ?? ''), rest };
   wrapCache.set(m, w);
   return w;
 }
@@ -173,7 +212,7 @@ function wrapMessage(m: MessageRow, firstWidth: number, indent: number, width: n
 /** `name` cut to `room` cells with an ellipsis (at least its first cell and the ellipsis). */
 function fitName(name: SafeText, room: number): SafeText {
   if (cellWidth(name) <= room) return name;
-  return uiText(`${wrapCells(name, Math.max(1, room - 1))[0] ?? ''}…`);
+  return uiText(`${cutCells(name, Math.max(1, room - 1))}…`);
 }
 
 function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {

@@ -35,6 +35,18 @@ describe('pane layout fast paths', () => {
     );
   });
 
+  it('wrapCells loses nothing but the spaces it breaks at, and keeps each line within its width', () => {
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), (s, w, rest) => {
+        const lines = wrapCells(s, w, rest);
+        const squeeze = (x: string): string => x.replace(/[ \n]/g, '');
+        expect(squeeze(lines.join(''))).toBe(squeeze(s));
+        expect(lines.length).toBeGreaterThanOrEqual(s.split('\n').length);
+        lines.forEach((l, i) => expect(stringWidth(l) <= (i === 0 ? w : rest) || [...l].length === 1).toBe(true));
+      }),
+    );
+  });
+
   it('a layout after layouts at other widths (cached wraps) equals a layout of fresh messages', () => {
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 12 }), fc.array(fc.integer({ min: 10, max: 80 }), { minLength: 1, maxLength: 4 }), fc.boolean(), (texts, widths, outgoing) => {

@@ -99,4 +99,14 @@ describe('wrapCells', () => {
     expect(wrapCells('😀😀😀', 4)).toEqual(['😀😀', '😀']);
     expect(wrapCells('abc\ndef', 10)).toEqual(['abc', 'def']);
   });
+
+  it('breaks between words, consuming the space; a word longer than a line is broken where it must be', () => {
+    expect(wrapCells('the quick brown fox', 10)).toEqual(['the quick', 'brown fox']);
+    expect(wrapCells('the quick brown fox', 9)).toEqual(['the quick', 'brown fox']);
+    expect(wrapCells('abcdefghijkl mn', 5)).toEqual(['abcde', 'fghij', 'kl mn']);
+    expect(wrapCells('a  b', 2)).toEqual(['a ', 'b']);
+    expect(wrapCells('中文 中文', 4)).toEqual(['中文', '中文']);
+    // The first line has its own width (beside the message head), the rest another.
+    expect(wrapCells('one two three four', 3, 10)).toEqual(['one', 'two three', 'four']);
+  });
 });
