@@ -240,3 +240,10 @@ export const TUI_WIDTH_CACHE_ENTRIES = 4096;
  * so this holds several screens (PgUp then PgDn hits) while scrolling through a long history stays bounded.
  */
 export const TUI_FRAME_LINE_CACHE_ENTRIES = 512;
+/**
+ * Texts whose measured size, and (text, width, mode) triples whose wrapped form, our stand-ins for Ink's
+ * measure-text/wrap-text caches keep (src/ui/output/ink-measure-text.ts, ink-wrap-text.ts): two generations of
+ * this many each. Ink's own caches never forget (every draft and byte count a long session draws). Our choice: a
+ * frame has ~150 texts, so this is many screens' worth; at most ~2 × 2048 × ~0.3 KB ≈ 1.2 MB per cache.
+ */
+export const TUI_INK_TEXT_CACHE_ENTRIES = 2048;

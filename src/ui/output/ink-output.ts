@@ -7,17 +7,15 @@
 // It is installed on Ink's Output class only for the Ink version it was checked against; any other version keeps
 // Ink's own. Upstream-worthy: Ink could do the same.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, tokenize, type AnsiCode, type StyledChar } from '@alcalzone/ansi-tokenize';
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import { TUI_FRAME_LINE_CACHE_ENTRIES, TUI_WIDTH_CACHE_ENTRIES } from '../../core/limits.js';
+import { GenerationalCache } from './generational-cache.js';
+import { verifiedInk } from './ink-package.js';
 
-/** The Ink release whose Output.get() fastGet reproduces (its source was read and the equivalence tested). */
-export const VERIFIED_INK_VERSION = '6.8.0';
+export { VERIFIED_INK_VERSION } from './ink-package.js';
+
 
 interface InkClip {
   readonly x1: number | undefined;
@@ -51,24 +49,6 @@ export interface InkOutputClass {
     get(): InkFrame;
   };
   prototype: { get: GetFn };
-}
-
-/** A map bounded to two generations of `limit` entries: hot keys survive, hostile variety costs recomputing. */
-class GenerationalCache<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
-  constructor(private readonly limit: number) {}
-  get(key: string, make: (key: string) => V): V {
-    let v = this.young.get(key);
-    if (v !== undefined) return v;
-    v = this.old.get(key) ?? make(key);
-    this.young.set(key, v);
-    if (this.young.size >= this.limit) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    return v;
-  }
 }
 
 type Cell = StyledChar;
@@ -266,16 +246,13 @@ export function resetFastGetRows(): void {
 const SHARED_WITH_INK = ['@alcalzone/ansi-tokenize', 'slice-ansi', 'string-width'];
 
 const loadInk = async (): Promise<{ Output: InkOutputClass; version: string; stockGet: GetFn } | undefined> => {
+  const pkg = verifiedInk(SHARED_WITH_INK);
+  if (pkg === undefined) return undefined;
   try {
-    // Ink exports only its entry point; its Output class is the module its renderer imports, by file URL.
-    const entry = createRequire(import.meta.url).resolve('ink');
-    const inkDir = join(dirname(entry), '..');
-    if (SHARED_WITH_INK.some((dep) => existsSync(join(inkDir, 'node_modules', dep)))) return undefined;
-    const version = (JSON.parse(readFileSync(join(inkDir, 'package.json'), 'utf8')) as { version?: unknown }).version;
-    const mod = (await import(pathToFileURL(join(dirname(entry), 'output.js')).href)) as { default?: InkOutputClass };
+    const mod = (await import(`${pkg.buildUrl}output.js`)) as { default?: InkOutputClass };
     const Output = mod.default;
-    if (typeof Output !== 'function' || typeof Output.prototype.get !== 'function' || typeof version !== 'string') return undefined;
-    return { Output, version, stockGet: Output.prototype.get };
+    if (typeof Output !== 'function' || typeof Output.prototype.get !== 'function') return undefined;
+    return { Output, version: pkg.version, stockGet: Output.prototype.get };
   } catch {
     return undefined;
   }
@@ -288,11 +265,11 @@ export const inkOutput: { readonly Output: InkOutputClass; readonly stockGet: Ge
 
 /**
  * Make Ink build frames with fastGet ('fast') or its own get() ('stock'). 'fast' only takes effect for the Ink
- * version fastGet was verified against; returns which one is in use.
+ * release fastGet was verified against (see ink-package.ts); returns which one is in use.
  */
 export function useInkOutput(mode: 'fast' | 'stock'): 'fast' | 'stock' {
   if (ink === undefined) return 'stock';
-  const fast = mode === 'fast' && ink.version === VERIFIED_INK_VERSION;
+  const fast = mode === 'fast';
   ink.Output.prototype.get = fast ? fastGet : ink.stockGet;
   return fast ? 'fast' : 'stock';
 }
