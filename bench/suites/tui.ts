@@ -13,9 +13,6 @@ import { percentile, type BenchResult, type BenchSuite } from '../harness.js';
 
 // React picks its development or production build when first loaded: measure what users run.
 process.env['NODE_ENV'] ??= 'production';
-// As the app does before Ink loads (frames renderer): Ink's text caches bounded (src/ui/output/ink-caches.ts).
-const { rendererFromEnv: chosenRenderer } = await import('../../src/ui/renderer-choice.js');
-const INK_CACHES = chosenRenderer(process.env) === 'frames' ? (await import('../../src/ui/output/ink-caches.js')).boundInkCaches() : 'stock';
 const { createElement } = await import('react');
 const { App } = await import('../../src/ui/App.js');
 const { createUiStore } = await import('../../src/ui/view-model/ui-store.js');
@@ -231,7 +228,7 @@ const suite: BenchSuite = async ({ quick }) => {
     { name: 'tui first frame (50 contacts, 100k messages)', value: first, unit: 'ms', ratio: first / 300, note: `goal 300 ms; median of ${runs}; includes reducing the 100k-message history` },
     { name: 'tui keystroke p99 (typing, 100k open)', value: percentile(typing, 99), unit: 'ms', ratio: percentile(typing, 99) / 16, note: `goal 16 ms; ${typing.length} keys after ${WARM} warm-up keys, median ${percentile(typing, 50).toFixed(2)} ms` },
     { name: 'tui first key after unlock (typing, 100k open)', value: firstKey, unit: 'ms', note: `the composer's code runs for the first time; first PgUp ${firstPage.toFixed(1)} ms` },
-    { name: 'tui bytes written per typed key (median)', value: percentile(typingBytes, 50), unit: 'B', note: `120x40 terminal, ${RENDERER} renderer, Ink text caches ${INK_CACHES}; p99 ${percentile(typingBytes, 99)} B` },
+    { name: 'tui bytes written per typed key (median)', value: percentile(typingBytes, 50), unit: 'B', note: `120x40 terminal, ${RENDERER} renderer; p99 ${percentile(typingBytes, 99)} B` },
     { name: 'tui keystroke p99 (PgUp/PgDn, 100k open)', value: percentile(scrolling, 99), unit: 'ms', ratio: percentile(scrolling, 99) / 16, note: `goal 16 ms; ${scrolling.length} keys after ${WARM} warm-up (up then down through unseen history), median ${percentile(scrolling, 50).toFixed(2)} ms` },
     { name: 'tui CPU per key, median (typing, 100k open)', value: percentile(typingCpu, 50), unit: 'ms', note: `p99 ${percentile(typingCpu, 99).toFixed(2)} ms; user+system CPU of the whole process` },
     { name: 'tui CPU per key, median (PgUp/PgDn, 100k open)', value: percentile(scrollingCpu, 50), unit: 'ms', note: `p99 ${percentile(scrollingCpu, 99).toFixed(2)} ms; user+system CPU of the whole process` },

@@ -180,9 +180,6 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
       await running;
     } else {
       prepareInkEnvironment();
-      // Before anything loads Ink: its text caches, which never forget, are swapped for bounded ones.
-      const { rendererFromEnv } = await import('../ui/renderer-choice.js');
-      if (rendererFromEnv(process.env) === 'frames') (await import('../ui/output/ink-caches.js')).boundInkCaches();
       const ui = await import('../ui/index.js');
       process.stdout.write(ui.enterTerminal());
       leaveTerminal = ui.leaveTerminal;

@@ -240,12 +240,3 @@ export const TUI_WIDTH_CACHE_ENTRIES = 4096;
  * so this holds several screens (PgUp then PgDn hits) while scrolling through a long history stays bounded.
  */
 export const TUI_FRAME_LINE_CACHE_ENTRIES = 512;
-/**
- * Texts whose measured size, and (text, width, mode) triples whose wrapped form, our stand-ins for Ink's
- * measure-text/wrap-text caches keep (src/ui/output/ink-measure-text.ts, ink-wrap-text.ts): two generations of
- * this many each. Ink's own caches never forget (every draft and byte count a long session draws); Ink 8 bounds
- * them at 4,096 (LRU). Our choice: a frame has ~150 texts, a page of history ~40 new ones, so this keeps ~200
- * pages of scrolling (at 2,048, paging back down through 300 pages re-measured them: +1.1 ms median per page in
- * the tui bench); at most ~2 × 8,192 × ~0.25 KB ≈ 4 MB per cache.
- */
-export const TUI_INK_TEXT_CACHE_ENTRIES = 8192;

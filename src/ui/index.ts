@@ -8,7 +8,6 @@ import { App } from './App.js';
 import { themeFromEnv } from './components/theme.js';
 import { createFrameOutput, type TerminalOut } from './output/frame-writer.js';
 import { useInkOutput } from './output/ink-output.js';
-import { rendererFromEnv, type TuiRenderer } from './renderer-choice.js';
 import { createUiStore } from './view-model/ui-store.js';
 
 export { enterTerminal, leaveTerminal } from './terminal.js';
@@ -19,7 +18,16 @@ export { enterTerminal, leaveTerminal } from './terminal.js';
  */
 export const TUI_RENDER_OPTIONS = { incrementalRendering: false } as const;
 
-export { rendererFromEnv, type TuiRenderer } from './renderer-choice.js';
+/**
+ * 'frames' (default): Ink renders whole frames into our FrameWriter, which rewrites only the changed rows with
+ * absolute cursor moves (~100–200 B per typed key at 120x40). 'ink': Ink's own full redraw (~4.4 KB per key),
+ * kept as a fallback; CWTCH_TUI_RENDER=ink selects it.
+ */
+export type TuiRenderer = 'frames' | 'ink';
+
+export function rendererFromEnv(env: Readonly<Record<string, string | undefined>>): TuiRenderer {
+  return env['CWTCH_TUI_RENDER'] === 'ink' ? 'ink' : 'frames';
+}
 
 export interface MountOptions {
   readonly stdin?: NodeJS.ReadStream;

@@ -1,5 +1,5 @@
 // A map bounded to two generations of `limit` entries: hot keys survive a turnover, hostile variety costs
-// recomputing, never memory. Used for the caches we keep in Ink's place (src/ui/output/).
+// recomputing, never memory. Used for the caches fastGet keeps in Ink's place (ink-output.ts).
 
 export class GenerationalCache<V> {
   private young = new Map<string, V>();
@@ -16,10 +16,5 @@ export class GenerationalCache<V> {
       this.young = new Map();
     }
     return v;
-  }
-
-  /** Entries held now (both generations; a key in both counts twice). */
-  get size(): number {
-    return this.young.size + this.old.size;
   }
 }

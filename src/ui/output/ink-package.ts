@@ -1,5 +1,5 @@
-// Where Ink is installed and which release it is: the parts of Ink we stand in for (its Output.get(), its text
-// caches) are verified against one release and are used only with it.
+// Where Ink is installed and which release it is: what we stand in for in Ink (its Output.get(), ink-output.ts)
+// is verified against one release and used only with it.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
