@@ -112,15 +112,23 @@ export function cellWidth(s: string): number {
 
 const wideCells = new Map<string, number>();
 
-function charWidth(ch: string): number {
-  const c = ch.charCodeAt(0);
-  return ch.length === 1 && c >= 0x20 && c < 0x7f ? 1 : stringWidth(ch);
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * What a terminal draws as one character: grapheme clusters, not code points ('❤' + U+FE0F is one two-cell
+ * emoji; measured code point by code point it was one cell and lines overflowed). ASCII skips the segmenter.
+ */
+function* clusters(s: string): Generator<string> {
+  if (PRINTABLE_ASCII.test(s)) yield* s;
+  else for (const g of graphemes.segment(s)) yield g.segment;
 }
 
 /**
  * Split text into lines no wider than `width` terminal cells (emoji and CJK count as two), the first line
- * `width` wide and the rest `restWidth`. Lines break between words, at a space (which the break consumes); a
- * word longer than a line is broken where it must be. Hard newlines are kept.
+ * `width` wide and the rest `restWidth`. Lines break between words, at spaces (which the break consumes); a word
+ * that fits no line is broken where it must be, between characters (grapheme clusters). A first word too wide
+ * for the first line but not for the next ones starts on the next line (the first line is then empty). Hard
+ * newlines are kept.
  */
 export function wrapCells(text: string, width: number, restWidth = width): string[] {
   let w = Math.max(1, width);
@@ -133,10 +141,22 @@ export function wrapCells(text: string, width: number, restWidth = width): strin
       w = rest;
       continue;
     }
-    const chars = [...para];
+    const chars = [...clusters(para)];
+    const widths = chars.map((c) => (c.length === 1 && PRINTABLE_ASCII.test(c) ? 1 : cellWidth(c)));
     const take = (from: number, to: number): void => {
       out.push(chars.slice(from, to).join(''));
       w = rest;
+    };
+    const skipSpaces = (from: number): number => {
+      let k = from;
+      while (k < chars.length && chars[k] === ' ') k++;
+      return k;
+    };
+    /** Cells of the word starting at `from` (up to the next space). */
+    const wordWidth = (from: number): number => {
+      let sum = 0;
+      for (let k = from; k < chars.length && chars[k] !== ' '; k++) sum += widths[k]!;
+      return sum;
     };
     let start = 0;
     let cells = 0;
@@ -144,15 +164,15 @@ export function wrapCells(text: string, width: number, restWidth = width): strin
     let i = 0;
     while (i < chars.length) {
       const ch = chars[i]!;
-      const cw = charWidth(ch);
+      const cw = widths[i]!;
       if (cells + cw > w && i > start) {
         if (ch === ' ') {
           take(start, i);
-          start = i + 1;
+          start = skipSpaces(i);
         } else if (space > start) {
-          // Back to the last space: the word it starts goes to the next line whole (or is broken there).
+          // Back to the last space: the word after it starts the next line (broken there only if it must be).
           take(start, space);
-          start = space + 1;
+          start = skipSpaces(space);
         } else {
           take(start, i);
           start = i;
@@ -162,22 +182,31 @@ export function wrapCells(text: string, width: number, restWidth = width): strin
         space = -1;
         continue;
       }
+      if (cells === 0 && i === start && out.length === 0 && w < rest && cw <= w && wordWidth(i) > w && wordWidth(i) <= rest) {
+        // The first word fits a continuation line but not the first line: start it there, unbroken.
+        take(start, start);
+        continue;
+      }
       if (ch === ' ') space = i;
       cells += cw;
       i++;
     }
-    take(start, chars.length);
+    // Spaces consumed by the last break leave nothing to put on a line of its own.
+    if (start < chars.length || start === 0) take(start, chars.length);
   }
   return out;
 }
 
-/** `text` cut to at most `width` cells, mid-word if need be (at least its first character). */
-function cutCells(text: string, width: number): string {
+/**
+ * `text` cut to at most `width` cells between characters, reading no further than it needs; with `atLeastOne`,
+ * a first character wider than `width` is kept rather than nothing.
+ */
+function cutCells(text: string, width: number, atLeastOne = true): string {
   let out = '';
   let cells = 0;
-  for (const ch of text) {
-    const cw = charWidth(ch);
-    if (cells + cw > width && out.length > 0) break;
+  for (const ch of clusters(text)) {
+    const cw = cellWidth(ch);
+    if (cells + cw > width && (out.length > 0 || !atLeastOne)) break;
     out += ch;
     cells += cw;
   }
@@ -201,18 +230,18 @@ const wrapCache = new WeakMap<MessageRow, Wrapped>();
 function wrapMessage(m: MessageRow, firstWidth: number, indent: number, width: number): Wrapped {
   const hit = wrapCache.get(m);
   if (hit !== undefined && hit.firstWidth === firstWidth && hit.width === width) return hit;
-  // Continuation lines get the full width minus the indent.
-  const lines = wrapCells(m.text, firstWidth, width - indent);
+  // Continuation lines get the full width minus the indent; no room beside the head puts all the text below it.
+  const lines = firstWidth > 0 ? wrapCells(m.text, firstWidth, width - indent) : m.text === '' ? [''] : ['', ...wrapCells(m.text, width - indent)];
   const rest = lines.slice(1).map((l) => uiText(' '.repeat(indent) + l));
   const w: Wrapped = { firstWidth, width, first: uiText(lines[0] ?? ''), rest };
   wrapCache.set(m, w);
   return w;
 }
 
-/** `name` cut to `room` cells with an ellipsis (at least its first cell and the ellipsis). */
+/** `name` cut to `room` cells, the cut marked with an ellipsis (just the ellipsis when nothing else fits). */
 function fitName(name: SafeText, room: number): SafeText {
   if (cellWidth(name) <= room) return name;
-  return uiText(`${cutCells(name, Math.max(1, room - 1))}…`);
+  return uiText(`${cutCells(name, room - 1, false).trimEnd()}…`);
 }
 
 function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {
@@ -220,19 +249,23 @@ function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {
   const time = clockTime(m.time);
   const mark = ackMark(m);
   const fpText = fp === undefined ? '' : `#${fp.short}`;
-  // `${time} ${name} ${fp} ${mark} ` measured piece by piece: widths add up across spaces, and the pieces recur
-  // (cached) or are ASCII (the fast path) while the whole is neither.
-  const fixedWidth = cellWidth(time) + cellWidth(fpText) + cellWidth(mark) + 4;
+  // The head as ConversationPane draws it, `${time} ${name}[ ${fp}][ ${mark}] `, measured piece by piece: widths
+  // add up across spaces, and the pieces recur (cached) or are ASCII (the fast path) while the whole is neither.
+  const fixedWidth = cellWidth(time) + 1 + (fpText === '' ? 0 : 1 + cellWidth(fpText)) + (mark === '' ? 0 : 1 + cellWidth(mark)) + 1;
   // The head and the first line are separate Ink texts and must fit the row together: a long (self-chosen)
-  // name is cut to leave the text its 8 cells, never the fingerprint.
-  const name = fitName(m.fromName, input.width - 8 - fixedWidth);
+  // name is cut to leave the text its 8 cells, never the fingerprint; a pane too narrow for even that puts the
+  // text below the head.
+  const beside = input.width - fixedWidth - 2 >= 8;
+  const name = fitName(m.fromName, beside ? input.width - 8 - fixedWidth : input.width - fixedWidth);
   const headWidth = fixedWidth + cellWidth(name);
-  const indent = 6;
+  // Continuation lines are indented under the head, unless the pane is too narrow to spare the cells.
+  const indent = input.width >= 24 ? 6 : 0;
   const rows: PaneRow[] = [];
   if (m.quote !== undefined) {
-    rows.push({ kind: 'quote', key: `q${i}`, text: uiText(`      ┃ ${wrapCells(m.quote, input.width - 8)[0] ?? ''}`) });
+    // Only the quote's first line, cut to the row: never the whole quoted message wrapped (a peer may quote 16 KB).
+    rows.push({ kind: 'quote', key: `q${i}`, text: uiText(`      ┃ ${cutCells(m.quote.split('\n', 1)[0] ?? '', Math.max(1, input.width - 8))}`) });
   }
-  const firstWidth = Math.max(8, input.width - headWidth);
+  const firstWidth = beside ? Math.max(8, input.width - headWidth) : 0;
   const wrapped = wrapMessage(m, firstWidth, indent, input.width);
   rows.push({
     kind: 'msg',

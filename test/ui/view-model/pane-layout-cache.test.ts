@@ -10,7 +10,13 @@ import { MessageStore, type MessageRow } from '../../../src/ui/view-model/messag
 import { cellWidth, layoutPane, wrapCells } from '../../../src/ui/view-model/pane-layout.js';
 import { at, onion } from '../helpers/fixtures.js';
 
-const text = fc.array(fc.constantFrom('a', 'Z', ' ', '~', '界', '✓', '😀', 'é', '\u0301', '\n', 'word '), { maxLength: 80 }).map((xs) => xs.join(''));
+// Clusters whose width is not the sum of their code points' ('❤' + VS16, keycaps, ZWJ families, flags) included.
+const PIECES = ['a', 'Z', ' ', '~', '界', '✓', '😀', 'é', '\u0301', '\n', 'word ', '❤️', '1️⃣', '☺️', '👩‍👩‍👧', '🇩🇪', '  ', 'internationalization'];
+const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 80 }).map((xs) => xs.join(''));
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** One character as a terminal draws it (a cluster wider than the line may stand alone on it). */
+const oneCluster = (l: string): boolean => [...graphemes.segment(l)].length === 1;
+const nameArb = fc.array(fc.constantFrom('a', 'Bob', ' ', '界', '❤️', '1️⃣', '👩‍👩‍👧', 'é', 'x'), { minLength: 1, maxLength: 40 }).map((xs) => xs.join('').trim() || 'n');
 
 function storeOf(texts: readonly string[], outgoing = false): MessageStore {
   const s = new MessageStore();
@@ -30,7 +36,7 @@ describe('pane layout fast paths', () => {
   it('wrapCells keeps every line within the width', () => {
     fc.assert(
       fc.property(text, fc.integer({ min: 1, max: 40 }), (s, w) => {
-        for (const l of wrapCells(s, w)) expect(stringWidth(l) <= w || [...l].length === 1).toBe(true);
+        for (const l of wrapCells(s, w)) expect(stringWidth(l) <= w || oneCluster(l)).toBe(true);
       }),
     );
   });
@@ -42,8 +48,29 @@ describe('pane layout fast paths', () => {
         const squeeze = (x: string): string => x.replace(/[ \n]/g, '');
         expect(squeeze(lines.join(''))).toBe(squeeze(s));
         expect(lines.length).toBeGreaterThanOrEqual(s.split('\n').length);
-        lines.forEach((l, i) => expect(stringWidth(l) <= (i === 0 ? w : rest) || [...l].length === 1).toBe(true));
+        lines.forEach((l, i) => expect(stringWidth(l) <= (i === 0 ? w : rest) || oneCluster(l)).toBe(true));
       }),
+    );
+  });
+
+  it('a head and the first line beside it fit the row together, whatever the name, text and pane width', () => {
+    fc.assert(
+      fc.property(nameArb, text, fc.integer({ min: 1, max: 120 }), fc.boolean(), (name, body, width, outgoing) => {
+        const s = new MessageStore();
+        s.append({ messageId: 'm0', from: onion(1), fromName: uiText(name), text: uiText(body), time: at(9, 0), outgoing, ack: 'acknowledged' } satisfies MessageRow);
+        for (const row of layoutPane({ store: s, gaps: [], height: 200, width, fingerprintOf }).rows) {
+          if (row.kind !== 'msg') continue;
+          const h = row.head;
+          // As ConversationPane draws it.
+          const head = h === undefined ? '' : `${h.time} ${h.name}${h.fp.length > 0 ? ` ${h.fp}` : ''}${h.mark.length > 0 ? ` ${h.mark}` : ''} `;
+          const fixed = h === undefined ? 0 : stringWidth(head) - stringWidth(h.name);
+          // A pane narrower than the head's fixed part is Ink's to cut; otherwise nothing may overflow.
+          if (fixed + 2 > width) continue;
+          if (h === undefined && oneCluster(row.text.trim())) continue;
+          expect(stringWidth(head) + stringWidth(row.text)).toBeLessThanOrEqual(width);
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -108,5 +108,16 @@ describe('wrapCells', () => {
     expect(wrapCells('中文 中文', 4)).toEqual(['中文', '中文']);
     // The first line has its own width (beside the message head), the rest another.
     expect(wrapCells('one two three four', 3, 10)).toEqual(['one', 'two three', 'four']);
+    // A first word too wide for the first line but not for the next starts there, unbroken.
+    expect(wrapCells('internationalization here', 8, 40)).toEqual(['', 'internationalization here']);
+    // Spaces at a break are consumed, all of them.
+    expect(wrapCells('hello      world', 5)).toEqual(['hello', 'world']);
+    expect(wrapCells('hello      ', 5)).toEqual(['hello']);
+  });
+
+  it('measures what a terminal draws as one character: emoji with VS16, keycaps, ZWJ families, flags', () => {
+    expect(wrapCells('❤️❤️❤️❤️❤️❤️', 4)).toEqual(['❤️❤️', '❤️❤️', '❤️❤️']);
+    expect(wrapCells('1️⃣1️⃣1️⃣', 4)).toEqual(['1️⃣1️⃣', '1️⃣']);
+    expect(wrapCells('👩‍👩‍👧👩‍👩‍👧🇩🇪', 4)).toEqual(['👩‍👩‍👧👩‍👩‍👧', '🇩🇪']);
   });
 });
