@@ -5,7 +5,9 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodePbkdf2, nodeRandom } from '../../src/app/platform/node-platform.js';
-import { ProfileStore, type ProfileStoreDeps } from '../../src/profile/profile-store.js';
+import type { ProfileDb } from '../../src/profile/profile-db.js';
+import { ProfileStore, type Profile, type ProfileStoreDeps } from '../../src/profile/profile-store.js';
+import { afterEach, beforeEach } from 'vitest';
 
 export const deps: ProfileStoreDeps = { pbkdf2: nodePbkdf2, random: nodeRandom };
 export const store = (): ProfileStore => new ProfileStore(deps);
@@ -40,4 +42,43 @@ export function treeFingerprint(root: string): string[] {
   };
   walk(root, '');
   return out;
+}
+
+/** A fresh profile (name 'me', password 'pw') in its own temp home per test, locked and removed after it. */
+export interface FreshProfile {
+  readonly home: string;
+  readonly profile: Profile;
+  readonly db: ProfileDb;
+  /** Lock and unlock again, so every assertion after it reads what was committed to disk. */
+  reopen(): ProfileDb;
+}
+
+/** Registers the beforeEach/afterEach of a test file whose tests each start from a fresh profile. */
+export function useFreshProfile(): FreshProfile {
+  let home = '';
+  let profile: Profile | undefined;
+  beforeEach(() => {
+    home = tempDir();
+    profile = store().createProfile(home, { name: 'me', password: 'pw' });
+  });
+  afterEach(() => {
+    profile?.lock();
+    cleanupTempDirs();
+  });
+  return {
+    get home() {
+      return home;
+    },
+    get profile() {
+      return profile!;
+    },
+    get db() {
+      return profile!.db;
+    },
+    reopen() {
+      profile!.lock();
+      profile = store().unlockProfiles(home, 'pw').opened[0]!;
+      return profile.db;
+    },
+  };
 }

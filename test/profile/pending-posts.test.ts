@@ -1,40 +1,21 @@
 // Pending group posts in the profile: the signed EGM setting and its message + outbox rows are one commit, and a
 // pending-post setting with no outbox row (an older version's crash, a left group) is swept away.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/core/errors.js';
 import { toHex } from '../../src/core/bytes.js';
 import type { ConversationId, ProfileDb } from '../../src/profile/profile-db.js';
-import type { Profile } from '../../src/profile/profile-store.js';
-import { cleanupTempDirs, store, tempDir } from './helpers.js';
+import { useFreshProfile } from './helpers.js';
 
 const PREFIX = 'groups.post.';
 
-let home: string;
-let profile: Profile;
-let db: ProfileDb;
-
-beforeEach(() => {
-  home = tempDir();
-  profile = store().createProfile(home, { name: 'me', password: 'pw' });
-  db = profile.db;
-});
-afterEach(() => {
-  profile.lock();
-  cleanupTempDirs();
-});
-
-function reopen(): ProfileDb {
-  profile.lock();
-  profile = store().unlockProfiles(home, 'pw').opened[0]!;
-  db = profile.db;
-  return db;
-}
+const t = useFreshProfile();
+const reopen = (): ProfileDb => t.reopen();
 
 // Bytes 0xa1…: their hex has letters, so a case mismatch between toHex and SQLite's hex() would show here.
 const sig = (n: number) => new Uint8Array(64).fill(0xa0 + n);
 const keyOf = (s: Uint8Array) => PREFIX + toHex(s);
-const settingKeys = (): string[] => (profile.connection.prepare('SELECT key FROM settings ORDER BY key').all() as { key: string }[]).map((r) => r.key);
+const settingKeys = (): string[] => (t.profile.connection.prepare('SELECT key FROM settings ORDER BY key').all() as { key: string }[]).map((r) => r.key);
 const post = (conversation: ConversationId, s: Uint8Array) => ({ conversation, sender: 'me', body: 'p', receivedAt: 1, groupSignature: s });
 
 /** Asserts `fn` throws a StorageError with `code`. */
@@ -45,97 +26,97 @@ function throwsStorage(fn: () => unknown, code: string): void {
 
 describe('queueGroupPost', () => {
   it('stores the setting, the message and its outbox row together; they survive a reopen', () => {
-    const g = db.addGroup({ groupId: 'aa'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'g' });
-    const r = db.queueGroupPost(keyOf(sig(5)), Uint8Array.of(1, 2, 3), post(g.conversation, sig(5)), 7);
+    const g = t.db.addGroup({ groupId: 'aa'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'g' });
+    const r = t.db.queueGroupPost(keyOf(sig(5)), Uint8Array.of(1, 2, 3), post(g.conversation, sig(5)), 7);
     expect(r.isNew).toBe(true);
     reopen();
-    expect(db.getSetting(keyOf(sig(5)))).toEqual(Uint8Array.of(1, 2, 3));
-    expect(db.groupOutbox(g.conversation).map((m) => m.id)).toEqual([r.id]);
-    expect(db.getMessage(r.id)).toMatchObject({ direction: 'out', ack: 'pending', groupSignature: sig(5) });
+    expect(t.db.getSetting(keyOf(sig(5)))).toEqual(Uint8Array.of(1, 2, 3));
+    expect(t.db.groupOutbox(g.conversation).map((m) => m.id)).toEqual([r.id]);
+    expect(t.db.getMessage(r.id)).toMatchObject({ direction: 'out', ack: 'pending', groupSignature: sig(5) });
   });
 
   it('a message row that violates a foreign key (no such conversation) leaves no setting behind', () => {
-    throwsStorage(() => db.queueGroupPost(keyOf(sig(5)), Uint8Array.of(1), post(9999 as ConversationId, sig(5)), 0), 'profile.constraint');
-    expect(db.getSetting(keyOf(sig(5)))).toBeNull();
+    throwsStorage(() => t.db.queueGroupPost(keyOf(sig(5)), Uint8Array.of(1), post(9999 as ConversationId, sig(5)), 0), 'profile.constraint');
+    expect(t.db.getSetting(keyOf(sig(5)))).toBeNull();
     reopen();
     expect(settingKeys()).toEqual([]);
-    expect(db.outboxDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(t.db.outboxDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 
   it('a setting that cannot be written leaves no message or outbox row behind (the other half of the commit)', () => {
-    const g = db.addGroup({ groupId: 'aa'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'g' });
-    profile.connection.exec("CREATE TEMP TRIGGER no_settings BEFORE INSERT ON settings BEGIN SELECT RAISE(ABORT, 'no'); END");
-    expect(() => db.queueGroupPost(keyOf(sig(5)), Uint8Array.of(1), post(g.conversation, sig(5)), 0)).toThrow();
+    const g = t.db.addGroup({ groupId: 'aa'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'g' });
+    t.profile.connection.exec("CREATE TEMP TRIGGER no_settings BEFORE INSERT ON settings BEGIN SELECT RAISE(ABORT, 'no'); END");
+    expect(() => t.db.queueGroupPost(keyOf(sig(5)), Uint8Array.of(1), post(g.conversation, sig(5)), 0)).toThrow();
     reopen();
-    expect(db.groupOutbox(g.conversation)).toEqual([]);
-    expect(db.outboxDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(t.db.groupOutbox(g.conversation)).toEqual([]);
+    expect(t.db.outboxDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
     expect(settingKeys()).toEqual([]);
   });
 
   it('disk full while writing the message row: profile.disk-full, and neither the setting nor the row is stored', () => {
-    const g = db.addGroup({ groupId: 'aa'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'g' });
-    const pages = profile.connection.pragma('page_count', { simple: true }) as number;
-    profile.connection.pragma(`max_page_count = ${pages}`);
+    const g = t.db.addGroup({ groupId: 'aa'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'g' });
+    const pages = t.profile.connection.pragma('page_count', { simple: true }) as number;
+    t.profile.connection.pragma(`max_page_count = ${pages}`);
     const big = { ...post(g.conversation, sig(6)), body: 'z'.repeat(64 * 1024) };
-    throwsStorage(() => db.queueGroupPost(keyOf(sig(6)), Uint8Array.of(1), big, 0), 'profile.disk-full');
+    throwsStorage(() => t.db.queueGroupPost(keyOf(sig(6)), Uint8Array.of(1), big, 0), 'profile.disk-full');
     reopen();
-    expect(db.getSetting(keyOf(sig(6)))).toBeNull();
-    expect(db.groupOutbox(g.conversation)).toEqual([]);
-    expect(db.messagesPage(g.conversation)).toEqual([]);
+    expect(t.db.getSetting(keyOf(sig(6)))).toBeNull();
+    expect(t.db.groupOutbox(g.conversation)).toEqual([]);
+    expect(t.db.messagesPage(g.conversation)).toEqual([]);
   });
 });
 
 describe('deleteOrphanedPendingPosts', () => {
   it('deletes pending-post settings with no outbox row, keeps posts still in the outbox and every other setting', () => {
-    const g = db.addGroup({ groupId: 'aa'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'g' });
-    const pending = db.queueGroupPost(keyOf(sig(1)), Uint8Array.of(1), post(g.conversation, sig(1)), 0);
+    const g = t.db.addGroup({ groupId: 'aa'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'g' });
+    const pending = t.db.queueGroupPost(keyOf(sig(1)), Uint8Array.of(1), post(g.conversation, sig(1)), 0);
     // An older version's crash between its two writes: the setting alone.
-    db.setSetting(keyOf(sig(2)), Uint8Array.of(2));
+    t.db.setSetting(keyOf(sig(2)), Uint8Array.of(2));
     // Delivered: the echo acked the row (outbox row gone) but the setting's delete never ran.
-    db.queueGroupPost(keyOf(sig(3)), Uint8Array.of(3), post(g.conversation, sig(3)), 0);
-    db.markAckByGroupSignature(g.conversation, sig(3));
+    t.db.queueGroupPost(keyOf(sig(3)), Uint8Array.of(3), post(g.conversation, sig(3)), 0);
+    t.db.markAckByGroupSignature(g.conversation, sig(3));
     // A key that is not hex of any signature, and settings outside the prefix.
-    db.setSetting(PREFIX + 'not-hex', Uint8Array.of(4));
-    db.setSetting('groups.postX', Uint8Array.of(5));
-    db.setSetting('engine.low-bandwidth', Uint8Array.of(1));
+    t.db.setSetting(PREFIX + 'not-hex', Uint8Array.of(4));
+    t.db.setSetting('groups.postX', Uint8Array.of(5));
+    t.db.setSetting('engine.low-bandwidth', Uint8Array.of(1));
     reopen();
-    expect(db.deleteOrphanedPendingPosts(PREFIX)).toBe(3);
+    expect(t.db.deleteOrphanedPendingPosts(PREFIX)).toBe(3);
     reopen();
     expect(settingKeys()).toEqual(['engine.low-bandwidth', keyOf(sig(1)), 'groups.postX'].sort());
-    expect(db.groupOutbox(g.conversation).map((m) => m.id)).toEqual([pending.id]);
-    expect(db.getSetting(keyOf(sig(1)))).toEqual(Uint8Array.of(1));
-    expect(db.deleteOrphanedPendingPosts(PREFIX)).toBe(0);
+    expect(t.db.groupOutbox(g.conversation).map((m) => m.id)).toEqual([pending.id]);
+    expect(t.db.getSetting(keyOf(sig(1)))).toEqual(Uint8Array.of(1));
+    expect(t.db.deleteOrphanedPendingPosts(PREFIX)).toBe(0);
   });
 
   it('walks the outbox and looks messages up by id, never scanning every message', () => {
-    const plan = db.explainPendingPostSweep();
+    const plan = t.db.explainPendingPostSweep();
     expect(plan).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
     expect(plan).not.toMatch(/SCAN m\b/);
   });
 
   it('compares the prefix literally: LIKE wildcards in it match nothing else', () => {
-    db.setSetting('p_x%.' + toHex(sig(1)), Uint8Array.of(1));
-    db.setSetting('pAxZ.' + toHex(sig(1)), Uint8Array.of(2));
-    db.setSetting('P_X%.' + toHex(sig(1)), Uint8Array.of(3));
-    expect(db.deleteOrphanedPendingPosts('p_x%.')).toBe(1);
+    t.db.setSetting('p_x%.' + toHex(sig(1)), Uint8Array.of(1));
+    t.db.setSetting('pAxZ.' + toHex(sig(1)), Uint8Array.of(2));
+    t.db.setSetting('P_X%.' + toHex(sig(1)), Uint8Array.of(3));
+    expect(t.db.deleteOrphanedPendingPosts('p_x%.')).toBe(1);
     expect(settingKeys()).toEqual(['P_X%.' + toHex(sig(1)), 'pAxZ.' + toHex(sig(1))].sort());
   });
 
   it('deleteGroup with pendingPostPrefix: the group\'s pending posts go in the same commit, another group\'s stay', () => {
-    const gone = db.addGroup({ groupId: 'cc'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'left' });
-    const kept = db.addGroup({ groupId: 'dd'.repeat(16), groupKey: new Uint8Array(32).fill(2), server: 'srv', name: 'kept' });
-    db.queueGroupPost(keyOf(sig(1)), Uint8Array.of(1), post(gone.conversation, sig(1)), 0);
-    db.queueGroupPost(keyOf(sig(2)), Uint8Array.of(2), post(gone.conversation, sig(2)), 0);
-    db.queueGroupPost(keyOf(sig(3)), Uint8Array.of(3), post(kept.conversation, sig(3)), 0);
-    db.setSetting(keyOf(sig(4)), Uint8Array.of(4));
-    expect(db.deleteGroup(gone.conversation, [], { pendingPostPrefix: PREFIX })).toBe(true);
+    const gone = t.db.addGroup({ groupId: 'cc'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'left' });
+    const kept = t.db.addGroup({ groupId: 'dd'.repeat(16), groupKey: new Uint8Array(32).fill(2), server: 'srv', name: 'kept' });
+    t.db.queueGroupPost(keyOf(sig(1)), Uint8Array.of(1), post(gone.conversation, sig(1)), 0);
+    t.db.queueGroupPost(keyOf(sig(2)), Uint8Array.of(2), post(gone.conversation, sig(2)), 0);
+    t.db.queueGroupPost(keyOf(sig(3)), Uint8Array.of(3), post(kept.conversation, sig(3)), 0);
+    t.db.setSetting(keyOf(sig(4)), Uint8Array.of(4));
+    expect(t.db.deleteGroup(gone.conversation, [], { pendingPostPrefix: PREFIX })).toBe(true);
     reopen();
     expect(settingKeys()).toEqual([keyOf(sig(3))]);
-    expect(db.groupOutbox(kept.conversation)).toHaveLength(1);
+    expect(t.db.groupOutbox(kept.conversation)).toHaveLength(1);
     // Not a group: nothing is deleted, not even an orphan (that waits for the next start-up sweep).
-    db.setSetting(keyOf(sig(5)), Uint8Array.of(5));
-    const c = db.createConversation({ kind: 'contact', handle: 'peer' });
-    expect(db.deleteGroup(c.id, [], { pendingPostPrefix: PREFIX })).toBe(false);
+    t.db.setSetting(keyOf(sig(5)), Uint8Array.of(5));
+    const c = t.db.createConversation({ kind: 'contact', handle: 'peer' });
+    expect(t.db.deleteGroup(c.id, [], { pendingPostPrefix: PREFIX })).toBe(false);
     expect(settingKeys()).toEqual([keyOf(sig(3)), keyOf(sig(5))].sort());
   });
 });
