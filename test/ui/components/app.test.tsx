@@ -1,30 +1,17 @@
 // The UI driven end to end through Ink with a scripted engine (TEST DOUBLE, see helpers/scripted-engine.ts).
 
 import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
-import { App } from '../../../src/ui/App.js';
 import { listWidth } from '../../../src/ui/components/MainView.js';
-import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
 import { at, contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
-import { KEYS, renderTerminal, type TestTerminal } from '../helpers/render.js';
+import { KEYS } from '../helpers/render.js';
 import { useChalkColour } from '../helpers/colour.js';
-import { ScriptedEngine } from '../helpers/scripted-engine.js';
+import { useScriptedApp, type ScriptedAppOptions } from '../helpers/scripted-app.js';
 
-let term: TestTerminal | undefined;
-afterEach(() => {
-  term?.unmount();
-  term = undefined;
-});
+const startApp = useScriptedApp();
 
-async function start(events: readonly EngineEvent[] = [], size: { columns?: number; rows?: number } = {}, respond?: ConstructorParameters<typeof ScriptedEngine>[0]) {
-  const engine = new ScriptedEngine(respond);
-  const store = createUiStore(engine);
-  let quits = 0;
-  for (const e of events) engine.emit(e);
-  term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: false }} onQuit={() => quits++} />, size);
-  return { engine, store, term, quits: () => quits };
-}
+const start = (events: readonly EngineEvent[] = [], size: { columns?: number; rows?: number } = {}, respond?: ScriptedAppOptions['respond']) => startApp(events, { size, respond });
 
 const A = onion(1);
 const B = onion(2);
@@ -298,10 +285,7 @@ describe('ConversationPane', () => {
   describe('in colour', () => {
     useChalkColour();
     it('draws the message text at normal intensity after the dim time stamp', async () => {
-      const engine = new ScriptedEngine();
-      const store = createUiStore(engine);
-      for (const e of [profileEvent(), contactEvent(1, 'alice'), messageEvent(A, 1, { text: 'hi there' })]) engine.emit(e);
-      term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: true }} onQuit={() => {}} />, { columns: 140 });
+      const { term } = await startApp([profileEvent(), contactEvent(1, 'alice'), messageEvent(A, 1, { text: 'hi there' })], { size: { columns: 140 }, colour: true });
       const row = term.lastFrame().split('\n').find((l) => l.includes('hi there'))!;
       const stylesAt = (needle: string): string[] => {
         const chars = styledCharsFromTokens(tokenize(row));

@@ -1,32 +1,19 @@
 // Readline editing through Ink's real key parser: Backspace (0x7f) and Delete (ESC[3~) are both `key.delete` to
 // Ink, and only the raw sequence (use-raw-keys.ts) tells them apart. The scripted engine is a TEST DOUBLE.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../src/ui/App.js';
-import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
+import { describe, expect, it } from 'vitest';
 import { contactEvent, onion, profileEvent } from '../helpers/fixtures.js';
-import { KEYS, renderTerminal, type TestTerminal } from '../helpers/render.js';
-import { ScriptedEngine } from '../helpers/scripted-engine.js';
+import { KEYS } from '../helpers/render.js';
+import { useScriptedApp, type ScriptedApp } from '../helpers/scripted-app.js';
 
-let term: TestTerminal | undefined;
-afterEach(() => {
-  term?.unmount();
-  term = undefined;
-});
+const startApp = useScriptedApp();
 
 const LEFT = '\u001b[D';
 const HOME = '\u001b[H';
 const DELETE = '\u001b[3~';
 const ALT_BACKSPACE = '\u001b\u007f';
 
-async function start(): Promise<{ engine: ScriptedEngine; term: TestTerminal }> {
-  const engine = new ScriptedEngine();
-  const store = createUiStore(engine);
-  engine.emit(profileEvent());
-  engine.emit(contactEvent(1, 'ann'));
-  term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: false }} onQuit={() => {}} />, { columns: 100, rows: 20 });
-  return { engine, term };
-}
+const start = (): Promise<ScriptedApp> => startApp([profileEvent(), contactEvent(1, 'ann')], { size: { columns: 100, rows: 20 } });
 
 describe('composer editing through Ink', () => {
   it('Delete removes the character under the cursor, Backspace the one before it', async () => {

@@ -1,20 +1,14 @@
 // /leave and /rename in the Ink UI, with a scripted engine (TEST DOUBLE, helpers/scripted-engine.ts) answering
 // exactly as the engine's contract says: leave-group → group-left; rename → the contact/group event again.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineCommand } from '../../../src/core/api/commands.js';
 import type { EngineEvent } from '../../../src/core/api/events.js';
-import { App } from '../../../src/ui/App.js';
-import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
 import { contactEvent, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
-import { KEYS, renderTerminal, type TestTerminal } from '../helpers/render.js';
-import { ScriptedEngine } from '../helpers/scripted-engine.js';
+import { KEYS, type TestTerminal } from '../helpers/render.js';
+import { useScriptedApp, type ScriptedApp } from '../helpers/scripted-app.js';
 
-let term: TestTerminal | undefined;
-afterEach(() => {
-  term?.unmount();
-  term = undefined;
-});
+const startApp = useScriptedApp();
 
 const G = 'c'.repeat(32);
 const S = onion(61);
@@ -27,19 +21,13 @@ function answer(c: EngineCommand): EngineEvent[] {
   return [];
 }
 
-async function start(): Promise<{ engine: ScriptedEngine; term: TestTerminal }> {
-  const engine = new ScriptedEngine(answer);
-  const store = createUiStore(engine);
-  for (const e of [
+const start = (): Promise<ScriptedApp> =>
+  startApp([
     profileEvent(),
     contactEvent(1, 'ann', { lastActivity: 1 }),
     { event: 'group', groupId: G, name: 'club', server: S, invite: '' },
     messageEvent(G, 1, { from: A, signature: 'sig1', time: 10_000 }),
-  ] as EngineEvent[])
-    engine.emit(e);
-  term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: false }} onQuit={() => {}} />, { columns: 120, rows: 24 });
-  return { engine, term };
-}
+  ] as EngineEvent[], { size: { columns: 120, rows: 24 }, respond: answer });
 
 const typeLine = async (t: TestTerminal, line: string): Promise<void> => {
   await t.press(line);

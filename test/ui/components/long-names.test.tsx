@@ -3,20 +3,14 @@
 // which leaves the message text its room.
 
 import stringWidth from 'string-width';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
-import { App } from '../../../src/ui/App.js';
 import { listWidth } from '../../../src/ui/components/MainView.js';
-import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
 import { contactEvent, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
-import { renderTerminal, type TestTerminal } from '../helpers/render.js';
-import { ScriptedEngine } from '../helpers/scripted-engine.js';
+import { type TestTerminal } from '../helpers/render.js';
+import { useScriptedApp } from '../helpers/scripted-app.js';
 
-let term: TestTerminal | undefined;
-afterEach(() => {
-  term?.unmount();
-  term = undefined;
-});
+const startApp = useScriptedApp();
 
 const A = onion(1);
 const B = onion(2);
@@ -25,11 +19,7 @@ const LONG = 'a very long self-chosen display name that goes on';
 const LIST = [profileEvent(), contactEvent(2, 'bob', { lastActivity: 2 }), contactEvent(1, LONG, { unread: 120, lastActivity: 1 })];
 
 async function start(columns: number, events: readonly EngineEvent[] = LIST): Promise<TestTerminal> {
-  const engine = new ScriptedEngine();
-  const store = createUiStore(engine);
-  for (const e of events) engine.emit(e);
-  term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: false }} onQuit={() => {}} />, { columns, rows: 20 });
-  return term;
+  return (await startApp(events, { size: { columns, rows: 20 } })).term;
 }
 
 const fp = (o: string): string => `#${o.slice(0, 6)}…${o.slice(-4)}`;

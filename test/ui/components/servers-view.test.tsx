@@ -1,20 +1,14 @@
 // The servers view (/server), group commands and the gap count in the contact list, through Ink with a scripted
 // engine (TEST DOUBLE, helpers/scripted-engine.ts). The real-engine path is test/ui/app-real-engine.test.tsx.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
-import { App } from '../../../src/ui/App.js';
 import { fingerprintOf } from '../../../src/ui/view-model/identity.js';
-import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
 import { contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
-import { KEYS, renderTerminal, type TestTerminal } from '../helpers/render.js';
-import { ScriptedEngine } from '../helpers/scripted-engine.js';
+import { KEYS } from '../helpers/render.js';
+import { useScriptedApp, type ScriptedApp } from '../helpers/scripted-app.js';
 
-let term: TestTerminal | undefined;
-afterEach(() => {
-  term?.unmount();
-  term = undefined;
-});
+const startApp = useScriptedApp();
 
 const G = 'c'.repeat(32);
 const S = onion(61);
@@ -37,13 +31,7 @@ const world: EngineEvent[] = [
   { event: 'gap', group: G, gapId: 'g1', before: 'm1', after: 'm2', cause: 'withheld' },
 ];
 
-async function start(events: readonly EngineEvent[]): Promise<{ engine: ScriptedEngine; term: TestTerminal }> {
-  const engine = new ScriptedEngine();
-  const store = createUiStore(engine);
-  for (const e of events) engine.emit(e);
-  term = await renderTerminal(<App engine={engine} store={store} theme={{ colour: false }} onQuit={() => {}} />, { columns: 140, rows: 24 });
-  return { engine, term };
-}
+const start = (events: readonly EngineEvent[]): Promise<ScriptedApp> => startApp(events, { size: { columns: 140, rows: 24 } });
 
 describe('servers view', () => {
   it('/server lists each server: state, bytes each way, fetched vs ours, groups and open gaps', async () => {
