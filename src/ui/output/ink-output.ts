@@ -16,7 +16,6 @@ import { verifiedInk } from './ink-package.js';
 
 export { VERIFIED_INK_VERSION } from './ink-package.js';
 
-
 interface InkClip {
   readonly x1: number | undefined;
   readonly x2: number | undefined;

@@ -37,7 +37,11 @@ export function verifiedInk(sharedDeps: readonly string[], from: string = import
     const here = fileURLToPath(from);
     const entry = createRequire(here).resolve('ink');
     const inkDir = join(dirname(entry), '..');
-    if (sharedDeps.some((dep) => packageDirFrom(entry, dep) === undefined || packageDirFrom(entry, dep) !== packageDirFrom(here, dep))) return undefined;
+    const sameCopy = (dep: string): boolean => {
+      const inks = packageDirFrom(entry, dep);
+      return inks !== undefined && inks === packageDirFrom(here, dep);
+    };
+    if (!sharedDeps.every(sameCopy)) return undefined;
     const version = (JSON.parse(readFileSync(join(inkDir, 'package.json'), 'utf8')) as { version?: unknown }).version;
     if (version !== VERIFIED_INK_VERSION) return undefined;
     return { version, buildUrl: pathToFileURL(dirname(entry)).href + '/' };

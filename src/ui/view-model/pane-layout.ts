@@ -142,7 +142,7 @@ export function wrapCells(text: string, width: number, restWidth = width): strin
       continue;
     }
     const chars = [...clusters(para)];
-    const widths = chars.map((c) => (c.length === 1 && PRINTABLE_ASCII.test(c) ? 1 : cellWidth(c)));
+    const widths = chars.map((c) => cellWidth(c));
     const take = (from: number, to: number): void => {
       out.push(chars.slice(from, to).join(''));
       w = rest;
