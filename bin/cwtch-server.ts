@@ -16,6 +16,8 @@ const cli = meow(
     --tor-path PATH       tor binary (env CWTCH_TOR; default: tor on PATH)
     --tor-config FILE     extra torrc lines for our tor
     --max-storage-mb N    keep about N × 250 messages; the oldest are pruned
+    --posts-per-minute N  posts one connection may make per minute (default 120); over it they are
+                          refused with a wait, and the client retries them in order
     --verbose             details after one-line errors
     --version, --help
 
@@ -35,6 +37,7 @@ const cli = meow(
       torPath: { type: 'string' },
       torConfig: { type: 'string' },
       maxStorageMb: { type: 'number' },
+      postsPerMinute: { type: 'number' },
       verbose: { type: 'boolean', default: false },
     },
   },
@@ -48,7 +51,7 @@ const usage = (msg: string): never => {
 // meow names the process after the package's first bin; ps should say what runs.
 process.title = 'cwtch-server';
 
-const known = new Set(['dataDir', 'network', 'localNet', 'torPath', 'torConfig', 'maxStorageMb', 'verbose', 'help', 'version']);
+const known = new Set(['dataDir', 'network', 'localNet', 'torPath', 'torConfig', 'maxStorageMb', 'postsPerMinute', 'verbose', 'help', 'version']);
 for (const k of Object.keys(cli.flags)) if (!known.has(k)) usage(`unknown option --${k.slice(0, 40)}`);
 const [sub, ...rest] = cli.input;
 if (rest.length > 0) usage('too many arguments');

@@ -26,6 +26,7 @@ export interface ServerFlags {
   readonly torConfig?: string;
   readonly torPath?: string;
   readonly maxStorageMb?: number;
+  readonly postsPerMinute?: number;
   readonly verbose?: boolean;
 }
 
@@ -99,6 +100,9 @@ export async function runServer(f: ServerFlags): Promise<number> {
     if (f.maxStorageMb !== undefined && (!Number.isSafeInteger(f.maxStorageMb) || f.maxStorageMb < 1)) {
       throw new UsageError('server.usage', '--max-storage-mb must be a positive integer');
     }
+    if (f.postsPerMinute !== undefined && (!Number.isSafeInteger(f.postsPerMinute) || f.postsPerMinute < 1)) {
+      throw new UsageError('server.usage', '--posts-per-minute must be a positive integer');
+    }
     const { config, created } = loadOrCreateConfig(dataDir, deps, password());
     if (created) log('created new server keys');
     acn = await openAcn(f, dataDir);
@@ -110,6 +114,7 @@ export async function runServer(f: ServerFlags): Promise<number> {
       random: deps.random,
       clock: systemClock,
       maxStorageMBs: f.maxStorageMb,
+      ...(f.postsPerMinute !== undefined ? { limits: { postsPerMinute: f.postsPerMinute } } : {}),
       tokenOps: nativeTokenOps,
       commitInWorker: true,
     });

@@ -140,6 +140,12 @@ export const BOARD_IDLE_TIMEOUT_MS = 6 * 60 * 60_000;
 /** Posts accepted per connection per minute; more are answered Success:false without spending. Our choice (abuse bound; a person types far fewer). */
 export const BOARD_POSTS_PER_MINUTE = 120;
 /**
+ * Once a connection is over BOARD_POSTS_PER_MINUTE, the board refuses all its posts for at least this long (or
+ * until a slot frees, if later), answering RetryAfterMs. Our choice: longer than a Tor round trip, so the posts a
+ * client pipelined behind the first refused one are refused too and come again in order (docs/protocol.md §7.5).
+ */
+export const BOARD_RATE_LIMIT_MIN_PAUSE_MS = 5_000;
+/**
  * Largest ciphertext the board stores, bytes. A Go DGM (1800 text + 1800 padding as base64 + fields) seals to
  * ≈ 4.5 KiB; and a post must fit one encrypted packet (8150 B), where the ciphertext is base64 next to ~400 B
  * of token, signature and JSON: (8150 − 400) · 3/4 ≈ 5800. protocol.md §1.2, §7.4.
@@ -183,8 +189,30 @@ export const GROUP_TOKENS_LOW_WATER = 5;
 /** Server re-connect back-off: first delay and cap (protocol.md §9 contactRetry caps at 5 min). Our choice for the first. */
 export const SERVER_RETRY_MIN_MS = 2000;
 export const SERVER_RETRY_MAX_MS = 5 * 60_000;
-/** A group post whose echo has not come back after this long is posted again on the next connection. Our choice. */
-export const GROUP_POST_ECHO_TIMEOUT_MS = 60_000;
+/**
+ * Group posts one client has on the wire to one server before their PostResults (a pipeline, so a burst does not
+ * wait a Tor round trip per post). Our choice: 32 posts ≈ 256 KiB in flight; a connection lost with the window
+ * full wastes no token (an unanswered post's token is kept for it: stored → its echo acks it, not stored → unspent).
+ */
+export const GROUP_POSTS_IN_FLIGHT = 32;
+/**
+ * Tokens bought at once while more than TOKEN_BATCH_SIZE (10) posts wait: one proof-of-work (16 bits, ~1 s in our
+ * client) per 100 posts rather than per 10, so a burst is not paced by PoW. Our choice: TOKEN_MAX_BATCH, the most
+ * our token service signs (a Go token service's cap is unknown; a failed large purchase falls back to 10). The token
+ * service learns that someone wanted many tokens, not for which group.
+ */
+export const GROUP_TOKEN_BURST_BATCH = TOKEN_MAX_BATCH;
+/**
+ * Longest wait a server's RetryAfterMs may impose before we try its posts again; a larger value is cut to this.
+ * Our choice: a hostile server must not park our outbox for days with one answer (BOARD_POSTS_PER_MINUTE's window
+ * is one minute).
+ */
+export const GROUP_POST_RETRY_AFTER_MAX_MS = 5 * 60_000;
+/** Back-off after a post refused with no wait given (token spent or invalid), or a failed token purchase: first, cap. Our choice. */
+export const GROUP_POST_RETRY_MIN_MS = 1_000;
+export const GROUP_POST_RETRY_MAX_MS = 60_000;
+/** At most one `post-queue` event per server per this interval while only its count changes (a reason change goes at once). Our choice, as BYTES_EVENT_INTERVAL_MS. */
+export const POST_QUEUE_EVENT_INTERVAL_MS = 1000;
 
 // ---- Performance: token-board replay flow control (src/server/token-board.ts, src/core/tapir/connection.ts) ----
 /**

@@ -64,6 +64,8 @@ export interface CwtchServerOptions {
     readonly firstRequestTimeoutMs?: number;
     readonly idleTimeoutMs?: number;
     readonly postsPerMinute?: number;
+    /** Tests only: the rate window (default one minute), postsPerMinute counted per window. */
+    readonly postRateWindowMs?: number;
   };
 }
 
@@ -103,6 +105,7 @@ export class CwtchServer {
       serverOnion: config.identity.onion,
       clock,
       postsPerMinute: l.postsPerMinute,
+      postRateWindowMs: l.postRateWindowMs,
       firstRequestTimeoutMs: l.firstRequestTimeoutMs,
       idleTimeoutMs: l.idleTimeoutMs,
       onEvent: (e) => this.count(e),

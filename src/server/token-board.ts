@@ -17,6 +17,7 @@ import {
   BOARD_IDLE_TIMEOUT_MS,
   BOARD_MAX_CIPHERTEXT_BYTES,
   BOARD_POSTS_PER_MINUTE,
+  BOARD_RATE_LIMIT_MIN_PAUSE_MS,
   BOARD_REPLAY_BATCH,
   BOARD_LIVE_MAX_BUFFERED_BYTES,
   BOARD_REPLAY_HIGH_WATER_BYTES,
@@ -45,6 +46,8 @@ export interface TokenBoardOptions {
   readonly serverOnion: string;
   readonly clock: Clock;
   readonly postsPerMinute?: number;
+  /** The rate window (default one minute); shorter only in tests, with postsPerMinute counted per window. */
+  readonly postRateWindowMs?: number;
   readonly firstRequestTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
   /** Counting hook for logs; never carries contents or client details. */
@@ -89,7 +92,7 @@ export class TokenBoard {
       this.synced.delete(conn);
     });
     arm(this.o.firstRequestTimeoutMs ?? BOARD_FIRST_REQUEST_TIMEOUT_MS);
-    const postTimes: number[] = [];
+    const rate = new PostRate(this.o.postsPerMinute ?? BOARD_POSTS_PER_MINUTE, this.o.postRateWindowMs ?? 60_000);
     let replayed = false;
     for (;;) {
       const pkt = await conn.expect();
@@ -103,12 +106,9 @@ export class TokenBoard {
         replayed = true;
         await this.replay(conn, m.value.lastCommit);
       } else if (m.value.type === 'post-request') {
-        const now = clock.now();
-        while (postTimes.length > 0 && postTimes[0]! <= now - 60_000) postTimes.shift();
-        const limited = postTimes.length >= (this.o.postsPerMinute ?? BOARD_POSTS_PER_MINUTE);
-        if (!limited) postTimes.push(now);
-        const success = limited ? false : await this.post(m.value);
-        conn.send(encodeBoardMessage({ type: 'post-result', success }));
+        const wait = rate.admit(clock.now());
+        if (wait > 0) conn.send(encodeBoardMessage({ type: 'post-result', success: false, retryAfterMs: wait }));
+        else conn.send(encodeBoardMessage({ type: 'post-result', success: await this.post(m.value) }));
       }
       // Other types (including unknown ones) are ignored, as the Go server does.
     }
@@ -244,5 +244,38 @@ export class BoardServerApp extends AfterAuthApp {
 
   protected async afterAuth(conn: Connection): Promise<void> {
     await this.board.serve(conn);
+  }
+}
+
+/**
+ * One connection's post rate: `limit` posts per sliding `windowMs`. Once over, every post is refused until a
+ * slot frees (and at least BOARD_RATE_LIMIT_MIN_PAUSE_MS, or the window if shorter), so the posts a client had
+ * already sent behind the first refused one are refused too and arrive again in the order they were sent: their
+ * hash chain stays in order on the server and members see no false gap (docs/protocol.md §7.5).
+ */
+export class PostRate {
+  private readonly times: number[] = [];
+  private head = 0;
+  private until = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** 0: admitted (counted); otherwise ms to wait, the post not counted. */
+  admit(now: number): number {
+    if (now < this.until) return this.until - now;
+    while (this.head < this.times.length && this.times[this.head]! <= now - this.windowMs) this.head++;
+    if (this.head > 1024) {
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.times.length - this.head < this.limit) {
+      this.times.push(now);
+      return 0;
+    }
+    this.until = Math.max(this.times[this.head]! + this.windowMs, now + Math.min(BOARD_RATE_LIMIT_MIN_PAUSE_MS, this.windowMs));
+    return this.until - now;
   }
 }

@@ -82,7 +82,7 @@ describe('tampered group traffic', () => {
       for (const [i, e] of posts.entries()) {
         const r = board.client.post(tokens.value[i]!, e, bundle.value.server);
         if (!r.ok) throw new Error('post failed');
-        expect(await r.value).toBe(true);
+        expect((await r.value).accepted).toBe(true);
       }
       await p.waitFor((e) => e.event === 'message' && e.text === 'valid at last', 30_000, 'valid message');
       const shown = p.events.filter((e): e is Ev => e.event === 'message' && e.conversation === group);

@@ -129,7 +129,7 @@ describe('crash campaign: the server (kill -9 during posts)', () => {
             const m = egm(512);
             const r = b.client.post(wallet.pop()!, m, bundle.server);
             if (!r.ok) return;
-            if (await r.value) accepted.add(toHex(m.signature));
+            if ((await r.value).accepted) accepted.add(toHex(m.signature));
             else if (b.isClosed()) return;
           }
         });

@@ -147,7 +147,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
           const sent = performance.now();
           const r = b.client.post(tok, m, bundle.server);
           if (!r.ok) break;
-          const ok = await r.value;
+          const ok = (await r.value).accepted;
           if (ok) {
             latencies.push(performance.now() - sent);
             accepted.add(sig);
@@ -183,7 +183,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         const ms = [egm(size), egm(size)];
         const rs = await Promise.all([b1, b2].map((b, k) => {
           const r = b.client.post(tok, ms[k]!, bundle.server);
-          return r.ok ? r.value : Promise.resolve(false);
+          return r.ok ? r.value.then((o) => o.accepted) : Promise.resolve(false);
         }));
         rs.forEach((ok, k) => record(ms[k]!, ok));
         concurrentWins.push(rs.filter(Boolean).length);
@@ -195,7 +195,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         for (const b of [b1, b1, b2]) {
           const m = egm(size);
           const r = b.client.post(tok, m, bundle.server);
-          const ok = r.ok && (await r.value);
+          const ok = r.ok && (await r.value).accepted;
           record(m, ok);
           if (ok) wins++;
         }

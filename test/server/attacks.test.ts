@@ -133,7 +133,7 @@ describe('hostile clients', () => {
     const poster = await connectBoard(acn, server.bundle);
     await poster.synced;
     const p = poster.client.post(tok!, egm(), server.bundle.server);
-    expect(p.ok && (await p.value)).toBe(true);
+    expect(p.ok && (await p.value).accepted).toBe(true);
     await until(() => clients.every((c) => c.received.length === 1), 20_000);
     // Half-open sockets never authenticated: closed by the handshake deadline.
     await until(() => closedHalfOpen === 50, 10_000);

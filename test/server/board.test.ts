@@ -33,7 +33,7 @@ describe('client ↔ server on the local network', () => {
     const m1 = egm('one');
     const r = a.client.post(tokens[0]!, m1, server.bundle.server);
     expect(r.ok).toBe(true);
-    expect(r.ok && (await r.value)).toBe(true);
+    expect(r.ok && (await r.value).accepted).toBe(true);
     await until(() => [a, b, c].every((h) => h.received.length === 1));
     for (const h of [a, b, c]) {
       expect(bytesEqual(h.received[0]!.signature, m1.signature)).toBe(true);
@@ -43,8 +43,8 @@ describe('client ↔ server on the local network', () => {
     const m3 = egm('three');
     const p2 = b.client.post(tokens[1]!, m2, server.bundle.server);
     const p3 = b.client.post(tokens[2]!, m3, server.bundle.server);
-    expect(p2.ok && (await p2.value)).toBe(true);
-    expect(p3.ok && (await p3.value)).toBe(true);
+    expect(p2.ok && (await p2.value).accepted).toBe(true);
+    expect(p3.ok && (await p3.value).accepted).toBe(true);
     await until(() => a.received.length === 3);
     expect(a.received.map((e) => toHex(e.signature))).toEqual([m1, m2, m3].map((e) => toHex(e.signature)));
     expect(server.stats.posts).toBe(3);
@@ -76,7 +76,7 @@ describe('client ↔ server on the local network', () => {
     // Live messages reach clients that synced from a commit, too.
     const m4 = egm('four');
     const p4 = c.client.post(tokens[3]!, m4, server.bundle.server);
-    expect(p4.ok && (await p4.value)).toBe(true);
+    expect(p4.ok && (await p4.value).accepted).toBe(true);
     await until(() => from2.received.length === 2 && fromLast.received.length === 1 && a.received.length === 4);
     expect(server.stats.replays).toBe(3 + 4);
     for (const h of [a, b, c, fresh, from2, fromLast, unknown]) await h.close();
@@ -90,10 +90,10 @@ describe('client ↔ server on the local network', () => {
     await b.synced;
     const pa = a.client.post(tok!, egm('a'), server.bundle.server);
     const pb = b.client.post(tok!, egm('b'), server.bundle.server);
-    const results = await Promise.all([pa.ok ? pa.value : false, pb.ok ? pb.value : false]);
+    const results = await Promise.all([pa.ok ? pa.value.then((o) => o.accepted) : false, pb.ok ? pb.value.then((o) => o.accepted) : false]);
     expect(results.filter(Boolean)).toHaveLength(1);
     const again = a.client.post(tok!, egm('c'), server.bundle.server);
-    expect(again.ok && (await again.value)).toBe(false);
+    expect(again.ok && (await again.value).accepted).toBe(false);
     expect(server.store.count()).toBe(1);
     expect(server.stats.spendsRejected).toBe(2);
     await a.close();
@@ -108,10 +108,10 @@ describe('client ↔ server on the local network', () => {
       const a = await connectBoard(acn, server.bundle);
       await a.synced;
       const p = a.client.post(foreign!, egm(), server.bundle.server);
-      expect(p.ok && (await p.value)).toBe(false);
+      expect(p.ok && (await p.value).accepted).toBe(false);
       // Even when the client binds it to the other server's onion.
       const p2 = a.client.post(foreign!, egm(), other.bundle.server);
-      expect(p2.ok && (await p2.value)).toBe(false);
+      expect(p2.ok && (await p2.value).accepted).toBe(false);
       expect(server.store.count()).toBe(0);
       await a.close();
     } finally {

@@ -108,7 +108,7 @@ describe('cwtch-server CLI', () => {
           if (token === undefined) return;
           const m = egm();
           const p = c.client.post(token, m, b.value.server);
-          if (!p.ok || !(await p.value)) return;
+          if (!p.ok || !(await p.value).accepted) return;
           acked.push(toHex(m.signature));
         }
       });

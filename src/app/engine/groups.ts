@@ -25,11 +25,14 @@ import { decodePaste } from '../../core/paste.js';
 import { decodeOverlay, encodeOverlay, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
 import type { Token } from '../../core/privacypass/token.js';
 import { PACKET_SIZE } from '../../core/tapir/wire-constants.js';
+import { POST_QUEUE_EVENT_INTERVAL_MS } from '../../core/limits.js';
+import type { TimerHandle } from '../../core/ports.js';
 import type { ConversationId, Group, ProfileDb } from '../../profile/profile-db.js';
 import type { Identity } from '../../core/crypto/identity.js';
 import { countingAcn, type ByteMeter } from './byte-meter.js';
 import type { RuntimeDeps } from './profile-runtime.js';
-import { ServerSync } from './server-sync.js';
+import type { PostQueueStatus } from './post-pump.js';
+import { ServerSync, type QueuedPost } from './server-sync.js';
 
 type Emit = (e: EngineEvent) => void;
 
@@ -63,6 +66,8 @@ export class ProfileGroups {
   /** Servers whose next from-scratch replay the user confirmed (low-bandwidth cost prompt), with the command id. */
   private readonly confirmed = new Set<string>();
   private readonly syncIds = new Map<string, string | undefined>();
+  /** Per server: the last `post-queue` event sent, the newest state, and a pending count-only update. */
+  private readonly postQueue = new Map<string, { sent: PostQueueStatus | null; latest: PostQueueStatus; timer: TimerHandle | null }>();
   private lowBandwidth = false;
   private closing = false;
   private opener: TrialOpener | null = null;
@@ -92,6 +97,7 @@ export class ProfileGroups {
 
   async close(): Promise<void> {
     this.closing = true;
+    for (const t of this.postQueue.values()) if (t.timer !== null) this.deps.clock.clearTimeout(t.timer);
     await Promise.all([...this.syncs.values()].map((s) => s.close()));
     this.syncs.clear();
   }
@@ -223,9 +229,9 @@ export class ProfileGroups {
     this.emit({ ...withId(id), event: 'message', conversation: g.groupId, from: this.identity.onion, text, time: now, messageId: sig, outgoing: true, ack: 'pending', overlay: OVERLAY_TEXT, signature: sig });
     this.feed(t, { signature: egm.signature, previousSig: message.previousMessageSig, sender: this.identity.onion, timestamp: message.timestamp, receivedAt: now });
     const s = this.syncFor(g.server);
-    if (s.synced) s.flush();
+    s.post({ key: toHex(egm.signature), egm });
     // Low-bandwidth: a send is an explicit request, so it may connect (replay from our last commit, post, hang up).
-    else if (this.lowBandwidth) void this.runSync(g.server, undefined);
+    if (!s.synced && this.lowBandwidth) void this.runSync(g.server, undefined);
   }
 
   /**
@@ -319,6 +325,8 @@ export class ProfileGroups {
       onSynced: (info, askedFrom) => this.synced(server, info, askedFrom),
       onState: (state: PeerState) => this.emit({ event: 'server-state', server, state }),
       pendingPosts: () => this.pendingPosts(server),
+      isPending: (key) => this.db.getSetting(PENDING_POST_PREFIX + key) !== null,
+      onPostQueue: (q) => this.postQueueEvent(server, q),
       takeToken: () => {
         const t = this.db.takeToken(server);
         const W = t === null ? null : decodeElement(t.w);
@@ -370,17 +378,45 @@ export class ProfileGroups {
     }
   }
 
-  private pendingPosts(server: string): EncryptedGroupMessage[] {
-    const out: EncryptedGroupMessage[] = [];
+  private pendingPosts(server: string): QueuedPost[] {
+    const out: QueuedPost[] = [];
     for (const g of this.db.listGroups()) {
       if (g.server !== server) continue;
       for (const m of this.db.groupOutbox(g.conversation)) {
-        const raw = this.db.getSetting(PENDING_POST_PREFIX + toHex(m.groupSignature!));
+        const key = toHex(m.groupSignature!);
+        const raw = this.db.getSetting(PENDING_POST_PREFIX + key);
         const egm = raw === null ? null : decodeEgm(raw);
-        if (egm?.ok) out.push(egm.value);
+        if (egm?.ok) out.push({ key, egm: egm.value });
       }
     }
     return out;
+  }
+
+  /**
+   * `post-queue` events: a change of reason (or of retry time) goes out at once; a change of the count alone at
+   * most once per POST_QUEUE_EVENT_INTERVAL_MS (a burst of 1,000 posts is not 1,000 events), the last one always.
+   */
+  private postQueueEvent(server: string, q: PostQueueStatus): void {
+    const t = (this.postQueue.get(server) ?? { sent: null, timer: null, latest: q });
+    this.postQueue.set(server, t);
+    t.latest = q;
+    const send = (): void => {
+      t.sent = t.latest;
+      const l = t.latest;
+      this.emit({ event: 'post-queue', server, queued: l.queued, waiting: l.waiting, ...(l.retryAt !== undefined ? { retryAt: l.retryAt } : {}) });
+    };
+    const s = t.sent;
+    if (s !== null && s.queued === q.queued && s.waiting === q.waiting && s.retryAt === q.retryAt) return;
+    if (s === null || s.waiting !== q.waiting || s.retryAt !== q.retryAt || q.queued === 0) {
+      if (t.timer !== null) this.deps.clock.clearTimeout(t.timer);
+      t.timer = null;
+      send();
+      return;
+    }
+    t.timer ??= this.deps.clock.setTimeout(() => {
+      t.timer = null;
+      if (!this.closing) send();
+    }, POST_QUEUE_EVENT_INTERVAL_MS);
   }
 
   // ---- receive ----
@@ -388,10 +424,15 @@ export class ProfileGroups {
   /** One EGM from `server`: ours or not, verified or dropped; stored once per signature. */
   receive(server: string, egm: EncryptedGroupMessage, source: 'replay' | 'live'): void {
     this.stats.total++;
-    if (egm.signature.length > 0) {
-      this.unsavedCommit.set(server, egm.signature);
-      if (source === 'live') this.saveCommit(server);
-    }
+    if (egm.signature.length > 0) this.unsavedCommit.set(server, egm.signature);
+    this.receiveOne(server, egm, source);
+    // The commit moves past a message only after it is stored (or acked): the next replay starts from the commit
+    // inclusive and the board client skips that very message as already seen, so a crash between the two must not
+    // leave the commit ahead of what we hold.
+    if (source === 'live') this.saveCommit(server);
+  }
+
+  private receiveOne(server: string, egm: EncryptedGroupMessage, source: 'replay' | 'live'): void {
     // Almost every replayed message is another group's: find the key first (cheap, no allocation), and run the
     // full receive path only with the key that opened it (the same group the full search would pick).
     const found = (this.opener ??= new TrialOpener(this.deps.backend)).find(egm.ciphertext, this.keyInfos(server));

@@ -9,14 +9,15 @@ import type { OnionAddress } from '../../core/crypto/onion.js';
 import type { RistrettoPointType } from '../../core/crypto/ristretto.js';
 import type { EncryptedGroupMessage } from '../../core/groups/board-messages.js';
 import { TokenBoardClientApp, type SyncInfo, type TokenBoardClient } from '../../core/groups/token-board-client.js';
-import { GROUP_TOKENS_LOW_WATER, SERVER_RETRY_MAX_MS, SERVER_RETRY_MIN_MS } from '../../core/limits.js';
+import { GROUP_TOKEN_BURST_BATCH, GROUP_TOKENS_LOW_WATER, SERVER_RETRY_MAX_MS, SERVER_RETRY_MIN_MS } from '../../core/limits.js';
+import { TOKEN_BATCH_SIZE } from '../../core/privacypass/constants.js';
 import type { Acn } from '../../core/net/acn.js';
 import type { Clock, Random, TimerHandle } from '../../core/ports.js';
 import type { Token } from '../../core/privacypass/token.js';
 import { AuthApp } from '../../core/tapir/apps/auth-app.js';
 import { buyTokens } from '../../core/tapir/apps/token-app.js';
 import { TapirService } from '../../core/tapir/service.js';
-import { toHex } from '../../core/bytes.js';
+import { PostPump, type PostQueueStatus } from './post-pump.js';
 
 export interface ServerSyncOptions {
   readonly backend: CryptoBackend;
@@ -46,14 +47,24 @@ export interface ServerSyncOptions {
   readonly onReplayResult: (info: SyncInfo, askedFrom: Uint8Array | null) => boolean;
   readonly onSynced: (info: SyncInfo, askedFrom: Uint8Array | null) => void;
   readonly onState: (state: PeerState) => void;
-  /** Our queued posts for this server (signed, not yet echoed back), oldest first. */
-  readonly pendingPosts: () => EncryptedGroupMessage[];
+  /** Our queued posts for this server (signed, not yet echoed back), oldest first, with their keys. */
+  readonly pendingPosts: () => QueuedPost[];
+  /** Whether the post with this key is still queued (not acked, not deleted). */
+  readonly isPending: (key: string) => boolean;
+  /** The post queue's state changed (how many wait, and why). */
+  readonly onPostQueue: (s: PostQueueStatus) => void;
   readonly takeToken: () => Token | null;
   readonly addTokens: (tokens: Token[]) => void;
   readonly unspentTokens: () => number;
 }
 
 export type SyncOutcome = 'synced' | 'stopped' | 'failed';
+
+/** A queued post: its key (the hex of its signature) and its signed EGM. */
+export interface QueuedPost {
+  readonly key: string;
+  readonly egm: EncryptedGroupMessage;
+}
 
 export class ServerSync {
   private client: TokenBoardClient | null = null;
@@ -65,8 +76,12 @@ export class ServerSync {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private buying: Promise<boolean> | null = null;
-  /** Posts sent on the current connection (by signature), so a flush does not send one twice. */
-  private posted = new Set<string>();
+  /** The current synced connection's post queue (its only consumer). */
+  private pump: PostPump | null = null;
+  /** Tokens kept for posts that were refused for rate or left unanswered (see post-pump.ts), by post key. */
+  private readonly heldTokens = new Map<string, Token>();
+  /** This server's token service failed a GROUP_TOKEN_BURST_BATCH purchase: buy the usual size only. */
+  private noBurstBatch = false;
   private state: PeerState = 'Disconnected';
   private backgroundTokens = true;
 
@@ -113,9 +128,10 @@ export class ServerSync {
     return this.session(true);
   }
 
-  /** Post whatever is queued now if the connection is synced; otherwise it goes out after the next replay. */
-  flush(): void {
-    if (this.client?.synced) void this.flushPosts(this.client);
+  /** Queue a post: sent now if the connection is synced; otherwise it goes out after the next replay. */
+  post(p: QueuedPost): void {
+    if (this.pump !== null) this.pump.add([p]);
+    else this.o.onPostQueue({ queued: this.o.pendingPosts().length, waiting: this.standing ? 'connecting' : 'low-bandwidth' });
   }
 
   async close(): Promise<void> {
@@ -161,7 +177,6 @@ export class ServerSync {
     const { o } = this;
     const svc = TapirService.ephemeral({ acn: o.acn, backend: o.backend, random: o.random, clock: o.clock });
     this.svc = svc;
-    this.posted = new Set();
     let outcome: SyncOutcome = 'failed';
     svc.onStateChange((c) => {
       if (c.state === 'Connecting' || c.state === 'Authenticated' || c.state === 'Failed') this.setState(c.state);
@@ -184,12 +199,7 @@ export class ServerSync {
         o.onSynced(info, askedFrom);
         const c = this.client;
         if (c === null) return;
-        void this.flushPosts(c).then(() => {
-          if (once) {
-            if (c === this.client) this.hangUp();
-          }
-          else if (this.backgroundTokens && o.unspentTokens() < GROUP_TOKENS_LOW_WATER) void this.ensureTokens();
-        });
+        this.startPump(c, once);
       },
       onClient: (c) => (this.client = c),
     });
@@ -197,59 +207,77 @@ export class ServerSync {
       const c = await svc.connect(o.server, app);
       if (c.ok) await new Promise<void>((resolve) => c.value.onClose(() => resolve()));
     } finally {
+      this.pump?.stop();
+      this.pump = null;
       this.client = null;
       this.svc = null;
       await svc.close();
       // A dial that failed already reported 'Failed'; anything that got further ends as 'Disconnected'.
       if (this.state !== 'Failed') this.setState('Disconnected');
+      const queued = this.closed ? 0 : o.pendingPosts().length;
+      if (queued > 0) o.onPostQueue({ queued, waiting: this.standing ? 'connecting' : 'low-bandwidth' });
     }
     return outcome;
   }
 
-  /** Post every queued message not yet sent on this connection; buys tokens when there are none. */
-  private async flushPosts(client: TokenBoardClient): Promise<void> {
-    const waits: Promise<boolean>[] = [];
-    for (const egm of this.o.pendingPosts()) {
-      if (client !== this.client) break;
-      const k = toHex(egm.signature);
-      if (this.posted.has(k)) continue;
-      this.posted.add(k);
-      let token = this.o.takeToken();
-      if (token === null && (await this.ensureTokens())) token = this.o.takeToken();
-      if (token === null || client !== this.client) {
-        this.posted.delete(k);
-        this.o.log('groups: no tokens to post with; will retry on the next connection');
-        break;
-      }
-      const r = client.post(token, egm, this.o.server);
-      if (!r.ok) {
-        this.posted.delete(k);
-        break;
-      }
-      waits.push(
-        r.value.then((accepted) => {
-          // Refused (spent token, rate limit): try again on the next flush with another token.
-          if (!accepted) this.posted.delete(k);
-          return accepted;
-        }),
-      );
-    }
-    await Promise.all(waits);
+  /** The synced connection's post queue: everything pending now, then each new post. `once`: hang up when done. */
+  private startPump(client: TokenBoardClient, once: boolean): void {
+    const o = this.o;
+    const pending = o.pendingPosts();
+    // Tokens held for posts that are no longer queued (acked by this replay, or left) are of no further use.
+    const keys = new Set(pending.map((p) => p.key));
+    for (const k of this.heldTokens.keys()) if (!keys.has(k)) this.heldTokens.delete(k);
+    const hangUpIfCurrent = (): void => {
+      if (client === this.client) this.hangUp();
+    };
+    const pump = new PostPump({
+      clock: o.clock,
+      post: (token, egm) => client.post(token, egm, o.server),
+      takeToken: o.takeToken,
+      unspentTokens: o.unspentTokens,
+      buyTokens: (wanted) => this.ensureTokens(wanted),
+      isPending: o.isPending,
+      heldTokens: this.heldTokens,
+      onStatus: o.onPostQueue,
+      log: o.log,
+      onIdle: () => {
+        if (once) hangUpIfCurrent();
+        // Standing connections keep a batch in hand for the next post (never in low-bandwidth mode: no background traffic).
+        else if (this.backgroundTokens && this.buying === null && o.unspentTokens() < GROUP_TOKENS_LOW_WATER) void this.ensureTokens();
+      },
+      // A one-shot sync does not wait out a failure: the posts stay queued (and say why) for the next sync.
+      ...(once ? { onStuck: hangUpIfCurrent } : {}),
+    });
+    this.pump = pump;
+    pump.add(pending);
   }
 
-  /** Buy one batch (PoW + token app on the token service, proof checked against the bundle's Y). */
-  private ensureTokens(): Promise<boolean> {
+  /**
+   * Buy one batch (PoW + token app on the token service, proof checked against the bundle's Y): the usual
+   * TOKEN_BATCH_SIZE, or GROUP_TOKEN_BURST_BATCH when more posts than that wait (one proof-of-work per 100 posts
+   * instead of per 10). A server that will not sign the large batch gets the usual size from then on.
+   */
+  private ensureTokens(wanted = 0): Promise<boolean> {
     this.buying ??= (async () => {
       const o = this.o;
-      const r = await buyTokens({
-        acn: o.acn,
-        tokenService: o.tokenService,
-        Y: o.Y,
-        backend: o.backend,
-        random: o.random,
-        clock: o.clock,
-        ...(o.powDifficultyBits !== undefined ? { difficultyBits: o.powDifficultyBits } : {}),
-      });
+      const big = wanted > TOKEN_BATCH_SIZE && !this.noBurstBatch;
+      const attempt = (batchSize: number) =>
+        buyTokens({
+          acn: o.acn,
+          tokenService: o.tokenService,
+          Y: o.Y,
+          backend: o.backend,
+          random: o.random,
+          clock: o.clock,
+          batchSize,
+          ...(o.powDifficultyBits !== undefined ? { difficultyBits: o.powDifficultyBits } : {}),
+        });
+      let r = await attempt(big ? GROUP_TOKEN_BURST_BATCH : TOKEN_BATCH_SIZE);
+      if (!r.ok && big && !this.closed) {
+        this.noBurstBatch = true;
+        o.log('groups: the token service would not sign a large batch; buying the usual size');
+        r = await attempt(TOKEN_BATCH_SIZE);
+      }
       if (!r.ok) {
         o.log(`groups: buying tokens failed (${r.error.code})`);
         return false;

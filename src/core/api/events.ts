@@ -8,6 +8,12 @@ export type ConversationId = string;
 export type Authorization = 'unknown' | 'approved' | 'blocked';
 export type PeerState = 'Disconnected' | 'Connecting' | 'Connected' | 'Authenticated' | 'Synced' | 'Failed' | 'Killed';
 export type AckState = 'pending' | 'sent' | 'acknowledged' | 'failed';
+/**
+ * Why a server's queued group posts are not going out: no synced connection yet ('connecting'), low-bandwidth
+ * mode (they go with the next sync), the server's rate limit, no tokens (a purchase failed), or the server refused
+ * a post's token. null: they are going out (or none are queued).
+ */
+export type PostWaiting = 'connecting' | 'low-bandwidth' | 'rate-limited' | 'tokens' | 'refused';
 
 interface Base {
   /** Echo of the command's "id", when the event answers a command. */
@@ -45,6 +51,8 @@ export type EngineEvent =
   | (Base & { readonly event: 'invite'; readonly from: string; readonly groupId: string; readonly groupName: string; readonly text: string })
   | (Base & { readonly event: 'server'; readonly onion: string; readonly imported: boolean })
   | (Base & { readonly event: 'server-state'; readonly server: string; readonly state: PeerState })
+  /** Our group posts to one server not yet accepted by it; `retryAt` (ms since the epoch): when posting resumes. */
+  | (Base & { readonly event: 'post-queue'; readonly server: string; readonly queued: number; readonly waiting: PostWaiting | null; readonly retryAt?: number })
   | (Base & { readonly event: 'gap'; readonly group: string; readonly gapId: string; readonly before?: string; readonly after?: string; readonly beforeTime?: number; readonly afterTime?: number; readonly cause: 'withheld' | 'pruned' })
   | (Base & { readonly event: 'gap-closed'; readonly group: string; readonly gapId: string })
   | (Base & { readonly event: 'sync-cost'; readonly server: string; readonly messages: number; readonly bytes: number })

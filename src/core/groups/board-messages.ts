@@ -27,6 +27,13 @@ export const SERVER_SYNCED_CAPABILITY = 'CwtchServerSyncedCapability';
  */
 export const FULL_RESYNC_FIELD = 'FullResync';
 
+/**
+ * Our extension to PostResult (docs/protocol.md §7.5): on a refusal for rate, how long (ms) the server will keep
+ * refusing this connection's posts; the token was not spent, so the same post may be sent again with it. Absent on
+ * any other refusal (the token may be spent) and from Go servers. Go's json.Unmarshal ignores it.
+ */
+export const RETRY_AFTER_FIELD = 'RetryAfterMs';
+
 export interface EncryptedGroupMessage {
   readonly ciphertext: Uint8Array;
   readonly signature: Uint8Array;
@@ -37,7 +44,8 @@ export type BoardMessage =
   | { readonly type: 'replay-result'; readonly numMessages: number; readonly fullResync: boolean }
   /** token is null when it is malformed (wrong sizes): Go would parse it and then fail the spend → Success:false. */
   | { readonly type: 'post-request'; readonly token: SpentToken | null; readonly egm: EncryptedGroupMessage }
-  | { readonly type: 'post-result'; readonly success: boolean }
+  /** retryAfterMs: a refusal for rate (RETRY_AFTER_FIELD); only with success false. */
+  | { readonly type: 'post-result'; readonly success: boolean; readonly retryAfterMs?: number }
   | { readonly type: 'new-message'; readonly egm: EncryptedGroupMessage }
   /** A MessageType we do not know: Go's server ignores it, and so do we. */
   | { readonly type: 'unknown'; readonly messageType: number };
@@ -94,7 +102,10 @@ export function encodeBoardMessage(m: Exclude<BoardMessage, { type: 'unknown' }>
       break;
     case 'post-result':
       fields.push(['MessageType', goJson.int(MESSAGE_TYPE.PostResult)]);
-      fields.push(['PostResult', goJson.object([['Success', goJson.bool(m.success)]])]);
+      fields.push([
+        'PostResult',
+        goJson.object([['Success', goJson.bool(m.success)], ...(m.retryAfterMs !== undefined && !m.success ? [[RETRY_AFTER_FIELD, goJson.int(m.retryAfterMs)] as GoJsonField] : [])]),
+      ]);
       break;
     case 'new-message':
       fields.push(['MessageType', goJson.int(MESSAGE_TYPE.NewMessage)]);
@@ -241,7 +252,10 @@ export function decodeBoardMessage(b: Uint8Array): Result<BoardMessage> {
     case MESSAGE_TYPE.PostResult: {
       const r = sub('PostResult');
       if (r === null) return fail('board.missing', 'a post result without its body');
-      return ok({ type: 'post-result', success: getBool(r, 'Success') === true });
+      const success = getBool(r, 'Success') === true;
+      const after = getInt(r, RETRY_AFTER_FIELD);
+      // A negative or non-integer wait is no wait we can honour: the refusal stands without it.
+      return ok(!success && after !== undefined && after >= 0 ? { type: 'post-result', success, retryAfterMs: after } : { type: 'post-result', success });
     }
     case MESSAGE_TYPE.NewMessage: {
       const r = sub('NewMessage');

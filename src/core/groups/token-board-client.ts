@@ -22,6 +22,17 @@ export interface SyncInfo {
   readonly fullResync: boolean;
 }
 
+/**
+ * The server's PostResult for one post. `closed`: the connection closed before it answered (the post may or may
+ * not be stored: a stored post comes back in the next replay). `retryAfterMs`: refused for rate, token unspent.
+ */
+export type PostOutcome =
+  | { readonly accepted: true }
+  | { readonly accepted: false; readonly closed: boolean; readonly retryAfterMs?: number };
+
+const CLOSED: PostOutcome = { accepted: false, closed: true };
+const ACCEPTED: PostOutcome = { accepted: true };
+
 export interface TokenBoardClientOptions {
   /** Signature of the last message we hold from this server; null replays everything. */
   readonly lastCommit?: Uint8Array | null;
@@ -48,7 +59,7 @@ export class TokenBoardClient {
   /** The remembered keys, oldest overwritten first (a ring: Array.shift on a 4096-entry array cost ~0.5 µs/msg). */
   private readonly seenRing: (string | undefined)[] = new Array<string | undefined>(BOARD_CLIENT_DEDUP_WINDOW);
   private seenNext = 0;
-  private readonly pendingPosts: ((success: boolean) => void)[] = [];
+  private readonly pendingPosts: ((r: PostOutcome) => void)[] = [];
   private readonly egmDecoder: TransientEgmDecoder | null;
 
   constructor(
@@ -59,7 +70,7 @@ export class TokenBoardClient {
     this.egmDecoder = opts.transientCiphertext === true ? new TransientEgmDecoder() : null;
     if (this.last !== null) this.remember(this.last);
     conn.onClose(() => {
-      for (const p of this.pendingPosts.splice(0)) p(false);
+      for (const p of this.pendingPosts.splice(0)) p(CLOSED);
     });
   }
 
@@ -101,7 +112,10 @@ export class TokenBoardClient {
       } else if (msg.type === 'new-message') {
         this.deliver(msg.egm, 'live');
       } else if (msg.type === 'post-result') {
-        this.pendingPosts.shift()?.(msg.success);
+        // PostResults answer posts in order (the server handles one connection's posts one at a time).
+        this.pendingPosts.shift()?.(
+          msg.success ? ACCEPTED : msg.retryAfterMs !== undefined ? { accepted: false, closed: false, retryAfterMs: msg.retryAfterMs } : { accepted: false, closed: false },
+        );
       } else if (msg.type !== 'unknown') {
         // A server sends no requests, and only one replay result.
         return c.close('protocol');
@@ -111,15 +125,16 @@ export class TokenBoardClient {
 
   /**
    * Spend `token` on `egm` (bound to `serverOnion`) and post it. Resolves with the server's PostResult (token
-   * accepted or not); false if the connection closes first. Delivery is confirmed separately, when our own EGM
-   * comes back as a NewMessage. Fails locally (`board.bad-post`) for an EGM without a signature.
+   * accepted or not, and a rate refusal's wait), or `closed` if the connection closes first. Delivery is confirmed
+   * separately, when our own EGM comes back as a NewMessage. Fails locally (`board.bad-post`) for an EGM without a
+   * signature.
    */
-  post(token: Token, egm: EncryptedGroupMessage, serverOnion: OnionAddress): Result<Promise<boolean>> {
+  post(token: Token, egm: EncryptedGroupMessage, serverOnion: OnionAddress): Result<Promise<PostOutcome>> {
     if (egm.signature.length === 0) return fail('board.bad-post', 'a group message needs a signature');
     const spent = spendToken(token, postSpendData(egm, serverOnion));
     const sent = this.conn.send(encodeBoardMessage({ type: 'post-request', token: spent, egm }));
     if (!sent.ok) return sent;
-    return ok(new Promise<boolean>((resolve) => this.pendingPosts.push(resolve)));
+    return ok(new Promise<PostOutcome>((resolve) => this.pendingPosts.push(resolve)));
   }
 
   private deliver(egm: EncryptedGroupMessage, source: 'replay' | 'live'): void {

@@ -27,7 +27,7 @@ export const DESCRIPTIONS: Partial<Record<KeyCommand, string>> = {
 
 /** Topic texts for /help <topic>. */
 export const HELP_TEXT: Readonly<Record<string, string>> = {
-  groups: 'Groups are experimental: messages go through an untrusted server that cannot read them. There is no member removal or key rotation, and the member list shows only people who have posted.',
+  groups: 'Groups are experimental: messages go through an untrusted server that cannot read them. There is no member removal or key rotation, and the member list shows only people who have posted. Posts the server has not taken yet wait in order, never dropped; the group header and the servers view show ⧗ how many and why (not connected, rate limited by the server, no tokens).',
   gaps: '⟂ marks messages the server did not give us (withheld, or pruned to save space). A marker closes when the missing messages arrive. The header counts open gaps.',
   paste: 'Pasted text is inserted as it is: a pasted newline never sends. A paste of more than 5 lines asks before sending. /add with nothing after it opens the paste box for addresses, server bundles and group invites.',
   lowbw: 'Low-bandwidth mode stops background sync; /sync <server> fetches on demand. A full resync shows its cost first; /sync <server> yes accepts it. The status line shows bytes used today.',

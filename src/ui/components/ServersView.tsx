@@ -4,7 +4,7 @@
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { uiText } from '../text.js';
-import { ONLINE_STATES, serverCostText, serverGroupsText, serverOrder } from '../view-model/format.js';
+import { ONLINE_STATES, postQueueText, serverCostText, serverGroupsText, serverOrder } from '../view-model/format.js';
 import type { UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
@@ -26,6 +26,8 @@ export function ServersView({ state, index }: ServersViewProps): ReactNode {
       {servers.length === 0 ? <SafeTextView text={uiText('No servers yet: /server <bundle> imports one.')} dim /> : null}
       {servers.map((onion, i) => {
         const s = state.servers.get(onion)!;
+        const queue = state.postQueues.get(onion);
+        const queueText = postQueueText(queue);
         return (
           <Box key={onion} flexDirection="column">
             <SafeTextView text={uiText(`${i === index ? '›' : ' '} `)} wrap="truncate">
@@ -34,6 +36,7 @@ export function ServersView({ state, index }: ServersViewProps): ReactNode {
               <SafeTextView text={uiText(` · ${serverCostText(state, onion)}`)} />
             </SafeTextView>
             <SafeTextView text={uiText(`    ${serverGroupsText(state, onion)} · ${onion}`)} dim wrap="truncate" />
+            {queueText !== null ? <SafeTextView text={uiText(`    ⧗ ${queueText}`)} color={queue?.waiting === null ? undefined : 'yellow'} wrap="truncate" /> : null}
           </Box>
         );
       })}

@@ -5,10 +5,10 @@
 // It reads the view model AFTER the event was reduced (names, fingerprints, groups come from there) and never
 // prints a raw string: every line goes through untrustedLine (SafeText) as the last step.
 
-import type { EngineEvent, PeerState } from '../../core/api/events.js';
+import type { EngineEvent, PeerState, PostWaiting } from '../../core/api/events.js';
 import { LINEAR_TOR_PROGRESS_STEP } from '../../core/limits.js';
 import { untrustedLine, type SafeText } from '../text.js';
-import { ONLINE_STATES, syncPromptText } from '../view-model/format.js';
+import { ONLINE_STATES, postQueueText, syncPromptText } from '../view-model/format.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import { clockTime, dayLabel, gapSpanText } from '../view-model/pane-layout.js';
 import type { ConversationVm, UiState } from '../view-model/state.js';
@@ -46,6 +46,8 @@ export class Narrator {
   private readonly known = new Map<string, { readonly name: string; readonly authorization: string }>();
   private readonly online = new Map<string, boolean>();
   private readonly serverState = new Map<string, PeerState>();
+  /** Per server: the reason its posts were last said to wait (only changes are said). */
+  private readonly postWaiting = new Map<string, PostWaiting>();
   /** Ids of history requests this UI made (/open); only their answers are printed. */
   private readonly historyIds = new Set<string>();
 
@@ -99,6 +101,8 @@ export class Narrator {
         return this.inSnapshot ? [] : this.peer(e.onion, e.state, s);
       case 'server-state':
         return this.server(e.server, e.state, s);
+      case 'post-queue':
+        return this.postQueue(e, s);
       case 'server':
         return e.imported ? [`Server ${fingerprintOf(e.onion).short} imported. /group ${e.onion} NAME creates a group on it.`] : [];
       case 'message':
@@ -182,6 +186,19 @@ export class Narrator {
     this.serverState.set(onion, state);
     if (was === state || !SERVER_SAID.has(state) || (was === undefined && state === 'Disconnected')) return [];
     return [`server ${fingerprintOf(onion).short}: ${state}`];
+  }
+
+  /** A reason change only ('connecting' goes without saying: the server's state lines say it). */
+  private postQueue(e: Ev<'post-queue'>, s: UiState): string[] {
+    const was = this.postWaiting.get(e.server);
+    const now = e.queued > 0 && e.waiting !== null && e.waiting !== 'connecting' ? e.waiting : undefined;
+    if (now === was) return [];
+    if (now === undefined) {
+      this.postWaiting.delete(e.server);
+      return e.queued > 0 ? [`server ${fingerprintOf(e.server).short}: posts going out again`] : [];
+    }
+    this.postWaiting.set(e.server, now);
+    return [`server ${fingerprintOf(e.server).short}: ${postQueueText(s.postQueues.get(e.server)) ?? ''}`];
   }
 
   /** A conversation or sender's label; unknown ids (a group member we have not added) show their fingerprint only. */

@@ -2,8 +2,9 @@
 // linear mode loads without it.
 
 import type { PeerState } from '../../core/api/events.js';
+import { clockTime } from './pane-layout.js';
 import { fingerprintOf } from './identity.js';
-import { openGapCount, type UiState } from './state.js';
+import { openGapCount, type PostQueueVm, type UiState } from './state.js';
 
 /** The peer and server states shown as online (green, "online"): the connection is up and authenticated. */
 export const ONLINE_STATES: ReadonlySet<PeerState> = new Set(['Authenticated', 'Synced']);
@@ -46,4 +47,28 @@ export function serverCostText(state: UiState, server: string): string {
   const bytes = state.bytes.get(`server:${server}`) ?? { sent: 0, received: 0 };
   const count = state.serverMessages.get(server) ?? { fetched: 0, ours: 0 };
   return `↑ ${formatBytes(bytes.sent)} ↓ ${formatBytes(bytes.received)} · ${count.fetched} fetched, ${count.ours} ours`;
+}
+
+/**
+ * Our queued posts to a server, as one line: "3 waiting for the server: rate limited by the server until 14:03:22";
+ * "3 sending" while they go out; null when nothing is queued.
+ */
+export function postQueueText(q: PostQueueVm | undefined): string | null {
+  if (q === undefined || q.queued <= 0) return null;
+  const n = `${q.queued} post${q.queued === 1 ? '' : 's'}`;
+  const until = q.retryAt === undefined ? '' : ` until ${clockTime(q.retryAt, true)}`;
+  switch (q.waiting) {
+    case null:
+      return `${n} sending`;
+    case 'connecting':
+      return `${n} waiting for the server: not connected yet`;
+    case 'low-bandwidth':
+      return `${n} waiting for the server: low-bandwidth mode, they go with the next /sync`;
+    case 'rate-limited':
+      return `${n} waiting for the server: rate limited by the server${until}`;
+    case 'tokens':
+      return `${n} waiting for the server: no tokens to post with${q.retryAt === undefined ? ', buying some' : `, buying again${until.replace(' until', ' at')}`}`;
+    case 'refused':
+      return `${n} waiting for the server: it refused a token${until.replace(' until', ', trying again at')}`;
+  }
 }

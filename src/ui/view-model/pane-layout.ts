@@ -43,9 +43,10 @@ export interface Layout {
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-export function clockTime(t: number): string {
+/** HH:MM (HH:MM:SS with `seconds`: a retry a few seconds away). */
+export function clockTime(t: number, seconds = false): string {
   const d = new Date(t);
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}${seconds ? `:${pad2(d.getSeconds())}` : ''}`;
 }
 
 export function dayLabel(t: number): string {

@@ -37,6 +37,13 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
     }
     case 'server-state':
       return serverState(state, e.server, e.state);
+    case 'post-queue': {
+      const postQueues = new Map(state.postQueues);
+      const queued = Number.isSafeInteger(e.queued) && e.queued > 0 ? e.queued : 0;
+      if (queued === 0) postQueues.delete(e.server);
+      else postQueues.set(e.server, { queued, waiting: e.waiting, ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}) });
+      return { ...state, postQueues };
+    }
     case 'server': {
       const servers = new Map(state.servers);
       const old = servers.get(e.onion);

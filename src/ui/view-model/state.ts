@@ -1,6 +1,6 @@
 // The UI's view of the world, built only from engine events. Everything drawn is SafeText.
 
-import type { Authorization, PeerState } from '../../core/api/events.js';
+import type { Authorization, PeerState, PostWaiting } from '../../core/api/events.js';
 import { uiText, type SafeText } from '../text.js';
 import type { MessageStore } from './message-store.js';
 
@@ -48,6 +48,13 @@ export interface ServerVm {
   readonly imported: boolean;
 }
 
+/** Our group posts to one server not yet accepted by it, and why they wait (the engine's `post-queue`). */
+export interface PostQueueVm {
+  readonly queued: number;
+  readonly waiting: PostWaiting | null;
+  readonly retryAt?: number;
+}
+
 /** Group messages that came through one server in this session (from `message` events with a signature). */
 export interface ServerMessageCount {
   /** Other members' messages fetched from the server. */
@@ -71,6 +78,8 @@ export interface UiState {
   readonly messages: ReadonlyMap<string, MessageStore>;
   readonly gaps: ReadonlyMap<string, readonly GapVm[]>;
   readonly servers: ReadonlyMap<string, ServerVm>;
+  /** Per server onion; absent: nothing queued. */
+  readonly postQueues: ReadonlyMap<string, PostQueueVm>;
   readonly invites: readonly InviteVm[];
   /** Byte meters by `${scope}:${key}`; `total:` is today's total. */
   readonly bytes: ReadonlyMap<string, ByteCount>;
@@ -92,6 +101,7 @@ export function initialState(opts: { lowBandwidth?: boolean } = {}): UiState {
     messages: new Map(),
     gaps: new Map(),
     servers: new Map(),
+    postQueues: new Map(),
     invites: [],
     bytes: new Map(),
     serverMessages: new Map(),

@@ -28,6 +28,17 @@ describe('groups.Message JSON (Go field order, omitempty sub-objects)', () => {
     expect(post.endsWith(',"EGM":{"Ciphertext":"ZXhhbXBsZSBjaXBoZXJ0ZXh0","Signature":"ZXhhbXBsZSBzaWduYXR1cmU="}}}')).toBe(true);
   });
 
+  it('a refusal for rate carries RetryAfterMs (our extension, ignored by Go); hostile waits are dropped, never thrown on', () => {
+    expect(text(encodeBoardMessage({ type: 'post-result', success: false, retryAfterMs: 4200 }))).toBe('{"MessageType":3,"PostResult":{"Success":false,"RetryAfterMs":4200}}');
+    // Only a refusal waits.
+    expect(text(encodeBoardMessage({ type: 'post-result', success: true, retryAfterMs: 1 }))).toBe('{"MessageType":3,"PostResult":{"Success":true}}');
+    expect(decodeBoardMessage(utf8('{"MessageType":3,"PostResult":{"Success":false,"RetryAfterMs":4200}}'))).toEqual({ ok: true, value: { type: 'post-result', success: false, retryAfterMs: 4200 } });
+    for (const w of ['-1', '1.5', '"5"', 'null', '1e400', '9007199254740993']) {
+      expect(decodeBoardMessage(utf8(`{"MessageType":3,"PostResult":{"Success":false,"RetryAfterMs":${w}}}`))).toEqual({ ok: true, value: { type: 'post-result', success: false } });
+    }
+    expect(decodeBoardMessage(utf8('{"MessageType":3,"PostResult":{"Success":true,"RetryAfterMs":5}}'))).toEqual({ ok: true, value: { type: 'post-result', success: true } });
+  });
+
   it('the spend data is EGM.ToBytes() ‖ onion (privacypass.json spend example)', () => {
     expect(text(encodeEgm(egm))).toBe('{"Ciphertext":"ZXhhbXBsZSBjaXBoZXJ0ZXh0","Signature":"ZXhhbXBsZSBzaWduYXR1cmU="}');
     expect(text(postSpendData(egm, 'x'.repeat(56)))).toBe(text(encodeEgm(egm)) + 'x'.repeat(56));

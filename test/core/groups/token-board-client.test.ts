@@ -64,9 +64,9 @@ describe('TokenBoardClient against a scripted server', () => {
     const req = decodeBoardMessage((await server.expect())!);
     expect(req.ok && req.value.type).toBe('post-request');
     server.send(encodeBoardMessage({ type: 'post-result', success: true }));
-    expect(p1.ok && (await p1.value)).toBe(true);
+    expect(p1.ok && (await p1.value).accepted).toBe(true);
     server.close();
-    expect(p2.ok && (await p2.value)).toBe(false);
+    expect(p2.ok && (await p2.value).accepted).toBe(false);
     await done;
   });
 

@@ -10,7 +10,7 @@ import { sodiumNativeBackend } from '../../../src/app/platform/sodium-native-bac
 import { nativeTokenOps } from '../../../src/app/platform/sodium-ristretto.js';
 import { fromBase64 } from '../../../src/core/bytes.js';
 import { loadOrCreateConfig } from '../../../src/server/config.js';
-import { CwtchServer, MESSAGES_DB_FILE } from '../../../src/server/server.js';
+import { CwtchServer, MESSAGES_DB_FILE, type CwtchServerOptions } from '../../../src/server/server.js';
 import { localAcn } from '../../../src/tor/local-acn.js';
 
 export interface RealServer {
@@ -23,11 +23,11 @@ export interface RealServer {
   close(): Promise<void>;
 }
 
-export async function realServer(root: string, net: string): Promise<RealServer> {
-  const dataDir = join(root, 'server');
+export async function realServer(root: string, net: string, opts: { readonly limits?: CwtchServerOptions['limits']; readonly dataDir?: string } = {}): Promise<RealServer> {
+  const dataDir = join(root, opts.dataDir ?? 'server');
   const { config } = loadOrCreateConfig(dataDir, { backend: sodiumNativeBackend, random: nodeRandom, pbkdf2: nodePbkdf2 });
   const acn = localAcn(net);
-  const server = await CwtchServer.start({ config, dataDir, acn, backend: sodiumNativeBackend, random: nodeRandom, clock: systemClock, tokenOps: nativeTokenOps });
+  const server = await CwtchServer.start({ config, dataDir, acn, backend: sodiumNativeBackend, random: nodeRandom, clock: systemClock, tokenOps: nativeTokenOps, ...(opts.limits !== undefined ? { limits: opts.limits } : {}) });
   const db = new Database(join(dataDir, MESSAGES_DB_FILE));
   const held = new Map<string, { signature: Buffer; ciphertext: Buffer }>();
   const sig = (messageId: string): Buffer => {
