@@ -192,4 +192,31 @@ describe('the TUI on real engines', () => {
       expect(f).not.toContain('⟂1');
     }, 30_000);
   }, 180_000);
+
+  it('posts held back by a rate-limiting real server: the group header and the servers view say why and how many, and it clears when they are taken', async () => {
+    // 2 posts per 6 s window per connection: the third waits about six seconds.
+    const server = await realServer(dir.root, dir.net, { dataDir: 'slow-server', limits: { postsPerMinute: 2, postRateWindowMs: 6_000 } });
+    closers.push(() => server.close());
+    const a = await open('ra');
+    await createProfile(a, 'ria', 'ria-pw');
+    const aEvents: EngineEvent[] = [];
+    a.peer.engine.subscribe((e) => void aEvents.push(e));
+    await a.term.press(`/group ${server.bundle} slow`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(true), 30_000);
+    for (const text of ['one', 'two', 'three', 'four']) {
+      await a.term.press(text);
+      await a.term.press(KEYS.enter);
+    }
+    await settle(() => expect(a.term.lastFrame()).toMatch(/⧗ \d waiting: server rate limit until \d\d:\d\d:\d\d/), 30_000);
+    await a.term.press('/server');
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toMatch(/⧗ \d posts? waiting for the server: rate limited/));
+    await a.term.press(KEYS.esc);
+    // All four are taken (acked) and the waiting line goes.
+    await settle(() => {
+      expect(aEvents.filter((e) => e.event === 'ack').length).toBe(4);
+      expect(a.term.lastFrame()).not.toContain('waiting for the server');
+    }, 60_000);
+  }, 120_000);
 });

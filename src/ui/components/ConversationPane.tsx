@@ -60,16 +60,17 @@ function PaneLine({ row }: { readonly row: PaneRow }): ReactNode {
 
 function Header({ state, c }: { readonly state: UiState; readonly c: ConversationVm }): ReactNode {
   const gaps = c.kind === 'group' ? openGapCount(state, c.id) : 0;
-  const status = c.kind === 'group' ? `server ${c.online} · group (experimental)` : c.online;
+  const status = c.kind === 'group' ? `server ${c.online}` : c.online;
   const queue = c.kind === 'group' && c.server !== undefined ? state.postQueues.get(c.server) : undefined;
-  const queueText = postQueueText(queue);
+  const queueText = postQueueText(queue, true);
   return (
     <SafeTextView text={c.name} bold wrap="truncate">
       <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
       <SafeTextView text={uiText(` · ${status}`)} dim />
+      {queueText !== null ? <SafeTextView text={uiText(` · ⧗ ${queueText}`)} color={queue?.waiting === null ? undefined : 'yellow'} dim={queue?.waiting === null} /> : <SafeTextView text={uiText('')} />}
+      <SafeTextView text={uiText(c.kind === 'group' ? ' · group (experimental)' : '')} dim />
       {gaps > 0 ? <SafeTextView text={uiText(` · ⟂ ${gaps} gap${gaps === 1 ? '' : 's'} open`)} color="yellow" /> : <SafeTextView text={uiText('')} />}
       {c.lookalike ? <SafeTextView text={uiText(' · ⚠ name looks like another contact')} color="red" /> : <SafeTextView text={uiText('')} />}
-      {queueText !== null ? <SafeTextView text={uiText(` · ⧗ ${queueText}`)} color={queue?.waiting === null ? undefined : 'yellow'} dim={queue?.waiting === null} /> : <SafeTextView text={uiText('')} />}
     </SafeTextView>
   );
 }

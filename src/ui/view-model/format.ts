@@ -1,7 +1,7 @@
 // Words and numbers the Ink screens and linear mode both say, so the two cannot drift apart. Pure (no Ink), so
 // linear mode loads without it.
 
-import type { PeerState } from '../../core/api/events.js';
+import type { PeerState, PostWaiting } from '../../core/api/events.js';
 import { clockTime } from './pane-layout.js';
 import { fingerprintOf } from './identity.js';
 import { openGapCount, type PostQueueVm, type UiState } from './state.js';
@@ -50,25 +50,31 @@ export function serverCostText(state: UiState, server: string): string {
 }
 
 /**
- * Our queued posts to a server, as one line: "3 waiting for the server: rate limited by the server until 14:03:22";
- * "3 sending" while they go out; null when nothing is queued.
+ * Our queued posts to a server, as one line: "3 posts waiting for the server: rate limited by the server until
+ * 14:03:22"; "3 posts sending" while they go out; null when nothing is queued. `short` for a pane header
+ * ("3 waiting: server rate limit until 14:03:22"), where the reason must fit beside the name.
  */
-export function postQueueText(q: PostQueueVm | undefined): string | null {
+export function postQueueText(q: PostQueueVm | undefined, short = false): string | null {
   if (q === undefined || q.queued <= 0) return null;
-  const n = `${q.queued} post${q.queued === 1 ? '' : 's'}`;
-  const until = q.retryAt === undefined ? '' : ` until ${clockTime(q.retryAt, true)}`;
-  switch (q.waiting) {
-    case null:
-      return `${n} sending`;
-    case 'connecting':
-      return `${n} waiting for the server: not connected yet`;
-    case 'low-bandwidth':
-      return `${n} waiting for the server: low-bandwidth mode, they go with the next /sync`;
-    case 'rate-limited':
-      return `${n} waiting for the server: rate limited by the server${until}`;
-    case 'tokens':
-      return `${n} waiting for the server: no tokens to post with${q.retryAt === undefined ? ', buying some' : `, buying again${until.replace(' until', ' at')}`}`;
-    case 'refused':
-      return `${n} waiting for the server: it refused a token${until.replace(' until', ', trying again at')}`;
-  }
+  const at = q.retryAt === undefined ? '' : clockTime(q.retryAt, true);
+  const n = short ? `${q.queued}` : `${q.queued} post${q.queued === 1 ? '' : 's'}`;
+  if (q.waiting === null) return `${n} sending`;
+  const why = short ? SHORT_REASON[q.waiting] : LONG_REASON[q.waiting];
+  const when = at === '' ? '' : q.waiting === 'rate-limited' ? ` until ${at}` : `, again at ${at}`;
+  return `${n} waiting${short ? '' : ' for the server'}: ${why}${when}`;
 }
+
+const LONG_REASON: Record<PostWaiting, string> = {
+  connecting: 'not connected yet',
+  'low-bandwidth': 'low-bandwidth mode, they go with the next /sync',
+  'rate-limited': 'rate limited by the server',
+  tokens: 'no tokens to post with (buying some)',
+  refused: 'it refused a token',
+};
+const SHORT_REASON: Record<PostWaiting, string> = {
+  connecting: 'not connected',
+  'low-bandwidth': '/sync sends them',
+  'rate-limited': 'server rate limit',
+  tokens: 'no tokens',
+  refused: 'token refused',
+};

@@ -29,6 +29,16 @@ const fp = (id: string): string => fingerprintOf(id).short;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 describe('linear narrator', () => {
+  it('queued group posts: a line when a reason to wait starts or changes, one when they go again; counts alone and "connecting" say nothing', () => {
+    const q = (queued: number, waiting: Extract<EngineEvent, { event: 'post-queue' }>['waiting'], retryAt?: number): EngineEvent => ({ event: 'post-queue', server: SERVER, queued, waiting, ...(retryAt !== undefined ? { retryAt } : {}) });
+    const { lines, state } = narrate([profileEvent(), q(5, 'connecting'), q(5, null), q(4, null), q(3, 'rate-limited', at(12, 7) + 9_000), q(2, 'rate-limited', at(12, 7) + 9_000), q(2, null), q(0, null)]);
+    expect(lines.slice(-2)).toEqual([
+      `server ${fp(SERVER)}: 3 posts waiting for the server: rate limited by the server until 12:07:09`,
+      `server ${fp(SERVER)}: posts going out again`,
+    ]);
+    expect(state.postQueues.size).toBe(0);
+  });
+
   it('an incoming message is one plain line: time, name, fingerprint, text; group messages say where', () => {
     const { lines } = narrate([
       profileEvent(),
