@@ -170,7 +170,8 @@ export class PostPump {
     this.draining = true;
     if (outcome.retryAfterMs !== undefined) {
       // The token was not spent: it stays held for this post.
-      this.pause('rate-limited', Math.min(outcome.retryAfterMs, GROUP_POST_RETRY_AFTER_MAX_MS));
+      // Bounded both ways: a hostile server can neither park the outbox for days nor make us resend in a tight loop.
+      this.pause('rate-limited', Math.max(GROUP_POST_RETRY_MIN_MS, Math.min(outcome.retryAfterMs, GROUP_POST_RETRY_AFTER_MAX_MS)));
     } else {
       this.o.heldTokens.delete(e.key);
       this.refusals++;

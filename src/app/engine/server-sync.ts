@@ -82,6 +82,8 @@ export class ServerSync {
   private readonly heldTokens = new Map<string, Token>();
   /** This server's token service failed a GROUP_TOKEN_BURST_BATCH purchase: buy the usual size only. */
   private noBurstBatch = false;
+  /** Posts queued while no connection is synced (null: not counted yet); the next pump reads the real queue. */
+  private offlineQueued: number | null = null;
   private state: PeerState = 'Disconnected';
   private backgroundTokens = true;
 
@@ -131,7 +133,8 @@ export class ServerSync {
   /** Queue a post: sent now if the connection is synced; otherwise it goes out after the next replay. */
   post(p: QueuedPost): void {
     if (this.pump !== null) this.pump.add([p]);
-    else this.o.onPostQueue({ queued: this.o.pendingPosts().length, waiting: this.standing ? 'connecting' : 'low-bandwidth' });
+    // Counted, not re-read: a bot posting 1,000 while the server is down must not decode the queue 1,000 times.
+    else this.o.onPostQueue({ queued: (this.offlineQueued = (this.offlineQueued ?? this.o.pendingPosts().length - 1) + 1), waiting: this.standing ? 'connecting' : 'low-bandwidth' });
   }
 
   async close(): Promise<void> {
@@ -215,6 +218,7 @@ export class ServerSync {
       // A dial that failed already reported 'Failed'; anything that got further ends as 'Disconnected'.
       if (this.state !== 'Failed') this.setState('Disconnected');
       const queued = this.closed ? 0 : o.pendingPosts().length;
+      this.offlineQueued = queued;
       if (queued > 0) o.onPostQueue({ queued, waiting: this.standing ? 'connecting' : 'low-bandwidth' });
     }
     return outcome;
@@ -249,6 +253,7 @@ export class ServerSync {
       ...(once ? { onStuck: hangUpIfCurrent } : {}),
     });
     this.pump = pump;
+    this.offlineQueued = null;
     pump.add(pending);
   }
 

@@ -72,6 +72,8 @@ describe('pending group posts', () => {
     const p1 = await alice.call({ cmd: 'send', to: g1.groupId, text: 'while down 1' }, 'message');
     const p2 = await alice.call({ cmd: 'send', to: g2.groupId, text: 'while down 2' }, 'message');
     expect(p1).toMatchObject({ ack: 'pending' });
+    // Both wait, and say why: no connection.
+    await alice.waitFor((e) => e.event === 'post-queue' && e.server === g1.server && e.queued === 2 && e.waiting === 'connecting', 10_000, 'post-queue connecting');
     await stop(alice);
     expect(pendingKeys(alice)).toEqual([keyOf(p1.messageId), keyOf(p2.messageId)].sort());
 
@@ -85,6 +87,7 @@ describe('pending group posts', () => {
     await alice.call({ cmd: 'unlock', password: PASSWORD }, 'profile');
     await alice.waitFor((e) => e.event === 'ack' && e.messageId === p1.messageId, 30_000, 'ack 1');
     await alice.waitFor((e) => e.event === 'ack' && e.messageId === p2.messageId, 30_000, 'ack 2');
+    await alice.waitFor((e) => e.event === 'post-queue' && e.queued === 0 && e.waiting === null, 10_000, 'post-queue empty');
     await stop(alice);
     expect(pendingKeys(alice)).toEqual([]);
 
