@@ -181,6 +181,28 @@ export const GROUP_MAX_EGM_BYTES = MAX_ENCRYPTED_PAYLOAD - 256;
  */
 export const GROUP_MAX_OPEN_GAPS = 256;
 
+// ---- Gap repair from peers (src/core/groups/repair.ts, src/app/engine/group-repair.ts; docs/protocol.md §12.3) ----
+/** Messages one repair request may ask for (the answerer walks back at most this far). Our choice: a day of a busy group. */
+export const REPAIR_MAX_MESSAGES = 500;
+/** Ciphertext bytes one request's answer may carry in all. Our choice: 2 MiB ≈ 750 ordinary messages; bounds what one request costs the answerer. */
+export const REPAIR_MAX_BYTES = 2 * 1024 * 1024;
+/** Signatures a request names as already held (where the answerer's walk stops). Our choice: the few messages just before a gap. */
+export const REPAIR_MAX_HAVE = 8;
+/**
+ * Entry bytes (2 + ciphertext + 64 per message) in one reply part. Sized so a part fits one peer packet in v2
+ * framing: base64 of (24 nonce + 16 tag + 18 header + this) plus the overlay JSON and the id|context framing stays
+ * under MAX_ENCRYPTED_PAYLOAD (a test sends the largest part). Two ordinary messages fit.
+ */
+export const REPAIR_REPLY_MAX_ENTRY_BYTES = 5900;
+/** Repair requests we answer per peer per minute; more are dropped and counted. Our choice: an abuse bound. */
+export const REPAIR_ANSWERS_PER_PEER_PER_MINUTE = 10;
+/** Repair requests we send one peer per minute (one outstanding at a time). Our choice, as above. */
+export const REPAIR_ASKS_PER_PEER_PER_MINUTE = 10;
+/** An unanswered repair request is given up after this, and another member is asked. Our choice: a few Tor round trips. */
+export const REPAIR_REQUEST_TIMEOUT_MS = 30_000;
+/** Invalid repair entries (forged, another group's, replayed, unsolicited) from one peer before we stop asking it. Our choice. */
+export const REPAIR_PEER_MAX_BAD = 20;
+
 // ---- Engine: groups integration and low-bandwidth mode (src/app/engine/) ----
 /** At most one `bytes` event per scope/key per this interval (ux.md: a meter, not a flood). Our choice: 1 s. */
 export const BYTES_EVENT_INTERVAL_MS = 1000;

@@ -58,6 +58,8 @@ export interface NewMessage {
   readonly ack?: AckState;
   readonly groupSignature?: Uint8Array | null;
   readonly previousSignature?: Uint8Array | null;
+  /** A group message's EGM ciphertext (with its signature, the original signed message a repairer hands on). */
+  readonly groupCiphertext?: Uint8Array | null;
 }
 
 export interface Message {
@@ -305,8 +307,8 @@ export class ProfileDb {
     const info = this.db
       .prepare(
         `INSERT OR IGNORE INTO messages
-           (conversation, direction, sender, body, sent_at, received_at, protocol_id, ack, group_sig, prev_sig)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           (conversation, direction, sender, body, sent_at, received_at, protocol_id, ack, group_sig, prev_sig, group_ct)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         m.conversation,
@@ -319,6 +321,7 @@ export class ProfileDb {
         m.ack ?? (m.direction === 'in' ? 'acknowledged' : 'pending'),
         blob(m.groupSignature),
         blob(m.previousSignature),
+        blob(m.groupCiphertext),
       );
     if (info.changes === 0) {
       const existing = this.db
@@ -509,6 +512,38 @@ export class ProfileDb {
   /** The last signature seen from the server: the `LastCommit` of the next ReplayRequest (protocol.md §7.5). */
   setLastSeenSignature(conversation: ConversationId, signature: Uint8Array): void {
     this.write(() => this.db.prepare('UPDATE groups SET last_seen_sig = ? WHERE conversation = ?').run(blob(signature), conversation));
+  }
+
+  /**
+   * For a member repairing a gap: the original EGMs of a group's chain, walking back from `from` by each message's
+   * PreviousMessageSig, until a signature in `stop`, a message we lack (or hold without its ciphertext), `max`
+   * messages or `maxBytes` of ciphertext. Newest first.
+   */
+  groupChainBack(conversation: ConversationId, from: Uint8Array, stop: ReadonlySet<string>, max: number, maxBytes: number): { signature: Uint8Array; ciphertext: Uint8Array }[] {
+    return this.read(() => {
+      const st = this.db.prepare('SELECT group_sig, prev_sig, group_ct FROM messages WHERE conversation = ? AND group_sig = ?');
+      const out: { signature: Uint8Array; ciphertext: Uint8Array }[] = [];
+      let bytesSoFar = 0;
+      let at: Uint8Array | null = from;
+      const seen = new Set<string>();
+      while (at !== null && out.length < max) {
+        const key = Buffer.from(at).toString('hex');
+        if (stop.has(key) || seen.has(key)) break;
+        seen.add(key);
+        const r = st.get(conversation, blob(at)) as Row | undefined;
+        const ct = r === undefined ? null : bytes(r.group_ct);
+        if (r === undefined || ct === null || bytesSoFar + ct.length > maxBytes) break;
+        bytesSoFar += ct.length;
+        out.push({ signature: bytes(r.group_sig)!, ciphertext: ct });
+        at = bytes(r.prev_sig);
+      }
+      return out;
+    });
+  }
+
+  /** The distinct senders of a group's messages (the members we know of). */
+  groupSenders(conversation: ConversationId): string[] {
+    return this.read(() => (this.db.prepare('SELECT DISTINCT sender FROM messages WHERE conversation = ? AND group_sig IS NOT NULL').all(conversation) as Row[]).map((r) => r.sender as string));
   }
 
   /** Every message of a group that has a signature (what the group timeline is rebuilt from), in arrival order. */

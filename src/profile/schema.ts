@@ -99,6 +99,12 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE conversations ADD COLUMN local_name TEXT;
     `,
   },
+  {
+    description: 'v4: a group message keeps its EGM ciphertext, so the original signed message can be given to a member repairing a gap',
+    sql: `
+      ALTER TABLE messages ADD COLUMN group_ct BLOB;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

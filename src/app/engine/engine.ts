@@ -15,6 +15,7 @@ import { CwtchError, StorageError } from '../../core/errors.js';
 import { ProfileStore, type Profile } from '../../profile/profile-store.js';
 import { ByteMeter } from './byte-meter.js';
 import { ProfileRuntime, SETTING_LOW_BANDWIDTH, type RuntimeDeps } from './profile-runtime.js';
+import type { RepairStats } from './group-repair.js';
 
 export interface EngineDeps extends RuntimeDeps {
   /** The profiles folder's parent (`--home`). */
@@ -55,6 +56,11 @@ export class Engine implements EngineApi {
   /** Called once a `quit` command has closed the engine. */
   onQuit(cb: () => void): void {
     this.quitCbs.push(cb);
+  }
+
+  /** The active profile's gap-repair counters (asked, repaired, rejected …), for the bench and tests; null before unlock. */
+  get repairStats(): RepairStats | null {
+    return this.active?.groups.repair.stats ?? null;
   }
 
   /** The active profile's onion, or null before any profile is open. */

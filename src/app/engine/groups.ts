@@ -33,8 +33,11 @@ import { countingAcn, type ByteMeter } from './byte-meter.js';
 import type { RuntimeDeps } from './profile-runtime.js';
 import type { PostQueueStatus } from './post-pump.js';
 import { ServerSync, type QueuedPost } from './server-sync.js';
+import { GroupRepair, type RepairedOutcome, type RepairGroup } from './group-repair.js';
+import type { PeerSession } from '../../core/peer/peer-app.js';
 
 type Emit = (e: EngineEvent) => void;
+type ClosedBy = { readonly closedBy: 'server' | 'peer' | 'mirror'; readonly from?: string };
 
 /** Secret setting key: a signed post not yet echoed by its server (value: the EGM JSON). */
 const PENDING_POST_PREFIX = 'groups.post.';
@@ -72,12 +75,56 @@ export class ProfileGroups {
   private closing = false;
   private opener: TrialOpener | null = null;
 
+  /** Gap repair from peers (docs/protocol.md §12.3): asks members for what a server withheld, answers members. */
+  readonly repair: GroupRepair;
+
   constructor(
     private readonly deps: GroupsDeps,
     private readonly db: ProfileDb,
     private readonly identity: Identity,
     private readonly emit: Emit,
-  ) {}
+    peers: { session(onion: string): PeerSession | null; isApproved(onion: string): boolean },
+  ) {
+    let groupsCache: { list: readonly Group[]; out: RepairGroup[] } | null = null;
+    this.repair = new GroupRepair({
+      backend: deps.backend,
+      random: deps.random,
+      clock: deps.clock,
+      log: deps.log,
+      emit,
+      groups: () => {
+        const list = this.db.listGroups();
+        // Same array while the groups are the same, so the repair keys are derived once.
+        if (groupsCache === null || groupsCache.list.length !== list.length || groupsCache.list.some((g, i) => g.conversation !== list[i]!.conversation)) {
+          groupsCache = { list, out: list.map((g) => ({ conversation: g.conversation, groupId: g.groupId, key: g.groupKey })) };
+        }
+        return groupsCache.out;
+      },
+      openGaps: (conv) => {
+        const g = this.db.getGroup(conv);
+        return g === null ? [] : this.timeline(g).openGaps();
+      },
+      sigsBefore: (conv, id, n) => {
+        const g = this.db.getGroup(conv);
+        if (g === null) return [];
+        const t = this.timeline(g);
+        const out: Uint8Array[] = [];
+        for (let i = t.indexOf(id) - 1; i >= 0 && out.length < n; i--) out.push(t.at(i)!.message.signature);
+        return out;
+      },
+      members: (conv) => this.db.groupSenders(conv).filter((m) => m !== this.identity.onion),
+      session: (onion) => {
+        const s = peers.session(onion);
+        return s !== null && s.framing === 2 ? s : null;
+      },
+      isApproved: peers.isApproved,
+      chainBack: (conv, want, stop, max, maxBytes) => this.db.groupChainBack(conv, want, stop, max, maxBytes),
+      receive: (conv, egm, from) => {
+        const g = this.db.getGroup(conv);
+        return g === null ? 'rejected' : this.receiveOne(g.server, egm, 'peer', { only: this.keyInfo(g), from });
+      },
+    });
+  }
 
   /** Rebuild timelines from rows and start a ServerSync for every server that holds a group. */
   start(lowBandwidth: boolean): void {
@@ -97,6 +144,7 @@ export class ProfileGroups {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.repair.close();
     for (const t of this.postQueue.values()) if (t.timer !== null) this.deps.clock.clearTimeout(t.timer);
     await Promise.all([...this.syncs.values()].map((s) => s.close()));
     this.syncs.clear();
@@ -432,10 +480,14 @@ export class ProfileGroups {
     if (source === 'live') this.saveCommit(server);
   }
 
-  private receiveOne(server: string, egm: EncryptedGroupMessage, source: 'replay' | 'live'): void {
+  /**
+   * The receive path of every group message, whatever brought it. `peer`: a repair reply from `repairer.from`, tried
+   * with its own group's key only (another group's message is refused like a forgery).
+   */
+  private receiveOne(server: string, egm: EncryptedGroupMessage, source: 'replay' | 'live' | 'peer', repairer?: { only: GroupKeyInfo; from: string }): RepairedOutcome {
     // Almost every replayed message is another group's: find the key first (cheap, no allocation), and run the
     // full receive path only with the key that opened it (the same group the full search would pick).
-    const found = (this.opener ??= new TrialOpener(this.deps.backend)).find(egm.ciphertext, this.keyInfos(server));
+    const found = (this.opener ??= new TrialOpener(this.deps.backend)).find(egm.ciphertext, repairer !== undefined ? [repairer.only] : this.keyInfos(server));
     const r = found === null ? fail(GROUP_RECEIVE_ERRORS.notOurs, 'no group key opens this message') : tryDecryptGroupMessage(this.deps.backend, egm, [found]);
     if (!r.ok) {
       if (r.error.code === GROUP_RECEIVE_ERRORS.notOurs) this.stats.notOurs++;
@@ -443,12 +495,12 @@ export class ProfileGroups {
         this.stats.rejected++;
         this.deps.log(`groups: dropped a message (${r.error.code})`);
       }
-      return;
+      return 'rejected';
     }
     this.stats.ours++;
     const { message, sender, signature } = r.value;
     const g = this.db.findGroup(r.value.group.groupId);
-    if (g === null) return;
+    if (g === null) return 'rejected';
     if (source === 'replay') {
       const f = this.firstInReplay.get(server);
       if (f !== undefined && !f.has(g.conversation)) f.set(g.conversation, signature);
@@ -464,7 +516,7 @@ export class ProfileGroups {
       if (row !== null) {
         if (wasPending) this.emit({ event: 'ack', conversation: g.groupId, messageId: sig });
         else this.stats.duplicates++;
-        return;
+        return wasPending ? 'new' : 'duplicate';
       }
     }
     const o = decodeOverlay(message.text);
@@ -481,10 +533,12 @@ export class ProfileGroups {
       ack: 'acknowledged',
       groupSignature: signature,
       previousSignature: message.previousMessageSig,
+      // A copy: a replay hands us a reused buffer. Kept so we can give the original to a member repairing a gap.
+      groupCiphertext: egm.ciphertext.slice(),
     });
     if (!ins.isNew) {
       this.stats.duplicates++;
-      return;
+      return 'duplicate';
     }
     this.emit({
       event: 'message',
@@ -498,17 +552,23 @@ export class ProfileGroups {
       overlay: overlay.overlay,
       signature: sig,
     });
-    this.feed(this.timeline(g), { signature, previousSig: message.previousMessageSig, sender, timestamp: message.timestamp, receivedAt: now });
+    this.feed(this.timeline(g), { signature, previousSig: message.previousMessageSig, sender, timestamp: message.timestamp, receivedAt: now }, repairer === undefined ? { closedBy: 'server' } : { closedBy: 'peer', from: repairer.from });
+    return 'new';
   }
 
-  private feed(t: GroupTimeline, m: TimelineMessage): void {
-    this.forward(t, t.add(m).events);
+  private feed(t: GroupTimeline, m: TimelineMessage, how: ClosedBy = { closedBy: 'server' }): void {
+    this.forward(t, t.add(m).events, how);
   }
 
-  private forward(t: GroupTimeline, events: readonly TimelineEvent[]): void {
+  private forward(t: GroupTimeline, events: readonly TimelineEvent[], how: ClosedBy = { closedBy: 'server' }): void {
     for (const e of events) {
-      if (e.type === 'gap') this.emit(gapEngineEvent(t, e.gap));
-      else this.emit({ event: 'gap-closed', group: t.group, gapId: e.gapId });
+      if (e.type === 'gap') {
+        this.emit(gapEngineEvent(t, e.gap));
+        this.repair.poke();
+      } else {
+        this.repair.gapClosed(e.gapId);
+        this.emit({ event: 'gap-closed', group: t.group, gapId: e.gapId, ...how });
+      }
     }
   }
 

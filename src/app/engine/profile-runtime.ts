@@ -84,7 +84,10 @@ export class ProfileRuntime implements PeerHandler {
     this.identity = identityFromSeed(deps.backend, id.ed25519Seed);
     const { backend, random, clock, meter } = deps;
     const acn = meter === undefined ? deps.acn : countingAcn(deps.acn, meter, (onion) => ({ scope: 'contact', key: onion }));
-    this.groups = new ProfileGroups(deps, profile.db, this.identity, (e) => this.emit(e));
+    this.groups = new ProfileGroups(deps, profile.db, this.identity, (e) => this.emit(e), {
+      session: (onion) => this.session(onion as OnionAddress),
+      isApproved: (onion) => this.db.findConversation(onion)?.authorization === 'approved',
+    });
     this.service = new TapirService({ acn, identity: this.identity, backend, random, clock });
     this.service.onStateChange((c) => {
       const conv = this.profile.isLocked ? null : this.db.findConversation(c.hostname);
@@ -281,8 +284,11 @@ export class ProfileRuntime implements PeerHandler {
 
   private afterApprove(onion: OnionAddress): void {
     const s = this.session(onion);
-    if (s !== null) this.flush(s);
-    else void this.dial(onion);
+    if (s !== null) {
+      this.flush(s);
+      // Already connected (it dialled us as a request): a new contact may be a member who can repair a gap.
+      this.groups.repair.poke();
+    } else void this.dial(onion);
   }
 
   // ---- connections ----
@@ -427,6 +433,16 @@ export class ProfileRuntime implements PeerHandler {
 
   publicName(): string {
     return this.profile.isLocked ? '' : this.profileName;
+  }
+
+  /** A member came online (and speaks v2): it may hold what a server withheld. */
+  upgraded(_s: PeerSession): void {
+    if (!this.closing && !this.profile.isLocked) this.groups.repair.poke();
+  }
+
+  extension(s: PeerSession, overlay: Overlay): void {
+    if (this.closing || this.profile.isLocked) return;
+    this.groups.repair.onOverlay(s, overlay);
   }
 
   ignored(_s: PeerSession, code: string): void {

@@ -13,6 +13,11 @@ export const OVERLAY_GROUP_INVITE = 101;
 /** Overlays this client stores and shows; others are acknowledged and ignored (file sharing, obsolete lists). */
 export const KNOWN_OVERLAYS: ReadonlySet<number> = new Set([OVERLAY_TEXT, OVERLAY_QUOTED_REPLY, OVERLAY_SUGGEST_CONTACT, OVERLAY_GROUP_INVITE]);
 
+/** cwtch-tui extension overlays (gap repair, docs/protocol.md §12.3): handled by the engine, never stored or shown. */
+export const OVERLAY_GROUP_REPAIR_REQUEST = 1100;
+export const OVERLAY_GROUP_REPAIR_REPLY = 1101;
+export const EXTENSION_OVERLAYS: ReadonlySet<number> = new Set([OVERLAY_GROUP_REPAIR_REQUEST, OVERLAY_GROUP_REPAIR_REPLY]);
+
 export interface Overlay {
   readonly overlay: number;
   readonly data: string;

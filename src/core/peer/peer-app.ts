@@ -13,7 +13,7 @@ import { fail, ok, type Result } from '../result.js';
 import { AfterAuthApp } from '../tapir/apps/after-auth.js';
 import type { AuthApp } from '../tapir/apps/auth-app.js';
 import type { Connection } from '../tapir/connection.js';
-import { decodeOverlay, encodeOverlay, KNOWN_OVERLAYS, validateOverlayData, type Overlay } from './overlay.js';
+import { decodeOverlay, encodeOverlay, EXTENSION_OVERLAYS, KNOWN_OVERLAYS, validateOverlayData, type Overlay } from './overlay.js';
 import {
   ackFor,
   CONTEXT_ACK,
@@ -72,6 +72,13 @@ export interface PeerHandler {
   publicName(): string;
   /** An envelope or overlay we ignored or refused, by code (for counters and tests; never its content). */
   ignored?(s: PeerSession, code: string): void;
+  /**
+   * One of our extension overlays (EXTENSION_OVERLAYS: gap repair, docs/protocol.md §12.3): never stored as a chat
+   * message; acknowledged at once (the sender keeps no outbox entry for it).
+   */
+  extension?(s: PeerSession, overlay: Overlay): void;
+  /** The peer announced v2 framing (what our extension overlays need: a repair reply fills a packet). */
+  upgraded?(s: PeerSession): void;
 }
 
 export interface PeerAppOptions {
@@ -161,6 +168,11 @@ export class PeerApp extends AfterAuthApp {
             handler.ignored?.(s, o.error.code);
             return conn.close('protocol');
           }
+          if (EXTENSION_OVERLAYS.has(o.value.overlay) && handler.extension !== undefined) {
+            s.send(ackFor(msg.id));
+            handler.extension(s, o.value);
+            break;
+          }
           if (!KNOWN_OVERLAYS.has(o.value.overlay)) {
             // Acked so the sender stops re-sending something we will never show (e.g. file sharing).
             handler.ignored?.(s, 'overlay.unknown');
@@ -183,7 +195,10 @@ export class PeerApp extends AfterAuthApp {
         case CONTEXT_GET_VAL: {
           const v = isVersionAnnouncement(msg);
           if (v !== null) {
-            if (v >= 2) s.framing = 2;
+            if (v >= 2 && s.framing !== 2) {
+              s.framing = 2;
+              handler.upgraded?.(s);
+            }
             break;
           }
           s.send({ id: msg.id, context: CONTEXT_RET_VAL, data: this.answer(msg.data) });

@@ -35,7 +35,7 @@ function PaneLine({ row }: { readonly row: PaneRow }): ReactNode {
     case 'day':
       return <SafeTextView text={row.text} dim wrap="truncate" />;
     case 'gap':
-      return <SafeTextView text={row.text} color="yellow" wrap="truncate" />;
+      return row.closed === true ? <SafeTextView text={row.text} dim wrap="truncate" /> : <SafeTextView text={row.text} color="yellow" wrap="truncate" />;
     case 'quote':
       return <SafeTextView text={row.text} dim wrap="truncate" />;
     case 'reason':

@@ -118,7 +118,9 @@ export class Narrator {
       case 'gap':
         return [`gap in ${this.label(e.group, s)}: ${gapSpan(e)} (${e.cause})`];
       case 'gap-closed':
-        return [`gap in ${this.label(e.group, s)} closed: the missing messages arrived`];
+        return [`gap in ${this.label(e.group, s)} closed: the missing messages arrived${e.closedBy === 'peer' && e.from !== undefined ? ` from ${this.label(e.from, s)} (checked)` : ''}`];
+      case 'gap-repair':
+        return e.from === null ? [] : [`gap in ${this.label(e.group, s)}: asking ${this.label(e.from, s)} for the missing messages`];
       case 'invite':
         return [`Group invite from ${this.label(e.from, s)} to “${s.invites.find((i) => i.groupId === e.groupId)?.groupName ?? ''}”. /join accepts it (groups are experimental).`];
       case 'sync-cost':

@@ -5,13 +5,13 @@
 import stringWidth from 'string-width';
 import type { AckState } from '../../core/api/events.js';
 import { TUI_WIDTH_CACHE_ENTRIES } from '../../core/limits.js';
-import { uiText, type SafeText } from '../text.js';
+import { uiText, untrustedLine, type SafeText } from '../text.js';
 import type { MessageRow, MessageStore } from './message-store.js';
 import type { Fingerprint, GapVm } from './state.js';
 
 export type PaneRow =
   | { readonly kind: 'day'; readonly key: string; readonly text: SafeText }
-  | { readonly kind: 'gap'; readonly key: string; readonly text: SafeText }
+  | { readonly kind: 'gap'; readonly key: string; readonly text: SafeText; readonly closed?: boolean }
   | { readonly kind: 'quote'; readonly key: string; readonly text: SafeText }
   | { readonly kind: 'reason'; readonly key: string; readonly text: SafeText }
   | {
@@ -89,7 +89,9 @@ export function gapSpanText(g: { readonly beforeTime?: number; readonly afterTim
 /** The in-place marker for a missing stretch of group history. */
 export function gapMarkerText(g: GapVm): string {
   const span = gapSpanText(g) ?? 'here';
-  return `⟂ messages missing ${span} — server withheld or pruned (reported: ${g.cause})`;
+  if (!g.open) return `⟂ messages that were missing ${span} — repaired from ${g.closedFrom ?? 'a member'} (signed by their authors, checked)`;
+  const state = g.repairing !== undefined ? `asking ${g.repairing} for them` : 'server withheld or pruned';
+  return `⟂ messages missing ${span} — ${state} (reported: ${g.cause})`;
 }
 
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
@@ -290,7 +292,8 @@ interface GapIndex {
 function indexGaps(store: MessageStore, gaps: readonly GapVm[]): GapIndex {
   const idx: GapIndex = { afterMessage: new Map(), beforeMessage: new Map(), atTop: [] };
   for (const g of gaps) {
-    if (!g.open) continue;
+    // A gap closed by a member's repair stays as a dim line: those messages did not come from the server.
+    if (!g.open && g.closedBy !== 'peer') continue;
     if (g.before !== undefined && store.positionOf(g.before) !== undefined) idx.afterMessage.set(g.before, [...(idx.afterMessage.get(g.before) ?? []), g]);
     else if (g.after !== undefined && store.positionOf(g.after) !== undefined) idx.beforeMessage.set(g.after, [...(idx.beforeMessage.get(g.after) ?? []), g]);
     else idx.atTop.push(g);
@@ -298,16 +301,20 @@ function indexGaps(store: MessageStore, gaps: readonly GapVm[]): GapIndex {
   return idx;
 }
 
+function gapRow(g: GapVm): PaneRow {
+  return { kind: 'gap', key: `g${g.gapId}`, text: untrustedLine(gapMarkerText(g)), ...(g.open ? {} : { closed: true }) };
+}
+
 /** All rows belonging to message i: day separator, gaps before it, the message, gaps after it. */
 function blockFor(i: number, input: LayoutInput, gi: GapIndex): PaneRow[] {
   const m = input.store.at(i)!;
   const prev = input.store.at(i - 1);
   const rows: PaneRow[] = [];
-  if (i === 0) for (const g of gi.atTop) rows.push({ kind: 'gap', key: `g${g.gapId}`, text: uiText(gapMarkerText(g)) });
+  if (i === 0) for (const g of gi.atTop) rows.push(gapRow(g));
   if (prev === undefined || dayKey(prev.time) !== dayKey(m.time)) rows.push({ kind: 'day', key: `d${i}`, text: uiText(`── ${dayLabel(m.time)} ──`) });
-  for (const g of gi.beforeMessage.get(m.messageId) ?? []) rows.push({ kind: 'gap', key: `g${g.gapId}`, text: uiText(gapMarkerText(g)) });
+  for (const g of gi.beforeMessage.get(m.messageId) ?? []) rows.push(gapRow(g));
   rows.push(...messageRows(m, i, input));
-  for (const g of gi.afterMessage.get(m.messageId) ?? []) rows.push({ kind: 'gap', key: `g${g.gapId}`, text: uiText(gapMarkerText(g)) });
+  for (const g of gi.afterMessage.get(m.messageId) ?? []) rows.push(gapRow(g));
   return rows;
 }
 

@@ -73,7 +73,29 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
       const list = state.gaps.get(e.group);
       if (list === undefined) return state;
       const gaps = new Map(state.gaps);
-      gaps.set(e.group, list.map((g) => (g.gapId === e.gapId ? { ...g, open: false } : g)));
+      const closedFrom = e.closedBy === 'peer' && e.from !== undefined ? memberLabel(state, e.from) : undefined;
+      gaps.set(
+        e.group,
+        list.map((g) => {
+          if (g.gapId !== e.gapId) return g;
+          const { repairing: _was, ...rest } = g;
+          return { ...rest, open: false, closedBy: e.closedBy, ...(closedFrom !== undefined ? { closedFrom } : {}) };
+        }),
+      );
+      return { ...state, gaps };
+    }
+    case 'gap-repair': {
+      const list = state.gaps.get(e.group);
+      if (list === undefined) return state;
+      const gaps = new Map(state.gaps);
+      gaps.set(
+        e.group,
+        list.map((g) => {
+          if (g.gapId !== e.gapId || !g.open) return g;
+          const { repairing: _was, ...rest } = g;
+          return e.from === null ? rest : { ...rest, repairing: memberLabel(state, e.from) };
+        }),
+      );
       return { ...state, gaps };
     }
     case 'sync-cost':
@@ -201,6 +223,11 @@ function serverState(state: UiState, server: string, s: PeerState): UiState {
   const groups = [...state.conversations.values()].filter((c) => c.kind === 'group' && c.server === server).map((c) => ({ ...c, online: s }));
   const next = { ...state, servers };
   return groups.length === 0 ? next : withConversations(next, groups);
+}
+
+/** "bob #3fa2…" for a member: their name as we know it and their fingerprint (names are not identities). */
+function memberLabel(state: UiState, from: string): SafeText {
+  return untrustedLine(`${senderName(state, from)} #${fingerprintOf(from).short}`);
 }
 
 function senderName(state: UiState, from: string): SafeText {

@@ -31,6 +31,11 @@ export interface GapVm {
   readonly afterTime?: number;
   readonly cause: 'withheld' | 'pruned';
   readonly open: boolean;
+  /** Being asked of this member now (name and fingerprint, safe to draw). */
+  readonly repairing?: SafeText;
+  /** How it closed; for 'peer', who gave the messages (their label). A peer-closed marker stays, dimmed. */
+  readonly closedBy?: 'server' | 'peer' | 'mirror';
+  readonly closedFrom?: SafeText;
 }
 
 export interface InviteVm {

@@ -268,7 +268,7 @@ describe('ConversationPane', () => {
     );
     expect(term.lastFrame()).toContain('⟂ messages missing between 12:03 and 12:41 — server withheld or pruned');
     expect(term.lastFrame()).toContain('⟂ 1 gap open');
-    await term.run(() => engine.emit({ event: 'gap-closed', group: G, gapId: 'g1' }));
+    await term.run(() => engine.emit({ event: 'gap-closed', group: G, gapId: 'g1', closedBy: 'server' }));
     expect(term.lastFrame()).not.toContain('messages missing');
   });
 

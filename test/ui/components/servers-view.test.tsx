@@ -75,7 +75,7 @@ describe('servers view', () => {
     const { engine, term } = await start(world);
     const row = (): string => term.lastFrame().split('\n').find((l) => l.includes('club'))!;
     expect(row()).toContain('⟂1');
-    await term.run(() => engine.emit({ event: 'gap-closed', group: G, gapId: 'g1' }));
+    await term.run(() => engine.emit({ event: 'gap-closed', group: G, gapId: 'g1', closedBy: 'server' }));
     expect(row()).not.toContain('⟂');
   });
 

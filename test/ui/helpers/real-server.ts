@@ -23,11 +23,11 @@ export interface RealServer {
   close(): Promise<void>;
 }
 
-export async function realServer(root: string, net: string, opts: { readonly limits?: CwtchServerOptions['limits']; readonly dataDir?: string } = {}): Promise<RealServer> {
+export async function realServer(root: string, net: string, opts: { readonly limits?: CwtchServerOptions['limits']; readonly dataDir?: string; readonly maxStorageMBs?: number } = {}): Promise<RealServer> {
   const dataDir = join(root, opts.dataDir ?? 'server');
   const { config } = loadOrCreateConfig(dataDir, { backend: sodiumNativeBackend, random: nodeRandom, pbkdf2: nodePbkdf2 });
   const acn = localAcn(net);
-  const server = await CwtchServer.start({ config, dataDir, acn, backend: sodiumNativeBackend, random: nodeRandom, clock: systemClock, tokenOps: nativeTokenOps, ...(opts.limits !== undefined ? { limits: opts.limits } : {}) });
+  const server = await CwtchServer.start({ config, dataDir, acn, backend: sodiumNativeBackend, random: nodeRandom, clock: systemClock, tokenOps: nativeTokenOps, ...(opts.limits !== undefined ? { limits: opts.limits } : {}), ...(opts.maxStorageMBs !== undefined ? { maxStorageMBs: opts.maxStorageMBs } : {}) });
   const db = new Database(join(dataDir, MESSAGES_DB_FILE));
   const held = new Map<string, { signature: Buffer; ciphertext: Buffer }>();
   const sig = (messageId: string): Buffer => {

@@ -117,7 +117,7 @@ describe('linear narrator', () => {
         contactEvent(1, 'alice'),
         { event: 'group', groupId: GROUP, name: 'club', server: SERVER, invite: 'torv3x' },
         { event: 'gap', group: GROUP, gapId: 'g', beforeTime: at(12, 3), afterTime: at(12, 41), cause: 'withheld' },
-        { event: 'gap-closed', group: GROUP, gapId: 'g' },
+        { event: 'gap-closed', group: GROUP, gapId: 'g', closedBy: 'server' },
         { event: 'sent', conversation: onion(1), messageId: 'm1' },
         { event: 'ack', conversation: onion(1), messageId: 'm1' },
         { event: 'failed', conversation: onion(1), messageId: 'm2', reason: 'peer offline' },

@@ -120,7 +120,7 @@ describe('reduce', () => {
       { event: 'gap', group: GROUP, gapId: 'g2', cause: 'withheld' },
     ]);
     expect(openGapCount(s, GROUP)).toBe(2);
-    s = run([{ event: 'gap-closed', group: GROUP, gapId: 'g1' }], s);
+    s = run([{ event: 'gap-closed', group: GROUP, gapId: 'g1', closedBy: 'server' }], s);
     expect(openGapCount(s, GROUP)).toBe(1);
     expect(s.gaps.get(GROUP)!.find((g) => g.gapId === 'g1')).toMatchObject({ open: false, cause: 'pruned', beforeTime: 1 });
   });
