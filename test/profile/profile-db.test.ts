@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/core/errors.js';
 import type { ProfileDb } from '../../src/profile/profile-db.js';
+import { SCHEMA_VERSION } from '../../src/profile/schema.js';
 import { store, useFreshProfile } from './helpers.js';
 
 const t = useFreshProfile();
@@ -192,9 +193,10 @@ describe('ProfileDb round trips', () => {
     const c = t.db.createConversation({ kind: 'contact', handle: 'old-peer', name: 'Old' });
     const conn = t.profile.connection;
     conn.exec('ALTER TABLE conversations DROP COLUMN local_name');
+    conn.exec('ALTER TABLE messages DROP COLUMN group_ct');
     conn.pragma('user_version = 2');
     reopen();
-    expect(t.profile.connection.pragma('user_version', { simple: true })).toBe(3);
+    expect(t.profile.connection.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(t.db.getConversation(c.id)).toMatchObject({ handle: 'old-peer', name: 'Old', localName: null });
     t.db.setLocalName(c.id, 'renamed');
     expect(t.db.getConversation(c.id)!.localName).toBe('renamed');

@@ -53,11 +53,24 @@ describe('migrations', () => {
     const db = fresh();
     migrate(db, 2);
     db.prepare("INSERT INTO conversations (kind, handle, name) VALUES ('contact', 'peer', 'announced')").run();
-    migrate(db);
+    migrate(db, 3);
     expect(schemaVersion(db)).toBe(3);
     expect(db.prepare('SELECT name, local_name FROM conversations').get()).toEqual({ name: 'announced', local_name: null });
     db.prepare("UPDATE conversations SET local_name = 'mine'").run();
     expect(db.prepare('SELECT local_name FROM conversations').get()).toEqual({ local_name: 'mine' });
+    db.close();
+  });
+
+  it('migration 4 (3 → 4): group messages keep their EGM ciphertext, null for existing rows', () => {
+    const db = fresh();
+    migrate(db, 3);
+    db.prepare("INSERT INTO conversations (kind, handle, name) VALUES ('group', 'g', 'club')").run();
+    db.prepare("INSERT INTO messages (conversation, direction, sender, body, received_at, ack, group_sig) VALUES (1, 'in', 's', '{}', 1, 'acknowledged', x'01')").run();
+    migrate(db);
+    expect(schemaVersion(db)).toBe(4);
+    expect(db.prepare('SELECT group_ct FROM messages').get()).toEqual({ group_ct: null });
+    db.prepare("UPDATE messages SET group_ct = x'0203'").run();
+    expect((db.prepare('SELECT group_ct FROM messages').get() as { group_ct: Buffer }).group_ct).toEqual(Buffer.from([2, 3]));
     db.close();
   });
 
