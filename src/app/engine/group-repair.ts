@@ -56,6 +56,8 @@ export interface GroupRepairDeps {
   readonly log: (line: string) => void;
   readonly emit: (e: EngineEvent) => void;
   readonly groups: () => readonly RepairGroup[];
+  /** The group's server is in the middle of a replay: its gaps may still fill from it, so do not ask yet. */
+  readonly replaying: (conversation: ConversationId) => boolean;
   readonly openGaps: (conversation: ConversationId) => readonly TimelineGap[];
   /** Up to `n` signatures just before message `id` in the group's timeline (where the answerer's walk stops). */
   readonly sigsBefore: (conversation: ConversationId, id: string, n: number) => Uint8Array[];
@@ -89,6 +91,8 @@ interface Outstanding {
   readonly gapId: string;
   readonly timer: TimerHandle;
   gotNew: number;
+  /** Parts' entries so far, newest first (as the answerer walks); applied oldest first when the last part comes. */
+  readonly entries: EncryptedGroupMessage[];
 }
 
 /** Messages asked for per request: bounded below REPAIR_MAX_MESSAGES; a gap that goes further back is asked again. */
@@ -145,6 +149,7 @@ export class GroupRepair {
   private askAll(): void {
     if (this.closed) return;
     for (const g of this.d.groups()) {
+      if (this.d.replaying(g.conversation)) continue;
       for (const gap of this.d.openGaps(g.conversation)) {
         if (this.repairing.has(gap.id)) continue;
         const want = fromBase64(gap.missingSig);
@@ -173,7 +178,7 @@ export class GroupRepair {
     this.stats.asked++;
     const key = toHex(reqId);
     const timer = this.d.clock.setTimeout(() => this.finish(peer, key), REPAIR_REQUEST_TIMEOUT_MS);
-    this.outstanding.set(peer, { reqId: key, peer, group: g, gapId: gap.id, timer, gotNew: 0 });
+    this.outstanding.set(peer, { reqId: key, peer, group: g, gapId: gap.id, timer, gotNew: 0, entries: [] });
     this.repairing.set(gap.id, peer);
     this.d.emit({ event: 'gap-repair', group: g.groupId, gapId: gap.id, from: peer });
   }
@@ -183,19 +188,31 @@ export class GroupRepair {
     if (o === undefined) return this.penalise(s.onion, 1, 'unsolicited repair reply');
     const r = openRepairReply(this.d.backend, this.keyFor(o.group), data);
     if (!r.ok || toHex(r.value.reqId) !== o.reqId) return this.penalise(s.onion, 1, `bad repair reply (${r.ok ? 'other request' : r.error.code})`);
+    // Kept until the last part (bounded: the answerer sends at most REPAIR_MAX_BYTES, and more is not asked for), then
+    // applied oldest first, so each message finds its predecessor and the gap closes once, not once per message.
     for (const egm of r.value.egms) {
+      if (o.entries.length >= REPAIR_MAX_MESSAGES) {
+        this.penalise(s.onion, 1, 'a repair reply past the limit');
+        break;
+      }
+      o.entries.push(egm);
+    }
+    if (r.value.last) this.finish(s.onion, o.reqId);
+  }
+
+  private apply(o: Outstanding): void {
+    for (let i = o.entries.length - 1; i >= 0; i--) {
       this.stats.received++;
-      const outcome = this.d.receive(o.group.conversation, egm, s.onion);
+      const outcome = this.d.receive(o.group.conversation, o.entries[i]!, o.peer as OnionAddress);
       if (outcome === 'new') {
         this.stats.repaired++;
         o.gotNew++;
       } else if (outcome === 'duplicate') {
         this.stats.duplicates++;
       } else {
-        this.penalise(s.onion, 1, 'a repair entry failed verification');
+        this.penalise(o.peer, 1, 'a repair entry failed verification');
       }
     }
-    if (r.value.last) this.finish(s.onion, o.reqId);
   }
 
   /** A request ended (its last part, or its deadline): ask again where gaps remain. */
@@ -204,6 +221,7 @@ export class GroupRepair {
     if (o === undefined || o.reqId !== reqId) return;
     this.d.clock.clearTimeout(o.timer);
     this.outstanding.delete(peer);
+    this.apply(o);
     if (this.repairing.get(o.gapId) === peer) this.repairing.delete(o.gapId);
     const stillOpen = this.d.openGaps(o.group.conversation).some((g) => g.id === o.gapId);
     if (stillOpen) {

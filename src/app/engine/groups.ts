@@ -100,6 +100,10 @@ export class ProfileGroups {
         }
         return groupsCache.out;
       },
+      replaying: (conv) => {
+        const g = this.db.getGroup(conv);
+        return g !== null && this.firstInReplay.has(g.server);
+      },
       openGaps: (conv) => {
         const g = this.db.getGroup(conv);
         return g === null ? [] : this.timeline(g).openGaps();
@@ -371,7 +375,13 @@ export class ProfileGroups {
       onMessage: (egm, source) => this.receive(server, egm, source),
       onReplayResult: (info, askedFrom) => this.replayResult(server, info, askedFrom),
       onSynced: (info, askedFrom) => this.synced(server, info, askedFrom),
-      onState: (state: PeerState) => this.emit({ event: 'server-state', server, state }),
+      onState: (state: PeerState) => {
+        // A replay cut short is over: its gaps are the repair's to work on again.
+        if (state === 'Disconnected' || state === 'Failed') {
+          if (this.firstInReplay.delete(server)) this.repair.poke();
+        }
+        this.emit({ event: 'server-state', server, state });
+      },
       pendingPosts: () => this.pendingPosts(server),
       isPending: (key) => this.db.getSetting(PENDING_POST_PREFIX + key) !== null,
       onPostQueue: (q) => this.postQueueEvent(server, q),
@@ -416,6 +426,8 @@ export class ProfileGroups {
     this.saveCommit(server);
     const firsts = this.firstInReplay.get(server);
     this.firstInReplay.delete(server);
+    // Whatever the replay did not fill may be a member's to give.
+    this.repair.poke();
     if (!info.fullResync || firsts === undefined) return;
     for (const [conv, first] of firsts) {
       const g = this.db.getGroup(conv);

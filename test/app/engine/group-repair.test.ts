@@ -98,4 +98,45 @@ describe('gap repair from peers', () => {
     expect(h.messages.map((m) => m.text)).toEqual(['bob is here', 'one', 'two', 'three']);
     expect(carol.events.some((e: EngineEvent) => e.event === 'gap')).toBe(false);
   }, 120_000);
+
+  it('a stretch a small server pruned before a member came back is repaired from a member, nothing duplicated', async () => {
+    // 1 MB keeps about 250 messages: 260 more make it prune the oldest, carol's last commit among them.
+    const server = await realServer(dir.root, dir.net, { dataDir: 'small-server', maxStorageMBs: 1, limits: { postsPerMinute: 100_000 } });
+    servers.push(server);
+    const alice = start('alice2');
+    const bob = start('bob2');
+    const carol = start('carol2');
+    const [ob, oc] = [(await profile(alice, 'alice2'), await profile(bob, 'bob2')), await profile(carol, 'carol2')];
+    await befriend(bob, ob, carol, oc);
+    const g = await alice.call({ cmd: 'create-group', server: server.bundle, name: 'busy' }, 'group');
+    await synced(alice, g.server);
+    for (const c of [bob, carol]) {
+      await c.call({ cmd: 'add', text: g.invite }, 'group');
+      await synced(c, g.server);
+    }
+    await post(bob, g.groupId, 'bob was here');
+    await got(carol, g.groupId, 'bob was here');
+    await carol.call({ cmd: 'lowbw', on: true }, 'lowbw');
+
+    const burst = Array.from({ length: 260 }, (_, i) => `busy ${i}`);
+    const ids: string[] = [];
+    for (const t of burst) ids.push((await alice.call({ cmd: 'send', to: g.groupId, text: t }, 'message')).messageId);
+    await alice.waitFor(() => alice.events.filter((e) => e.event === 'ack' && ids.includes(e.messageId)).length === burst.length, 60_000, 'all acked');
+    await got(bob, g.groupId, 'busy 259');
+
+    // Carol's last commit is gone from the server: a full resync (she confirms its cost), then a pruned gap.
+    await carol.call({ cmd: 'sync', server: g.server, confirm: true }, 'ok');
+    await got(carol, g.groupId, 'busy 259');
+    const gap = (await carol.waitFor((e) => e.event === 'gap' && e.group === g.groupId && e.cause === 'pruned', 20_000, 'pruned gap')) as Ev<'gap'>;
+    const closed = (await carol.waitFor((e) => e.event === 'gap-closed' && e.gapId === gap.gapId, 30_000, 'repaired')) as Ev<'gap-closed'>;
+    expect(closed).toMatchObject({ closedBy: 'peer', from: ob });
+    const h = await carol.call({ cmd: 'history', conversation: g.groupId, limit: 1000 }, 'history');
+    expect(h.messages.map((m) => m.text)).toEqual(['bob was here', ...burst]);
+    const stats = carol.peer.engine.repairStats!;
+    expect(stats.repaired).toBeGreaterThan(0);
+    expect(stats.rejected).toBe(0);
+    // One gap, closed once: the reply is applied oldest first, so the gap does not walk back message by message.
+    expect(new Set(carol.events.filter((e) => e.event === 'gap').map((e) => (e as Ev<'gap'>).gapId))).toEqual(new Set([gap.gapId]));
+    expect(carol.events.filter((e) => e.event === 'gap-closed')).toHaveLength(1);
+  }, 180_000);
 });
