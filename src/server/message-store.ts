@@ -105,7 +105,8 @@ export class MessageStore {
       const out: boolean[] = [];
       for (const p of list) {
         const fresh = this.stmts.spend.run(p.tokenT).changes === 1;
-        if (fresh) this.stmts.insert.run(p.signature, p.ciphertext);
+        // An empty signature only spends its token (Go's behaviour for such a post): nothing is stored.
+        if (fresh && p.signature.length > 0) this.stmts.insert.run(p.signature, p.ciphertext);
         out.push(fresh);
       }
       if (this.maxMessages > 0) {

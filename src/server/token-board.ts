@@ -1,9 +1,10 @@
 // The token board (protocol.md §7.5; cwtch-server server_tokenboard.go): after AuthApp, each connection may
 // replay (ReplayResult n, n raw EGMs, then synced) and post (spend a token, store, PostResult, broadcast NewMessage
 // to every synced connection including the poster's).
-// Differences from the Go server, on purpose: a post is validated completely BEFORE its token is spent (Go burns
-// the token of a post with an empty signature and answers nothing; we answer Success:false and keep the token);
-// posts are acknowledged only once durable; an unknown LastCommit is flagged with "FullResync":true.
+// As the Go server: a post with an empty signature spends its (valid) token, stores nothing and gets no reply.
+// Differences from the Go server, on purpose: every other post is validated completely BEFORE its token is spent
+// (a bad size is answered Success:false and the token kept); posts are acknowledged only once durable; an unknown
+// LastCommit is flagged with "FullResync":true; a connection over its post rate is refused with RetryAfterMs.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Connection } from '../core/tapir/connection.js';
@@ -107,8 +108,12 @@ export class TokenBoard {
         await this.replay(conn, m.value.lastCommit);
       } else if (m.value.type === 'post-request') {
         const wait = rate.admit(clock.now());
-        if (wait > 0) conn.send(encodeBoardMessage({ type: 'post-result', success: false, retryAfterMs: wait }));
-        else conn.send(encodeBoardMessage({ type: 'post-result', success: await this.post(m.value) }));
+        if (wait > 0) {
+          conn.send(encodeBoardMessage({ type: 'post-result', success: false, retryAfterMs: wait }));
+          continue;
+        }
+        const success = await this.post(m.value);
+        if (success !== 'no-reply') conn.send(encodeBoardMessage({ type: 'post-result', success }));
       }
       // Other types (including unknown ones) are ignored, as the Go server does.
     }
@@ -118,9 +123,17 @@ export class TokenBoard {
     this.o.onEvent?.(e);
   }
 
-  /** Validate, check the token, then store durably and broadcast. Resolves with the PostResult. */
-  private async post(p: PostRequest): Promise<boolean> {
+  /** Validate, check the token, then store durably and broadcast. Resolves with the PostResult, or no reply (Go's). */
+  private async post(p: PostRequest): Promise<boolean | 'no-reply'> {
     const { egm, token } = p;
+    if (egm.signature.length === 0 && token !== null) {
+      // Go spends a valid token on an empty-signature post, stores nothing and answers nothing; so do we.
+      this.event('post-invalid');
+      if (!this.o.store.isSpent(token.T) && this.o.tokenServer.verifySpend(token, postSpendData(egm, this.o.serverOnion))) {
+        await new Promise<boolean>((done) => this.enqueue({ tokenT: token.T, egm, done }));
+      }
+      return 'no-reply';
+    }
     // Everything about the post is checked before the token is touched.
     if (
       egm.signature.length !== BOARD_SIGNATURE_BYTES ||
@@ -135,14 +148,7 @@ export class TokenBoard {
       this.event('spend-rejected');
       return false;
     }
-    const fresh = await new Promise<boolean>((done) => {
-      this.queue.push({ tokenT: token.T, egm, done });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        // Group commit: every post that arrived in this turn of the event loop shares one fsync.
-        setImmediate(() => this.flush());
-      }
-    });
+    const fresh = await new Promise<boolean>((done) => this.enqueue({ tokenT: token.T, egm, done }));
     if (!fresh) {
       this.event('spend-rejected');
       return false;
@@ -150,6 +156,15 @@ export class TokenBoard {
     this.event('post');
     this.broadcast(egm);
     return true;
+  }
+
+  private enqueue(p: Pending): void {
+    this.queue.push(p);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // Group commit: every post that arrived in this turn of the event loop shares one fsync.
+      setImmediate(() => this.flush());
+    }
   }
 
   private flush(): void {

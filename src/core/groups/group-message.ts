@@ -81,6 +81,18 @@ export function signedGroupIdBytes(groupId: GroupId): Uint8Array {
 }
 
 /**
+ * SignedGroupID as senders write it: the 16 raw bytes (ours), the 32 ASCII hex characters, or empty — the Go source
+ * calls the field "now a misnomer": the group (and server) are bound by the signature itself, which covers both.
+ * One naming another group, in either form, is still refused (a cross-group replay); so is anything else.
+ */
+export function signedGroupIdAccepted(sgid: Uint8Array | null, groupId: GroupId): boolean {
+  if (sgid === null || sgid.length === 0) return true;
+  if (sgid.length === 16) return bytesEqual(sgid, signedGroupIdBytes(groupId));
+  if (sgid.length === 32) return new TextDecoder().decode(sgid).toLowerCase() === groupId.toLowerCase();
+  return false;
+}
+
+/**
  * PreviousMessageSig of a group's first message (nothing to link to): []byte(GroupID), the UTF-8 bytes of the 32 hex
  * characters. [unverified: protocol.md §7.4, §11] One place to correct it; the timeline treats it as "no predecessor".
  */
@@ -284,8 +296,7 @@ export function tryDecryptGroupMessage(
   if (egm.signature.length !== ED25519_SIGNATURE_BYTES) return fail(GROUP_RECEIVE_ERRORS.badSignature, 'the group message signature has the wrong size');
   const form = verifyForms(backend, group, egm, encodeDgm(dgm.value), sender.value.publicKey);
   if (form === null) return fail(GROUP_RECEIVE_ERRORS.badSignature, 'the group message signature does not verify');
-  const sgid = dgm.value.signedGroupId;
-  if (sgid === null || !bytesEqual(sgid, signedGroupIdBytes(group.groupId))) {
+  if (!signedGroupIdAccepted(dgm.value.signedGroupId, group.groupId)) {
     return fail(GROUP_RECEIVE_ERRORS.wrongGroup, 'the group message was signed for another group');
   }
   return ok({ group, message: dgm.value, sender: sender.value.onion, signature: egm.signature, form });

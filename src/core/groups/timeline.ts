@@ -41,7 +41,7 @@ import type { GroupId } from './invite.js';
 export interface TimelineMessage {
   /** The EGM signature: the message's identity. */
   readonly signature: Uint8Array;
-  /** DGM.PreviousMessageSig. Null, empty, or the group's first-message sentinel: names no predecessor. */
+  /** DGM.PreviousMessageSig. Anything but 64 bytes (null, empty, a first-message sentinel) names no predecessor. */
   readonly previousSig: Uint8Array | null;
   /** The sender's onion. */
   readonly sender: string;
@@ -345,7 +345,10 @@ export class GroupTimeline {
 
   private parentIdOf(m: TimelineMessage, id: string): string | null {
     const p = m.previousSig;
-    if (p === null || p.length === 0 || bytesEqual(p, this.sentinel)) return null;
+    // Only a 64-byte value can be a message's (ed25519) signature. A first message's sentinel is unverified
+    // (docs/protocol.md §7.4: []byte(GroupID), or empty, or the raw id by other clients), so anything else names
+    // no predecessor: never a gap, never a repair request for a message that cannot exist.
+    if (p === null || p.length !== 64 || bytesEqual(p, this.sentinel)) return null;
     const pid = messageId(p);
     return pid === id ? null : pid;
   }

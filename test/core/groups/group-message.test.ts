@@ -191,6 +191,23 @@ describe('receiving: tampering is an error value with its own code', () => {
     expect(!r.ok && r.error.code).toBe('group.wrong-group');
   });
 
+  it('SignedGroupID as other clients write it: 16 raw bytes, 32 ASCII hex (either case) or empty are all accepted; another group in either form, or anything else, is not', () => {
+    const padding = new Uint8Array(paddingLength('x'));
+    const c = composeGroupMessage({ group, sender: sender.onion, text: 'x', timestamp: 1, previousSig: null, padding });
+    if (!c.ok) throw new Error('setup');
+    const withSgid = (sgid: Uint8Array | null) => {
+      const s = sealAndSign(b, sender, group, { ...c.value, signedGroupId: sgid }, new Uint8Array(24));
+      return s.ok ? tryDecryptGroupMessage(b, s.value.egm, [group]) : s;
+    };
+    for (const sgid of [signedGroupIdBytes(group.groupId), utf8(group.groupId), utf8(group.groupId.toUpperCase()), new Uint8Array(0), null]) {
+      expect(withSgid(sgid).ok, String(sgid?.length)).toBe(true);
+    }
+    for (const sgid of [signedGroupIdBytes(other.groupId), utf8(other.groupId), new Uint8Array(8), new Uint8Array(64)]) {
+      const r = withSgid(sgid);
+      expect(!r.ok && r.error.code).toBe('group.wrong-group');
+    }
+  });
+
   it('malformed: decrypts with our key but is not a DGM', () => {
     for (const plain of ['not json', '[]', '{"Text":5}', '{"Timestamp":-1}', '{"Timestamp":1.5}', '{"Padding":"***"}', '{"Onion":"nope"}']) {
       const ct = new Uint8Array([...new Uint8Array(24), ...b.secretboxSeal(utf8(plain), new Uint8Array(24), group.key)]);

@@ -19,6 +19,21 @@ const labels = (t: GroupTimeline): string[] => t.entries().map((e) => e.message.
 const order = (t: GroupTimeline): string[] => t.entries().map((e) => e.id);
 
 describe('GroupTimeline: causal order', () => {
+  it("a first message's PreviousMessageSig, whatever sentinel its client used, names no predecessor; only 64 bytes can", () => {
+    const t = new GroupTimeline(G);
+    const first = (label: string, previousSig: Uint8Array | null): TimelineMessage => ({ signature: sig(label), previousSig, sender: 'bob', timestamp: 1, receivedAt: 5 });
+    const evs = [
+      first('raw-id', Uint8Array.from(Buffer.from(G, 'hex'))),
+      first('hex-id', utf8(G)),
+      first('empty', new Uint8Array(0)),
+      first('null', null),
+      first('odd', new Uint8Array(63).fill(7)),
+    ].flatMap((m) => t.add(m).events);
+    expect(evs).toEqual([]);
+    expect(t.openGaps()).toEqual([]);
+    expect(t.add(first('names-one', new Uint8Array(64).fill(7))).events.map((e) => e.type)).toEqual(['gap']);
+  });
+
   it('a chain delivered in order: that order, no gaps', () => {
     const t = new GroupTimeline(G);
     const evs = [msg('a', null, 10), msg('b', 'a', 11), msg('c', 'b', 12)].flatMap((m) => t.add(m).events);
