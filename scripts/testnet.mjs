@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run testnet`: a private Cwtch network on this machine for trying the client — the private tor network
-// (../shared/tools/tornet.sh, every listener on 127.0.0.1, never the public Tor network) plus one cwtch-server
+// (scripts/tornet.sh, every listener on 127.0.0.1, never the public Tor network) plus one cwtch-server
 // joined to it — then the exact commands for two clients. `-- --local` uses the tor-less local network instead,
 // `-- --tmux` opens the server and two clients in a tmux session, `-- stop` stops everything it started by the
 // PIDs kept in the state dir (./.testnet, or $TESTNET_DIR), and `-- stop --clean` also deletes the state dir.
@@ -33,7 +33,7 @@ const die = (s, code = 1) => {
 const q = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 function tornetScript() {
-  return process.env.TORNET_SH || resolve(ROOT, '..', 'shared', 'tools', 'tornet.sh');
+  return process.env.TORNET_SH || resolve(ROOT, 'scripts', 'tornet.sh');
 }
 
 function onPath(name) {

@@ -1,4 +1,4 @@
-// The two-profile exchange over real tor on the private test network (shared/tools/tornet.sh): each headless
+// The two-profile exchange over real tor on the private test network (scripts/tornet.sh): each headless
 // process runs its own tor with `--tor-config` holding the network's %include. Under CI=true a missing tor fails.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

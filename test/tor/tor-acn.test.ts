@@ -1,4 +1,4 @@
-// Real tor on a private network (shared/tools/tornet.sh): two app-owned tors, onion services, SOCKS,
+// Real tor on a private network (scripts/tornet.sh): two app-owned tors, onion services, SOCKS,
 // supervision. Never skipped under CI.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';

@@ -1,6 +1,5 @@
-// Start/stop the private tor test network (shared/tools/tornet.sh) for tests and benches.
-// CI clones the repo beside a copy of shared/, so the script is found at ../shared/tools/tornet.sh
-// relative to the repo root; TORNET_SH overrides.
+// Start/stop the private tor test network (scripts/tornet.sh, the repo's own copy) for tests and benches;
+// TORNET_SH overrides.
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,7 +26,7 @@ function repoRoot(): string {
 }
 
 export function tornetScript(): string {
-  return process.env['TORNET_SH'] ?? resolve(repoRoot(), '..', 'shared', 'tools', 'tornet.sh');
+  return process.env['TORNET_SH'] ?? resolve(repoRoot(), 'scripts', 'tornet.sh');
 }
 
 function run(args: string[], env: Record<string, string>): Promise<string> {

@@ -1,4 +1,4 @@
-// Reads a vector file from test/vectors (copied unchanged from /work/shared/vectors; see PROVENANCE.md).
+// Reads a vector file from test/vectors (copied unchanged from the project's shared vectors; see PROVENANCE.md).
 
 import { readFileSync } from 'node:fs';
 import { fromHex } from '../../src/core/bytes.js';

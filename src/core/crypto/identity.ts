@@ -38,7 +38,7 @@ export function edh(backend: CryptoBackend, mySeed: Uint8Array, theirEdPublic: U
 
 /**
  * The 64-byte expanded secret key tor's ADD_ONION ED25519-V3 wants: h = SHA-512(seed), h[0] &= 248,
- * h[31] &= 127, h[31] |= 64. /work/shared/docs/tor.md.
+ * h[31] &= 127, h[31] |= 64. docs/tor.md.
  */
 export function expandedSecretKey(seed: Uint8Array): Uint8Array {
   requireLength(seed, ED25519_SEED_BYTES, 'ed25519 seed');
