@@ -189,6 +189,25 @@ describe('ProfileDb round trips', () => {
     expect(t.db.addGroup({ groupId: 'cc'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'left' }).lastSeenSignature).toBeNull();
   });
 
+  it('groupChainBack walks PreviousMessageSig from a message, stopping at a held signature, a gap, a row without ciphertext, max or maxBytes', () => {
+    const g = t.db.addGroup({ groupId: 'ee'.repeat(16), groupKey: new Uint8Array(32).fill(3), server: 'srv', name: 'chain' });
+    const sig = (i: number): Uint8Array => new Uint8Array(64).fill(i);
+    const hex = (i: number): string => Buffer.from(sig(i)).toString('hex');
+    // 1 ← 2 ← 3 ← 4 ← 5, where 3 has no stored ciphertext (an older version's row); 7 names the missing 6.
+    for (const i of [1, 2, 3, 4, 5, 7]) {
+      t.db.insertMessage({ conversation: g.conversation, direction: 'in', sender: 's', body: '{}', receivedAt: i, groupSignature: sig(i), previousSignature: sig(i - 1), groupCiphertext: i === 3 ? null : new Uint8Array(10 * i) });
+    }
+    const walk = (from: number, stop: number[], max = 10, maxBytes = 1 << 20) => t.db.groupChainBack(g.conversation, sig(from), new Set(stop.map(hex)), max, maxBytes).map((m) => m.signature[0]);
+    expect(walk(5, [])).toEqual([5, 4]); // 3 has no ciphertext: the walk ends there
+    expect(walk(5, [4])).toEqual([5]);
+    expect(walk(5, [], 1)).toEqual([5]);
+    expect(walk(5, [], 10, 50)).toEqual([5]); // 5 is 50 bytes; 4 more would pass 50
+    expect(walk(2, [])).toEqual([2, 1]);
+    expect(walk(7, [])).toEqual([7]); // 6 is not held
+    expect(walk(6, [])).toEqual([]);
+    expect(t.db.groupChainBack(g.conversation, sig(2), new Set(), 10, 1 << 20)[1]!.ciphertext).toEqual(new Uint8Array(10));
+  });
+
   it('a profile written by the previous schema (v2) opens, migrates and keeps its data', () => {
     const c = t.db.createConversation({ kind: 'contact', handle: 'old-peer', name: 'Old' });
     const conn = t.profile.connection;
