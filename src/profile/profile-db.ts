@@ -541,6 +541,11 @@ export class ProfileDb {
     });
   }
 
+  /** Stores a group message's EGM ciphertext where its row has none yet (rows older than schema v4). */
+  fillGroupCiphertext(conversation: ConversationId, signature: Uint8Array, ciphertext: Uint8Array): void {
+    this.write(() => this.db.prepare('UPDATE messages SET group_ct = ? WHERE conversation = ? AND group_sig = ? AND group_ct IS NULL').run(blob(ciphertext), conversation, blob(signature)));
+  }
+
   /** The distinct senders of a group's messages (the members we know of). */
   groupSenders(conversation: ConversationId): string[] {
     return this.read(() => (this.db.prepare('SELECT DISTINCT sender FROM messages WHERE conversation = ? AND group_sig IS NOT NULL').all(conversation) as Row[]).map((r) => r.sender as string));

@@ -34,7 +34,7 @@ import {
   REPAIR_PEER_MAX_BAD,
   REPAIR_REQUEST_TIMEOUT_MS,
 } from '../../core/limits.js';
-import { newMessageId, type PeerSession } from '../../core/peer/peer-app.js';
+import { EXTENSION_GROUP_REPAIR, newMessageId, type PeerSession } from '../../core/peer/peer-app.js';
 import type { Overlay } from '../../core/peer/overlay.js';
 import type { Clock, Random, TimerHandle } from '../../core/ports.js';
 import type { ConversationId } from '../../profile/profile-db.js';
@@ -165,7 +165,8 @@ export class GroupRepair {
   private canAsk(peer: string): boolean {
     if (this.outstanding.has(peer) || (this.bad.get(peer) ?? 0) >= REPAIR_PEER_MAX_BAD) return false;
     const s = this.d.session(peer);
-    return s !== null && s.framing === 2 && this.d.isApproved(peer) && within(this.asks, peer, this.d.clock.now(), REPAIR_ASKS_PER_PEER_PER_MINUTE);
+    // Only a peer that said it speaks the extension: a Cwtch app would show our overlay as a malformed message.
+    return s !== null && s.framing === 2 && s.extensions.has(EXTENSION_GROUP_REPAIR) && this.d.isApproved(peer) && within(this.asks, peer, this.d.clock.now(), REPAIR_ASKS_PER_PEER_PER_MINUTE);
   }
 
   private ask(peer: string, g: RepairGroup, gap: TimelineGap, want: Uint8Array): void {

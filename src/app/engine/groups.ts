@@ -274,7 +274,7 @@ export class ProfileGroups {
     this.db.queueGroupPost(
       PENDING_POST_PREFIX + toHex(egm.signature),
       encodeEgm(egm),
-      { conversation: g.conversation, sender: this.identity.onion, body, sentAt: message.timestamp * 1000, receivedAt: now, groupSignature: egm.signature, previousSignature: message.previousMessageSig },
+      { conversation: g.conversation, sender: this.identity.onion, body, sentAt: message.timestamp * 1000, receivedAt: now, groupSignature: egm.signature, previousSignature: message.previousMessageSig, groupCiphertext: egm.ciphertext },
       now,
     );
     const sig = toBase64(egm.signature);
@@ -526,6 +526,7 @@ export class ProfileGroups {
       const row = this.db.markAckByGroupSignature(g.conversation, signature);
       if (wasPending) this.db.deleteSetting(key);
       if (row !== null) {
+        this.db.fillGroupCiphertext(g.conversation, signature, egm.ciphertext);
         if (wasPending) this.emit({ event: 'ack', conversation: g.groupId, messageId: sig });
         else this.stats.duplicates++;
         return wasPending ? 'new' : 'duplicate';
@@ -549,6 +550,8 @@ export class ProfileGroups {
       groupCiphertext: egm.ciphertext.slice(),
     });
     if (!ins.isNew) {
+      // A row from before messages kept their ciphertext gets it now, so we can give it to a member later.
+      this.db.fillGroupCiphertext(g.conversation, signature, egm.ciphertext);
       this.stats.duplicates++;
       return 'duplicate';
     }

@@ -2,7 +2,8 @@
 // online member who is also a 1:1 contact for them, and gets the original EGMs back — self-authenticating, since
 // each is verified exactly like one from the server (group key, author's signature, chain).
 //
-// Both directions travel as peer overlays (OVERLAY_GROUP_REPAIR_REQUEST / _REPLY) on the existing peer channel,
+// Both directions travel as peer overlays (OVERLAY_GROUP_REPAIR_REQUEST / _REPLY) on the existing peer channel, only
+// to peers that said they speak it (getVal public/cwtch-tui.extensions, see peer-app.ts),
 // their data sealed with a key derived from the group key. So only a member can make a request the other side can
 // open (the proof of membership), and a contact who is not in the group learns nothing: not which group, not which
 // messages (their signatures are public on the server), only that a sealed blob went by.
@@ -25,7 +26,10 @@ import type { Random } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
 import type { EncryptedGroupMessage } from './board-messages.js';
 
-/** The peer overlays of the extension (Cwtch 1.x peers ignore unknown overlays). [cwtch-tui extension] */
+/**
+ * The peer overlays of the extension [cwtch-tui extension]. Sent only to a peer that answered our extensions getVal
+ * (docs/protocol.md §12.3): the Cwtch app shows an unknown overlay as a malformed message.
+ */
 export { OVERLAY_GROUP_REPAIR_REPLY, OVERLAY_GROUP_REPAIR_REQUEST } from '../peer/overlay.js';
 
 const LABEL = utf8('cwtch-tui/group-repair/v1');

@@ -35,6 +35,13 @@ export const CWTCH_CAPABILITY = 'cwtchCapability';
 export const NAME_SCOPE = 'public';
 export const NAME_PATH = 'profile.name';
 const NAME_PATH_OLD = 'name';
+/**
+ * Our extension capabilities, asked with a getVal at session start (docs/protocol.md §12.3): a Cwtch 1.x peer answers
+ * Exists:false, so it is never sent an extension overlay (the Cwtch app would show one as a malformed message).
+ */
+export const EXTENSIONS_PATH = 'cwtch-tui.extensions';
+export const EXTENSION_GROUP_REPAIR = 'group-repair/1';
+const OUR_EXTENSIONS = [EXTENSION_GROUP_REPAIR];
 
 /** A random decimal message id from a uniform 32-bit integer (protocol.md §6.2 [unverified]). */
 export function newMessageId(random: Random): string {
@@ -49,6 +56,8 @@ export interface PeerSession {
   readonly closed: boolean;
   /** The framing we send with: 1 until the peer announces version ≥ 2. */
   readonly framing: Framing;
+  /** The cwtch-tui extensions the peer says it speaks (empty for Cwtch 1.x peers). */
+  readonly extensions: ReadonlySet<string>;
   /** Send a chat message; fails with 'peer.too-large' (nothing sent) or 'tapir.closed'. */
   sendMessage(id: string, overlay: Overlay): Result<void>;
   close(): void;
@@ -77,7 +86,7 @@ export interface PeerHandler {
    * message; acknowledged at once (the sender keeps no outbox entry for it).
    */
   extension?(s: PeerSession, overlay: Overlay): void;
-  /** The peer announced v2 framing (what our extension overlays need: a repair reply fills a packet). */
+  /** The peer announced v2 framing or its extensions (what our extension overlays need). */
   upgraded?(s: PeerSession): void;
 }
 
@@ -104,6 +113,7 @@ export function chatMessageFits(id: string, overlay: Overlay): boolean {
 
 class Session implements PeerSession {
   framing: Framing = 1;
+  extensions: ReadonlySet<string> = new Set();
   constructor(
     private readonly conn: Connection,
     readonly onion: OnionAddress,
@@ -149,6 +159,8 @@ export class PeerApp extends AfterAuthApp {
     // The announcement always goes in v1 (protocol.md §6.1); so does our first getVal, before we know theirs.
     if (!s.send(versionAnnouncement(), 1).ok) return;
     s.send({ id: nameRequestId, context: CONTEXT_GET_VAL, data: encodeGetVal(NAME_SCOPE, NAME_PATH) });
+    const extensionsRequestId = newMessageId(this.opts.random);
+    s.send({ id: extensionsRequestId, context: CONTEXT_GET_VAL, data: encodeGetVal(NAME_SCOPE, EXTENSIONS_PATH) });
     const bucket = new TokenBucket(this.opts.clock, this.opts.ratePerSecond ?? PEER_RATE_PER_SECOND, this.opts.rateBurst ?? PEER_RATE_BURST);
     for (;;) {
       const bytes = await conn.expect();
@@ -205,6 +217,15 @@ export class PeerApp extends AfterAuthApp {
           break;
         }
         case CONTEXT_RET_VAL: {
+          if (msg.id === extensionsRequestId) {
+            const r = parseJsonObject(msg.data);
+            const val = r.ok && getBool(r.value, 'Exists') === true ? getString(r.value, 'Val') : undefined;
+            // A bounded, known list: only names we speak are kept.
+            const theirs = new Set((val ?? '').slice(0, 256).split(','));
+            s.extensions = new Set(OUR_EXTENSIONS.filter((x) => theirs.has(x)));
+            if (s.extensions.size > 0) handler.upgraded?.(s);
+            break;
+          }
           if (msg.id !== nameRequestId) break;
           const r = parseJsonObject(msg.data);
           const val = r.ok ? getString(r.value, 'Val') : undefined;
@@ -221,6 +242,7 @@ export class PeerApp extends AfterAuthApp {
     const r = parseJsonObject(data);
     const scope = r.ok ? getString(r.value, 'Scope') : undefined;
     const path = r.ok ? getString(r.value, 'Path') : undefined;
+    if (scope === NAME_SCOPE && path === EXTENSIONS_PATH) return encodeRetVal(OUR_EXTENSIONS.join(','), true);
     const known = scope === NAME_SCOPE && (path === NAME_PATH || path === NAME_PATH_OLD);
     return encodeRetVal(known ? this.opts.handler.publicName() : '', known);
   }

@@ -16,7 +16,8 @@ import { buildGroupMessage, type GroupKeyInfo } from '../../../src/core/groups/g
 import { decodeTofuBundle, groupIdFor } from '../../../src/core/groups/invite.js';
 import { OVERLAY_GROUP_REPAIR_REPLY, OVERLAY_GROUP_REPAIR_REQUEST, openRepairRequest, repairKey, sealRepairReplies, sealRepairRequest } from '../../../src/core/groups/repair.js';
 import { decodeOverlay, encodeOverlay } from '../../../src/core/peer/overlay.js';
-import { CONTEXT_RAW, decodePeerMessage, encodePeerMessage, versionAnnouncement } from '../../../src/core/peer/peer-message.js';
+import { EXTENSION_GROUP_REPAIR, EXTENSIONS_PATH, encodeRetVal } from '../../../src/core/peer/peer-app.js';
+import { CONTEXT_GET_VAL, CONTEXT_RAW, CONTEXT_RET_VAL, decodePeerMessage, encodePeerMessage, versionAnnouncement } from '../../../src/core/peer/peer-message.js';
 import { TranscriptApp, type Application } from '../../../src/core/tapir/apps/application.js';
 import { AuthApp } from '../../../src/core/tapir/apps/auth-app.js';
 import { buyTokens } from '../../../src/core/tapir/apps/token-app.js';
@@ -147,6 +148,11 @@ describe('a hostile member answering repair requests', () => {
         const m = await conn.expect();
         if (m === null) return;
         const d = decodePeerMessage(m);
+        // Say we speak the extension (carol asks every peer at session start).
+        if (d.ok && d.value.context === CONTEXT_GET_VAL && new TextDecoder().decode(d.value.data).includes(EXTENSIONS_PATH)) {
+          conn.send(encodePeerMessage({ id: d.value.id, context: CONTEXT_RET_VAL, data: encodeRetVal(EXTENSION_GROUP_REPAIR, true) }, 2));
+          continue;
+        }
         if (!d.ok || d.value.context !== CONTEXT_RAW) continue;
         const o = decodeOverlay(d.value.data);
         if (!o.ok) continue;

@@ -70,9 +70,14 @@ describe('gap repair from peers', () => {
     await carol.call({ cmd: 'lowbw', on: true }, 'lowbw');
     await post(alice, g.groupId, 'one');
     const two = await post(alice, g.groupId, 'two');
+    await got(bob, g.groupId, 'two');
+    // One of the repairer's own posts is missing too: a member gives what it sent as well as what it received.
+    const fromBob = await post(bob, g.groupId, 'from bob');
+    await got(alice, g.groupId, 'from bob');
     await post(alice, g.groupId, 'three');
     await got(bob, g.groupId, 'three');
     server.withhold(two);
+    server.withhold(fromBob);
 
     const before = carol.events.length;
     await carol.call({ cmd: 'sync', server: g.server }, 'ok');
@@ -82,12 +87,13 @@ describe('gap repair from peers', () => {
     // Asked of bob (online, a contact, a member), answered by him, closed by him.
     await carol.waitFor((e) => e.event === 'gap-repair' && e.gapId === gap.gapId && e.from === ob, 20_000, 'asking bob');
     await got(carol, g.groupId, 'two');
+    await got(carol, g.groupId, 'from bob');
     const closed = (await carol.waitFor((e) => e.event === 'gap-closed' && e.gapId === gap.gapId, 20_000, 'closed')) as Ev<'gap-closed'>;
     expect(closed).toMatchObject({ closedBy: 'peer', from: ob });
-    expect(texts(carol, g.groupId).filter((t) => t === 'two')).toHaveLength(1);
+    expect(texts(carol, g.groupId).filter((t) => t === 'two' || t === 'from bob')).toHaveLength(2);
     expect(carol.events.slice(before).some((e) => e.event === 'error')).toBe(false);
     const repaired = carol.peer.engine.repairStats;
-    expect(repaired).toMatchObject({ repaired: 1, rejected: 0 });
+    expect(repaired).toMatchObject({ repaired: 2, rejected: 0 });
     expect(oa).not.toBe(ob);
 
     // After a restart the repaired message is history, in chain order, and no gap is open.
@@ -95,7 +101,7 @@ describe('gap repair from peers', () => {
     carol = start('carol');
     await carol.call({ cmd: 'unlock', password: 'carol' }, 'profile');
     const h = await carol.call({ cmd: 'history', conversation: g.groupId, limit: 50 }, 'history');
-    expect(h.messages.map((m) => m.text)).toEqual(['bob is here', 'one', 'two', 'three']);
+    expect(h.messages.map((m) => m.text)).toEqual(['bob is here', 'one', 'two', 'from bob', 'three']);
     expect(carol.events.some((e: EngineEvent) => e.event === 'gap')).toBe(false);
   }, 120_000);
 

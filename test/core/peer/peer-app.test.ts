@@ -7,7 +7,8 @@ import type { Identity } from '../../../src/core/crypto/identity.js';
 import type { OnionAddress } from '../../../src/core/crypto/onion.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import type { Overlay } from '../../../src/core/peer/overlay.js';
-import { CWTCH_CAPABILITY, PeerApp, type PeerHandler, type PeerSession } from '../../../src/core/peer/peer-app.js';
+import { CWTCH_CAPABILITY, encodeRetVal, EXTENSION_GROUP_REPAIR, PeerApp, type PeerHandler, type PeerSession } from '../../../src/core/peer/peer-app.js';
+import { CONTEXT_GET_VAL, CONTEXT_RET_VAL, decodePeerMessage, encodePeerMessage, VERSION_ID, versionAnnouncement } from '../../../src/core/peer/peer-message.js';
 import { AuthApp } from '../../../src/core/tapir/apps/auth-app.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
 import { AUTH_CAPABILITY } from '../../../src/core/tapir/wire-constants.js';
@@ -79,6 +80,9 @@ describe('PeerApp after authentication', () => {
     expect(hb.names).toEqual(['alice']);
     // Both announced version 2, so both now send in v2 framing.
     expect(ha.sessions[0]!.framing).toBe(2);
+    // Both said (getVal public/cwtch-tui.extensions) that they speak gap repair.
+    expect([...ha.sessions[0]!.extensions]).toEqual([EXTENSION_GROUP_REPAIR]);
+    expect([...hb.sessions[0]!.extensions]).toEqual([EXTENSION_GROUP_REPAIR]);
 
     expect(ha.sessions[0]!.sendMessage('42', { overlay: 1, data: 'hi <&>' }).ok).toBe(true);
     await settle(20);
@@ -99,6 +103,29 @@ describe('PeerApp after authentication', () => {
     await runs;
     expect(ha.log).toEqual(['admit', 'opened', 'closed']);
     expect(hb.log).toEqual(['admit', 'opened', 'closed']);
+  });
+
+  it('a peer that does not know our extensions getVal (as Cwtch 1.x answers: Exists false) gets none', async () => {
+    const [alice, bob] = [makeIdentity(), makeIdentity()];
+    const ha = new Recorder('alice');
+    const [x, y] = memoryStreamPair();
+    const out = new Connection(x, { outbound: true, hostname: bob.onion, backend, random });
+    const inb = new Connection(y, { outbound: false, backend, random });
+    const run = peerApp(alice, ha).newInstance().init(out);
+    // Bob: authenticate, announce v2, answer every getVal as Go does for an attribute it lacks.
+    const bobAuth = new AuthApp({ identity: bob, backend, random });
+    await bobAuth.init(inb);
+    inb.send(encodePeerMessage(versionAnnouncement(), 1));
+    for (let i = 0; i < 3; i++) {
+      const m = await inb.expect();
+      const d = m === null ? null : decodePeerMessage(m);
+      if (d?.ok && d.value.context === CONTEXT_GET_VAL && d.value.id !== VERSION_ID) inb.send(encodePeerMessage({ id: d.value.id, context: CONTEXT_RET_VAL, data: encodeRetVal('', false) }, 2));
+    }
+    await settle(20);
+    expect(ha.sessions[0]!.framing).toBe(2);
+    expect(ha.sessions[0]!.extensions.size).toBe(0);
+    inb.close('local');
+    await run;
   });
 
   it('a refused peer is closed before anything is opened or read', async () => {
