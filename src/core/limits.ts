@@ -1,18 +1,18 @@
 // Every size and time limit in one place, each with where its number comes from.
 
-/** Every Tapir packet on the wire is exactly this long. protocol.md §1.2, handbook packet_format. */
+/** Every Tapir packet on the wire is exactly this long. docs/protocol.md §1.2, handbook packet_format. */
 export const PACKET_SIZE = 8192;
-/** Largest payload of an unencrypted packet: Go refuses len ≥ 8192 and reads len+2 ≥ 8192 as empty → 8189. protocol.md §1.2. */
+/** Largest payload of an unencrypted packet: Go refuses len ≥ 8192 and reads len+2 ≥ 8192 as empty → 8189. docs/protocol.md §1.2. */
 export const MAX_PLAINTEXT_PAYLOAD = 8189;
-/** Largest payload once secretbox is on: 8192 − nonce(24) − tag(16) = 8152 sealed bytes, minus the 2-byte prefix. protocol.md §1.3. */
+/** Largest payload once secretbox is on: 8192 − nonce(24) − tag(16) = 8152 sealed bytes, minus the 2-byte prefix. docs/protocol.md §1.3. */
 export const MAX_ENCRYPTED_PAYLOAD = 8150;
-/** The Cwtch/tapir virtual onion port for peers, servers and token services. protocol.md §1.1. */
+/** The Cwtch/tapir virtual onion port for peers, servers and token services. docs/protocol.md §1.1. */
 export const CWTCH_PORT = 9878;
-/** Longest group message text (Go MaxGroupMessageLength). protocol.md §7.4. */
+/** Longest group message text (Go MaxGroupMessageLength). docs/protocol.md §7.4. */
 export const MAX_GROUP_MESSAGE_LENGTH = 1800;
-/** PBKDF2 iterations for profile keys, server configs and group ids. protocol.md §7.2, §8. */
+/** PBKDF2 iterations for profile keys, server configs and group ids. docs/protocol.md §7.2, §8. */
 export const KDF_ITERATIONS = 4096;
-/** Salt size of a profile or encrypted server config. protocol.md §8. */
+/** Salt size of a profile or encrypted server config. docs/protocol.md §8. */
 export const PROFILE_SALT_BYTES = 128;
 
 // ---- Tapir sessions (src/core/tapir, src/core/net) ----
@@ -32,9 +32,9 @@ export const TAPIR_QUEUE_HIGH_WATER = 32;
 export const TAPIR_QUEUE_HARD_CAP = 256;
 
 // ---- Profile storage (src/profile) ----
-/** SQLCipher page size of a profile db: Go opens with `_pragma_cipher_page_size=8192`. protocol.md §8 [unverified]. */
+/** SQLCipher page size of a profile db: Go opens with `_pragma_cipher_page_size=8192`. docs/protocol.md §8 [unverified]. */
 export const PROFILE_DB_PAGE_SIZE = 8192;
-/** Random bytes of a profile folder id → 32 hex characters, like Cwtch's `<32-hex random id>`. protocol.md §8. */
+/** Random bytes of a profile folder id → 32 hex characters, like Cwtch's `<32-hex random id>`. docs/protocol.md §8. */
 export const PROFILE_ID_BYTES = 16;
 /** Largest `db` accepted from an imported archive (a hostile archive must not fill the disk). Our choice: 1 GiB. */
 export const MAX_IMPORT_DB_BYTES = 1024 * 1024 * 1024;
@@ -52,27 +52,27 @@ export const TOR_MIN_VERSION: readonly [number, number, number] = [0, 4, 7];
 export const TOR_CONTROL_MAX_LINE = 16 * 1024;
 /** Largest control-port reply (all lines, data blocks included). Our choice: we never ask for consensus-sized GETINFO keys. */
 export const TOR_CONTROL_MAX_REPLY = 256 * 1024;
-/** A control-port command whose reply has not finished by then fails and closes the connection. tor.md: replies take ms. */
+/** A control-port command whose reply has not finished by then fails and closes the connection. docs/tor.md: replies take ms. */
 export const TOR_CONTROL_REPLY_TIMEOUT_MS = 15_000;
-/** SOCKS handshake plus onion connect. Our choice, below tor's SocksTimeout (120 s); tor.md measured 0.1–3 s on the test network. */
+/** SOCKS handshake plus onion connect. Our choice, below tor's SocksTimeout (120 s); docs/tor.md measured 0.1–3 s on the test network. */
 export const TOR_SOCKS_TIMEOUT_MS = 60_000;
-/** How long dial() keeps retrying 0xF0 (descriptor not found). tor.md: right after publication 1–2 failures, success after 1.4–2.8 s. */
+/** How long dial() keeps retrying 0xF0 (descriptor not found). docs/tor.md: right after publication 1–2 failures, success after 1.4–2.8 s. */
 export const TOR_DIAL_RETRY_WINDOW_MS = 20_000;
 /** First and largest back-off between dial retries. Our choice (doubling). */
 export const TOR_DIAL_RETRY_MIN_MS = 250;
 export const TOR_DIAL_RETRY_MAX_MS = 4_000;
-/** From spawn until tor has written its control-port file. tor.md: well under a second; generous for slow CI disks. */
+/** From spawn until tor has written its control-port file. docs/tor.md: well under a second; generous for slow CI disks. */
 export const TOR_START_TIMEOUT_MS = 30_000;
-/** No bootstrap progress for this long → a status update saying so. tor.md: ~3 s on the test network; the public network takes up to a minute on a slow link. */
+/** No bootstrap progress for this long → a status update saying so. docs/tor.md: ~3 s on the test network; the public network takes up to a minute on a slow link. */
 export const TOR_BOOTSTRAP_STALL_MS = 90_000;
-/** After SIGNAL SHUTDOWN, how long we wait before SIGKILL by PID. tor.md: a client tor exits within ~15 ms. */
+/** After SIGNAL SHUTDOWN, how long we wait before SIGKILL by PID. docs/tor.md: a client tor exits within ~15 ms. */
 export const TOR_SHUTDOWN_GRACE_MS = 5_000;
 /** Back-off when supervision restarts a tor that died: first and largest delay. Our choice (doubling). */
 export const TOR_RESTART_MIN_MS = 500;
 export const TOR_RESTART_MAX_MS = 30_000;
 
 // --- TUI (src/ui) ---
-/** A paste longer than this many lines asks before sending (WeeChat's paste_max_lines idea; ux.md "Paste"). */
+/** A paste longer than this many lines asks before sending (WeeChat's paste_max_lines idea; docs/ux.md "Paste"). */
 export const PASTE_CONFIRM_LINES = 5;
 /** The composer shows at most this many lines (the tail of a long draft), so a 24-row terminal keeps room for the conversation. */
 export const TUI_MAX_COMPOSER_LINES = 8;
@@ -100,9 +100,9 @@ export const MAX_PASTE_BYTES = 16 * 1024;
 export const PEER_RATE_PER_SECOND = 200;
 /** Messages a peer may deliver at once before the rate applies (an outbox flush after a reconnect). Our choice. */
 export const PEER_RATE_BURST = 500;
-/** First delay before re-dialling a contact after a failed or lost connection. Our choice (libCwtch ticks every 30 s, protocol.md §9; we retry sooner on a fresh failure). */
+/** First delay before re-dialling a contact after a failed or lost connection. Our choice (libCwtch ticks every 30 s, docs/protocol.md §9; we retry sooner on a fresh failure). */
 export const PEER_RETRY_MIN_MS = 1_000;
-/** Largest re-dial delay: the back-off doubles per failure up to this. protocol.md §9: libCwtch caps its base at 5 min; one minute keeps a returning contact quick. */
+/** Largest re-dial delay: the back-off doubles per failure up to this. docs/protocol.md §9: libCwtch caps its base at 5 min; one minute keeps a returning contact quick. */
 export const PEER_RETRY_MAX_MS = 60_000;
 /** Random spread of each re-dial delay (±20 %), so two peers that lost each other do not dial in lock-step. Our choice. */
 export const PEER_RETRY_JITTER = 0.2;
@@ -142,18 +142,18 @@ export const BOARD_POSTS_PER_MINUTE = 120;
 /**
  * Once a connection is over BOARD_POSTS_PER_MINUTE, the board refuses all its posts for at least this long (or
  * until a slot frees, if later), answering RetryAfterMs. Our choice: longer than a Tor round trip, so the posts a
- * client pipelined behind the first refused one are refused too and come again in order (docs/protocol.md §7.5).
+ * client pipelined behind the first refused one are refused too and come again in order (docs/protocol.md §12.2).
  */
 export const BOARD_RATE_LIMIT_MIN_PAUSE_MS = 5_000;
 /**
  * Largest ciphertext the board stores, bytes. A Go DGM (1800 text + 1800 padding as base64 + fields) seals to
  * ≈ 4.5 KiB; and a post must fit one encrypted packet (8150 B), where the ciphertext is base64 next to ~400 B
- * of token, signature and JSON: (8150 − 400) · 3/4 ≈ 5800. protocol.md §1.2, §7.4.
+ * of token, signature and JSON: (8150 − 400) · 3/4 ≈ 5800. docs/protocol.md §1.2, §7.4.
  */
 export const BOARD_MAX_CIPHERTEXT_BYTES = 5800;
 /** Ed25519 signatures are 64 bytes; a board post's signature must be exactly that (Go stores any non-empty one). */
 export const BOARD_SIGNATURE_BYTES = 64;
-/** Messages kept per MB of `--max-storage-mb` (Go: MaxStorageMBs × 250). protocol.md §7.5. */
+/** Messages kept per MB of `--max-storage-mb` (Go: MaxStorageMBs × 250). docs/protocol.md §7.5. */
 export const BOARD_MESSAGES_PER_MB = 250;
 /** Rows read from the store per replay batch, so a long replay does not load the whole table at once. Our choice. */
 export const BOARD_REPLAY_BATCH = 500;
@@ -204,11 +204,11 @@ export const REPAIR_REQUEST_TIMEOUT_MS = 30_000;
 export const REPAIR_PEER_MAX_BAD = 20;
 
 // ---- Engine: groups integration and low-bandwidth mode (src/app/engine/) ----
-/** At most one `bytes` event per scope/key per this interval (ux.md: a meter, not a flood). Our choice: 1 s. */
+/** At most one `bytes` event per scope/key per this interval (docs/ux.md: a meter, not a flood). Our choice: 1 s. */
 export const BYTES_EVENT_INTERVAL_MS = 1000;
 /** Buy a new token batch when fewer than this many unspent tokens are left for a server (not in low-bandwidth mode). Our choice: half a batch of TOKEN_BATCH_SIZE (10). */
 export const GROUP_TOKENS_LOW_WATER = 5;
-/** Server re-connect back-off: first delay and cap (protocol.md §9 contactRetry caps at 5 min). Our choice for the first. */
+/** Server re-connect back-off: first delay and cap (docs/protocol.md §9 contactRetry caps at 5 min). Our choice for the first. */
 export const SERVER_RETRY_MIN_MS = 2000;
 export const SERVER_RETRY_MAX_MS = 5 * 60_000;
 /**
@@ -260,7 +260,7 @@ export const BOARD_LIVE_MAX_BUFFERED_BYTES = 4 << 20;
  */
 export const AUTH_PEER_KEY_CACHE_ENTRIES = TAPIR_MAX_CONNECTIONS;
 
-// ---- TUI linear mode (src/ui/linear/, issue 9: screen readers) ----
+// ---- TUI linear mode (src/ui/linear/: screen readers) ----
 /**
  * Linear mode says tor's bootstrap progress at most once per this many percent. Our choice (the issue's "at most every
  * 10 %"): tor reports ~15 steps; a screen reader reading each is noise, and ten lines at most is still a progress report.
@@ -269,7 +269,7 @@ export const LINEAR_TOR_PROGRESS_STEP = 10;
 /** Messages `/open` reads out from the conversation's history. Our choice: a screenful a person can listen to. */
 export const LINEAR_OPEN_HISTORY = 10;
 
-// ---- TUI output: the frame writer (src/ui/output/, issue 9: bytes per key over SSH) ----
+// ---- TUI output: the frame writer (src/ui/output/: bytes per key over SSH) ----
 /**
  * Least time between two frame writes when frames queue up (a burst of network events); the first frame after a
  * quiet spell (a typed key) goes out at once. Our choice: ~60 frames a second, faster than a terminal repaints and

@@ -1,4 +1,4 @@
-// One paste box takes an onion address, a server bundle or a group invite (Cwtch behaviour, ux.md).
+// One paste box takes an onion address, a server bundle or a group invite (Cwtch behaviour, docs/ux.md).
 // This recognises which it is and validates it fully (checksum, signature, group id) before anything is done.
 
 import type { CryptoBackend, Pbkdf2 } from './crypto/backend.js';

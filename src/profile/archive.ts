@@ -1,4 +1,4 @@
-// Profile export/import as Cwtch does it: a .tar.gz of `<id>/db`, `<id>/SALT`, `<id>/VERSION` (protocol.md §8).
+// Profile export/import as Cwtch does it: a .tar.gz of `<id>/db`, `<id>/SALT`, `<id>/VERSION` (docs/protocol.md §8).
 // An imported archive is hostile input: every entry is checked from its header before anything is extracted
 // (regular files only, exactly those three names under one 32-hex id, bounded sizes), and extraction goes to a
 // staging folder that is renamed into place only after the files are checked again on disk.

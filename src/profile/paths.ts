@@ -22,7 +22,7 @@ export function defaultConfigDir(): string {
   return envPaths(APP, { suffix: '' }).config;
 }
 
-/** `<home>/profiles`, holding one folder per profile (protocol.md §8). */
+/** `<home>/profiles`, holding one folder per profile (docs/protocol.md §8). */
 export function profilesDir(home: string): string {
   return join(home, 'profiles');
 }

@@ -394,7 +394,7 @@ export class ProfileDb {
     });
   }
 
-  /** Marks our own group message acknowledged when it comes back from the server (protocol.md §7.5). */
+  /** Marks our own group message acknowledged when it comes back from the server (docs/protocol.md §7.5). */
   markAckByGroupSignature(conversation: ConversationId, signature: Uint8Array): MessageId | null {
     return this.write(() => {
       const r = this.db.prepare('SELECT id FROM messages WHERE conversation = ? AND group_sig = ?').get(conversation, blob(signature)) as Row | undefined;
@@ -509,7 +509,7 @@ export class ProfileDb {
     });
   }
 
-  /** The last signature seen from the server: the `LastCommit` of the next ReplayRequest (protocol.md §7.5). */
+  /** The last signature seen from the server: the `LastCommit` of the next ReplayRequest (docs/protocol.md §7.5). */
   setLastSeenSignature(conversation: ConversationId, signature: Uint8Array): void {
     this.write(() => this.db.prepare('UPDATE groups SET last_seen_sig = ? WHERE conversation = ?').run(blob(signature), conversation));
   }
@@ -582,7 +582,7 @@ export class ProfileDb {
   // ---- servers (TOFU) ----
 
   /**
-   * Stores an imported server. Trust on first use (protocol.md §7.1): a server already known with different
+   * Stores an imported server. Trust on first use (docs/protocol.md §7.1): a server already known with different
    * keys is refused with 'profile.server-keys-changed'; the same keys again is a no-op returning false.
    */
   importServer(s: Server): boolean {

@@ -1,4 +1,4 @@
-// Encrypted profiles on disk, laid out like Cwtch v2 (protocol.md §8):
+// Encrypted profiles on disk, laid out like Cwtch v2 (docs/protocol.md §8):
 //   <home>/profiles/<32-hex random id>/{SALT (128 random bytes), VERSION ("2"), db (SQLCipher)}
 // key = PBKDF2-HMAC-SHA3-512(password, SALT, 4096, 32). Profiles cannot be listed without a password: unlocking
 // tries the password on every folder and opens each one it unlocks (handbook "Profile Encryption & Storage").

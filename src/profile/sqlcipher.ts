@@ -1,6 +1,6 @@
 // Opening a profile's SQLCipher database. Every cipher and durability pragma lives here and nowhere else.
 //
-// protocol.md §8: Go opens `db?_pragma_key=x'<hex>'&_pragma_cipher_page_size=8192` with go-sqlcipher v4, i.e.
+// docs/protocol.md §8: Go opens `db?_pragma_key=x'<hex>'&_pragma_cipher_page_size=8192` with go-sqlcipher v4, i.e.
 // SQLCipher 4 defaults, a raw 32-byte key (no SQLCipher-internal KDF) and 8192-byte pages [unverified]. In
 // SQLite3MultipleCiphers that is cipher=sqlcipher, legacy=4 and legacy_page_size=8192 (its name for
 // cipher_page_size); these must be set before the key.
@@ -14,7 +14,7 @@ import { PROFILE_DB_PAGE_SIZE } from '../core/limits.js';
 
 export type Db = Database.Database;
 
-/** Cipher configuration, applied before `key` on every connection. [unverified: protocol.md §8] */
+/** Cipher configuration, applied before `key` on every connection. [unverified: docs/protocol.md §8] */
 const CIPHER_PRAGMAS = ["cipher='sqlcipher'", 'legacy=4', `legacy_page_size=${PROFILE_DB_PAGE_SIZE}`] as const;
 
 /** Durability once the key is known good: WAL, fsync on every commit, foreign keys enforced. */

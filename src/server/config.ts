@@ -1,4 +1,4 @@
-// serverConfig.json in the reference format (protocol.md §7.6; cwtch-server serverConfig.go): Go MarshalIndent
+// serverConfig.json in the reference format (docs/protocol.md §7.6; cwtch-server serverConfig.go): Go MarshalIndent
 // with tabs, keys created on first start, optionally encrypted (SALT, VERSION "1", nonce ‖ secretbox(json)).
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
@@ -17,7 +17,7 @@ import type { Random } from '../core/ports.js';
 export const CONFIG_FILE = 'serverConfig.json';
 export const SALT_FILE = 'SALT';
 export const VERSION_FILE = 'VERSION';
-/** The encrypted-config layout version Go writes. protocol.md §7.6. */
+/** The encrypted-config layout version Go writes. docs/protocol.md §7.6. */
 export const CONFIG_VERSION = '1';
 export const STORAGE_TYPES = ['storage-default-password', 'storage-password', 'storage-no-password'] as const;
 

@@ -1,4 +1,4 @@
-// The board's storage (protocol.md §7.5; cwtch-server storage/message_store.go): messages(id, signature UNIQUE,
+// The board's storage (docs/protocol.md §7.5; cwtch-server storage/message_store.go): messages(id, signature UNIQUE,
 // ciphertext) plus the spent tokens, in one SQLite file. WAL + synchronous=FULL: a commit is on disk before it
 // returns, and a post is acknowledged only after its commit. Spending the token and storing the message happen in
 // the same transaction, so a crash can never keep one without the other.

@@ -1,4 +1,4 @@
-// The Cwtch server: two onion services on one ACN (protocol.md §10 "Group server").
+// The Cwtch server: two onion services on one ACN (docs/protocol.md §10 "Group server").
 //   token service — ApplicationChain(PoW → token app), no auth app, ephemeral clients;
 //   token board   — AuthApp, then the post/replay/live loop (token-board.ts).
 // Everything outside (network, crypto backend, clock, randomness) is injected; src/app wires the real ones.

@@ -1,4 +1,4 @@
-// The token board (protocol.md §7.5; cwtch-server server_tokenboard.go): after AuthApp, each connection may
+// The token board (docs/protocol.md §7.5; cwtch-server server_tokenboard.go): after AuthApp, each connection may
 // replay (ReplayResult n, n raw EGMs, then synced) and post (spend a token, store, PostResult, broadcast NewMessage
 // to every synced connection including the poster's).
 // As the Go server: a post with an empty signature spends its (valid) token, stores nothing and gets no reply.
@@ -266,7 +266,7 @@ export class BoardServerApp extends AfterAuthApp {
  * One connection's post rate: `limit` posts per sliding `windowMs`. Once over, every post is refused until a
  * slot frees (and at least BOARD_RATE_LIMIT_MIN_PAUSE_MS, or the window if shorter), so the posts a client had
  * already sent behind the first refused one are refused too and arrive again in the order they were sent: their
- * hash chain stays in order on the server and members see no false gap (docs/protocol.md §7.5).
+ * hash chain stays in order on the server and members see no false gap (docs/protocol.md §12.2).
  */
 export class PostRate {
   private readonly times: number[] = [];

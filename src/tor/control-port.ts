@@ -314,7 +314,7 @@ export function bootstrapFromEvent(r: Reply): BootstrapInfo | null {
   return parseBootstrap(t.slice('STATUS_CLIENT '.length));
 }
 
-/** tor's "expanded" ed25519 secret key: SHA-512(seed), clamped, all 64 bytes (tor.md, rend-spec-v3 A.2). */
+/** tor's "expanded" ed25519 secret key: SHA-512(seed), clamped, all 64 bytes (docs/tor.md, rend-spec-v3 A.2). */
 export function expandedSecretKey(seed: Uint8Array): Uint8Array {
   if (seed.length !== 32) throw new TorError('control.bad-argument', 'an ed25519 seed is 32 bytes');
   const h = new Uint8Array(createHash('sha512').update(seed).digest());

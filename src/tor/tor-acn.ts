@@ -214,7 +214,7 @@ export class TorAcn implements Acn {
       try {
         return socketStream(await socksConnect(socks, onion, port));
       } catch (e) {
-        // Right after publication (or a peer's restart) the descriptor is not there yet: tor.md measured 1–2 misses.
+        // Right after publication (or a peer's restart) the descriptor is not there yet: docs/tor.md measured 1–2 misses.
         const retry = e instanceof TorError && e.code === 'socks.onion-not-found' && !this.closing && Date.now() + delay < deadline;
         if (!retry) throw e;
       }
@@ -357,7 +357,7 @@ export class TorAcn implements Acn {
 
   private onBootstrap(b: BootstrapInfo): void {
     if (b.severity !== 'NOTICE') {
-      // tor.md: WARN BOOTSTRAP carries WARNING="Connection refused" REASON=…: show it.
+      // docs/tor.md: WARN BOOTSTRAP carries WARNING="Connection refused" REASON=…: show it.
       this.lastWarning = b.warning ?? b.reason ?? b.summary;
       // Once stalled, stay 'failed' (with the newest reason) until progress moves again.
       if (this.stalledMs > 0) this.emitStall();

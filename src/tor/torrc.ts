@@ -1,4 +1,4 @@
-// The torrc of an app-owned tor (tor.md "Starting an app-owned tor"): everything on 127.0.0.1 with
+// The torrc of an app-owned tor (docs/tor.md "Starting an app-owned tor"): everything on 127.0.0.1 with
 // ports chosen by tor, cookie auth, exits with its owner, never a relay.
 
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Bytes on the wire per server, per contact and in total (ux.md complaint 3: idle bandwidth must be visible).
+// Bytes on the wire per server, per contact and in total (docs/ux.md complaint 3: idle bandwidth must be visible).
 // The engine wraps its Acn so every stream it dials or accepts is counted where the bytes actually pass; the
 // meter turns the counters into throttled `bytes` events (at most one per key per BYTES_EVENT_INTERVAL_MS).
 

@@ -1,4 +1,4 @@
-// Groups for one unlocked profile (protocol.md §7; issue 8): servers imported by TOFU, groups created or joined
+// Groups for one unlocked profile (docs/protocol.md §7): servers imported by TOFU, groups created or joined
 // from invites, a ServerSync per server that holds groups, the receive path (trial-decrypt every server message
 // with every key we hold on that server, verify, store once per signature), the hash-chained timeline per group
 // with its gap events, and our posts (pending until the server echoes them back, then 'ack').

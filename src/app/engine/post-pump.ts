@@ -1,4 +1,4 @@
-// The one consumer of a server's group-post queue on one synced connection (docs/protocol.md §7.5).
+// The one consumer of a server's group-post queue on one synced connection (docs/protocol.md §12.5; the wire: §7.5, §12.2).
 //
 // Everything here is synchronous state changes driven by events (a post queued, a PostResult, a token purchase
 // done, a back-off over), so no two callers can ever race for the same tokens or the same posts — the class of

@@ -1,4 +1,4 @@
-// One group server as this profile sees it (protocol.md §7.5, §9): a token-board connection made with a fresh
+// One group server as this profile sees it (docs/protocol.md §7.5, §9): a token-board connection made with a fresh
 // ephemeral identity each time (never the profile's long-term service — handbook "Ephemeral Connections"), the
 // replay from our last commit, the live stream, posting with privacy-pass tokens, and re-connection with back-off.
 // In low-bandwidth mode nothing runs until asked: `syncOnce` connects, replays, posts what is queued and hangs up.

@@ -1,4 +1,4 @@
-// Go encoding/json-compatible output (protocol.md §0). Signatures and MACs in Cwtch are computed over bytes the
+// Go encoding/json-compatible output (docs/protocol.md §0). Signatures and MACs in Cwtch are computed over bytes the
 // receiver re-serialises with Go, so senders must produce exactly what json.Marshal would: field order as declared,
 // map keys sorted byte-wise, []byte as padded standard base64, HTML-escaped strings, omitempty.
 //

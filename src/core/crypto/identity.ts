@@ -1,4 +1,4 @@
-// A Cwtch/tapir identity: one ed25519 key pair; its onion address is its name. protocol.md §2.
+// A Cwtch/tapir identity: one ed25519 key pair; its onion address is its name. docs/protocol.md §2.
 
 import { sha512 } from '@noble/hashes/sha2.js';
 import type { Random } from '../ports.js';

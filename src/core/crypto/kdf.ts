@@ -1,4 +1,4 @@
-// Key derivation Cwtch uses for profiles, encrypted server configs (protocol.md §8, §7.6) and group ids (§7.2).
+// Key derivation Cwtch uses for profiles, encrypted server configs (docs/protocol.md §8, §7.6) and group ids (§7.2).
 
 import { toHex, utf8 } from '../bytes.js';
 import { KDF_ITERATIONS } from '../limits.js';

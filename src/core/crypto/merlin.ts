@@ -1,4 +1,4 @@
-// Merlin transcripts (gtank/merlin, dalek merlin) on STROBE-128. protocol.md §3.1; vectors in merlin.json.
+// Merlin transcripts (gtank/merlin, dalek merlin) on STROBE-128. docs/protocol.md §3.1; vectors in merlin.json.
 
 import { concatBytes, utf8 } from '../bytes.js';
 import { Strobe128 } from './strobe.js';

@@ -1,5 +1,5 @@
 // Tor v3 onion addresses (rend-spec-v3): lower(base32(pub(32) ‖ checksum(2) ‖ 0x03)),
-// checksum = SHA3-256(".onion checksum" ‖ pub ‖ 0x03)[0:2]. protocol.md §2.
+// checksum = SHA3-256(".onion checksum" ‖ pub ‖ 0x03)[0:2]. docs/protocol.md §2.
 
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { concatBytes, utf8 } from '../bytes.js';

@@ -1,5 +1,5 @@
 // ristretto255 elements and scalars as tapir uses them (gtank/ristretto255 @6bb3979; RFC 9496).
-// protocol.md §0 (base64 forms), §3.2 (FromUniformBytes), §5.3 (privacy pass). Vectors: ristretto255.json.
+// docs/protocol.md §0 (base64 forms), §3.2 (FromUniformBytes), §5.3 (privacy pass). Vectors: ristretto255.json.
 // Decoders of wire bytes return null and never throw.
 
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';

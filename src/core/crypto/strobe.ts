@@ -1,4 +1,4 @@
-// STROBE-128 over Keccak-f[1600], only the operations Merlin needs (protocol.md §3.1).
+// STROBE-128 over Keccak-f[1600], only the operations Merlin needs (docs/protocol.md §3.1).
 // Follows dalek-cryptography/merlin src/strobe.rs byte for byte; gtank/merlin (StrobeGo) produces the same bytes.
 
 import { keccakP } from '@noble/hashes/sha3.js';

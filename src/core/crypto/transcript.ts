@@ -1,5 +1,5 @@
-// tapir primitives/core Transcript: a thin layer over Merlin (protocol.md §3.2).
-// Everything marked [unverified] in protocol.md §3.2/§11 is a named constant or one function in this module, so a
+// tapir primitives/core Transcript: a thin layer over Merlin (docs/protocol.md §3.2).
+// Everything marked [unverified] in docs/protocol.md §3.2/§11 is a named constant or one function in this module, so a
 // correction after testing against a real Go peer touches only this file.
 
 import { shake256 } from '@noble/hashes/sha3.js';
@@ -12,11 +12,11 @@ import {
   type RistrettoPointType,
 } from './ristretto.js';
 
-/** [unverified: tapir primitives/core/transcript.go, protocol.md §11] NewProtocol(l) = AppendMessage(this label, l). */
+/** [unverified: tapir primitives/core/transcript.go, docs/protocol.md §11] NewProtocol(l) = AppendMessage(this label, l). */
 export const NEW_PROTOCOL_LABEL = 'protocol';
-/** [unverified: protocol.md §11] CommitToTranscript extracts this many bytes (the Rust port returns [u8; 64]). */
+/** [unverified: docs/protocol.md §11] CommitToTranscript extracts this many bytes (the Rust port returns [u8; 64]). */
 export const COMMIT_BYTES = 64;
-/** [unverified: protocol.md §11] CommitToPRNG: a 64-byte extract seeds SHAKE-256; each Next() reads this many bytes. */
+/** [unverified: docs/protocol.md §11] CommitToPRNG: a 64-byte extract seeds SHAKE-256; each Next() reads this many bytes. */
 export const PRNG_SEED_BYTES = 64;
 export const PRNG_OUTPUT_BYTES = 64;
 /** [unverified: handbook tapir] label of the transcript TranscriptApp.Init creates. */

@@ -1,4 +1,4 @@
-// Token-board wire messages (protocol.md §7.5): Go groups.Message {MessageType; PostRequest; PostResult;
+// Token-board wire messages (docs/protocol.md §7.5): Go groups.Message {MessageType; PostRequest; PostResult;
 // NewMessage; ReplayRequest; ReplayResult} with every sub-object omitempty, and the raw EncryptedGroupMessage JSON
 // sent during a replay. Encoders write Go encoding/json bytes; decoders are total (hostile input → error value).
 
@@ -8,7 +8,7 @@ import { decodeSpentToken, spentTokenJson } from '../privacypass/wire.js';
 import type { SpentToken } from '../privacypass/token.js';
 import { fail, ok, type Result } from '../result.js';
 
-/** [source: first value] [unverified: order of the rest, cwtch protocol/groups/common.go] protocol.md §7.5, §11. */
+/** [source: first value] [unverified: order of the rest, cwtch protocol/groups/common.go] docs/protocol.md §7.5, §11. */
 export const MESSAGE_TYPE = {
   ReplayRequest: 0,
   ReplayResult: 1,
@@ -28,7 +28,7 @@ export const SERVER_SYNCED_CAPABILITY = 'CwtchServerSyncedCapability';
 export const FULL_RESYNC_FIELD = 'FullResync';
 
 /**
- * Our extension to PostResult (docs/protocol.md §7.5): on a refusal for rate, how long (ms) the server will keep
+ * Our extension to PostResult (docs/protocol.md §12.2): on a refusal for rate, how long (ms) the server will keep
  * refusing this connection's posts; the token was not spent, so the same post may be sent again with it. Absent on
  * any other refusal (the token may be spent) and from Go servers. Go's json.Unmarshal ignores it.
  */
@@ -81,7 +81,7 @@ export function encodeEgmGeneral(egm: EncryptedGroupMessage): Uint8Array {
   return encodeGoJsonBytes(egmJson(egm));
 }
 
-/** The bytes a post's token MAC covers: EGM.ToBytes() ‖ the server's onion (56 chars). protocol.md §5.4. */
+/** The bytes a post's token MAC covers: EGM.ToBytes() ‖ the server's onion (56 chars). docs/protocol.md §5.4. */
 export function postSpendData(egm: EncryptedGroupMessage, serverOnion: string): Uint8Array {
   const a = encodeEgm(egm);
   const b = utf8(serverOnion);

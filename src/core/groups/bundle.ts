@@ -1,4 +1,4 @@
-// Server key bundles (protocol.md §7.1) [confirmed]: a KeyBundle {Keys map[KeyType]Key; Signature []byte}
+// Server key bundles (docs/protocol.md §7.1) [confirmed]: a KeyBundle {Keys map[KeyType]Key; Signature []byte}
 // signed by the server's onion key over json.Marshal({Keys, Signature:nil}); shared as "server:" + base64(JSON).
 
 import { fromBase64, fromUtf8Strict, toBase64, utf8 } from '../bytes.js';

@@ -1,4 +1,4 @@
-// Group messages (protocol.md §7.4): the DecryptedGroupMessage a member writes, its encryption under the group key,
+// Group messages (docs/protocol.md §7.4): the DecryptedGroupMessage a member writes, its encryption under the group key,
 // its signature, and the receive path that trial-decrypts a server's EncryptedGroupMessage with every group key we
 // hold. Everything signed goes through the Go-JSON codec: a Go receiver re-marshals the DGM and verifies over those
 // bytes, so a byte of difference (HTML escaping, field order, base64) would make every one of our messages invalid.
@@ -94,7 +94,7 @@ export function signedGroupIdAccepted(sgid: Uint8Array | null, groupId: GroupId)
 
 /**
  * PreviousMessageSig of a group's first message (nothing to link to): []byte(GroupID), the UTF-8 bytes of the 32 hex
- * characters. [unverified: protocol.md §7.4, §11] One place to correct it; the timeline treats it as "no predecessor".
+ * characters. [unverified: docs/protocol.md §7.4, §11] One place to correct it; the timeline treats it as "no predecessor".
  */
 export function firstMessagePreviousSig(groupId: GroupId): Uint8Array {
   return utf8(groupId);

@@ -1,4 +1,4 @@
-// Group invites (protocol.md §7.3): "torv3" + base64(GroupInvite JSON), field order GroupID, GroupName,
+// Group invites (docs/protocol.md §7.3): "torv3" + base64(GroupInvite JSON), field order GroupID, GroupName,
 // SharedKey(b64), ServerHost [unverified: current version]. Sent to peers as overlay 101 with the server bundle
 // prepended: "tofubundle:server:<b64>||torv3<b64>" [confirmed].
 

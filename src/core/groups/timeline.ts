@@ -1,4 +1,4 @@
-// The hash-chained group timeline with visible gaps (protocol.md §7.4–§7.5, handbook "Detectable Faults", ux.md).
+// The hash-chained group timeline with visible gaps (docs/protocol.md §7.4–§7.5, handbook "Detectable Faults", docs/ux.md).
 //
 // Every group message names the signature of the message its sender saw last (PreviousMessageSig). A server that
 // withholds a message from some members leaves "a detectable gap in the message tree": a message naming a

@@ -1,4 +1,4 @@
-// The client side of the token-board protocol (protocol.md §7.5), driven over an authenticated Connection:
+// The client side of the token-board protocol (docs/protocol.md §7.5), driven over an authenticated Connection:
 // ReplayRequest from the last commit → ReplayResult n → n raw EGMs → synced → live NewMessage and PostResult.
 // Messages are de-duplicated by signature (the server re-sends the last replayed message on purpose). The groups
 // layer builds fetch loops and decryption on top of this.

@@ -1,4 +1,4 @@
-// The chat payload inside `im.cwtch.raw` (protocol.md §6.3): Go `MessageWrapper{Overlay int "o"; Data string "d"}`.
+// The chat payload inside `im.cwtch.raw` (docs/protocol.md §6.3): Go `MessageWrapper{Overlay int "o"; Data string "d"}`.
 // Decoding is total: any bytes give an overlay or an error value, never a throw. Invalid UTF-8 becomes U+FFFD,
 // as Go's json.Unmarshal does for strings.
 

@@ -1,4 +1,4 @@
-// PeerApp: the Cwtch peer protocol on one connection (protocol.md §6, §10), run after the auth app.
+// PeerApp: the Cwtch peer protocol on one connection (docs/protocol.md §6, §10), run after the auth app.
 // After AuthenticationCapability: set "cwtchCapability" [unverified], close at once if the engine refuses the
 // peer (blocked, or unknown while unknown peers are blocked), announce our version in v1 framing, ask for the
 // peer's public name, then read: v1/v2 envelopes, raw (chat) messages acked only after the engine has committed
@@ -31,7 +31,7 @@ import { TokenBucket } from './rate-limit.js';
 
 /** The capability PeerApp sets once it runs. [unverified: cwtch protocol/connections/peerapp.go] */
 export const CWTCH_CAPABILITY = 'cwtchCapability';
-/** getVal scope and path of the public profile name (protocol.md §6.2) [unverified]; `name` is the older path. */
+/** getVal scope and path of the public profile name (docs/protocol.md §6.2) [unverified]; `name` is the older path. */
 export const NAME_SCOPE = 'public';
 export const NAME_PATH = 'profile.name';
 const NAME_PATH_OLD = 'name';
@@ -43,7 +43,7 @@ export const EXTENSIONS_PATH = 'cwtch-tui.extensions';
 export const EXTENSION_GROUP_REPAIR = 'group-repair/1';
 const OUR_EXTENSIONS = [EXTENSION_GROUP_REPAIR];
 
-/** A random decimal message id from a uniform 32-bit integer (protocol.md §6.2 [unverified]). */
+/** A random decimal message id from a uniform 32-bit integer (docs/protocol.md §6.2 [unverified]). */
 export function newMessageId(random: Random): string {
   const b = random.bytes(4);
   return String(((b[0]! << 24) >>> 0) + (b[1]! << 16) + (b[2]! << 8) + b[3]!);
@@ -156,7 +156,7 @@ export class PeerApp extends AfterAuthApp {
     const nameRequestId = newMessageId(this.opts.random);
     conn.onClose(() => handler.closed(s));
     handler.opened(s);
-    // The announcement always goes in v1 (protocol.md §6.1); so does our first getVal, before we know theirs.
+    // The announcement always goes in v1 (docs/protocol.md §6.1); so does our first getVal, before we know theirs.
     if (!s.send(versionAnnouncement(), 1).ok) return;
     s.send({ id: nameRequestId, context: CONTEXT_GET_VAL, data: encodeGetVal(NAME_SCOPE, NAME_PATH) });
     const extensionsRequestId = newMessageId(this.opts.random);
@@ -248,12 +248,12 @@ export class PeerApp extends AfterAuthApp {
   }
 }
 
-/** Go json.Marshal of `{Scope, Path}` (protocol.md §6.2). */
+/** Go json.Marshal of `{Scope, Path}` (docs/protocol.md §6.2). */
 export function encodeGetVal(scope: string, path: string): Uint8Array {
   return encodeGoJsonBytes(goJson.object([['Scope', goJson.string(scope)], ['Path', goJson.string(path)]]));
 }
 
-/** Go json.Marshal of `{Val, Exists}` (protocol.md §6.2). */
+/** Go json.Marshal of `{Val, Exists}` (docs/protocol.md §6.2). */
 export function encodeRetVal(val: string, exists: boolean): Uint8Array {
   return encodeGoJsonBytes(goJson.object([['Val', goJson.string(val)], ['Exists', goJson.bool(exists)]]));
 }

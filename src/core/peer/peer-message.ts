@@ -1,4 +1,4 @@
-// PeerMessage envelope (protocol.md §6.1, §6.2): v1 = Go JSON {"ID","Context","Data"(base64)},
+// PeerMessage envelope (docs/protocol.md §6.1, §6.2): v1 = Go JSON {"ID","Context","Data"(base64)},
 // v2 = raw `ID|Context|Data`. Version negotiation: the first message after auth is a v1 getVal with
 // ID "im.cwtch.version" and Data [0x02]; on receiving it we switch our *sending* format to v2.
 // [unverified: cwtch protocol/connections/peerapp.go] — the choices live in this one module.

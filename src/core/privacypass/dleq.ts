@@ -1,4 +1,4 @@
-// The batch DLEQ proof on the connection's shared transcript (protocol.md §5.3): the server proves that every
+// The batch DLEQ proof on the connection's shared transcript (docs/protocol.md §5.3): the server proves that every
 // Q_i = k·P_i for the k behind its public Y = k·B, without revealing k. [unverified: tapir primitives/privacypass]
 
 import { utf8 } from '../bytes.js';
@@ -23,7 +23,7 @@ export interface DleqProof {
 
 /**
  * Go fmt.Sprintf("%v", slice) of []BlindedToken / []SignedToken: `[` + `{<base64>}` joined by one space + `]`
- * (each struct holds one *Element whose String() is base64). [unverified] protocol.md §5.3.
+ * (each struct holds one *Element whose String() is base64). [unverified] docs/protocol.md §5.3.
  */
 export function goVectorString(points: readonly RistrettoPointType[]): string {
   return '[' + points.map((p) => `{${elementToBase64(p)}}`).join(' ') + ']';

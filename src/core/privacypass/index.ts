@@ -1,4 +1,4 @@
-// Privacy pass (protocol.md §5): tokens, the batch DLEQ proof, the token server and the wire shapes.
+// Privacy pass (docs/protocol.md §5): tokens, the batch DLEQ proof, the token server and the wire shapes.
 export * from './constants.js';
 export * from './token.js';
 export * from './dleq.js';

@@ -1,6 +1,6 @@
 // The token server (tapir primitives/privacypass TokenServer): signs blinded batches with a DLEQ proof and checks
 // spent tokens. Which tokens are spent is the caller's storage (the Cwtch server keeps it durable, in the same
-// transaction as the post it pays for). protocol.md §5.3–§5.4.
+// transaction as the post it pays for). docs/protocol.md §5.3–§5.4.
 
 import { constantTimeEqual } from '../bytes.js';
 import {

@@ -1,4 +1,4 @@
-// Privacy-pass tokens, client side (protocol.md §5.3–§5.4): generate and blind, unblind after the batch proof
+// Privacy-pass tokens, client side (docs/protocol.md §5.3–§5.4): generate and blind, unblind after the batch proof
 // verifies, and the spend MAC that binds a token to the data it pays for. Pure; randomness comes in as Random.
 
 import { hmac } from '@noble/hashes/hmac.js';
@@ -38,7 +38,7 @@ export interface SpentToken {
   readonly MAC: Uint8Array;
 }
 
-/** T = Element.FromUniformBytes(SHA3-512(t)). [unverified] protocol.md §5.3. */
+/** T = Element.FromUniformBytes(SHA3-512(t)). [unverified] docs/protocol.md §5.3. */
 export function tokenPoint(t: Uint8Array): RistrettoPointType {
   return elementFromUniformBytes(sha3_512(t));
 }
@@ -73,7 +73,7 @@ export function unblind(token: Token, signed: SignedToken): void {
   token.W = mulElement(signed.Q, scalarInvert(token.r));
 }
 
-/** MAC key = SHA3-256(t ‖ encode(W)). [unverified] protocol.md §5.4. */
+/** MAC key = SHA3-256(t ‖ encode(W)). [unverified] docs/protocol.md §5.4. */
 export function spendMacKey(t: Uint8Array, W: RistrettoPointType): Uint8Array {
   return sha3_256(concatBytes(t, encodeElement(W)));
 }
@@ -82,7 +82,7 @@ export function spendMacKey(t: Uint8Array, W: RistrettoPointType): Uint8Array {
 export type HmacSha3_512 = (key: Uint8Array, data: Uint8Array) => Uint8Array;
 export const nobleHmacSha3_512: HmacSha3_512 = (key, data) => hmac(sha3_512, key, data);
 
-/** MAC = HMAC-SHA3-512(key, data). [unverified] protocol.md §5.4. */
+/** MAC = HMAC-SHA3-512(key, data). [unverified] docs/protocol.md §5.4. */
 export function spendMac(t: Uint8Array, W: RistrettoPointType, data: Uint8Array, mac: HmacSha3_512 = nobleHmacSha3_512): Uint8Array {
   return mac(spendMacKey(t, W), data);
 }

@@ -1,4 +1,4 @@
-// JSON shapes of privacy pass on the wire (protocol.md §5.3–§5.4), Go encoding/json-exact on output and liberal on
+// JSON shapes of privacy pass on the wire (docs/protocol.md §5.3–§5.4), Go encoding/json-exact on output and liberal on
 // input. Decoders are total: hostile input is an error value.
 
 import { fromBase64 } from '../bytes.js';

@@ -1,6 +1,6 @@
 // One Tapir connection over an ACN stream: fixed-size packets, optional secretbox session, capabilities.
 // Any short read, MAC failure or framing error closes it; callers see `null` from expect(), never an exception.
-// protocol.md §1.3–§1.4 (Go tapir Connection: Hostname, IsOutbound, Expect, Send, SetCapability, ...).
+// docs/protocol.md §1.3–§1.4 (Go tapir Connection: Hostname, IsOutbound, Expect, Send, SetCapability, ...).
 
 import type { CryptoBackend } from '../crypto/backend.js';
 import type { OnionAddress } from '../crypto/onion.js';
@@ -305,7 +305,7 @@ export class Connection {
       this.close(msg.error.code as CloseCode);
       return null;
     }
-    // Go apps read an empty message as "connection gone" (protocol.md §1.4).
+    // Go apps read an empty message as "connection gone" (docs/protocol.md §1.4).
     if (msg.value.length === 0) {
       this.close('empty-message');
       return null;

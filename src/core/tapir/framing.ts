@@ -1,5 +1,5 @@
 // Tapir packets: fixed 8192 bytes, length prefix + data + zero padding; secretbox-sealed once a session key is
-// set. protocol.md §1.2–§1.4. Decoders return results and never throw on hostile bytes.
+// set. docs/protocol.md §1.2–§1.4. Decoders return results and never throw on hostile bytes.
 
 import { concatBytes } from '../bytes.js';
 import { SECRETBOX_TAG_BYTES, type CryptoBackend } from '../crypto/backend.js';
@@ -55,7 +55,7 @@ export function encodeSealedParts(
   backend: CryptoBackend,
   scratch?: SealScratch,
 ): Result<readonly [Uint8Array, Uint8Array]> {
-  // Go would silently truncate a longer message; we refuse it instead (protocol.md §1.2).
+  // Go would silently truncate a longer message; we refuse it instead (docs/protocol.md §1.2).
   if (payload.length > MAX_ENCRYPTED_PAYLOAD) return fail('tapir.too-large', `payload over ${MAX_ENCRYPTED_PAYLOAD} bytes`);
   if (nonce.length !== NONCE_BYTES) throw new RangeError('nonce must be 24 bytes');
   const region = scratch === undefined ? frame(payload, SEALED_REGION) : scratch.frame(payload);

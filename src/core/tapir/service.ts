@@ -1,7 +1,7 @@
 // A Tapir service: one identity, its onion listener (long-term) or none (ephemeral), and the registry of its
 // connections with tapir's duplicate rules. Keep one long-term service per profile and a separate ephemeral
 // service per throw-away identity; they never share a registry (handbook "Ephemeral Connections": a shared one
-// would let a server probe which peers we are connected to). protocol.md §9; handbook "Double Connections".
+// would let a server probe which peers we are connected to). docs/protocol.md §9; handbook "Double Connections".
 
 import type { CryptoBackend } from '../crypto/backend.js';
 import { newIdentity, type Identity } from '../crypto/identity.js';

@@ -1,6 +1,6 @@
 // Untrusted text → SafeText. Escape sequences are this client's XSS: a peer's message that reaches the
 // terminal with an OSC 52 in it writes the user's clipboard, a CSI can redraw the screen, a bidi override
-// can reverse a name. Ink's own sanitiser is not a boundary (stack.md), so this is.
+// can reverse a name. Ink's own sanitiser is not a boundary (docs/ux.md), so this is.
 //
 // Design: one pass over the input, dropping escape sequences whole and deciding every other character
 // from the character and the text already emitted (never from input that was dropped). That makes the

@@ -42,7 +42,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
   // Full height: our frame writer addresses rows absolutely, so the bottom row is as safe as any other.
   const rows = Math.max(1, terminalRows);
   const [local, setLocalState] = useState<LocalState>(INITIAL_LOCAL);
-  // Handlers read the latest state from refs: one stdin chunk can hold several keys (stack.md).
+  // Handlers read the latest state from refs: one stdin chunk can hold several keys (docs/ux.md).
   const localRef = useRef(local);
   const stateRef = useRef(state);
   stateRef.current = state;

@@ -1,4 +1,4 @@
-// /server with no argument: every server we know (issue 9 screen 6) — state, bytes each way, group messages
+// /server with no argument: every server we know — state, bytes each way, group messages
 // fetched vs our own posts this session, the groups on it with their open gaps, and "s" to sync now.
 
 import { Box } from 'ink';

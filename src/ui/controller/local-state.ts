@@ -8,7 +8,7 @@ export type Modal =
   | { readonly kind: 'help'; readonly topic?: string }
   | { readonly kind: 'switcher'; readonly query: string; readonly index: number }
   | { readonly kind: 'paste'; readonly text: string }
-  /** Imported servers (issue 9 screen 6); `index` is the selected row for "s: sync now". */
+  /** Imported servers; `index` is the selected row for "s: sync now". */
   | { readonly kind: 'servers'; readonly index: number };
 
 export interface LocalState {

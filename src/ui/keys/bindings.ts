@@ -1,4 +1,4 @@
-// Default key bindings (ux.md) and the pure matcher from one Ink keypress to a command id.
+// Default key bindings (docs/ux.md) and the pure matcher from one Ink keypress to a command id.
 // A binding is data, so help can list it and a user override can be validated later.
 
 import type { KeyCommand } from './commands.js';
@@ -91,7 +91,7 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { command: 'app.help', char: CTRL_SLASH, label: 'Ctrl+/' },
   { command: 'view.fail-reasons', char: 'r', meta: true, label: 'Alt+R' },
   { command: 'invite.review', char: 'i', meta: true, label: 'Alt+I' },
-  // Alt+S: free in ux.md's clients (WeeChat's Ctrl+S is search, so not that); same as /server with no argument.
+  // Alt+S: free in docs/ux.md's clients (WeeChat's Ctrl+S is search, so not that); same as /server with no argument.
   { command: 'view.servers', char: 's', meta: true, label: 'Alt+S' },
 ];
 

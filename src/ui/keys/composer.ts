@@ -198,11 +198,11 @@ export function feedKey(s: ComposerState, input: string, key: KeyInfo, bindings:
     if (input.length > 0 && !key.ctrl && !key.escape) return step(insertPaste(s, input));
     return step(s);
   }
-  // Without bracketed paste one stdin chunk with a newline inside is still a paste (stack.md).
+  // Without bracketed paste one stdin chunk with a newline inside is still a paste (docs/ux.md).
   if (input.length > 1 && /[\r\n]/.test(input) && !key.ctrl && !key.meta) return step(insertPaste(s, input));
 
   // A multi-line draft: Up/Down move between its lines first. Only past its first line (Up) or last line (Down) do
-  // they walk history, and only while a walk is going on; a draft being written is never swapped away (ux.md).
+  // they walk history, and only while a walk is going on; a draft being written is never swapped away (docs/ux.md).
   if (!key.ctrl && !key.meta && (key.upArrow || key.downArrow) && s.text.includes('\n')) {
     const moved = verticalMove(s, key.upArrow ? -1 : 1);
     if (moved !== undefined) return step(moved);

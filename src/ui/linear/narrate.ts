@@ -1,4 +1,4 @@
-// Linear mode's voice: each engine event that matters to a person becomes one plain line (issue 9, ux.md: screen
+// Linear mode's voice: each engine event that matters to a person becomes one plain line (docs/ux.md: screen
 // readers read box drawing and spinners aloud). Pure apart from its own small memory (what was last said about tor
 // and about each contact), so every line is unit-tested from events alone.
 //

@@ -1,7 +1,7 @@
 // A frame builder for Ink that keeps its work between frames. Ink 6.8's Output.get() builds every frame from
 // nothing: a fresh width×height grid of cell objects, every line re-tokenised and every character re-measured
 // (its caches live for one frame), every row re-serialised. With 100k messages open at 120x40 that was ~60 % of
-// a keystroke's CPU and most of the garbage whose full GCs set the keystroke p99 (issue 9). `fastGet` computes
+// a keystroke's CPU and most of the garbage whose full GCs set the keystroke p99. `fastGet` computes
 // the same string — property-tested byte for byte against Ink's own get() — but reuses one grid, keeps
 // tokenised lines and character widths across frames (bounded), and re-serialises only rows whose cells changed.
 // It is installed on Ink's Output class only for the Ink version it was checked against; any other version keeps

@@ -14,7 +14,7 @@ export function serverOrder(view: UiState): string[] {
   return [...view.servers.values()].sort((a, b) => Number(b.imported) - Number(a.imported) || (a.onion < b.onion ? -1 : a.onion > b.onion ? 1 : 0)).map((s) => s.onion);
 }
 
-/** Bytes for people: 1.2 MB, 340 kB, 12 B (decimal units, like the meters in ux.md's comparisons). */
+/** Bytes for people: 1.2 MB, 340 kB, 12 B (decimal units, like the meters in docs/ux.md's comparisons). */
 export function formatBytes(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
@@ -42,7 +42,7 @@ export function serverGroupsText(state: UiState, server: string): string {
   return `${groups.length} group${groups.length === 1 ? '' : 's'}${gaps > 0 ? ` · ⟂ ${gaps} gap${gaps === 1 ? '' : 's'} open` : ''}`;
 }
 
-/** A server's traffic and its fetched-vs-ours ratio (issue 9 screen 6). */
+/** A server's traffic and its fetched-vs-ours ratio. */
 export function serverCostText(state: UiState, server: string): string {
   const bytes = state.bytes.get(`server:${server}`) ?? { sent: 0, received: 0 };
   const count = state.serverMessages.get(server) ?? { fetched: 0, ours: 0 };

@@ -14,7 +14,7 @@ export type PasteKind =
 export function classifyPaste(raw: string): PasteKind {
   const s = raw.trim();
   if (s.length === 0) return { kind: 'empty' };
-  // tofubundle = the server's bundle followed by a group invite (protocol.md §7.3).
+  // tofubundle = the server's bundle followed by a group invite (docs/protocol.md §7.3).
   if (s.startsWith('tofubundle:')) return { kind: 'group-invite', withServer: true };
   if (s.startsWith('server:')) return { kind: 'server-bundle' };
   if (s.startsWith('torv3')) return { kind: 'group-invite', withServer: false };

@@ -10,7 +10,7 @@ import type { ConversationVm, GapVm, UiState } from './state.js';
 
 type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
 
-/** Cwtch overlay numbers the pane draws specially (protocol.md §6.3). */
+/** Cwtch overlay numbers the pane draws specially (docs/protocol.md §6.3). */
 const OVERLAY_QUOTE = 10;
 
 export function reduce(state: UiState, e: EngineEvent): UiState {

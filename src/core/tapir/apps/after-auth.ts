@@ -1,5 +1,5 @@
 // An application that runs AuthApp first and then its own protocol on the authenticated connection, as Go's
-// PeerApp, TokenboardServer and TokenBoardClient embed AuthApp (protocol.md §4, last bullet). Ours: PeerApp
+// PeerApp, TokenboardServer and TokenBoardClient embed AuthApp (docs/protocol.md §4, last bullet). Ours: PeerApp
 // (src/core/peer), TokenBoardClientApp (src/core/groups), BoardServerApp (src/server).
 
 import type { Transcript } from '../../crypto/transcript.js';

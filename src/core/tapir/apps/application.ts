@@ -1,6 +1,6 @@
 // Tapir applications: the logic run on one connection, granting capabilities that later apps require.
 // TranscriptApp owns the connection's single Merlin transcript; ApplicationChain runs apps in order on it.
-// protocol.md §3.2, §5.1; handbook "Transcript App" and "Application Stacks".
+// docs/protocol.md §3.2, §5.1; handbook "Transcript App" and "Application Stacks".
 
 import { Transcript } from '../../crypto/transcript.js';
 import type { Connection } from '../connection.js';

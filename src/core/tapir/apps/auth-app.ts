@@ -1,6 +1,6 @@
 // The authentication app: ephemeral 3DH over both long-term identities, a session key, and an encrypted
 // transcript challenge. Grants AuthenticationCapability; on any failure it closes, sending no error.
-// protocol.md §4; handbook "Authentication Protocol". [unverified] details live in ../wire-constants.ts.
+// docs/protocol.md §4; handbook "Authentication Protocol". [unverified] details live in ../wire-constants.ts.
 
 import { bytesKey, concatBytes, constantTimeEqual, utf8, wipe } from '../../bytes.js';
 import type { CryptoBackend, Pbkdf2 } from '../../crypto/backend.js';

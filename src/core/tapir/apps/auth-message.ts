@@ -1,4 +1,4 @@
-// The AuthMessage both sides send first: {"LongTermPublicKey":b64,"EphemeralPublicKey":b64} (protocol.md §4).
+// The AuthMessage both sides send first: {"LongTermPublicKey":b64,"EphemeralPublicKey":b64} (docs/protocol.md §4).
 // Encoded with the shared Go encoding/json encoder; parsed liberally like Go (case-insensitive names, unknown
 // fields ignored) but strictly on the values (32-byte keys).
 

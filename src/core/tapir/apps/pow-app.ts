@@ -1,4 +1,4 @@
-// The proof-of-work app (protocol.md §5.2): the server sends a random seed; the client searches the transcript PRNG
+// The proof-of-work app (docs/protocol.md §5.2): the server sends a random seed; the client searches the transcript PRNG
 // for a 32-byte value whose SHA-256 together with the transcript challenge starts with enough zero bits. Grants
 // SuccessfulProofOfWorkCapability. Runs inside an ApplicationChain, on the chain's transcript. [unverified details
 // are constants in ../../privacypass/constants.ts]

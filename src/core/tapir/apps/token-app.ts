@@ -1,4 +1,4 @@
-// The token app (protocol.md §5.3): after the PoW app, the client sends blinded tokens; the server signs them and
+// The token app (docs/protocol.md §5.3): after the PoW app, the client sends blinded tokens; the server signs them and
 // proves the batch (DLEQ) on the shared transcript; the client checks the proof against the bundle's Y and only
 // then unblinds. Grants HasTokensCapability. buyTokens() runs the whole PoW → token chain over an ephemeral identity.
 
@@ -92,7 +92,7 @@ export class TokenServerApp extends TranscriptApp {
   }
 }
 
-/** The token service's chain: PoW → token app (no auth app; clients are ephemeral). protocol.md §5.1. */
+/** The token service's chain: PoW → token app (no auth app; clients are ephemeral). docs/protocol.md §5.1. */
 export function tokenServiceChain(opts: TokenServerAppOptions & { readonly difficultyBits?: number }): ApplicationChain {
   return new ApplicationChain()
     .chain(new PowApp({ random: opts.random, difficultyBits: opts.difficultyBits }), POW_CAPABILITY)
