@@ -133,6 +133,18 @@ export class PostPump {
 
   private buy(): void {
     this.buying = true;
+    // Decided a turn later: a burst queues all its posts first, so its first purchase is sized for all of them
+    // (one batch of 100, not 10 then 100).
+    this.o.clock.setTimeout(() => {
+      if (this.stopped) {
+        this.buying = false;
+        return;
+      }
+      this.purchase();
+    }, 0);
+  }
+
+  private purchase(): void {
     void this.o.buyTokens(this.queue.size).then((ok) => {
       this.buying = false;
       if (this.stopped) return;

@@ -36,6 +36,7 @@ function world(opts: { window?: number; tokensInHand?: number; batch?: number; b
   const statuses: PostQueueStatus[] = [];
   const pending = new Set<string>();
   let purchases = 0;
+  const buySizes: number[] = [];
   let buyFails = opts.buyFails ?? 0;
   let maxInFlight = 0;
   const held = new Map<string, Token>();
@@ -54,7 +55,8 @@ function world(opts: { window?: number; tokensInHand?: number; batch?: number; b
     },
     takeToken: () => wallet.shift() ?? null,
     unspentTokens: () => wallet.length,
-    buyTokens: async () => {
+    buyTokens: async (wanted) => {
+      buySizes.push(wanted);
       purchases++;
       if (buyFails > 0) {
         buyFails--;
@@ -77,6 +79,7 @@ function world(opts: { window?: number; tokensInHand?: number; batch?: number; b
     outstanding,
     pending,
     held,
+    buySizes,
     get purchases() {
       return purchases;
     },
@@ -110,7 +113,10 @@ describe('PostPump', () => {
     w.queue(keys(10));
     await flush();
     for (let i = 0; i < 40 && w.pending.size > 0; i++) {
-      if ((await w.answer('accept')) === undefined) await flush();
+      if ((await w.answer('accept')) === undefined) {
+        w.clock.advance(0); // a purchase is decided a turn later
+        await flush();
+      }
     }
     expect(w.pending.size).toBe(0);
     expect(w.arrivals.map((a) => a.key)).toEqual(keys(10));
@@ -172,13 +178,24 @@ describe('PostPump', () => {
     expect(w.arrivals.map((a) => a.key)).toEqual(['kept']);
   });
 
+  it('a burst queued in one go is bought for in one purchase sized for all of it', async () => {
+    const w = world({ window: 4, batch: 100 });
+    for (const k of keys(50)) w.queue([k]); // one at a time, as sends arrive
+    w.clock.advance(0);
+    await flush();
+    expect(w.buySizes).toEqual([50]);
+  });
+
   it('a failed purchase with no tokens left says so and tries again after a pause', async () => {
     const w = world({ window: 4, buyFails: 1, batch: 2 });
     w.queue(['a']);
+    w.clock.advance(0);
     await flush();
     expect(w.statuses.at(-1)).toMatchObject({ waiting: 'tokens', queued: 1 });
     expect(w.arrivals).toHaveLength(0);
     w.clock.advance(1_000);
+    await flush();
+    w.clock.advance(0);
     await flush();
     expect(w.arrivals.map((a) => a.key)).toEqual(['a']);
   });
