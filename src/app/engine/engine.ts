@@ -169,6 +169,9 @@ export class Engine implements EngineApi {
       case 'rename':
         this.need().rename(c.conversation, c.name, c.id);
         return;
+      case 'fork-group':
+        this.need().forkGroup(c.group, c.server, c.id);
+        return;
       case 'sync':
         this.need().sync(c.server, c.confirm === true, c.id);
         return;

@@ -41,6 +41,8 @@ type ClosedBy = { readonly closedBy: 'server' | 'peer' | 'mirror'; readonly from
 
 /** Secret setting key: a signed post not yet echoed by its server (value: the EGM JSON). */
 const PENDING_POST_PREFIX = 'groups.post.';
+/** Setting key: this group was forked (value: the new group's id, UTF-8); it is read-only. */
+const FORKED_PREFIX = 'groups.forked.';
 
 export interface GroupsDeps extends RuntimeDeps {
   readonly meter?: ByteMeter;
@@ -232,7 +234,22 @@ export class ProfileGroups {
     if (!this.closing && !this.syncs.has(server) && this.serversInUse().includes(server)) this.syncFor(server);
   }
 
-  createGroup(serverText: string, name: string, id?: string): void {
+  /** See ProfileRuntime.forkGroup. Returns the members to invite and the new group's id. */
+  fork(groupId: string, serverText: string | undefined, id?: string): { members: string[]; newGroupId: string } {
+    const old = this.group(groupId);
+    if (this.forkedTo(old) !== null) throw new UsageError('group.forked', 'this group was forked already: fork the new one');
+    const newGroupId = this.createGroup(serverText ?? old.server, old.localName ?? old.name, id);
+    this.db.setSetting(FORKED_PREFIX + old.groupId, utf8(newGroupId));
+    this.emit(this.groupEvent(this.group(groupId)));
+    return { members: this.db.groupSenders(old.conversation).filter((m) => m !== this.identity.onion), newGroupId };
+  }
+
+  private forkedTo(g: Group): string | null {
+    const v = this.db.getSetting(FORKED_PREFIX + g.groupId);
+    return v === null ? null : new TextDecoder().decode(v);
+  }
+
+  createGroup(serverText: string, name: string, id?: string): string {
     let server: string;
     const d = decodeOnion(serverText);
     if (d.ok) server = d.value.onion;
@@ -253,6 +270,7 @@ export class ProfileGroups {
     this.timeline(g);
     this.emit({ ...withId(id), ...this.groupEvent(g) });
     this.syncFor(server);
+    return g.groupId;
   }
 
   /** The tofubundle text that invites someone to `groupId` (sent by the caller as overlay 101). */
@@ -263,6 +281,7 @@ export class ProfileGroups {
 
   send(groupId: string, text: string, id?: string): void {
     const g = this.group(groupId);
+    if (this.forkedTo(g) !== null) throw new UsageError('group.read-only', 'this group was forked and is read-only: write in the new group');
     const t = this.timeline(g);
     const overlay: Overlay = { overlay: OVERLAY_TEXT, data: text };
     const body = new TextDecoder().decode(encodeOverlay(overlay));
@@ -295,7 +314,7 @@ export class ProfileGroups {
     const g = this.group(groupId);
     // Every pending-post setting without an outbox row goes in the same commit (this group's outbox rows are
     // deleted with it; an older version's crash may have left settings that no row names).
-    this.db.deleteGroup(g.conversation, [], { pendingPostPrefix: PENDING_POST_PREFIX });
+    this.db.deleteGroup(g.conversation, [FORKED_PREFIX + g.groupId], { pendingPostPrefix: PENDING_POST_PREFIX });
     this.timelines.delete(g.conversation);
     this.keys.delete(g.server);
     for (const f of this.firstInReplay.values()) f.delete(g.conversation);
@@ -638,7 +657,8 @@ export class ProfileGroups {
   }
 
   private groupEvent(g: Group): Extract<EngineEvent, { event: 'group' }> {
-    return { event: 'group', groupId: g.groupId, name: g.localName ?? g.name, server: g.server, invite: this.inviteFor(g) };
+    const forkedTo = this.forkedTo(g);
+    return { event: 'group', groupId: g.groupId, name: g.localName ?? g.name, server: g.server, invite: this.inviteFor(g), ...(forkedTo !== null ? { forkedTo } : {}) };
   }
 }
 

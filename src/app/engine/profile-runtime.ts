@@ -154,6 +154,19 @@ export class ProfileRuntime implements PeerHandler {
     this.sendOverlay(to, { overlay: OVERLAY_GROUP_INVITE, data: this.groups.inviteText(groupId) }, id);
   }
 
+  /**
+   * `fork-group`: a fresh key ("fork groups … to provide some level of forward secrecy", handbook), the members we
+   * know (those who posted) who are approved contacts invited over 1:1 — through the outbox, so one who is offline
+   * gets it when back — and the old group read-only with a pointer. Answered by the new group's `group` event.
+   */
+  forkGroup(groupId: string, server: string | undefined, id?: string): void {
+    const { members, newGroupId } = this.groups.fork(groupId, server, id);
+    for (const m of members) {
+      const conv = this.db.findConversation(m);
+      if (conv?.authorization === 'approved') this.invite(m, newGroupId);
+    }
+  }
+
   sync(server: string, confirm: boolean, id?: string): void {
     this.groups.sync(server, confirm, id);
   }

@@ -15,6 +15,11 @@ export type EngineCommand =
   | { readonly cmd: 'invite'; readonly to: string; readonly group: string; readonly id?: string }
   /** Delete a group (key, messages, gaps, sync state) from the profile; its server stays imported. */
   | { readonly cmd: 'leave-group'; readonly group: string; readonly id?: string }
+  /**
+   * A new group with a fresh key (on `server`, default the old group's), its members who are approved contacts
+   * invited over 1:1; the old group is kept read-only, pointing at the new one.
+   */
+  | { readonly cmd: 'fork-group'; readonly group: string; readonly server?: string; readonly id?: string }
   /** A local name for a contact (onion) or a group (group id); stored in the profile, never sent. */
   | { readonly cmd: 'rename'; readonly conversation: string; readonly name: string; readonly id?: string }
   | { readonly cmd: 'sync'; readonly server: string; readonly confirm?: boolean; readonly id?: string }
@@ -43,6 +48,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   'create-group': { required: { server: 'string', name: 'string' }, optional: {} },
   invite: { required: { to: 'string', group: 'string' }, optional: {} },
   'leave-group': { required: { group: 'string' }, optional: {} },
+  'fork-group': { required: { group: 'string' }, optional: { server: 'string' } },
   rename: { required: { conversation: 'string', name: 'string' }, optional: {} },
   sync: { required: { server: 'string' }, optional: { confirm: 'boolean' } },
   lowbw: { required: { on: 'boolean' }, optional: {} },

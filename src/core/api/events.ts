@@ -45,7 +45,8 @@ export type EngineEvent =
   | (Base & { readonly event: 'failed'; readonly conversation: ConversationId; readonly messageId: string; readonly reason: string })
   | (Base & { readonly event: 'history'; readonly conversation: ConversationId; readonly messages: readonly HistoryMessage[] })
   /** `name` is the user's local name when the group was renamed, else the invite's; `invite` always carries the invite's. */
-  | (Base & { readonly event: 'group'; readonly groupId: string; readonly name: string; readonly server: string; readonly invite: string })
+  /** `forkedTo`: the group was forked (fork-group) and is read-only; its successor's group id. */
+  | (Base & { readonly event: 'group'; readonly groupId: string; readonly name: string; readonly server: string; readonly invite: string; readonly forkedTo?: string })
   /** The group is gone from the profile (leave-group): drop it and everything shown for it. */
   | (Base & { readonly event: 'group-left'; readonly groupId: string })
   | (Base & { readonly event: 'invite'; readonly from: string; readonly groupId: string; readonly groupName: string; readonly text: string })

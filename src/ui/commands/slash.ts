@@ -23,7 +23,7 @@ export interface SlashContext {
   readonly lowBandwidth?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'rename', 'server', 'sync', 'lowbw', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'rename', 'server', 'sync', 'lowbw', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -34,6 +34,7 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   group: '/group <server onion> <name>  — create a group on a server (experimental)',
   invite: '/invite <contact onion> [group id]  — invite a contact to a group (default: the open group)',
   leave: '/leave [group id] [yes]  — leave a group (default: the open one) and delete its messages on this device; asks first',
+  fork: '/fork [server]  — a new group with a fresh key for the open group\'s members who are your contacts (invited 1:1); the old one stays, read-only',
   rename: '/rename <name>  — your own name for the open contact or group (kept on this device, never sent)',
   server: '/server [bundle]  — import a server bundle, or list servers',
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
@@ -93,6 +94,9 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
       if (group === undefined) return err('slash.missing', SLASH_USAGE.leave);
       return confirm ? engine({ cmd: 'leave-group', group }) : ui({ ui: 'confirm-leave', group });
     }
+    case 'fork':
+      if (ctx.current === undefined || ctx.currentKind !== 'group') return err('slash.missing', SLASH_USAGE.fork);
+      return engine({ cmd: 'fork-group', group: ctx.current, ...(rest.length > 0 ? { server: rest } : {}) });
     case 'rename':
       if (ctx.current === undefined || rest.length === 0) return err('slash.missing', SLASH_USAGE.rename);
       return engine({ cmd: 'rename', conversation: ctx.current, name: rest });

@@ -69,6 +69,7 @@ function Header({ state, c }: { readonly state: UiState; readonly c: Conversatio
       <SafeTextView text={uiText(` · ${status}`)} dim />
       {queueText !== null ? <SafeTextView text={uiText(` · ⧗ ${queueText}`)} color={queue?.waiting === null ? undefined : 'yellow'} dim={queue?.waiting === null} /> : <SafeTextView text={uiText('')} />}
       <SafeTextView text={uiText(c.kind === 'group' ? ' · group (experimental)' : '')} dim />
+      {c.forkedTo !== undefined ? <SafeTextView text={uiText(` · read-only: forked to ${state.conversations.get(c.forkedTo)?.name ?? 'a new group'}`)} color="magenta" /> : <SafeTextView text={uiText('')} />}
       {gaps > 0 ? <SafeTextView text={uiText(` · ⟂ ${gaps} gap${gaps === 1 ? '' : 's'} open`)} color="yellow" /> : <SafeTextView text={uiText('')} />}
       {c.lookalike ? <SafeTextView text={uiText(' · ⚠ name looks like another contact')} color="red" /> : <SafeTextView text={uiText('')} />}
     </SafeTextView>

@@ -29,7 +29,7 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
         lastActivity: e.lastActivity,
       });
     case 'group':
-      return upsertConversation(state, { id: e.groupId, kind: 'group', rawName: e.name, authorization: 'approved', server: e.server });
+      return upsertConversation(state, { id: e.groupId, kind: 'group', rawName: e.name, authorization: 'approved', server: e.server, ...(e.forkedTo !== undefined ? { forkedTo: e.forkedTo } : {}) });
     case 'peer-state': {
       const c = state.conversations.get(e.onion);
       if (c === undefined) return state;
@@ -164,6 +164,7 @@ interface Upsert {
   readonly unread?: number;
   readonly lastActivity?: number;
   readonly server?: string;
+  readonly forkedTo?: string;
 }
 
 function upsertConversation(state: UiState, u: Upsert): UiState {
@@ -180,6 +181,7 @@ function upsertConversation(state: UiState, u: Upsert): UiState {
     unread: u.unread ?? old?.unread ?? 0,
     lastActivity: u.lastActivity ?? old?.lastActivity ?? 0,
     ...(u.server !== undefined ? { server: u.server } : {}),
+    ...(u.forkedTo !== undefined ? { forkedTo: u.forkedTo } : {}),
   };
   const nameKeys = new Map(state.nameKeys ?? []);
   nameKeys.set(u.id, lookalikeKey(u.rawName));

@@ -21,6 +21,8 @@ export interface ConversationVm {
   readonly lastActivity: number;
   /** Groups: the server onion they live on. */
   readonly server?: string;
+  /** Groups: forked into this group id; read-only. */
+  readonly forkedTo?: string;
 }
 
 export interface GapVm {
