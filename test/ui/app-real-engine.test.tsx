@@ -219,4 +219,25 @@ describe('the TUI on real engines', () => {
       expect(a.term.lastFrame()).not.toContain('waiting for the server');
     }, 60_000);
   }, 120_000);
+
+  it('/fork on a real engine: the new group opens in the list and the old one says it is read-only', async () => {
+    const server = await realServer(dir.root, dir.net, { dataDir: 'fork-server' });
+    closers.push(() => server.close());
+    const a = await open('fa');
+    await createProfile(a, 'fay', 'fay-pw');
+    const aEvents: EngineEvent[] = [];
+    a.peer.engine.subscribe((e) => void aEvents.push(e));
+    await a.term.press(`/group ${server.bundle} den`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(true), 30_000);
+    await a.term.press('/fork');
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(aEvents.some((e) => e.event === 'group' && e.forkedTo !== undefined)).toBe(true), 30_000);
+    await settle(() => expect(a.term.lastFrame()).toContain('read-only: forked to den'));
+    // Writing there is refused with the engine's reason.
+    await a.term.press('hello?');
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toContain('read-only'));
+    expect(aEvents.some((e) => e.event === 'error' && e.code === 'group.read-only')).toBe(true);
+  }, 60_000);
 });
