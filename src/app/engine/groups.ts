@@ -37,7 +37,7 @@ import { GroupRepair, type RepairedOutcome, type RepairGroup } from './group-rep
 import type { PeerSession } from '../../core/peer/peer-app.js';
 
 type Emit = (e: EngineEvent) => void;
-type ClosedBy = { readonly closedBy: 'server' | 'peer' | 'mirror'; readonly from?: string };
+type ClosedBy = { readonly closedBy: 'server' | 'peer'; readonly from?: string };
 
 /** Secret setting key: a signed post not yet echoed by its server (value: the EGM JSON). */
 const PENDING_POST_PREFIX = 'groups.post.';

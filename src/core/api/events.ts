@@ -56,7 +56,7 @@ export type EngineEvent =
   | (Base & { readonly event: 'post-queue'; readonly server: string; readonly queued: number; readonly waiting: PostWaiting | null; readonly retryAt?: number })
   | (Base & { readonly event: 'gap'; readonly group: string; readonly gapId: string; readonly before?: string; readonly after?: string; readonly beforeTime?: number; readonly afterTime?: number; readonly cause: 'withheld' | 'pruned' })
   /** `closedBy`: how the missing messages came — from a server, or from a member (`from`: their onion). */
-  | (Base & { readonly event: 'gap-closed'; readonly group: string; readonly gapId: string; readonly closedBy: 'server' | 'peer' | 'mirror'; readonly from?: string })
+  | (Base & { readonly event: 'gap-closed'; readonly group: string; readonly gapId: string; readonly closedBy: 'server' | 'peer'; readonly from?: string })
   /** A member (`from`) is being asked for a gap's messages; `from` null: no longer (the marker is plainly open again). */
   | (Base & { readonly event: 'gap-repair'; readonly group: string; readonly gapId: string; readonly from: string | null })
   | (Base & { readonly event: 'sync-cost'; readonly server: string; readonly messages: number; readonly bytes: number })
