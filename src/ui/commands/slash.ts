@@ -34,7 +34,7 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   group: '/group <server onion> <name>  — create a group on a server (experimental)',
   invite: '/invite <contact onion> [group id]  — invite a contact to a group (default: the open group)',
   leave: '/leave [group id] [yes]  — leave a group (default: the open one) and delete its messages on this device; asks first',
-  fork: '/fork [server]  — a new group with a fresh key for the open group\'s members who are your contacts (invited 1:1); the old one stays, read-only',
+  fork: '/fork [server]  — a fresh key for the group\'s members; old group read-only',
   rename: '/rename <name>  — your own name for the open contact or group (kept on this device, never sent)',
   server: '/server [bundle]  — import a server bundle, or list servers',
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
