@@ -97,8 +97,13 @@ async function stop(clean) {
     if (st.tornet) {
       // tornet.sh stops its own tors by the PIDs in its state dir.
       const r = spawnSync('bash', [tornetScript(), 'stop', st.tornet.dir], { stdio: ['ignore', 'inherit', 'inherit'] });
-      if (r.status !== 0) warn('tornet.sh stop failed');
-      else say('stopped the private tor network');
+      if (r.status !== 0) {
+        // Keep the state (and the tors' PID files): forgetting them would leave tors running that nothing can stop.
+        warn(`tornet.sh stop failed; state kept in ${STATE} — fix the cause and run stop again`);
+        process.exitCode = 1;
+        return;
+      }
+      say('stopped the private tor network');
     }
     rmSync(STATE_FILE, { force: true });
   }
