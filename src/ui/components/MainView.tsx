@@ -124,7 +124,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
             />
           </>
         ) : modal.kind === 'help' ? (
-          <HelpSheet topic={modal.topic} />
+          <HelpSheet topic={modal.topic} offset={modal.offset ?? 0} height={bodyHeight} width={columns} />
         ) : modal.kind === 'servers' ? (
           <ServersView state={state} index={modal.index} />
         ) : modal.kind === 'switcher' ? (

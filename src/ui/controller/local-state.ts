@@ -5,7 +5,7 @@ import type { SafeText } from '../text.js';
 
 export type Modal =
   | { readonly kind: 'none' }
-  | { readonly kind: 'help'; readonly topic?: string }
+  | { readonly kind: 'help'; readonly topic?: string; readonly offset?: number }
   | { readonly kind: 'switcher'; readonly query: string; readonly index: number }
   | { readonly kind: 'paste'; readonly text: string }
   /** Imported servers; `index` is the selected row for "s: sync now". */

@@ -3,6 +3,7 @@
 // commands to send, so every binding is testable without rendering.
 
 import type { EngineCommand } from '../../core/api/commands.js';
+import { helpLines } from '../commands/help-lines.js';
 import { completeSlash, isSlashCommand, parseSlashCommand, type UiAction } from '../commands/slash.js';
 import type { KeyInfo } from '../keys/bindings.js';
 import { jumpSlot, type KeyCommand } from '../keys/commands.js';
@@ -97,14 +98,22 @@ function submit(local: LocalState, view: UiState, text: string): KeyOutcome {
   return { local: { ...local, notice: undefined }, commands: [{ cmd: 'send', to: sel.id, text: body }], quit: false };
 }
 
+/** Lines PgUp/PgDn move the help sheet by. */
+const HELP_PAGE = 10;
+
 function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo): KeyOutcome | undefined {
   const m = local.modal;
   switch (m.kind) {
     case 'none':
       return undefined;
-    case 'help':
+    case 'help': {
       if (key.escape || input === 'q' || input === '?' || key.return) return none({ ...local, modal: { kind: 'none' } });
-      return none(local);
+      // Scrolling: the sheet clamps what it shows; the offset is kept within the sheet's line count here.
+      const step = key.pageDown ? HELP_PAGE : key.pageUp ? -HELP_PAGE : key.downArrow ? 1 : key.upArrow ? -1 : 0;
+      if (step === 0) return none(local);
+      const max = Math.max(0, helpLines(m.topic).length - 1);
+      return none({ ...local, modal: { ...m, offset: Math.max(0, Math.min(max, (m.offset ?? 0) + step)) } });
+    }
     case 'switcher': {
       if (key.escape) return none({ ...local, modal: { kind: 'none' } });
       const matches = switcherMatches(view, m.query);

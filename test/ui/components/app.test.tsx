@@ -142,6 +142,29 @@ describe('MainView', () => {
     expect(term.lastFrame()).toContain('Help');
   });
 
+  it('help lays out one row per line at 80×24 and 40×12, and scrolls with PgDn/PgUp to every line', async () => {
+    for (const size of [{ columns: 80, rows: 24 }, { columns: 40, rows: 12 }]) {
+      const { term } = await start(base, size);
+      await term.press(KEYS.ctrlSlash);
+      const seen = new Set<string>();
+      const frame = (): string[] => term.lastFrame().split('\n');
+      for (let i = 0; i < 40; i++) {
+        const rows = frame();
+        expect(rows.length).toBeLessThanOrEqual(size.rows);
+        for (const r of rows) seen.add(r.replace(/[│┌┐└┘─]/g, '').trim());
+        await term.press(KEYS.pageDown);
+      }
+      // Every key row and every command row was on screen at some point (cut to the width, never merged).
+      expect([...seen].some((r) => r.startsWith('Enter') && r.includes('send'))).toBe(true);
+      expect([...seen].some((r) => r.startsWith('/quit'))).toBe(true);
+      expect([...seen].some((r) => r.includes('/commandssage'))).toBe(false);
+      expect(term.lastFrame()).toMatch(/lines \d+–\d+ of \d+/);
+      await term.press(KEYS.pageUp);
+      await term.press(KEYS.esc);
+      expect(term.lastFrame()).not.toContain('Help — Esc closes');
+    }
+  });
+
   it('/ commands go to the engine; errors show as a notice; Tab completes', async () => {
     const { engine, term } = await start(base);
     await term.press('/lo');
