@@ -111,12 +111,14 @@ export class GroupRepair {
   private readonly answers = new Map<string, number[]>();
   private keyCache: { groups: readonly RepairGroup[]; keys: { group: RepairGroup; repairKey: Uint8Array }[] } | null = null;
   private pokeScheduled = false;
+  private rateTimer: TimerHandle | null = null;
   private closed = false;
 
   constructor(private readonly d: GroupRepairDeps) {}
 
   close(): void {
     this.closed = true;
+    if (this.rateTimer !== null) this.d.clock.clearTimeout(this.rateTimer);
     for (const o of this.outstanding.values()) this.d.clock.clearTimeout(o.timer);
     this.outstanding.clear();
   }
@@ -148,6 +150,7 @@ export class GroupRepair {
 
   private askAll(): void {
     if (this.closed) return;
+    let rateLimited = false;
     for (const g of this.d.groups()) {
       if (this.d.replaying(g.conversation)) continue;
       for (const gap of this.d.openGaps(g.conversation)) {
@@ -155,18 +158,39 @@ export class GroupRepair {
         const want = fromBase64(gap.missingSig);
         if (want === null || want.length !== 64) continue;
         const tried = this.tried.get(gap.id) ?? new Set<string>();
-        const peer = this.d.members(g.conversation).find((m) => !tried.has(m) && this.canAsk(m));
-        if (peer === undefined) continue;
+        const untried = this.d.members(g.conversation).filter((m) => !tried.has(m));
+        const peer = untried.find((m) => this.canAsk(m));
+        if (peer === undefined) {
+          // A member we could ask but for our own rate: come back when its minute is up (nothing else may poke).
+          if (untried.some((m) => this.canAsk(m, true))) rateLimited = true;
+          continue;
+        }
         this.ask(peer, g, gap, want);
       }
     }
+    if (rateLimited) this.retryWhenRateAllows();
   }
 
-  private canAsk(peer: string): boolean {
-    if (this.outstanding.has(peer) || (this.bad.get(peer) ?? 0) >= REPAIR_PEER_MAX_BAD) return false;
+  /** One timer: poke again when the oldest ask of any peer leaves its one-minute window. */
+  private retryWhenRateAllows(): void {
+    if (this.rateTimer !== null) return;
+    const now = this.d.clock.now();
+    const oldest = Math.min(...[...this.asks.values()].flatMap((t) => t.filter((x) => x > now - 60_000)));
+    const wait = Number.isFinite(oldest) ? Math.max(1, oldest + 60_000 - now + 1) : 1_000;
+    this.rateTimer = this.d.clock.setTimeout(() => {
+      this.rateTimer = null;
+      this.poke();
+    }, wait);
+  }
+
+  /** `ignoreRate`: whether it could be asked if it were not for our per-peer rate. */
+  private canAsk(peer: string, ignoreRate = false): boolean {
+    if ((this.bad.get(peer) ?? 0) >= REPAIR_PEER_MAX_BAD) return false;
+    if (this.outstanding.has(peer)) return false;
     const s = this.d.session(peer);
     // Only a peer that said it speaks the extension: a Cwtch app would show our overlay as a malformed message.
-    return s !== null && s.framing === 2 && s.extensions.has(EXTENSION_GROUP_REPAIR) && this.d.isApproved(peer) && within(this.asks, peer, this.d.clock.now(), REPAIR_ASKS_PER_PEER_PER_MINUTE);
+    if (s === null || s.framing !== 2 || !s.extensions.has(EXTENSION_GROUP_REPAIR) || !this.d.isApproved(peer)) return false;
+    return ignoreRate || within(this.asks, peer, this.d.clock.now(), REPAIR_ASKS_PER_PEER_PER_MINUTE);
   }
 
   private ask(peer: string, g: RepairGroup, gap: TimelineGap, want: Uint8Array): void {
