@@ -83,7 +83,7 @@ export interface PeerHandler {
   ignored?(s: PeerSession, code: string): void;
   /**
    * One of our extension overlays (EXTENSION_OVERLAYS: gap repair, docs/protocol.md §12.3): never stored as a chat
-   * message; acknowledged at once (the sender keeps no outbox entry for it).
+   * message, never acknowledged (the sender keeps no outbox entry for it).
    */
   extension?(s: PeerSession, overlay: Overlay): void;
   /** The peer announced v2 framing or its extensions (what our extension overlays need). */
@@ -181,7 +181,8 @@ export class PeerApp extends AfterAuthApp {
             return conn.close('protocol');
           }
           if (EXTENSION_OVERLAYS.has(o.value.overlay) && handler.extension !== undefined) {
-            s.send(ackFor(msg.id));
+            // Not acknowledged: no outbox waits for it, and on a metered link an ack is another full packet (a
+            // repair reply part would cost twice its bytes).
             handler.extension(s, o.value);
             break;
           }
