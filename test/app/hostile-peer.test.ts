@@ -10,7 +10,6 @@ import { concatBytes, utf8 } from '../../src/core/bytes.js';
 import { newIdentity } from '../../src/core/crypto/identity.js';
 import type { OnionAddress } from '../../src/core/crypto/onion.js';
 import { decodePeerMessage, encodePeerMessage, CONTEXT_ACK } from '../../src/core/peer/peer-message.js';
-import { TranscriptApp, type Application } from '../../src/core/tapir/apps/application.js';
 import { AuthApp } from '../../src/core/tapir/apps/auth-app.js';
 import type { Connection } from '../../src/core/tapir/connection.js';
 import { TapirService } from '../../src/core/tapir/service.js';
@@ -18,6 +17,7 @@ import { nodeRandom, systemClock } from '../../src/app/platform/node-platform.js
 import { sodiumNativeBackend } from '../../src/app/platform/sodium-native-backend.js';
 import { localAcn } from '../../src/tor/local-acn.js';
 import { HeadlessProc } from './helpers/headless-proc.js';
+import { ScriptApp } from './helpers/script-app.js';
 
 let root: string;
 let proc: HeadlessProc;
@@ -33,23 +33,6 @@ afterAll(async () => {
   }
   rmSync(root, { recursive: true, force: true });
 });
-
-/** Authenticates like a real peer, then runs `script` with raw send/expect on the connection. */
-class ScriptApp extends TranscriptApp {
-  constructor(
-    private readonly auth: Application,
-    private readonly script: (conn: Connection) => Promise<void>,
-  ) {
-    super();
-  }
-  override newInstance(): Application {
-    return new ScriptApp(this.auth.newInstance(), this.script);
-  }
-  override async init(conn: Connection): Promise<void> {
-    await this.auth.init(conn);
-    if (!conn.closed) await this.script(conn);
-  }
-}
 
 describe('hostile peer and hostile stdin against a headless process', () => {
   it('ignores unknown contexts/overlays, keeps invalid UTF-8 as U+FFFD, closes on a malformed envelope, survives', async () => {

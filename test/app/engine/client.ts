@@ -40,29 +40,49 @@ export const isMsg = (group: string, text: string) => (e: EngineEvent) => e.even
 export const got = (c: Client, group: string, text: string) => c.waitFor(isMsg(group, text), 30_000, `${text} in ${group.slice(0, 4)}`);
 
 
+/** What an engine world offers a test: engines by name (the same name again is a restart), stop, its server. */
+export interface EngineWorld {
+  start(name: string): Client;
+  /** Close one engine now (before a restart, or to take it offline). */
+  stop(c: Client): Promise<void>;
+  server(): RealServer;
+  /** The scratch folder (root, local network dir), for tests that start more on it. */
+  dir(): { readonly root: string; readonly net: string };
+  /** Closed in afterAll, before the engines (e.g. a scripted peer's service). */
+  onClose(fn: () => Promise<void>): void;
+}
+
 /**
- * A scratch local network with a real group server (started in beforeAll) and engines started on demand; all of
- * them closed and the folder removed in afterAll.
+ * A scratch local network with a real group server (started in beforeAll, with `serverOptions`) and engines started
+ * on demand; all of them closed and the folder removed in afterAll.
  */
-export function engineWorld(prefix: string): { start(name: string): Client; server(): RealServer } {
-  let dir: ReturnType<typeof scratch>;
+export function engineWorld(prefix: string, serverOptions: Parameters<typeof realServer>[2] = {}): EngineWorld {
+  let d: ReturnType<typeof scratch>;
   let server: RealServer;
-  const open: RealPeer[] = [];
+  const open = new Set<Client>();
+  const closers: (() => Promise<void>)[] = [];
   beforeAll(async () => {
-    dir = scratch(prefix);
-    server = await realServer(dir.root, dir.net);
+    d = scratch(prefix);
+    server = await realServer(d.root, d.net, serverOptions);
   });
   afterAll(async () => {
-    for (const p of open) await p.close();
+    for (const c of closers) await c();
+    for (const c of open) await c.peer.close();
     await server.close();
-    dir.dispose();
+    d.dispose();
   });
   return {
     start(name) {
-      const p = realPeer(dir.root, dir.net, name);
-      open.push(p);
-      return new Client(p);
+      const c = new Client(realPeer(d.root, d.net, name));
+      open.add(c);
+      return c;
+    },
+    async stop(c) {
+      open.delete(c);
+      await c.peer.close();
     },
     server: () => server,
+    dir: () => d,
+    onClose: (fn) => void closers.push(fn),
   };
 }

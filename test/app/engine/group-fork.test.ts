@@ -3,32 +3,12 @@
 // key over 1:1 (through the outbox: carol is offline during the fork and gets it when she is back), they join, and
 // the old group stays, read-only, pointing at the new one — also after a restart.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realPeer, scratch } from '../../ui/helpers/real-engine.js';
-import { realServer, type RealServer } from '../../ui/helpers/real-server.js';
-import { Client, got, type Ev } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { engineWorld, got, type Client, type Ev } from './client.js';
 
-let dir: ReturnType<typeof scratch>;
-let server: RealServer;
-const clients: Client[] = [];
-beforeAll(async () => {
-  dir = scratch('cwtch-fork-');
-  server = await realServer(dir.root, dir.net);
-});
-afterAll(async () => {
-  for (const c of clients) await c.peer.close();
-  await server.close();
-  dir.dispose();
-});
-const start = (name: string): Client => {
-  const c = new Client(realPeer(dir.root, dir.net, name));
-  clients.push(c);
-  return c;
-};
-async function stop(c: Client): Promise<void> {
-  clients.splice(clients.indexOf(c), 1);
-  await c.peer.close();
-}
+const world = engineWorld('cwtch-fork-');
+const start = (name: string): Client => world.start(name);
+const stop = (c: Client): Promise<void> => world.stop(c);
 const synced = (c: Client, srv: string) => c.waitFor((e) => e.event === 'server-state' && e.server === srv && e.state === 'Synced', 30_000, 'synced');
 
 describe('fork-group', () => {
@@ -43,7 +23,7 @@ describe('fork-group', () => {
       await alice.call({ cmd: 'add', text: o }, 'contact');
       await c.call({ cmd: 'add', text: oa }, 'contact');
     }
-    const old = await alice.call({ cmd: 'create-group', server: server.bundle, name: 'plot' }, 'group');
+    const old = await alice.call({ cmd: 'create-group', server: world.server().bundle, name: 'plot' }, 'group');
     await synced(alice, old.server);
     for (const c of [bob, carol]) {
       await c.call({ cmd: 'add', text: old.invite }, 'group');

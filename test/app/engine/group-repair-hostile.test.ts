@@ -4,7 +4,7 @@
 // unsolicited flood, and sends requests sealed under a key that is no group's. Everything is dropped and counted,
 // no gap closes falsely, carol stays up and stops asking mallory — and an honest member then repairs the gap.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodePbkdf2, nodeRandom, systemClock } from '../../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend as backend } from '../../../src/app/platform/sodium-native-backend.js';
 import { fromBase64 } from '../../../src/core/bytes.js';
@@ -18,36 +18,17 @@ import { OVERLAY_GROUP_REPAIR_REPLY, OVERLAY_GROUP_REPAIR_REQUEST, openRepairReq
 import { decodeOverlay, encodeOverlay } from '../../../src/core/peer/overlay.js';
 import { EXTENSION_GROUP_REPAIR, EXTENSIONS_PATH, encodeRetVal } from '../../../src/core/peer/peer-app.js';
 import { CONTEXT_GET_VAL, CONTEXT_RAW, CONTEXT_RET_VAL, decodePeerMessage, encodePeerMessage, versionAnnouncement } from '../../../src/core/peer/peer-message.js';
-import { TranscriptApp, type Application } from '../../../src/core/tapir/apps/application.js';
 import { AuthApp } from '../../../src/core/tapir/apps/auth-app.js';
 import { buyTokens } from '../../../src/core/tapir/apps/token-app.js';
 import type { Connection } from '../../../src/core/tapir/connection.js';
 import { TapirService } from '../../../src/core/tapir/service.js';
 import { localAcn } from '../../../src/tor/local-acn.js';
 import { bundleY, connectBoard } from '../../server/helpers.js';
-import { realPeer, scratch } from '../../ui/helpers/real-engine.js';
-import { realServer, type RealServer } from '../../ui/helpers/real-server.js';
-import { Client, got, type Ev } from './client.js';
+import { ScriptApp } from '../helpers/script-app.js';
+import { engineWorld, got, type Client, type Ev } from './client.js';
 
-let dir: ReturnType<typeof scratch>;
-let server: RealServer;
-const clients: Client[] = [];
-const closers: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  dir = scratch('cwtch-repair-hostile-');
-  server = await realServer(dir.root, dir.net);
-});
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const c of clients) await c.peer.close();
-  await server.close();
-  dir.dispose();
-});
-const start = (name: string): Client => {
-  const c = new Client(realPeer(dir.root, dir.net, name));
-  clients.push(c);
-  return c;
-};
+const world = engineWorld('cwtch-repair-hostile-');
+const start = (name: string): Client => world.start(name);
 const synced = (c: Client, srv: string) => c.waitFor((e) => e.event === 'server-state' && e.server === srv && e.state === 'Synced', 30_000, 'synced');
 async function post(c: Client, group: string, text: string): Promise<string> {
   const m = await c.call({ cmd: 'send', to: group, text }, 'message');
@@ -55,25 +36,9 @@ async function post(c: Client, group: string, text: string): Promise<string> {
   return m.messageId;
 }
 
-/** Authenticates like a real peer, then runs `script` on the connection. */
-class ScriptApp extends TranscriptApp {
-  constructor(
-    private readonly auth: Application,
-    private readonly script: (conn: Connection) => Promise<void>,
-  ) {
-    super();
-  }
-  override newInstance(): Application {
-    return new ScriptApp(this.auth.newInstance(), this.script);
-  }
-  override async init(conn: Connection): Promise<void> {
-    await this.auth.init(conn);
-    if (!conn.closed) await this.script(conn);
-  }
-}
-
 describe('a hostile member answering repair requests', () => {
   it('forged, foreign, replayed, malformed, mis-addressed and unsolicited replies and a non-member request flood: all dropped and counted; then an honest member repairs', async () => {
+    const server = world.server();
     const alice = start('alice');
     const carol = start('carol');
     await alice.call({ cmd: 'create-profile', name: 'alice', password: 'a' }, 'profile');
@@ -91,8 +56,8 @@ describe('a hostile member answering repair requests', () => {
     await got(carol, g.groupId, 'bob here');
 
     // Mallory: a member (holds the invite's key, posts once) with a scripted peer identity.
-    const acn = localAcn(dir.net);
-    closers.push(() => acn.close());
+    const acn = localAcn(world.dir().net);
+    world.onClose(() => acn.close());
     const mallory = newIdentity(backend, nodeRandom);
     const tofu = decodeTofuBundle(backend, nodePbkdf2, g.invite);
     const bundle = decodeServerBundle(backend, server.bundle);
@@ -105,7 +70,7 @@ describe('a hostile member answering repair requests', () => {
       return r.value.egm;
     };
     const board = await connectBoard(acn, bundle.value);
-    closers.push(() => board.close());
+    world.onClose(() => board.close());
     await board.synced;
     const tokens = await buyTokens({ acn, tokenService: bundle.value.tokenService, Y: bundleY(bundle.value), ...deps });
     if (!tokens.ok) throw new Error('no tokens');
@@ -134,7 +99,7 @@ describe('a hostile member answering repair requests', () => {
     const repliesToMallory: number[] = [];
     let requestsSeen = 0;
     const svc = new TapirService({ acn, identity: mallory, backend, random: nodeRandom, clock: systemClock });
-    closers.push(() => svc.close());
+    world.onClose(() => svc.close());
     let nextId = 5000;
     const overlayMsg = (overlay: number, data: string): Uint8Array => encodePeerMessage({ id: String(nextId++), context: CONTEXT_RAW, data: encodeOverlay({ overlay, data }) }, 2);
     const sealRaw = (pt: Uint8Array): string => {

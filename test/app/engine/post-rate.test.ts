@@ -3,29 +3,12 @@
 // (RetryAfterMs), and still arrives whole — every post acked, each received once by the other member, in chain
 // order, no false gap — while `post-queue` says why the posts wait.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
-import { realPeer, scratch } from '../../ui/helpers/real-engine.js';
-import { realServer, type RealServer } from '../../ui/helpers/real-server.js';
-import { Client } from './client.js';
+import { engineWorld, type Client } from './client.js';
 
-let dir: ReturnType<typeof scratch>;
-let server: RealServer;
-const clients: Client[] = [];
-beforeAll(async () => {
-  dir = scratch('cwtch-post-rate-');
-  server = await realServer(dir.root, dir.net, { limits: { postsPerMinute: 8, postRateWindowMs: 1500 } });
-});
-afterAll(async () => {
-  for (const c of clients) await c.peer.close();
-  await server.close();
-  dir.dispose();
-});
-const start = (name: string): Client => {
-  const c = new Client(realPeer(dir.root, dir.net, name));
-  clients.push(c);
-  return c;
-};
+const world = engineWorld('cwtch-post-rate-', { limits: { postsPerMinute: 8, postRateWindowMs: 1500 } });
+const start = (name: string): Client => world.start(name);
 
 describe('posting to a rate-limiting server', () => {
   it('a burst waits out the limit, says so, and arrives whole and in order', async () => {
@@ -33,7 +16,7 @@ describe('posting to a rate-limiting server', () => {
     const bob = start('bob');
     await alice.call({ cmd: 'create-profile', name: 'alice', password: 'a' }, 'profile');
     await bob.call({ cmd: 'create-profile', name: 'bob', password: 'b' }, 'profile');
-    const g = await alice.call({ cmd: 'create-group', server: server.bundle, name: 'slow' }, 'group');
+    const g = await alice.call({ cmd: 'create-group', server: world.server().bundle, name: 'slow' }, 'group');
     const synced = (c: Client) => c.waitFor((e) => e.event === 'server-state' && e.server === g.server && e.state === 'Synced', 30_000, 'synced');
     await synced(alice);
     await bob.call({ cmd: 'add', text: g.invite }, 'group');
