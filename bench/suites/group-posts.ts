@@ -14,12 +14,11 @@ import { join } from 'node:path';
 import { Engine } from '../../src/app/engine/engine.js';
 import { nodePbkdf2, nodeRandom, systemClock } from '../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../src/app/platform/sodium-native-backend.js';
-import { nativeTokenOps } from '../../src/app/platform/sodium-ristretto.js';
 import type { EngineEvent } from '../../src/core/api/events.js';
 import type { Acn } from '../../src/core/net/acn.js';
-import { loadOrCreateConfig } from '../../src/server/config.js';
-import { CwtchServer } from '../../src/server/server.js';
+import type { CwtchServer } from '../../src/server/server.js';
 import { localAcn } from '../../src/tor/local-acn.js';
+import { startBenchServer } from '../local-server.js';
 import type { BenchResult, BenchSuite } from '../harness.js';
 
 const backend = sodiumNativeBackend;
@@ -55,21 +54,10 @@ const suite: BenchSuite = async ({ quick }) => {
   let server: CwtchServer | null = null;
   let engine: Engine | null = null;
   try {
-    // --- the server, as server-main wires it, with the rate limit out of the way ---
-    const dataDir = join(dir, 'server');
-    const { config } = loadOrCreateConfig(dataDir, { backend, random: nodeRandom, pbkdf2: nodePbkdf2 });
-    serverAcn = localAcn(net);
-    server = await CwtchServer.start({
-      config,
-      dataDir,
-      acn: serverAcn,
-      backend,
-      random: nodeRandom,
-      clock: systemClock,
-      limits: { postsPerMinute: 1_000_000 },
-      tokenOps: nativeTokenOps,
-      commitInWorker: true,
-    });
+    // --- the server, as server-main wires it, with the post rate limit out of the way ---
+    const started = await startBenchServer(dir, net);
+    serverAcn = started.acn;
+    server = started.server;
     // The stats only sum tokens issued; each purchase adds its batch in one step, so count the steps.
     let purchases = 0;
     let issued = server.stats.tokensIssued;
@@ -95,7 +83,7 @@ const suite: BenchSuite = async ({ quick }) => {
     // Subscribed before the command: Synced can follow the group event quickly.
     const syncedOnce = new Promise<void>((resolve) => {
       const off = eng.subscribe((e) => {
-        if (e.event === 'server-state' && e.server === config.identity.onion && e.state === 'Synced') {
+        if (e.event === 'server-state' && e.server === started.server.bundle.server && e.state === 'Synced') {
           off();
           resolve();
         }

@@ -22,15 +22,14 @@ import { Engine } from '../../src/app/engine/engine.js';
 import { INBOUND_KEY } from '../../src/app/engine/byte-meter.js';
 import { nodePbkdf2, nodeRandom, systemClock } from '../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../src/app/platform/sodium-native-backend.js';
-import { nativeTokenOps } from '../../src/app/platform/sodium-ristretto.js';
 import { fromBase64 } from '../../src/core/bytes.js';
 import type { EngineCommand } from '../../src/core/api/commands.js';
 import type { EngineEvent } from '../../src/core/api/events.js';
 import { REPAIR_ASKS_PER_PEER_PER_MINUTE } from '../../src/core/limits.js';
 import type { Acn } from '../../src/core/net/acn.js';
-import { loadOrCreateConfig } from '../../src/server/config.js';
-import { CwtchServer, MESSAGES_DB_FILE } from '../../src/server/server.js';
+import { MESSAGES_DB_FILE, type CwtchServer } from '../../src/server/server.js';
 import { localAcn } from '../../src/tor/local-acn.js';
+import { startBenchServer } from '../local-server.js';
 import { percentile, type BenchResult, type BenchSuite } from '../harness.js';
 
 const backend = sodiumNativeBackend;
@@ -119,20 +118,10 @@ const suite: BenchSuite = async ({ quick }) => {
   const nodes: Node[] = [];
   try {
     // --- the server, as server-main wires it, with the post rate limit out of the way ---
-    const dataDir = join(dir, 'server');
-    const { config } = loadOrCreateConfig(dataDir, { backend, random: nodeRandom, pbkdf2: nodePbkdf2 });
-    serverAcn = localAcn(net);
-    server = await CwtchServer.start({
-      config,
-      dataDir,
-      acn: serverAcn,
-      backend,
-      random: nodeRandom,
-      clock: systemClock,
-      limits: { postsPerMinute: 1_000_000 },
-      tokenOps: nativeTokenOps,
-      commitInWorker: true,
-    });
+    const started = await startBenchServer(dir, net);
+    serverAcn = started.acn;
+    server = started.server;
+    const dataDir = started.dataDir;
 
     const start = (name: string): Node => {
       const node = new Node(name, net, join(dir, name));
