@@ -579,6 +579,15 @@ export class ProfileDb {
     return rows.map(toMessage);
   }
 
+  /** How many of a group's posts wait in the outbox (groupOutbox's count, without reading the rows). */
+  groupOutboxCount(conversation: ConversationId): number {
+    return this.read(
+      () =>
+        (this.db.prepare('SELECT count(*) AS n FROM outbox o CROSS JOIN messages m ON m.id = o.message WHERE m.conversation = ? AND m.group_sig IS NOT NULL').get(conversation) as Row)
+          .n as number,
+    );
+  }
+
   // ---- servers (TOFU) ----
 
   /**

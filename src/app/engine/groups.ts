@@ -402,6 +402,7 @@ export class ProfileGroups {
         this.emit({ event: 'server-state', server, state });
       },
       pendingPosts: () => this.pendingPosts(server),
+      pendingCount: () => this.db.listGroups().reduce((n, g) => (g.server === server ? n + this.db.groupOutboxCount(g.conversation) : n), 0),
       isPending: (key) => this.db.getSetting(PENDING_POST_PREFIX + key) !== null,
       onPostQueue: (q) => this.postQueueEvent(server, q),
       takeToken: () => {

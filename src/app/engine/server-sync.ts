@@ -49,6 +49,8 @@ export interface ServerSyncOptions {
   readonly onState: (state: PeerState) => void;
   /** Our queued posts for this server (signed, not yet echoed back), oldest first, with their keys. */
   readonly pendingPosts: () => QueuedPost[];
+  /** How many posts wait for this server (pendingPosts().length, without decoding them). */
+  readonly pendingCount: () => number;
   /** Whether the post with this key is still queued (not acked, not deleted). */
   readonly isPending: (key: string) => boolean;
   /** The post queue's state changed (how many wait, and why). */
@@ -134,7 +136,7 @@ export class ServerSync {
   post(p: QueuedPost): void {
     if (this.pump !== null) this.pump.add([p]);
     // Counted, not re-read: a bot posting 1,000 while the server is down must not decode the queue 1,000 times.
-    else this.o.onPostQueue({ queued: (this.offlineQueued = (this.offlineQueued ?? this.o.pendingPosts().length - 1) + 1), waiting: this.standing ? 'connecting' : 'low-bandwidth' });
+    else this.o.onPostQueue({ queued: (this.offlineQueued = (this.offlineQueued ?? this.o.pendingCount() - 1) + 1), waiting: this.standing ? 'connecting' : 'low-bandwidth' });
   }
 
   async close(): Promise<void> {
@@ -217,7 +219,7 @@ export class ServerSync {
       await svc.close();
       // A dial that failed already reported 'Failed'; anything that got further ends as 'Disconnected'.
       if (this.state !== 'Failed') this.setState('Disconnected');
-      const queued = this.closed ? 0 : o.pendingPosts().length;
+      const queued = this.closed ? 0 : o.pendingCount();
       this.offlineQueued = queued;
       if (queued > 0) o.onPostQueue({ queued, waiting: this.standing ? 'connecting' : 'low-bandwidth' });
     }
