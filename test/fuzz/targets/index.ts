@@ -1,6 +1,7 @@
 // Every fuzz target, by name. Add a target here when a new trust-boundary decoder lands.
 
 import type { FuzzTarget, InputKind } from '../harness.js';
+import { groupRepair } from './group-repair.js';
 import { boardMessage, privacyPass, ristretto } from './group-wire.js';
 import { authMessage, goJsonTarget, overlay, peerMessage } from './json-decoders.js';
 import { groupInvite, onion, paste, serverBundle, tofuBundle } from './paste.js';
@@ -23,6 +24,7 @@ export const TARGETS: readonly FuzzTarget<InputKind>[] = [
   ristretto,
   privacyPass,
   boardMessage,
+  groupRepair,
   controlReply,
   socksReply,
   command,
