@@ -181,6 +181,29 @@ export const GROUP_MAX_EGM_BYTES = MAX_ENCRYPTED_PAYLOAD - 256;
  */
 export const GROUP_MAX_OPEN_GAPS = 256;
 
+/**
+ * The servers one group may live on (its invite's server and mirrors; docs/protocol.md §12.4). Each is a replay,
+ * a standing connection and a copy of every post: 4 covers "one dies, one withholds" with room for a move, and
+ * bounds what a hostile member's server notice can make us dial.
+ */
+export const GROUP_MAX_SERVERS = 4;
+
+/**
+ * How long a gap in a group on several servers waits before it is shown, for another server's copy to arrive
+ * (docs/ux.md "Gaps"). Live pushes over tor take a few seconds; 10 s hides a mirror's lag without hiding a
+ * real loss for long. (The gap also waits for every other server of the group to finish its replay or fail.)
+ */
+export const MIRROR_GAP_GRACE_MS = 10_000;
+
+/**
+ * A group-servers notice's plaintext (docs/protocol.md §12.4): GROUP_MAX_SERVERS bundles of ~600 bytes and the
+ * dropped onions; sealed and base64'd it must fit one peer packet (8192 bytes less framing), as a repair part does.
+ */
+export const SERVER_NOTICE_MAX_BYTES = 5900;
+
+/** Dropped servers a notice lists (the newest): a group that moved more often than this forgets the oldest. */
+export const SERVER_NOTICE_MAX_DROPPED = 16;
+
 // ---- Gap repair from peers (src/core/groups/repair.ts, src/app/engine/group-repair.ts; docs/protocol.md §12.3) ----
 /** Messages one repair request may ask for (the answerer walks back at most this far). Our choice: a day of a busy group. */
 export const REPAIR_MAX_MESSAGES = 500;

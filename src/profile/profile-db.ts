@@ -98,7 +98,19 @@ export interface Group {
   readonly name: string;
   /** The user's rename, shown instead of `name`; never sent. */
   readonly localName: string | null;
+}
+
+/** 'active': synced and posted to. 'leaving': synced once more (for what it holds that we lack), then removed. */
+export type GroupServerState = 'active' | 'leaving';
+
+/** One server a group lives on (docs/protocol.md §12.4): the invite's server, a mirror, or where it moved. */
+export interface GroupServer {
+  readonly conversation: ConversationId;
+  readonly server: string;
+  readonly state: GroupServerState;
+  /** The last signature seen from this server: the `LastCommit` of its next ReplayRequest (docs/protocol.md §7.5). */
   readonly lastSeenSignature: Uint8Array | null;
+  readonly addedAt: number;
 }
 
 export interface Server {
@@ -170,7 +182,16 @@ function toGroup(r: Row): Group {
     server: r.server as string,
     name: r.name as string,
     localName: (r.local_name as string | null) ?? null,
+  };
+}
+
+function toGroupServer(r: Row): GroupServer {
+  return {
+    conversation: r.group_conversation as ConversationId,
+    server: r.server as string,
+    state: r.state as GroupServerState,
     lastSeenSignature: bytes(r.last_seen_sig),
+    addedAt: r.added_at as number,
   };
 }
 
@@ -196,9 +217,9 @@ function toGap(r: Row): Gap {
   };
 }
 
-/** A pending-post setting (`@prefix` + hex signature) whose signature is on no outbox row. */
+/** A pending-post setting (`@prefix` + hex signature) whose signature no server still waits for (no post_targets row). */
 const PENDING_POST_ORPHAN = `substr(key, 1, length(@prefix)) = @prefix AND substr(key, length(@prefix) + 1) NOT IN
-  (SELECT lower(hex(m.group_sig)) FROM outbox o CROSS JOIN messages m ON m.id = o.message WHERE m.group_sig IS NOT NULL)`;
+  (SELECT lower(hex(m.group_sig)) FROM post_targets t CROSS JOIN messages m ON m.id = t.message WHERE m.group_sig IS NOT NULL)`;
 
 const MESSAGE_COLUMNS =
   'm.id, m.conversation, m.direction, m.sender, m.body, m.sent_at, m.received_at, m.protocol_id, m.ack, m.ack_reason, m.group_sig, m.prev_sig';
@@ -364,10 +385,15 @@ export class ProfileDb {
    * A group post: its signed EGM as the secret setting `settingKey` and its message + outbox rows, in one
    * transaction, so a crash leaves both (re-posted after a restart) or neither (no orphan setting).
    */
-  queueGroupPost(settingKey: string, settingValue: Uint8Array, m: Omit<NewMessage, 'direction' | 'ack'>, nextAttemptAt: number): InsertResult {
+  queueGroupPost(settingKey: string, settingValue: Uint8Array, m: Omit<NewMessage, 'direction' | 'ack'>, nextAttemptAt: number, servers: readonly string[]): InsertResult {
     return this.write(() => {
       this.putSetting(settingKey, settingValue);
-      return this.queueOutgoingRows(m, nextAttemptAt);
+      const r = this.queueOutgoingRows(m, nextAttemptAt);
+      if (r.isNew) {
+        const st = this.db.prepare('INSERT OR IGNORE INTO post_targets (server, message) VALUES (?, ?)');
+        for (const s of servers) st.run(s, r.id);
+      }
+      return r;
     });
   }
 
@@ -394,14 +420,23 @@ export class ProfileDb {
     });
   }
 
-  /** Marks our own group message acknowledged when it comes back from the server (docs/protocol.md §7.5). */
-  markAckByGroupSignature(conversation: ConversationId, signature: Uint8Array): MessageId | null {
+  /**
+   * Our own group message came back from `server` (docs/protocol.md §7.5): that server no longer waits for it, the
+   * row is acknowledged at the first echo from any server, and its signed EGM (`settingKey`) is deleted once no
+   * server waits for it — one transaction. Null when we hold no such message.
+   */
+  groupPostEchoed(conversation: ConversationId, signature: Uint8Array, server: string, settingKey: string): { id: MessageId; firstAck: boolean } | null {
     return this.write(() => {
-      const r = this.db.prepare('SELECT id FROM messages WHERE conversation = ? AND group_sig = ?').get(conversation, blob(signature)) as Row | undefined;
+      const r = this.db.prepare('SELECT id, ack FROM messages WHERE conversation = ? AND group_sig = ?').get(conversation, blob(signature)) as Row | undefined;
       if (!r) return null;
-      this.db.prepare("UPDATE messages SET ack = 'acknowledged', ack_reason = NULL WHERE id = ?").run(r.id);
-      this.db.prepare('DELETE FROM outbox WHERE message = ?').run(r.id);
-      return r.id as MessageId;
+      const firstAck = r.ack !== 'acknowledged';
+      if (firstAck) {
+        this.db.prepare("UPDATE messages SET ack = 'acknowledged', ack_reason = NULL WHERE id = ?").run(r.id);
+        this.db.prepare('DELETE FROM outbox WHERE message = ?').run(r.id);
+      }
+      this.db.prepare('DELETE FROM post_targets WHERE server = ? AND message = ?').run(server, r.id);
+      if (this.db.prepare('SELECT 1 FROM post_targets WHERE message = ?').get(r.id) === undefined) this.db.prepare('DELETE FROM settings WHERE key = ?').run(settingKey);
+      return { id: r.id as MessageId, firstAck };
     });
   }
 
@@ -456,13 +491,14 @@ export class ProfileDb {
   // ---- groups ----
 
   /** Creates the group's conversation and group row together. */
-  addGroup(g: { groupId: string; groupKey: Uint8Array; server: string; name: string; authorization?: Authorization }): Group {
+  addGroup(g: { groupId: string; groupKey: Uint8Array; server: string; name: string; authorization?: Authorization; lastSeenSignature?: Uint8Array | null }): Group {
     return this.write(() => {
       const info = this.db
         .prepare("INSERT INTO conversations (kind, handle, name, authorization) VALUES ('group', ?, ?, ?)")
         .run(g.groupId, g.name, g.authorization ?? 'approved');
       const conv = Number(info.lastInsertRowid);
       this.db.prepare('INSERT INTO groups (conversation, group_id, group_key, server) VALUES (?, ?, ?, ?)').run(conv, g.groupId, blob(g.groupKey), g.server);
+      this.db.prepare('INSERT INTO group_servers (group_conversation, server, last_seen_sig) VALUES (?, ?, ?)').run(conv, g.server, blob(g.lastSeenSignature));
       return this.groupRow('g.conversation = ?', conv)!;
     });
   }
@@ -509,9 +545,78 @@ export class ProfileDb {
     });
   }
 
-  /** The last signature seen from the server: the `LastCommit` of the next ReplayRequest (docs/protocol.md §7.5). */
-  setLastSeenSignature(conversation: ConversationId, signature: Uint8Array): void {
-    this.write(() => this.db.prepare('UPDATE groups SET last_seen_sig = ? WHERE conversation = ?').run(blob(signature), conversation));
+  // ---- the servers of a group (docs/protocol.md §12.4) ----
+
+  /** The servers of one group, or of every group; in the order they were added. */
+  groupServers(conversation?: ConversationId): GroupServer[] {
+    return this.read(() => {
+      const sql = 'SELECT * FROM group_servers' + (conversation === undefined ? '' : ' WHERE group_conversation = ?') + ' ORDER BY group_conversation, added_at, server';
+      const st = this.db.prepare(sql);
+      return ((conversation === undefined ? st.all() : st.all(conversation)) as Row[]).map(toGroupServer);
+    });
+  }
+
+  /** Adds a server to a group (or makes a leaving one active again). Returns false when it was active already. */
+  addGroupServer(conversation: ConversationId, server: string, addedAt: number, lastSeenSignature: Uint8Array | null = null): boolean {
+    return this.write(() => {
+      const r = this.db.prepare('SELECT state FROM group_servers WHERE group_conversation = ? AND server = ?').get(conversation, server) as Row | undefined;
+      if (r?.state === 'active') return false;
+      if (r !== undefined) this.db.prepare("UPDATE group_servers SET state = 'active' WHERE group_conversation = ? AND server = ?").run(conversation, server);
+      else this.db.prepare('INSERT INTO group_servers (group_conversation, server, last_seen_sig, added_at) VALUES (?, ?, ?, ?)').run(conversation, server, blob(lastSeenSignature), addedAt);
+      return true;
+    });
+  }
+
+  /**
+   * A server stops taking this group's posts and is synced once more before it goes: its waiting posts are no
+   * longer its to take (their settings go when no other server waits for them).
+   */
+  setGroupServerLeaving(conversation: ConversationId, server: string, pendingPostPrefix: string): void {
+    this.write(() => {
+      this.db.prepare("UPDATE group_servers SET state = 'leaving' WHERE group_conversation = ? AND server = ?").run(conversation, server);
+      this.dropTargets(conversation, server, pendingPostPrefix);
+    });
+  }
+
+  /** Removes a server from a group, with the posts it still waited for (their settings when no other server waits). */
+  removeGroupServer(conversation: ConversationId, server: string, pendingPostPrefix: string): void {
+    this.write(() => {
+      this.db.prepare('DELETE FROM group_servers WHERE group_conversation = ? AND server = ?').run(conversation, server);
+      this.dropTargets(conversation, server, pendingPostPrefix);
+    });
+  }
+
+  private dropTargets(conversation: ConversationId, server: string, pendingPostPrefix: string): void {
+    this.db.prepare('DELETE FROM post_targets WHERE server = ? AND message IN (SELECT id FROM messages WHERE conversation = ?)').run(server, conversation);
+    this.sweepPendingPosts(pendingPostPrefix);
+  }
+
+  /** The last signature seen from `server`, for every group on it: the `LastCommit` of its next ReplayRequest. */
+  setServerCommit(server: string, signature: Uint8Array): void {
+    this.write(() => this.db.prepare('UPDATE group_servers SET last_seen_sig = ? WHERE server = ?').run(blob(signature), server));
+  }
+
+  /** Our posts `server` still waits for (every group), oldest first. */
+  pendingGroupPosts(server: string): { conversation: ConversationId; signature: Uint8Array }[] {
+    return this.read(() =>
+      (
+        this.db
+          .prepare('SELECT m.conversation, m.group_sig FROM post_targets t CROSS JOIN messages m ON m.id = t.message WHERE t.server = ? AND m.group_sig IS NOT NULL ORDER BY m.id')
+          .all(server) as Row[]
+      ).map((r) => ({ conversation: r.conversation as ConversationId, signature: bytes(r.group_sig)! })),
+    );
+  }
+
+  /** How many posts `server` still waits for (pendingGroupPosts' count, without reading the rows). */
+  pendingGroupPostCount(server: string): number {
+    return (this.read(() => this.db.prepare('SELECT count(*) AS n FROM post_targets WHERE server = ?').get(server)) as Row).n as number;
+  }
+
+  /** Whether `server` still waits for the post with this signature. */
+  isGroupPostPending(server: string, signature: Uint8Array): boolean {
+    return this.read(
+      () => this.db.prepare('SELECT 1 FROM post_targets t CROSS JOIN messages m ON m.id = t.message WHERE t.server = ? AND m.group_sig = ?').get(server, blob(signature)) !== undefined,
+    );
   }
 
   /**
@@ -566,26 +671,6 @@ export class ProfileDb {
       sentAt: (r.sent_at as number | null) ?? null,
       receivedAt: r.received_at as number,
     }));
-  }
-
-  /** Our group messages still waiting for the server to echo them back (outbox rows of group conversations). */
-  groupOutbox(conversation: ConversationId): Message[] {
-    const rows = this.read(
-      () =>
-        this.db
-          .prepare(`SELECT ${MESSAGE_COLUMNS} FROM outbox o CROSS JOIN messages m ON m.id = o.message WHERE m.conversation = ? AND m.group_sig IS NOT NULL ORDER BY m.id`)
-          .all(conversation) as Row[],
-    );
-    return rows.map(toMessage);
-  }
-
-  /** How many of a group's posts wait in the outbox (groupOutbox's count, without reading the rows). */
-  groupOutboxCount(conversation: ConversationId): number {
-    return this.read(
-      () =>
-        (this.db.prepare('SELECT count(*) AS n FROM outbox o CROSS JOIN messages m ON m.id = o.message WHERE m.conversation = ? AND m.group_sig IS NOT NULL').get(conversation) as Row)
-          .n as number,
-    );
   }
 
   // ---- servers (TOFU) ----

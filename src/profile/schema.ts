@@ -105,6 +105,32 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN group_ct BLOB;
     `,
   },
+  {
+    description:
+      'v5: a group on several servers (mirrors, a move): each server of a group with its own LastCommit and state, and which servers a post still waits for (groups.last_seen_sig is no longer read)',
+    sql: `
+      CREATE TABLE group_servers (
+        group_conversation INTEGER NOT NULL REFERENCES groups(conversation) ON DELETE CASCADE,
+        server TEXT NOT NULL,
+        -- active: synced and posted to; leaving: synced once more (what it holds that we lack), then removed
+        state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'leaving')),
+        last_seen_sig BLOB,
+        added_at INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (group_conversation, server)
+      ) WITHOUT ROWID;
+      CREATE INDEX group_servers_by_server ON group_servers (server);
+      INSERT INTO group_servers (group_conversation, server, last_seen_sig) SELECT conversation, server, last_seen_sig FROM groups;
+      -- A post not yet echoed by this server (its message row is acknowledged at the first echo from any server).
+      CREATE TABLE post_targets (
+        server TEXT NOT NULL,
+        message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        PRIMARY KEY (server, message)
+      ) WITHOUT ROWID;
+      CREATE INDEX post_targets_by_message ON post_targets (message);
+      INSERT INTO post_targets (server, message)
+        SELECT g.server, m.id FROM outbox o JOIN messages m ON m.id = o.message JOIN groups g ON g.conversation = m.conversation WHERE m.group_sig IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

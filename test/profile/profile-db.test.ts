@@ -111,18 +111,20 @@ describe('ProfileDb round trips', () => {
     expect(t.db.outboxDue(1000)).toEqual([]);
   });
 
-  it('groups: create with conversation, last seen signature, ack own message by signature, gaps', () => {
+  it('groups: create with conversation and its server, last seen signature, ack own message by signature, gaps', () => {
     const key = new Uint8Array(32).fill(3);
     const g = t.db.addGroup({ groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group' });
     expect(t.db.getConversation(g.conversation)).toMatchObject({ kind: 'group', handle: 'aa'.repeat(16), name: 'Group', authorization: 'approved' });
-    t.db.setLastSeenSignature(g.conversation, sig(9));
-    const mine = t.db.queueOutgoing({ conversation: g.conversation, sender: 'me', body: 'hi', receivedAt: 1, groupSignature: sig(5) }, 0);
+    t.db.setServerCommit('srv', sig(9));
+    const mine = t.db.queueGroupPost('post.5', Uint8Array.of(5), { conversation: g.conversation, sender: 'me', body: 'hi', receivedAt: 1, groupSignature: sig(5) }, 0, ['srv']);
     const gap = t.db.addGap({ group: g.conversation, beforeSignature: null, afterSignature: sig(7), firstSeen: 33 });
     reopen();
-    expect(t.db.findGroup('aa'.repeat(16))).toEqual({ conversation: g.conversation, groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group', localName: null, lastSeenSignature: sig(9) });
+    expect(t.db.findGroup('aa'.repeat(16))).toEqual({ conversation: g.conversation, groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group', localName: null });
+    expect(t.db.groupServers(g.conversation)).toEqual([{ conversation: g.conversation, server: 'srv', state: 'active', lastSeenSignature: sig(9), addedAt: 0 }]);
     expect(t.db.listGroups()).toHaveLength(1);
-    expect(t.db.markAckByGroupSignature(g.conversation, sig(5))).toBe(mine.id);
-    expect(t.db.markAckByGroupSignature(g.conversation, sig(6))).toBeNull();
+    expect(t.db.groupPostEchoed(g.conversation, sig(5), 'srv', 'post.5')).toEqual({ id: mine.id, firstAck: true });
+    expect(t.db.groupPostEchoed(g.conversation, sig(6), 'srv', 'post.6')).toBeNull();
+    expect(t.db.getSetting('post.5')).toBeNull();
     expect(t.db.getMessage(mine.id)!.ack).toBe('acknowledged');
     expect(t.db.outboxDue(10)).toEqual([]);
     expect(t.db.gaps(g.conversation)).toEqual([{ id: gap, group: g.conversation, beforeSignature: null, afterSignature: sig(7), firstSeen: 33, closed: false }]);
@@ -154,7 +156,7 @@ describe('ProfileDb round trips', () => {
     const gone = t.db.addGroup({ groupId: 'cc'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'left' });
     const kept = t.db.addGroup({ groupId: 'dd'.repeat(16), groupKey: new Uint8Array(32).fill(2), server: 'srv', name: 'kept' });
     for (const g of [gone, kept]) {
-      t.db.setLastSeenSignature(g.conversation, sig(9));
+      t.db.setServerCommit('srv', sig(9));
       t.db.insertMessage({ conversation: g.conversation, direction: 'in', sender: 'x', body: 'b', receivedAt: 1, groupSignature: sig(g.conversation) });
       t.db.queueOutgoing({ conversation: g.conversation, sender: 'me', body: 'p', receivedAt: 2, groupSignature: sig(50 + g.conversation) }, 0);
       t.db.addGap({ group: g.conversation, beforeSignature: null, afterSignature: sig(7), firstSeen: 3 });
@@ -167,13 +169,14 @@ describe('ProfileDb round trips', () => {
     expect(t.db.getConversation(gone.conversation)).toBeNull();
     expect(t.db.messagesPage(gone.conversation)).toEqual([]);
     expect(t.db.gaps(gone.conversation, { includeClosed: true })).toEqual([]);
-    expect(t.db.groupOutbox(gone.conversation)).toEqual([]);
+    expect(t.db.groupServers(gone.conversation)).toEqual([]);
     expect(t.db.getSetting('post.gone')).toBeNull();
     const rows = (sql: string): number => (t.profile.connection.prepare(sql).get() as { n: number }).n;
     expect(rows(`SELECT count(*) AS n FROM messages WHERE conversation = ${gone.conversation}`)).toBe(0);
     expect(rows('SELECT count(*) AS n FROM outbox')).toBe(1);
     // The other group, the server and its tokens are untouched.
-    expect(t.db.findGroup('dd'.repeat(16))).toMatchObject({ name: 'kept', lastSeenSignature: sig(9) });
+    expect(t.db.findGroup('dd'.repeat(16))).toMatchObject({ name: 'kept' });
+    expect(t.db.groupServers(kept.conversation)[0]!.lastSeenSignature).toEqual(sig(9));
     expect(t.db.messagesPage(kept.conversation)).toHaveLength(2);
     expect(t.db.gaps(kept.conversation)).toHaveLength(1);
     expect(t.db.getSetting('post.kept')).toEqual(Uint8Array.of(2));
@@ -186,7 +189,8 @@ describe('ProfileDb round trips', () => {
     expect(t.db.getConversation(c.id)).not.toBeNull();
     expect(t.db.getSetting('post.kept')).not.toBeNull();
     // The same group can be joined again.
-    expect(t.db.addGroup({ groupId: 'cc'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'left' }).lastSeenSignature).toBeNull();
+    const again = t.db.addGroup({ groupId: 'cc'.repeat(16), groupKey: new Uint8Array(32).fill(1), server: 'srv', name: 'left' });
+    expect(t.db.groupServers(again.conversation)[0]!.lastSeenSignature).toBeNull();
   });
 
   it('groupChainBack walks PreviousMessageSig from a message, stopping at a held signature, a gap, a row without ciphertext, max or maxBytes', () => {
@@ -213,6 +217,8 @@ describe('ProfileDb round trips', () => {
     const conn = t.profile.connection;
     conn.exec('ALTER TABLE conversations DROP COLUMN local_name');
     conn.exec('ALTER TABLE messages DROP COLUMN group_ct');
+    conn.exec('DROP TABLE post_targets');
+    conn.exec('DROP TABLE group_servers');
     conn.pragma('user_version = 2');
     reopen();
     expect(t.profile.connection.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

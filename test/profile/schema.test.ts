@@ -20,7 +20,7 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(0);
     migrate(db);
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(tables(db)).toEqual(['attributes', 'conversations', 'gaps', 'groups', 'identity', 'messages', 'outbox', 'servers', 'settings', 'tokens']);
+    expect(tables(db)).toEqual(['attributes', 'conversations', 'gaps', 'group_servers', 'groups', 'identity', 'messages', 'outbox', 'post_targets', 'servers', 'settings', 'tokens']);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     migrate(db); // idempotent
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
@@ -66,11 +66,27 @@ describe('migrations', () => {
     migrate(db, 3);
     db.prepare("INSERT INTO conversations (kind, handle, name) VALUES ('group', 'g', 'club')").run();
     db.prepare("INSERT INTO messages (conversation, direction, sender, body, received_at, ack, group_sig) VALUES (1, 'in', 's', '{}', 1, 'acknowledged', x'01')").run();
-    migrate(db);
+    migrate(db, 4);
     expect(schemaVersion(db)).toBe(4);
     expect(db.prepare('SELECT group_ct FROM messages').get()).toEqual({ group_ct: null });
     db.prepare("UPDATE messages SET group_ct = x'0203'").run();
     expect((db.prepare('SELECT group_ct FROM messages').get() as { group_ct: Buffer }).group_ct).toEqual(Buffer.from([2, 3]));
+    db.close();
+  });
+
+  it('migration 5 (4 → 5): each group gets its server with its commit, and each pending post a target on it', () => {
+    const db = fresh();
+    migrate(db, 4);
+    db.prepare("INSERT INTO conversations (kind, handle, name) VALUES ('group', 'g', 'club')").run();
+    db.prepare("INSERT INTO groups (conversation, group_id, group_key, server, last_seen_sig) VALUES (1, 'g', zeroblob(32), 'srv', x'09')").run();
+    db.prepare("INSERT INTO messages (conversation, direction, sender, body, received_at, ack, group_sig) VALUES (1, 'out', 'me', '{}', 1, 'pending', x'01')").run();
+    db.prepare("INSERT INTO messages (conversation, direction, sender, body, received_at, ack, group_sig) VALUES (1, 'out', 'me', '{}', 1, 'acknowledged', x'02')").run();
+    db.prepare('INSERT INTO outbox (message, next_attempt_at) VALUES (1, 0)').run();
+    migrate(db);
+    expect(schemaVersion(db)).toBe(5);
+    expect(db.prepare('SELECT group_conversation, server, state, hex(last_seen_sig) AS c FROM group_servers').all()).toEqual([{ group_conversation: 1, server: 'srv', state: 'active', c: '09' }]);
+    expect(db.prepare('SELECT server, message FROM post_targets').all()).toEqual([{ server: 'srv', message: 1 }]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
 

@@ -172,6 +172,12 @@ export class Engine implements EngineApi {
       case 'fork-group':
         this.need().forkGroup(c.group, c.server, c.id);
         return;
+      case 'mirror':
+        this.need().mirrorGroup(c.group, c.server, c.id);
+        return;
+      case 'move-group':
+        this.need().moveGroup(c.group, c.server, c.id);
+        return;
       case 'sync':
         this.need().sync(c.server, c.confirm === true, c.id);
         return;

@@ -9,7 +9,7 @@
 // echoed keeps its signed EGM in a secret setting so it is re-posted byte for byte (same signature) after a restart.
 
 import type { EngineEvent, PeerState } from '../../core/api/events.js';
-import { toBase64, toHex, utf8 } from '../../core/bytes.js';
+import { fromHex, toBase64, toHex, utf8 } from '../../core/bytes.js';
 import { decodeOnion, type OnionAddress } from '../../core/crypto/onion.js';
 import { decodeElement, elementFromBase64, encodeElement } from '../../core/crypto/ristretto.js';
 import { CwtchError, UsageError } from '../../core/errors.js';
@@ -25,24 +25,30 @@ import { decodePaste } from '../../core/paste.js';
 import { decodeOverlay, encodeOverlay, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
 import type { Token } from '../../core/privacypass/token.js';
 import { PACKET_SIZE } from '../../core/tapir/wire-constants.js';
-import { POST_QUEUE_EVENT_INTERVAL_MS } from '../../core/limits.js';
+import { GROUP_MAX_SERVERS, MIRROR_GAP_GRACE_MS, POST_QUEUE_EVENT_INTERVAL_MS } from '../../core/limits.js';
 import type { TimerHandle } from '../../core/ports.js';
-import type { ConversationId, Group, ProfileDb } from '../../profile/profile-db.js';
+import type { ConversationId, Group, GroupServer, ProfileDb } from '../../profile/profile-db.js';
 import type { Identity } from '../../core/crypto/identity.js';
 import { countingAcn, type ByteMeter } from './byte-meter.js';
 import type { RuntimeDeps } from './profile-runtime.js';
 import type { PostQueueStatus } from './post-pump.js';
 import { ServerSync, type QueuedPost } from './server-sync.js';
 import { GroupRepair, type RepairedOutcome, type RepairGroup } from './group-repair.js';
+import { decodeDropped, decodeMove, encodeJsonSetting, GroupServerNotices, type MoveState, type NoticeGroup } from './group-servers.js';
 import type { PeerSession } from '../../core/peer/peer-app.js';
 
 type Emit = (e: EngineEvent) => void;
-type ClosedBy = { readonly closedBy: 'server' | 'peer'; readonly from?: string };
+/** What brought a message: a server (by its onion) or a member's repair reply. */
+type Via = { readonly server: string } | { readonly peer: string };
 
 /** Secret setting key: a signed post not yet echoed by its server (value: the EGM JSON). */
 const PENDING_POST_PREFIX = 'groups.post.';
 /** Setting key: this group was forked (value: the new group's id, UTF-8); it is read-only. */
 const FORKED_PREFIX = 'groups.forked.';
+/** Setting key: the servers this group left or is leaving (JSON array of onions; grows only, see group-servers.ts). */
+const DROPPED_PREFIX = 'groups.dropped.';
+/** Setting key: a move of this group that we lead (JSON MoveState). */
+const MOVE_PREFIX = 'groups.move.';
 
 export interface GroupsDeps extends RuntimeDeps {
   readonly meter?: ByteMeter;
@@ -73,12 +79,22 @@ export class ProfileGroups {
   private readonly syncIds = new Map<string, string | undefined>();
   /** Per server: the last `post-queue` event sent, the newest state, and a pending count-only update. */
   private readonly postQueue = new Map<string, { sent: PostQueueStatus | null; latest: PostQueueStatus; timer: TimerHandle | null }>();
+  /** Per gap id: the server whose message showed it (a later fill from another server is closedBy 'mirror'). */
+  private readonly gapOpener = new Map<string, string>();
+  /**
+   * Gaps of a group on several servers, not shown yet: another server of the group may still bring the message
+   * (it is replaying, has not synced yet, or its live push is on the way). Shown once every other server has had
+   * its say and MIRROR_GAP_GRACE_MS passed; never shown when closed before that.
+   */
+  private readonly heldGaps = new Map<string, { conv: ConversationId; since: number; timer: TimerHandle | null }>();
   private lowBandwidth = false;
   private closing = false;
   private opener: TrialOpener | null = null;
 
   /** Gap repair from peers (docs/protocol.md §12.3): asks members for what a server withheld, answers members. */
   readonly repair: GroupRepair;
+  /** Which servers each group lives on, told member to member (docs/protocol.md §12.4): mirrors and moves. */
+  readonly notices: GroupServerNotices;
 
   constructor(
     private readonly deps: GroupsDeps,
@@ -102,13 +118,10 @@ export class ProfileGroups {
         }
         return groupsCache.out;
       },
-      replaying: (conv) => {
-        const g = this.db.getGroup(conv);
-        return g !== null && this.firstInReplay.has(g.server);
-      },
+      replaying: (conv) => this.db.groupServers(conv).some((x) => this.firstInReplay.has(x.server)),
       openGaps: (conv) => {
         const g = this.db.getGroup(conv);
-        return g === null ? [] : this.timeline(g).openGaps();
+        return g === null ? [] : this.timeline(g).openGaps().filter((gap) => !this.heldGaps.has(gap.id));
       },
       sigsBefore: (conv, id, n) => {
         const g = this.db.getGroup(conv);
@@ -127,9 +140,68 @@ export class ProfileGroups {
       chainBack: (conv, want, stop, max, maxBytes) => this.db.groupChainBack(conv, want, stop, max, maxBytes),
       receive: (conv, egm, from) => {
         const g = this.db.getGroup(conv);
-        return g === null ? 'rejected' : this.receiveOne(g.server, egm, 'peer', { only: this.keyInfo(g), from });
+        return g === null ? 'rejected' : this.receiveOne({ peer: from }, egm, 'peer', this.keyInfo(g));
       },
     });
+    let noticeCache: { list: readonly Group[]; out: NoticeGroup[] } | null = null;
+    this.notices = new GroupServerNotices({
+      backend: deps.backend,
+      random: deps.random,
+      log: deps.log,
+      groups: () => {
+        const list = this.db.listGroups().filter((g) => this.forkedTo(g) === null);
+        if (noticeCache === null || noticeCache.list.length !== list.length || noticeCache.list.some((g, i) => g.conversation !== list[i]!.conversation)) {
+          noticeCache = { list, out: list.map((g) => ({ conversation: g.conversation, groupId: g.groupId, key: g.groupKey, server: g.server })) };
+        }
+        return noticeCache.out;
+      },
+      servers: (conv) => this.db.groupServers(conv),
+      bundle: (server) => {
+        const row = this.db.getServer(server);
+        const b = row === null ? null : decodeServerBundleJson(this.deps.backend, utf8(row.bundle));
+        return b?.ok ? b.value : null;
+      },
+      dropped: (conv) => this.dropped(conv),
+      move: (conv) => this.moveOf(conv),
+      setMove: (conv, m) => {
+        const g = this.db.getGroup(conv);
+        if (g === null) return;
+        if (m === null) this.db.deleteSetting(MOVE_PREFIX + g.groupId);
+        else this.db.setSetting(MOVE_PREFIX + g.groupId, encodeJsonSetting(m));
+      },
+      members: (conv) => this.db.groupSenders(conv).filter((m) => m !== this.identity.onion),
+      session: (onion) => peers.session(onion),
+      isApproved: peers.isApproved,
+      adopt: (conv, b) => {
+        const g = this.db.getGroup(conv);
+        if (g === null || this.db.groupServers(conv).length >= GROUP_MAX_SERVERS) return false;
+        try {
+          this.importServer(b);
+        } catch {
+          return false; // TOFU: a server we know with other keys is refused, not replaced
+        }
+        this.addServer(g, b.server);
+        return true;
+      },
+      retire: (conv, server) => {
+        const g = this.db.getGroup(conv);
+        if (g !== null) this.retireServer(g, server);
+      },
+      changed: (conv) => {
+        const g = this.db.getGroup(conv);
+        if (g !== null) this.emit(this.groupEvent(g));
+      },
+    });
+  }
+
+  private dropped(conv: ConversationId): string[] {
+    const g = this.db.getGroup(conv);
+    return g === null ? [] : decodeDropped(this.db.getSetting(DROPPED_PREFIX + g.groupId));
+  }
+
+  private moveOf(conv: ConversationId): MoveState | null {
+    const g = this.db.getGroup(conv);
+    return g === null ? null : decodeMove(this.db.getSetting(MOVE_PREFIX + g.groupId));
   }
 
   /** Rebuild timelines from rows and start a ServerSync for every server that holds a group. */
@@ -152,6 +224,7 @@ export class ProfileGroups {
     this.closing = true;
     this.repair.close();
     for (const t of this.postQueue.values()) if (t.timer !== null) this.deps.clock.clearTimeout(t.timer);
+    for (const h of this.heldGaps.values()) if (h.timer !== null) this.deps.clock.clearTimeout(h.timer);
     await Promise.all([...this.syncs.values()].map((s) => s.close()));
     this.syncs.clear();
   }
@@ -172,7 +245,7 @@ export class ProfileGroups {
     for (const g of this.db.listGroups()) {
       out.push(this.groupEvent(g));
       const t = this.timeline(g);
-      for (const gap of t.openGaps()) out.push(gapEngineEvent(t, gap));
+      for (const gap of t.openGaps()) if (!this.heldGaps.has(gap.id)) out.push(gapEngineEvent(t, gap));
     }
     for (const [server, s] of this.syncs) out.push({ event: 'server-state', server, state: s.currentState });
     return out;
@@ -216,7 +289,7 @@ export class ProfileGroups {
     const isNew = g === null;
     if (g === null) {
       g = this.db.addGroup({ groupId: invite.groupId, groupKey: invite.sharedKey, server: invite.serverHost, name: invite.groupName });
-      this.keys.delete(g.server);
+      this.keys.clear();
     }
     this.timeline(g);
     this.emit({ ...withId(id), ...this.groupEvent(g) });
@@ -234,6 +307,73 @@ export class ProfileGroups {
     if (!this.closing && !this.syncs.has(server) && this.serversInUse().includes(server)) this.syncFor(server);
   }
 
+  /**
+   * `mirror`: the group lives on `serverText` too (docs/protocol.md §12.4). From now on our posts go to every
+   * active server of the group, each server is synced from its own commit, and a message is stored once whichever
+   * server brings it. Returns the server's onion. The members hear of it from `GroupServersNotices`.
+   */
+  mirror(groupId: string, serverText: string, id?: string): string {
+    const g = this.group(groupId);
+    if (this.forkedTo(g) !== null) throw new UsageError('group.read-only', 'this group was forked and is read-only: mirror the new group');
+    const server = this.resolveServer(serverText, id);
+    const servers = this.db.groupServers(g.conversation);
+    if (servers.some((x) => x.server === server && x.state === 'active')) throw new UsageError('group.mirror-exists', 'the group is on that server already');
+    if (servers.filter((x) => x.server !== server).length >= GROUP_MAX_SERVERS) throw new UsageError('group.too-many-servers', `a group lives on at most ${GROUP_MAX_SERVERS} servers`);
+    // Mirroring a server we dropped before is the user's choice: it is no longer dropped.
+    const dropped = this.dropped(g.conversation);
+    if (dropped.includes(server)) this.db.setSetting(DROPPED_PREFIX + g.groupId, encodeJsonSetting(dropped.filter((x) => x !== server)));
+    this.addServer(g, server);
+    this.emit({ ...withId(id), ...this.groupEvent(this.group(groupId)) });
+    this.notices.broadcast(g.conversation);
+    return server;
+  }
+
+  /**
+   * `move-group`: the group goes to `serverText` (same key, same members). It is mirrored there at once; the
+   * server it moves from stays until every member we know of has said (in its notice) that it dropped it, then it
+   * is synced once more and dropped. Members follow when they get our notice (docs/protocol.md §12.4).
+   */
+  move(groupId: string, serverText: string, id?: string): void {
+    const g = this.group(groupId);
+    if (this.forkedTo(g) !== null) throw new UsageError('group.read-only', 'this group was forked and is read-only: move the new group');
+    if (this.moveOf(g.conversation) !== null) throw new UsageError('group.moving', 'this group is moving already; wait for its members');
+    const to = this.resolveServer(serverText, id);
+    const from = this.activeServers(g).find((x) => x !== to);
+    if (from === undefined) throw new UsageError('group.mirror-exists', 'the group is on that server already');
+    if (!this.activeServers(g).includes(to)) {
+      if (this.db.groupServers(g.conversation).length >= GROUP_MAX_SERVERS) throw new UsageError('group.too-many-servers', `a group lives on at most ${GROUP_MAX_SERVERS} servers`);
+      const dropped = this.dropped(g.conversation);
+      if (dropped.includes(to)) this.db.setSetting(DROPPED_PREFIX + g.groupId, encodeJsonSetting(dropped.filter((x) => x !== to)));
+      this.addServer(g, to);
+    }
+    if (id !== undefined) this.emit({ id, event: 'ok', cmd: 'move-group' });
+    this.notices.startMove(g.conversation, from, to);
+  }
+
+  /** Adds a server to a group (the replay from it starts from scratch, or from the server's other groups' commit). */
+  addServer(g: Group, server: string): void {
+    // No commit: the server may hold the group's messages already (a member mirrored it first), and a replay from
+    // its other groups' commit would skip them. Its next replay starts from scratch, once.
+    if (!this.db.addGroupServer(g.conversation, server, this.deps.clock.now(), null)) return;
+    this.keys.clear();
+    if (this.syncs.has(server)) void this.reconnect(server);
+    else this.syncFor(server);
+  }
+
+  /** A server stops taking the group's posts; it is synced once more, then removed (see `synced`). */
+  retireServer(g: Group, server: string): void {
+    const servers = this.db.groupServers(g.conversation);
+    if (!servers.some((x) => x.server === server && x.state === 'active')) return;
+    // Never the last server: a group with nowhere to post is lost.
+    if (!servers.some((x) => x.server !== server && x.state === 'active')) return;
+    this.db.setGroupServerLeaving(g.conversation, server, PENDING_POST_PREFIX);
+    const dropped = this.dropped(g.conversation);
+    if (!dropped.includes(server)) this.db.setSetting(DROPPED_PREFIX + g.groupId, encodeJsonSetting([...dropped, server]));
+    const s = this.syncs.get(server);
+    if (s === undefined || !s.connected) this.syncFor(server).kick();
+    else void this.reconnect(server);
+  }
+
   /** See ProfileRuntime.forkGroup. Returns the members to invite and the new group's id. */
   fork(groupId: string, serverText: string | undefined, id?: string): { members: string[]; newGroupId: string } {
     const old = this.group(groupId);
@@ -249,7 +389,8 @@ export class ProfileGroups {
     return v === null ? null : new TextDecoder().decode(v);
   }
 
-  createGroup(serverText: string, name: string, id?: string): string {
+  /** A server given as the onion of an imported server or as its "server:" bundle (imported then). */
+  private resolveServer(serverText: string, id?: string): string {
     let server: string;
     const d = decodeOnion(serverText);
     if (d.ok) server = d.value.onion;
@@ -260,13 +401,17 @@ export class ProfileGroups {
       server = p.value.bundle.server;
     }
     if (this.db.getServer(server) === null) throw new UsageError('group.server-unknown', 'that server is not imported: paste its "server:" bundle first');
+    return server;
+  }
+
+  createGroup(serverText: string, name: string, id?: string): string {
+    const server = this.resolveServer(serverText, id);
     const key = this.deps.random.bytes(32);
     const groupId = groupIdFor(this.deps.pbkdf2, key, server as OnionAddress);
     // A new group has no history: replay from where the server's other groups are, not from scratch.
-    const sibling = this.db.listGroups().find((x) => x.server === server && x.lastSeenSignature !== null);
-    const g = this.db.addGroup({ groupId, groupKey: key, server, name });
-    if (sibling?.lastSeenSignature) this.db.setLastSeenSignature(g.conversation, sibling.lastSeenSignature);
-    this.keys.delete(server);
+    const sibling = this.db.groupServers().find((x) => x.server === server && x.lastSeenSignature !== null);
+    const g = this.db.addGroup({ groupId, groupKey: key, server, name, lastSeenSignature: sibling?.lastSeenSignature ?? null });
+    this.keys.clear();
     this.timeline(g);
     this.emit({ ...withId(id), ...this.groupEvent(g) });
     this.syncFor(server);
@@ -289,20 +434,28 @@ export class ProfileGroups {
     if (!built.ok) throw new UsageError(built.error.code, 'the message is too long for a group; split it');
     const { egm, message } = built.value;
     const now = this.deps.clock.now();
-    // The signed EGM and the row + outbox entry in one commit: a crash keeps both (re-posted) or neither.
+    const servers = this.activeServers(g);
+    // The signed EGM, the row + outbox entry and the servers it goes to in one commit: a crash keeps all (re-posted) or none.
     this.db.queueGroupPost(
       PENDING_POST_PREFIX + toHex(egm.signature),
       encodeEgm(egm),
       { conversation: g.conversation, sender: this.identity.onion, body, sentAt: message.timestamp * 1000, receivedAt: now, groupSignature: egm.signature, previousSignature: message.previousMessageSig, groupCiphertext: egm.ciphertext },
       now,
+      servers,
     );
     const sig = toBase64(egm.signature);
     this.emit({ ...withId(id), event: 'message', conversation: g.groupId, from: this.identity.onion, text, time: now, messageId: sig, outgoing: true, ack: 'pending', overlay: OVERLAY_TEXT, signature: sig });
-    this.feed(t, { signature: egm.signature, previousSig: message.previousMessageSig, sender: this.identity.onion, timestamp: message.timestamp, receivedAt: now });
-    const s = this.syncFor(g.server);
-    s.post({ key: toHex(egm.signature), egm });
-    // Low-bandwidth: a send is an explicit request, so it may connect (replay from our last commit, post, hang up).
-    if (!s.synced && this.lowBandwidth) void this.runSync(g.server, undefined);
+    this.feed(t, { signature: egm.signature, previousSig: message.previousMessageSig, sender: this.identity.onion, timestamp: message.timestamp, receivedAt: now }, null, g.conversation);
+    for (const server of servers) {
+      const s = this.syncFor(server);
+      s.post({ key: toHex(egm.signature), egm });
+      // Low-bandwidth: a send is an explicit request, so it may connect (replay from our last commit, post, hang up).
+      if (!s.synced && this.lowBandwidth) void this.runSync(server, undefined);
+    }
+  }
+
+  private activeServers(g: Group): string[] {
+    return this.db.groupServers(g.conversation).filter((x) => x.state === 'active').map((x) => x.server);
   }
 
   /**
@@ -314,19 +467,12 @@ export class ProfileGroups {
     const g = this.group(groupId);
     // Every pending-post setting without an outbox row goes in the same commit (this group's outbox rows are
     // deleted with it; an older version's crash may have left settings that no row names).
-    this.db.deleteGroup(g.conversation, [FORKED_PREFIX + g.groupId], { pendingPostPrefix: PENDING_POST_PREFIX });
+    this.db.deleteGroup(g.conversation, [FORKED_PREFIX + g.groupId, DROPPED_PREFIX + g.groupId, MOVE_PREFIX + g.groupId], { pendingPostPrefix: PENDING_POST_PREFIX });
     this.timelines.delete(g.conversation);
-    this.keys.delete(g.server);
+    this.keys.clear();
     for (const f of this.firstInReplay.values()) f.delete(g.conversation);
-    if (!this.serversInUse().includes(g.server)) {
-      const s = this.syncs.get(g.server);
-      this.syncs.delete(g.server);
-      this.confirmed.delete(g.server);
-      this.syncIds.delete(g.server);
-      this.unsavedCommit.delete(g.server);
-      this.firstInReplay.delete(g.server);
-      await s?.close();
-    }
+    for (const [gapId, h] of this.heldGaps) if (h.conv === g.conversation) this.unholdGap(gapId);
+    await this.stopUnusedSyncs();
     this.emit({ ...withId(id), event: 'group-left', groupId: g.groupId });
   }
 
@@ -340,22 +486,43 @@ export class ProfileGroups {
   /** `sync {server}`: connect now (normal mode) or once (low-bandwidth, with the cost prompt). `server` may be a group id. */
   sync(serverOrGroup: string, confirm: boolean, id?: string): void {
     const d = decodeOnion(serverOrGroup);
-    const server = isGroupId(serverOrGroup) ? this.group(serverOrGroup).server : d.ok ? d.value.onion : undefined;
-    if (server === undefined || !this.serversInUse().includes(server)) throw new UsageError('server.unknown', 'no group of yours uses that server');
-    if (confirm) this.confirmed.add(server);
-    else this.confirmed.delete(server);
-    if (!this.lowBandwidth) {
-      this.syncFor(server).kick();
-      this.emit({ ...withId(id), event: 'ok', cmd: 'sync' });
-      return;
-    }
-    void this.runSync(server, id);
+    // A group: every server it lives on (the first one answers the command).
+    const servers = isGroupId(serverOrGroup) ? this.db.groupServers(this.group(serverOrGroup).conversation).map((x) => x.server) : d.ok ? [d.value.onion as string] : [];
+    if (servers.length === 0 || !servers.every((s) => this.serversInUse().includes(s))) throw new UsageError('server.unknown', 'no group of yours uses that server');
+    servers.forEach((server, i) => {
+      if (confirm) this.confirmed.add(server);
+      else this.confirmed.delete(server);
+      const answer = i === 0 ? id : undefined;
+      if (!this.lowBandwidth) {
+        this.syncFor(server).kick();
+        if (i === 0) this.emit({ ...withId(answer), event: 'ok', cmd: 'sync' });
+        return;
+      }
+      void this.runSync(server, answer, i === 0);
+    });
   }
 
-  private async runSync(server: string, id: string | undefined): Promise<void> {
+  /** Stops the sync of every server no group of ours uses any more. */
+  private async stopUnusedSyncs(): Promise<void> {
+    const inUse = new Set(this.serversInUse());
+    const stops: Promise<void>[] = [];
+    for (const [server, s] of this.syncs) {
+      if (inUse.has(server)) continue;
+      this.syncs.delete(server);
+      this.confirmed.delete(server);
+      this.syncIds.delete(server);
+      this.unsavedCommit.delete(server);
+      this.firstInReplay.delete(server);
+      stops.push(s.close());
+    }
+    await Promise.all(stops);
+  }
+
+  private async runSync(server: string, id: string | undefined, answer = true): Promise<void> {
     this.syncIds.set(server, id);
     const r = await this.syncFor(server).syncOnce();
     this.confirmed.delete(server);
+    if (!answer) return;
     if (r === 'synced') this.emit({ ...withId(id), event: 'ok', cmd: 'sync' });
     else if (r === 'failed') this.emit({ ...withId(id), event: 'error', code: 'server.unreachable', message: 'could not sync with the group server; try again later' });
   }
@@ -363,7 +530,7 @@ export class ProfileGroups {
   // ---- servers ----
 
   private serversInUse(): string[] {
-    return [...new Set(this.db.listGroups().map((g) => g.server))];
+    return [...new Set(this.db.groupServers().map((x) => x.server))];
   }
 
   private syncFor(server: string): ServerSync {
@@ -400,10 +567,15 @@ export class ProfileGroups {
           if (this.firstInReplay.delete(server)) this.repair.poke();
         }
         this.emit({ event: 'server-state', server, state });
+        // A server that failed has had its say about the gaps it might have filled.
+        if (state === 'Failed' || state === 'Disconnected' || state === 'Synced') this.releaseHeldGaps();
       },
       pendingPosts: () => this.pendingPosts(server),
-      pendingCount: () => this.db.listGroups().reduce((n, g) => (g.server === server ? n + this.db.groupOutboxCount(g.conversation) : n), 0),
-      isPending: (key) => this.db.getSetting(PENDING_POST_PREFIX + key) !== null,
+      pendingCount: () => this.db.pendingGroupPostCount(server),
+      isPending: (key) => {
+        const sig = fromHex(key);
+        return sig !== null && this.db.isGroupPostPending(server, sig);
+      },
       onPostQueue: (q) => this.postQueueEvent(server, q),
       takeToken: () => {
         const t = this.db.takeToken(server);
@@ -420,8 +592,8 @@ export class ProfileGroups {
 
   /** LastCommit for a server: null (everything) while any of its groups has never synced (a group just joined needs its history). */
   private lastCommit(server: string): Uint8Array | null {
-    const gs = this.db.listGroups().filter((g) => g.server === server);
-    if (gs.length === 0 || gs.some((g) => g.lastSeenSignature === null)) return null;
+    const gs = this.db.groupServers().filter((x) => x.server === server);
+    if (gs.length === 0 || gs.some((x) => x.lastSeenSignature === null)) return null;
     return gs[0]!.lastSeenSignature;
   }
 
@@ -429,7 +601,7 @@ export class ProfileGroups {
     const sig = this.unsavedCommit.get(server);
     if (sig === undefined) return;
     this.unsavedCommit.delete(server);
-    for (const g of this.db.listGroups()) if (g.server === server) this.db.setLastSeenSignature(g.conversation, sig);
+    this.db.setServerCommit(server, sig);
   }
 
   private replayResult(server: string, info: SyncInfo, askedFrom: Uint8Array | null): boolean {
@@ -448,26 +620,37 @@ export class ProfileGroups {
     this.firstInReplay.delete(server);
     // Whatever the replay did not fill may be a member's to give.
     this.repair.poke();
+    this.dropLeftServer(server);
     if (!info.fullResync || firsts === undefined) return;
     for (const [conv, first] of firsts) {
       const g = this.db.getGroup(conv);
       if (g === null) continue;
       this.db.addGap({ group: conv, beforeSignature: askedFrom, afterSignature: first, firstSeen: this.deps.clock.now() });
       const t = this.timeline(g);
-      this.forward(t, t.markPrunedResync({ lastKnown: askedFrom, firstReplayed: first }));
+      this.forward(t, t.markPrunedResync({ lastKnown: askedFrom, firstReplayed: first }), { server }, conv);
     }
+  }
+
+  /** A leaving server has been synced once more: it is no longer one of the groups' servers. */
+  private dropLeftServer(server: string): void {
+    const leaving = this.db.groupServers().filter((x) => x.server === server && x.state === 'leaving');
+    if (leaving.length === 0) return;
+    for (const x of leaving) {
+      this.db.removeGroupServer(x.conversation, server, PENDING_POST_PREFIX);
+      const g = this.db.getGroup(x.conversation);
+      if (g !== null) this.emit(this.groupEvent(g));
+    }
+    this.keys.clear();
+    if (!this.serversInUse().includes(server)) void this.stopUnusedSyncs();
   }
 
   private pendingPosts(server: string): QueuedPost[] {
     const out: QueuedPost[] = [];
-    for (const g of this.db.listGroups()) {
-      if (g.server !== server) continue;
-      for (const m of this.db.groupOutbox(g.conversation)) {
-        const key = toHex(m.groupSignature!);
-        const raw = this.db.getSetting(PENDING_POST_PREFIX + key);
-        const egm = raw === null ? null : decodeEgm(raw);
-        if (egm?.ok) out.push({ key, egm: egm.value });
-      }
+    for (const p of this.db.pendingGroupPosts(server)) {
+      const key = toHex(p.signature);
+      const raw = this.db.getSetting(PENDING_POST_PREFIX + key);
+      const egm = raw === null ? null : decodeEgm(raw);
+      if (egm?.ok) out.push({ key, egm: egm.value });
     }
     return out;
   }
@@ -505,7 +688,7 @@ export class ProfileGroups {
   receive(server: string, egm: EncryptedGroupMessage, source: 'replay' | 'live'): void {
     this.stats.total++;
     if (egm.signature.length > 0) this.unsavedCommit.set(server, egm.signature);
-    this.receiveOne(server, egm, source);
+    this.receiveOne({ server }, egm, source);
     // The commit moves past a message only after it is stored (or acked): the next replay starts from the commit
     // inclusive and the board client skips that very message as already seen, so a crash between the two must not
     // leave the commit ahead of what we hold.
@@ -513,13 +696,14 @@ export class ProfileGroups {
   }
 
   /**
-   * The receive path of every group message, whatever brought it. `peer`: a repair reply from `repairer.from`, tried
-   * with its own group's key only (another group's message is refused like a forgery).
+   * The receive path of every group message, whatever brought it. From a peer (a repair reply): tried with its own
+   * group's key only (`only`; another group's message is refused like a forgery).
    */
-  private receiveOne(server: string, egm: EncryptedGroupMessage, source: 'replay' | 'live' | 'peer', repairer?: { only: GroupKeyInfo; from: string }): RepairedOutcome {
+  private receiveOne(via: Via, egm: EncryptedGroupMessage, source: 'replay' | 'live' | 'peer', only?: GroupKeyInfo): RepairedOutcome {
+    const server = 'server' in via ? via.server : null;
     // Almost every replayed message is another group's: find the key first (cheap, no allocation), and run the
     // full receive path only with the key that opened it (the same group the full search would pick).
-    const found = (this.opener ??= new TrialOpener(this.deps.backend)).find(egm.ciphertext, repairer !== undefined ? [repairer.only] : this.keyInfos(server));
+    const found = (this.opener ??= new TrialOpener(this.deps.backend)).find(egm.ciphertext, only !== undefined ? [only] : server !== null ? this.keyInfos(server) : []);
     const r = found === null ? fail(GROUP_RECEIVE_ERRORS.notOurs, 'no group key opens this message') : tryDecryptGroupMessage(this.deps.backend, egm, [found]);
     if (!r.ok) {
       if (r.error.code === GROUP_RECEIVE_ERRORS.notOurs) this.stats.notOurs++;
@@ -533,23 +717,21 @@ export class ProfileGroups {
     const { message, sender, signature } = r.value;
     const g = this.db.findGroup(r.value.group.groupId);
     if (g === null) return 'rejected';
-    if (source === 'replay') {
+    if (source === 'replay' && server !== null) {
       const f = this.firstInReplay.get(server);
       if (f !== undefined && !f.has(g.conversation)) f.set(g.conversation, signature);
     }
     const sig = toBase64(signature);
     const now = this.deps.clock.now();
     if (sender === this.identity.onion) {
-      // Our own post came back: delivered. The pending EGM setting exists exactly until then.
-      const key = PENDING_POST_PREFIX + toHex(signature);
-      const wasPending = this.db.getSetting(key) !== null;
-      const row = this.db.markAckByGroupSignature(g.conversation, signature);
-      if (wasPending) this.db.deleteSetting(key);
+      // Our own post came back: delivered (acked at the first echo from any server; a member's repair reply had it
+      // from a server too). That server no longer waits for it; its EGM setting goes when no server does.
+      const row = this.db.groupPostEchoed(g.conversation, signature, server ?? '', PENDING_POST_PREFIX + toHex(signature));
       if (row !== null) {
         this.db.fillGroupCiphertext(g.conversation, signature, egm.ciphertext);
-        if (wasPending) this.emit({ event: 'ack', conversation: g.groupId, messageId: sig });
+        if (row.firstAck) this.emit({ event: 'ack', conversation: g.groupId, messageId: sig });
         else this.stats.duplicates++;
-        return wasPending ? 'new' : 'duplicate';
+        return row.firstAck ? 'new' : 'duplicate';
       }
     }
     const o = decodeOverlay(message.text);
@@ -587,24 +769,95 @@ export class ProfileGroups {
       overlay: overlay.overlay,
       signature: sig,
     });
-    this.feed(this.timeline(g), { signature, previousSig: message.previousMessageSig, sender, timestamp: message.timestamp, receivedAt: now }, repairer === undefined ? { closedBy: 'server' } : { closedBy: 'peer', from: repairer.from });
+    this.feed(this.timeline(g), { signature, previousSig: message.previousMessageSig, sender, timestamp: message.timestamp, receivedAt: now }, via, g.conversation);
     return 'new';
   }
 
-  private feed(t: GroupTimeline, m: TimelineMessage, how: ClosedBy = { closedBy: 'server' }): void {
-    this.forward(t, t.add(m).events, how);
+  private feed(t: GroupTimeline, m: TimelineMessage, via: Via | null, conv: ConversationId): void {
+    this.forward(t, t.add(m).events, via, conv);
   }
 
-  private forward(t: GroupTimeline, events: readonly TimelineEvent[], how: ClosedBy = { closedBy: 'server' }): void {
+  /** Timeline events out as engine events; `via`: what brought the message (null: our own post, or a resync mark). */
+  private forward(t: GroupTimeline, events: readonly TimelineEvent[], via: Via | null, conv: ConversationId): void {
     for (const e of events) {
       if (e.type === 'gap') {
+        if (via !== null && 'server' in via && !this.gapOpener.has(e.gap.id)) this.gapOpener.set(e.gap.id, via.server);
+        if (this.holdGap(conv, e.gap.id)) continue;
         this.emit(gapEngineEvent(t, e.gap));
         this.repair.poke();
       } else {
+        const opener = this.gapOpener.get(e.gapId);
+        this.gapOpener.delete(e.gapId);
+        // Held, so never shown: the user never saw it open.
+        if (this.unholdGap(e.gapId)) continue;
         this.repair.gapClosed(e.gapId);
+        const how =
+          via === null || 'server' in via
+            ? via !== null && opener !== undefined && opener !== via.server
+              ? { closedBy: 'mirror' as const, from: via.server }
+              : { closedBy: 'server' as const }
+            : { closedBy: 'peer' as const, from: via.peer };
         this.emit({ event: 'gap-closed', group: t.group, gapId: e.gapId, ...how });
       }
     }
+  }
+
+  // ---- gaps of a group on several servers ----
+
+  /** Holds a gap (true) while another server of its group may still bring the missing message. */
+  private holdGap(conv: ConversationId, gapId: string): boolean {
+    if (this.heldGaps.has(gapId)) return true;
+    if (this.db.groupServers(conv).filter((x) => x.state === 'active').length < 2) return false;
+    this.heldGaps.set(gapId, { conv, since: this.deps.clock.now(), timer: null });
+    this.armHeld(gapId);
+    return true;
+  }
+
+  private armHeld(gapId: string): void {
+    const h = this.heldGaps.get(gapId);
+    if (h === undefined || h.timer !== null || this.closing) return;
+    const wait = Math.max(0, h.since + MIRROR_GAP_GRACE_MS - this.deps.clock.now());
+    h.timer = this.deps.clock.setTimeout(() => {
+      h.timer = null;
+      this.releaseHeldGaps();
+    }, wait);
+  }
+
+  private unholdGap(gapId: string): boolean {
+    const h = this.heldGaps.get(gapId);
+    if (h === undefined) return false;
+    if (h.timer !== null) this.deps.clock.clearTimeout(h.timer);
+    this.heldGaps.delete(gapId);
+    return true;
+  }
+
+  /** Shows every held gap whose grace is over and whose group's servers have all had their say. */
+  private releaseHeldGaps(): void {
+    if (this.heldGaps.size === 0 || this.closing) return;
+    const now = this.deps.clock.now();
+    for (const [gapId, h] of [...this.heldGaps]) {
+      if (now < h.since + MIRROR_GAP_GRACE_MS) {
+        this.armHeld(gapId);
+        continue;
+      }
+      const servers = this.db.groupServers(h.conv);
+      if (servers.some((x) => !this.serverSettled(x))) continue;
+      this.unholdGap(gapId);
+      const g = this.db.getGroup(h.conv);
+      if (g === null) continue;
+      const t = this.timeline(g);
+      const gap = t.openGaps().find((x) => x.id === gapId);
+      if (gap === undefined) continue;
+      this.emit(gapEngineEvent(t, gap));
+      this.repair.poke();
+    }
+  }
+
+  /** Whether a server has had its say: not replaying, and synced (or failed) at least once in this run. */
+  private serverSettled(x: GroupServer): boolean {
+    if (this.firstInReplay.has(x.server)) return false;
+    const s = this.syncs.get(x.server);
+    return s === undefined || this.lowBandwidth || s.settled;
   }
 
   /** Group rows sorted by their place in the timeline (rows without a signature keep arrival order, last). */
@@ -628,9 +881,13 @@ export class ProfileGroups {
     return { groupId: g.groupId as GroupId, key: g.groupKey, server: g.server as OnionAddress };
   }
 
+  /** The keys of every group on `server` (its invite's server or a mirror): what a message from it may open with. */
   private keyInfos(server: string): GroupKeyInfo[] {
     let k = this.keys.get(server);
-    if (k === undefined) this.keys.set(server, (k = this.db.listGroups().filter((g) => g.server === server).map((g) => this.keyInfo(g))));
+    if (k === undefined) {
+      const on = new Set(this.db.groupServers().filter((x) => x.server === server).map((x) => x.conversation));
+      this.keys.set(server, (k = this.db.listGroups().filter((g) => on.has(g.conversation)).map((g) => this.keyInfo(g))));
+    }
     return k;
   }
 
@@ -659,7 +916,18 @@ export class ProfileGroups {
 
   private groupEvent(g: Group): Extract<EngineEvent, { event: 'group' }> {
     const forkedTo = this.forkedTo(g);
-    return { event: 'group', groupId: g.groupId, name: g.localName ?? g.name, server: g.server, invite: this.inviteFor(g), ...(forkedTo !== null ? { forkedTo } : {}) };
+    const servers = this.db.groupServers(g.conversation).map((x) => ({ server: x.server, state: x.state }));
+    const move = this.moveOf(g.conversation);
+    return {
+      event: 'group',
+      groupId: g.groupId,
+      name: g.localName ?? g.name,
+      server: g.server,
+      servers,
+      ...(move !== null ? { move } : {}),
+      invite: this.inviteFor(g),
+      ...(forkedTo !== null ? { forkedTo } : {}),
+    };
   }
 }
 

@@ -21,9 +21,9 @@ import {
 } from '../../core/limits.js';
 import type { Acn } from '../../core/net/acn.js';
 import { decodePaste } from '../../core/paste.js';
-import { decodeOverlay, encodeOverlay, OVERLAY_GROUP_INVITE, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
+import { decodeOverlay, encodeOverlay, OVERLAY_GROUP_INVITE, OVERLAY_GROUP_SERVERS, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
 import { validateDisplayName } from '../../core/text/names.js';
-import { chatMessageFits, newMessageId, PeerApp, type PeerHandler, type PeerSession } from '../../core/peer/peer-app.js';
+import { chatMessageFits, EXTENSION_GROUP_SERVERS, newMessageId, PeerApp, type PeerHandler, type PeerSession } from '../../core/peer/peer-app.js';
 import type { Clock, Random, TimerHandle } from '../../core/ports.js';
 import { AuthApp } from '../../core/tapir/apps/auth-app.js';
 import { TapirService } from '../../core/tapir/service.js';
@@ -165,6 +165,16 @@ export class ProfileRuntime implements PeerHandler {
       const conv = this.db.findConversation(m);
       if (conv?.authorization === 'approved') this.invite(m, newGroupId);
     }
+  }
+
+  /** `mirror`: the group lives on another server too (docs/protocol.md §12.4); the members hear of it. */
+  mirrorGroup(groupId: string, server: string, id?: string): void {
+    this.groups.mirror(groupId, server, id);
+  }
+
+  /** `move-group`: see ProfileGroups.move. */
+  moveGroup(groupId: string, server: string, id?: string): void {
+    this.groups.move(groupId, server, id);
   }
 
   sync(server: string, confirm: boolean, id?: string): void {
@@ -449,13 +459,16 @@ export class ProfileRuntime implements PeerHandler {
   }
 
   /** A member came online (and speaks v2): it may hold what a server withheld. */
-  upgraded(_s: PeerSession): void {
-    if (!this.closing && !this.profile.isLocked) this.groups.repair.poke();
+  upgraded(s: PeerSession): void {
+    if (this.closing || this.profile.isLocked) return;
+    this.groups.repair.poke();
+    if (s.framing === 2 && s.extensions.has(EXTENSION_GROUP_SERVERS) && this.db.findConversation(s.onion)?.authorization === 'approved') this.groups.notices.sessionUp(s);
   }
 
   extension(s: PeerSession, overlay: Overlay): void {
     if (this.closing || this.profile.isLocked) return;
-    this.groups.repair.onOverlay(s, overlay);
+    if (overlay.overlay === OVERLAY_GROUP_SERVERS) this.groups.notices.onOverlay(s, overlay);
+    else this.groups.repair.onOverlay(s, overlay);
   }
 
   ignored(_s: PeerSession, code: string): void {

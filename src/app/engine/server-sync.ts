@@ -88,6 +88,7 @@ export class ServerSync {
   private offlineQueued: number | null = null;
   private state: PeerState = 'Disconnected';
   private backgroundTokens = true;
+  private sessionsEnded = 0;
 
   constructor(private readonly o: ServerSyncOptions) {}
 
@@ -97,6 +98,11 @@ export class ServerSync {
 
   get synced(): boolean {
     return this.client?.synced ?? false;
+  }
+
+  /** Whether this server has had its say since we started: a replay finished, or a session ended (failed or not). */
+  get settled(): boolean {
+    return this.sessionsEnded > 0 || this.client?.synced === true;
   }
 
   get currentState(): PeerState {
@@ -216,6 +222,7 @@ export class ServerSync {
       this.pump = null;
       this.client = null;
       this.svc = null;
+      this.sessionsEnded++;
       await svc.close();
       // A dial that failed already reported 'Failed'; anything that got further ends as 'Disconnected'.
       if (this.state !== 'Failed') this.setState('Disconnected');
@@ -289,7 +296,14 @@ export class ServerSync {
         o.log(`groups: buying tokens failed (${r.error.code})`);
         return false;
       }
-      o.addTokens(r.value);
+      // Closed meanwhile (the profile locked, the group left): the profile may be closed too.
+      if (this.closed) return false;
+      try {
+        o.addTokens(r.value);
+      } catch {
+        o.log('groups: could not store bought tokens');
+        return false;
+      }
       return true;
     })().finally(() => (this.buying = null));
     return this.buying;

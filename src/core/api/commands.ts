@@ -20,6 +20,8 @@ export type EngineCommand =
    * invited over 1:1; the old group is kept read-only, pointing at the new one.
    */
   | { readonly cmd: 'fork-group'; readonly group: string; readonly server?: string; readonly id?: string }
+  | { readonly cmd: 'mirror'; readonly group: string; readonly server: string; readonly id?: string }
+  | { readonly cmd: 'move-group'; readonly group: string; readonly server: string; readonly id?: string }
   /** A local name for a contact (onion) or a group (group id); stored in the profile, never sent. */
   | { readonly cmd: 'rename'; readonly conversation: string; readonly name: string; readonly id?: string }
   | { readonly cmd: 'sync'; readonly server: string; readonly confirm?: boolean; readonly id?: string }
@@ -49,6 +51,8 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   invite: { required: { to: 'string', group: 'string' }, optional: {} },
   'leave-group': { required: { group: 'string' }, optional: {} },
   'fork-group': { required: { group: 'string' }, optional: { server: 'string' } },
+  mirror: { required: { group: 'string', server: 'string' }, optional: {} },
+  'move-group': { required: { group: 'string', server: 'string' }, optional: {} },
   rename: { required: { conversation: 'string', name: 'string' }, optional: {} },
   sync: { required: { server: 'string' }, optional: { confirm: 'boolean' } },
   lowbw: { required: { on: 'boolean' }, optional: {} },

@@ -46,7 +46,22 @@ export type EngineEvent =
   | (Base & { readonly event: 'history'; readonly conversation: ConversationId; readonly messages: readonly HistoryMessage[] })
   /** `name` is the user's local name when the group was renamed, else the invite's; `invite` always carries the invite's. */
   /** `forkedTo`: the group was forked (fork-group) and is read-only; its successor's group id. */
-  | (Base & { readonly event: 'group'; readonly groupId: string; readonly name: string; readonly server: string; readonly invite: string; readonly forkedTo?: string })
+  /**
+   * `server`: the invite's server (the group's id and signatures are bound to it). `servers`: every server the group
+   * lives on now, with its state (`leaving`: synced once more, then dropped; the engine always sends it, absent
+   * means `server` alone); `move`: a move in progress
+   * (docs/protocol.md §12.4), with the members not yet moved.
+   */
+  | (Base & {
+      readonly event: 'group';
+      readonly groupId: string;
+      readonly name: string;
+      readonly server: string;
+      readonly servers?: readonly { readonly server: string; readonly state: 'active' | 'leaving' }[];
+      readonly move?: { readonly from: string; readonly to: string; readonly waiting: readonly string[] };
+      readonly invite: string;
+      readonly forkedTo?: string;
+    })
   /** The group is gone from the profile (leave-group): drop it and everything shown for it. */
   | (Base & { readonly event: 'group-left'; readonly groupId: string })
   | (Base & { readonly event: 'invite'; readonly from: string; readonly groupId: string; readonly groupName: string; readonly text: string })
@@ -55,8 +70,11 @@ export type EngineEvent =
   /** Our group posts to one server not yet accepted by it; `retryAt` (ms since the epoch): when posting resumes. */
   | (Base & { readonly event: 'post-queue'; readonly server: string; readonly queued: number; readonly waiting: PostWaiting | null; readonly retryAt?: number })
   | (Base & { readonly event: 'gap'; readonly group: string; readonly gapId: string; readonly before?: string; readonly after?: string; readonly beforeTime?: number; readonly afterTime?: number; readonly cause: 'withheld' | 'pruned' })
-  /** `closedBy`: how the missing messages came — from a server, or from a member (`from`: their onion). */
-  | (Base & { readonly event: 'gap-closed'; readonly group: string; readonly gapId: string; readonly closedBy: 'server' | 'peer'; readonly from?: string })
+  /**
+   * `closedBy`: how the missing messages came — from the server that showed the gap (`server`), from another server
+   * of the group (`mirror`, `from`: its onion), or from a member (`peer`, `from`: their onion).
+   */
+  | (Base & { readonly event: 'gap-closed'; readonly group: string; readonly gapId: string; readonly closedBy: 'server' | 'mirror' | 'peer'; readonly from?: string })
   /** A member (`from`) is being asked for a gap's messages; `from` null: no longer (the marker is plainly open again). */
   | (Base & { readonly event: 'gap-repair'; readonly group: string; readonly gapId: string; readonly from: string | null })
   | (Base & { readonly event: 'sync-cost'; readonly server: string; readonly messages: number; readonly bytes: number })

@@ -17,14 +17,12 @@
 // PreviousMessageSig until a signature in `have` (what we hold just before the gap), a message it lacks, or `max`.
 // Decoders are total: hostile bytes give an error value.
 
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { fromBase64, toBase64, utf8 } from '../bytes.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { REPAIR_MAX_HAVE, REPAIR_MAX_MESSAGES, REPAIR_REPLY_MAX_ENTRY_BYTES } from '../limits.js';
 import type { Random } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
 import type { EncryptedGroupMessage } from './board-messages.js';
+import { groupDerivedKey, openForGroup as open, sealForGroup as seal } from './sealed.js';
 
 /**
  * The peer overlays of the extension [cwtch-tui extension]. Sent only to a peer that answered our extensions getVal
@@ -32,13 +30,12 @@ import type { EncryptedGroupMessage } from './board-messages.js';
  */
 export { OVERLAY_GROUP_REPAIR_REPLY, OVERLAY_GROUP_REPAIR_REQUEST } from '../peer/overlay.js';
 
-const LABEL = utf8('cwtch-tui/group-repair/v1');
-const NONCE = 24;
+const LABEL = 'cwtch-tui/group-repair/v1';
 const SIG = 64;
 const REQ_ID = 16;
 
 export function repairKey(groupKey: Uint8Array): Uint8Array {
-  return hmac(sha256, groupKey, LABEL);
+  return groupDerivedKey(groupKey, LABEL);
 }
 
 export interface RepairRequest {
@@ -52,21 +49,6 @@ export interface RepairReply {
   readonly reqId: Uint8Array;
   readonly last: boolean;
   readonly egms: readonly EncryptedGroupMessage[];
-}
-
-function seal(backend: CryptoBackend, random: Random, key: Uint8Array, pt: Uint8Array): string {
-  const nonce = random.bytes(NONCE);
-  const box = backend.secretboxSeal(pt, nonce, key);
-  const out = new Uint8Array(NONCE + box.length);
-  out.set(nonce);
-  out.set(box, NONCE);
-  return toBase64(out);
-}
-
-function open(backend: CryptoBackend, key: Uint8Array, data: string): Uint8Array | null {
-  const raw = fromBase64(data);
-  if (raw === null || raw.length < NONCE + 16) return null;
-  return backend.secretboxOpen(raw.subarray(NONCE), raw.subarray(0, NONCE), key);
 }
 
 export function sealRepairRequest(backend: CryptoBackend, random: Random, key: Uint8Array, r: RepairRequest): string {

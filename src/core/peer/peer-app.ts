@@ -41,7 +41,9 @@ const NAME_PATH_OLD = 'name';
  */
 export const EXTENSIONS_PATH = 'cwtch-tui.extensions';
 export const EXTENSION_GROUP_REPAIR = 'group-repair/1';
-const OUR_EXTENSIONS = [EXTENSION_GROUP_REPAIR];
+/** Group-servers notices: mirrors and moves (docs/protocol.md §12.4). */
+export const EXTENSION_GROUP_SERVERS = 'group-servers/1';
+const OUR_EXTENSIONS = [EXTENSION_GROUP_REPAIR, EXTENSION_GROUP_SERVERS];
 
 /** A random decimal message id from a uniform 32-bit integer (docs/protocol.md §6.2 [unverified]). */
 export function newMessageId(random: Random): string {

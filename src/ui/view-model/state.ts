@@ -36,7 +36,7 @@ export interface GapVm {
   /** Being asked of this member now (name and fingerprint, safe to draw). */
   readonly repairing?: SafeText;
   /** How it closed; for 'peer', who gave the messages (their label). A peer-closed marker stays, dimmed. */
-  readonly closedBy?: 'server' | 'peer';
+  readonly closedBy?: 'server' | 'mirror' | 'peer';
   readonly closedFrom?: SafeText;
 }
 

@@ -7,7 +7,7 @@ import type { Identity } from '../../../src/core/crypto/identity.js';
 import type { OnionAddress } from '../../../src/core/crypto/onion.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import type { Overlay } from '../../../src/core/peer/overlay.js';
-import { CWTCH_CAPABILITY, encodeRetVal, EXTENSION_GROUP_REPAIR, PeerApp, type PeerHandler, type PeerSession } from '../../../src/core/peer/peer-app.js';
+import { CWTCH_CAPABILITY, encodeRetVal, EXTENSION_GROUP_REPAIR, EXTENSION_GROUP_SERVERS, PeerApp, type PeerHandler, type PeerSession } from '../../../src/core/peer/peer-app.js';
 import { CONTEXT_GET_VAL, CONTEXT_RET_VAL, decodePeerMessage, encodePeerMessage, VERSION_ID, versionAnnouncement } from '../../../src/core/peer/peer-message.js';
 import { AuthApp } from '../../../src/core/tapir/apps/auth-app.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
@@ -80,9 +80,9 @@ describe('PeerApp after authentication', () => {
     expect(hb.names).toEqual(['alice']);
     // Both announced version 2, so both now send in v2 framing.
     expect(ha.sessions[0]!.framing).toBe(2);
-    // Both said (getVal public/cwtch-tui.extensions) that they speak gap repair.
-    expect([...ha.sessions[0]!.extensions]).toEqual([EXTENSION_GROUP_REPAIR]);
-    expect([...hb.sessions[0]!.extensions]).toEqual([EXTENSION_GROUP_REPAIR]);
+    // Both said (getVal public/cwtch-tui.extensions) that they speak gap repair and group-servers notices.
+    expect([...ha.sessions[0]!.extensions]).toEqual([EXTENSION_GROUP_REPAIR, EXTENSION_GROUP_SERVERS]);
+    expect([...hb.sessions[0]!.extensions]).toEqual([EXTENSION_GROUP_REPAIR, EXTENSION_GROUP_SERVERS]);
 
     expect(ha.sessions[0]!.sendMessage('42', { overlay: 1, data: 'hi <&>' }).ok).toBe(true);
     await settle(20);
