@@ -182,7 +182,7 @@ export const GROUP_MAX_EGM_BYTES = MAX_ENCRYPTED_PAYLOAD - 256;
 export const GROUP_MAX_OPEN_GAPS = 256;
 
 /**
- * The servers one group may live on (its invite's server and mirrors; docs/protocol.md §12.4). Each is a replay,
+ * The servers one group may live on (its invite's server and mirrors; docs/protocol.md §12.6). Each is a replay,
  * a standing connection and a copy of every post: 4 covers "one dies, one withholds" with room for a move, and
  * bounds what a hostile member's server notice can make us dial.
  */
@@ -196,7 +196,7 @@ export const GROUP_MAX_SERVERS = 4;
 export const MIRROR_GAP_GRACE_MS = 10_000;
 
 /**
- * A group-servers notice's plaintext (docs/protocol.md §12.4): GROUP_MAX_SERVERS bundles of ~600 bytes and the
+ * A group-servers notice's plaintext (docs/protocol.md §12.6): GROUP_MAX_SERVERS bundles of ~600 bytes and the
  * dropped onions; sealed and base64'd it must fit one peer packet (8192 bytes less framing), as a repair part does.
  */
 export const SERVER_NOTICE_MAX_BYTES = 5900;

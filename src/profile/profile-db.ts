@@ -103,7 +103,7 @@ export interface Group {
 /** 'active': synced and posted to. 'leaving': synced once more (for what it holds that we lack), then removed. */
 export type GroupServerState = 'active' | 'leaving';
 
-/** One server a group lives on (docs/protocol.md §12.4): the invite's server, a mirror, or where it moved. */
+/** One server a group lives on (docs/protocol.md §12.6): the invite's server, a mirror, or where it moved. */
 export interface GroupServer {
   readonly conversation: ConversationId;
   readonly server: string;
@@ -545,7 +545,7 @@ export class ProfileDb {
     });
   }
 
-  // ---- the servers of a group (docs/protocol.md §12.4) ----
+  // ---- the servers of a group (docs/protocol.md §12.6) ----
 
   /** The servers of one group, or of every group; in the order they were added. */
   groupServers(conversation?: ConversationId): GroupServer[] {

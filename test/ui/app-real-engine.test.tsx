@@ -240,4 +240,39 @@ describe('the TUI on real engines', () => {
     await settle(() => expect(a.term.lastFrame()).toContain('read-only'));
     expect(aEvents.some((e) => e.event === 'error' && e.code === 'group.read-only')).toBe(true);
   }, 60_000);
+
+  it('/mirror and /move on a real engine: the header counts the servers, the servers view lists the group on both, a move with nobody to wait for ends at once', async () => {
+    const s1 = await realServer(dir.root, dir.net, { dataDir: 'mirror-1' });
+    const s2 = await realServer(dir.root, dir.net, { dataDir: 'mirror-2' });
+    const s3 = await realServer(dir.root, dir.net, { dataDir: 'mirror-3' });
+    closers.push(() => s1.close(), () => s2.close(), () => s3.close());
+    const a = await open('ma');
+    await createProfile(a, 'mia', 'mia-pw');
+    const aEvents: EngineEvent[] = [];
+    a.peer.engine.subscribe((e) => void aEvents.push(e));
+    await a.term.press(`/group ${s1.bundle} twin`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(true), 30_000);
+    await a.term.press(`/mirror ${s2.bundle}`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toContain('on 2 servers'), 30_000);
+    await a.term.press('/server');
+    await a.term.press(KEYS.enter);
+    // The group is counted on both servers.
+    await settle(() => expect(a.term.lastFrame()!.match(/1 group\b/g)?.length).toBe(2));
+    await a.term.press(KEYS.esc);
+    // Alone in the group: a move has nobody to wait for and ends at once; the first server is synced once more, then dropped.
+    await a.term.press(`/move ${s3.bundle}`);
+    await a.term.press(KEYS.enter);
+    const groups = () => aEvents.filter((e): e is Extract<EngineEvent, { event: 'group' }> => e.event === 'group');
+    const first = groups()[0]!.server;
+    await settle(() => {
+      const servers = groups().at(-1)?.servers ?? [];
+      expect(servers).toHaveLength(2);
+      expect(servers.map((x) => x.server)).not.toContain(first);
+      expect(servers.every((x) => x.state === 'active')).toBe(true);
+    }, 30_000);
+    await settle(() => expect(a.term.lastFrame()).toContain('on 2 servers'));
+    expect(groups().some((e) => e.move !== undefined)).toBe(false);
+  }, 90_000);
 });

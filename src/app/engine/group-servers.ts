@@ -1,4 +1,4 @@
-// Which servers a group lives on, agreed member to member (docs/protocol.md §12.4, a cwtch-tui extension): the
+// Which servers a group lives on, agreed member to member (docs/protocol.md §12.6, a cwtch-tui extension): the
 // notices one member sends another (OVERLAY_GROUP_SERVERS, sealed under a key derived from the group key), what a
 // received one changes here, and the bookkeeping of a move (`move-group`: the old server stays until every member we
 // know of has said it dropped it).

@@ -93,7 +93,7 @@ export class ProfileGroups {
 
   /** Gap repair from peers (docs/protocol.md §12.3): asks members for what a server withheld, answers members. */
   readonly repair: GroupRepair;
-  /** Which servers each group lives on, told member to member (docs/protocol.md §12.4): mirrors and moves. */
+  /** Which servers each group lives on, told member to member (docs/protocol.md §12.6): mirrors and moves. */
   readonly notices: GroupServerNotices;
 
   constructor(
@@ -308,7 +308,7 @@ export class ProfileGroups {
   }
 
   /**
-   * `mirror`: the group lives on `serverText` too (docs/protocol.md §12.4). From now on our posts go to every
+   * `mirror`: the group lives on `serverText` too (docs/protocol.md §12.6). From now on our posts go to every
    * active server of the group, each server is synced from its own commit, and a message is stored once whichever
    * server brings it. Returns the server's onion. The members hear of it from `GroupServersNotices`.
    */
@@ -331,7 +331,7 @@ export class ProfileGroups {
   /**
    * `move-group`: the group goes to `serverText` (same key, same members). It is mirrored there at once; the
    * server it moves from stays until every member we know of has said (in its notice) that it dropped it, then it
-   * is synced once more and dropped. Members follow when they get our notice (docs/protocol.md §12.4).
+   * is synced once more and dropped. Members follow when they get our notice (docs/protocol.md §12.6).
    */
   move(groupId: string, serverText: string, id?: string): void {
     const g = this.group(groupId);

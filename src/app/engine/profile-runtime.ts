@@ -167,7 +167,7 @@ export class ProfileRuntime implements PeerHandler {
     }
   }
 
-  /** `mirror`: the group lives on another server too (docs/protocol.md §12.4); the members hear of it. */
+  /** `mirror`: the group lives on another server too (docs/protocol.md §12.6); the members hear of it. */
   mirrorGroup(groupId: string, server: string, id?: string): void {
     this.groups.mirror(groupId, server, id);
   }

@@ -50,7 +50,7 @@ export type EngineEvent =
    * `server`: the invite's server (the group's id and signatures are bound to it). `servers`: every server the group
    * lives on now, with its state (`leaving`: synced once more, then dropped; the engine always sends it, absent
    * means `server` alone); `move`: a move in progress
-   * (docs/protocol.md §12.4), with the members not yet moved.
+   * (docs/protocol.md §12.6), with the members not yet moved.
    */
   | (Base & {
       readonly event: 'group';

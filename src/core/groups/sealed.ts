@@ -1,4 +1,4 @@
-// Data sealed under a key derived from a group key, for cwtch-tui's peer extensions (docs/protocol.md §12.3, §12.4):
+// Data sealed under a key derived from a group key, for cwtch-tui's peer extensions (docs/protocol.md §12.3, §12.6):
 // only a holder of the group key can make or read it, so the data is its own proof of membership, and a contact
 // who is not in the group learns nothing from it but its size.
 //

@@ -1,4 +1,4 @@
-// Which servers a group lives on, told member to member (docs/protocol.md §12.4, a cwtch-tui extension): the
+// Which servers a group lives on, told member to member (docs/protocol.md §12.6, a cwtch-tui extension): the
 // notice a member sends another over the peer channel (OVERLAY_GROUP_SERVERS), sealed under a key derived from
 // the group key (sealed.ts), so only a member can make one and a non-member learns nothing from it.
 //

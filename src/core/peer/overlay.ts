@@ -16,7 +16,7 @@ export const KNOWN_OVERLAYS: ReadonlySet<number> = new Set([OVERLAY_TEXT, OVERLA
 /** cwtch-tui extension overlays (gap repair, docs/protocol.md §12.3): handled by the engine, never stored or shown. */
 export const OVERLAY_GROUP_REPAIR_REQUEST = 1100;
 export const OVERLAY_GROUP_REPAIR_REPLY = 1101;
-/** Which servers a group lives on (docs/protocol.md §12.4). */
+/** Which servers a group lives on (docs/protocol.md §12.6). */
 export const OVERLAY_GROUP_SERVERS = 1102;
 export const EXTENSION_OVERLAYS: ReadonlySet<number> = new Set([OVERLAY_GROUP_REPAIR_REQUEST, OVERLAY_GROUP_REPAIR_REPLY, OVERLAY_GROUP_SERVERS]);
 

@@ -41,7 +41,7 @@ const NAME_PATH_OLD = 'name';
  */
 export const EXTENSIONS_PATH = 'cwtch-tui.extensions';
 export const EXTENSION_GROUP_REPAIR = 'group-repair/1';
-/** Group-servers notices: mirrors and moves (docs/protocol.md §12.4). */
+/** Group-servers notices: mirrors and moves (docs/protocol.md §12.6). */
 export const EXTENSION_GROUP_SERVERS = 'group-servers/1';
 const OUR_EXTENSIONS = [EXTENSION_GROUP_REPAIR, EXTENSION_GROUP_SERVERS];
 

@@ -23,7 +23,7 @@ export interface SlashContext {
   readonly lowBandwidth?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'rename', 'server', 'sync', 'lowbw', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -35,6 +35,8 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   invite: '/invite <contact onion> [group id]  — invite a contact to a group (default: the open group)',
   leave: '/leave [group id] [yes]  — leave a group (default: the open one) and delete its messages on this device; asks first',
   fork: '/fork [server]  — a fresh key for the group\'s members; old group read-only',
+  mirror: '/mirror <server>  — the open group lives on that server too (onion or bundle); members follow',
+  move: '/move <server>  — move the open group there; the old server goes once every member has followed',
   rename: '/rename <name>  — your own name for the open contact or group (kept on this device, never sent)',
   server: '/server [bundle]  — import a server bundle, or list servers',
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
@@ -97,6 +99,10 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
     case 'fork':
       if (ctx.current === undefined || ctx.currentKind !== 'group') return err('slash.missing', SLASH_USAGE.fork);
       return engine({ cmd: 'fork-group', group: ctx.current, ...(rest.length > 0 ? { server: rest } : {}) });
+    case 'mirror':
+    case 'move':
+      if (ctx.current === undefined || ctx.currentKind !== 'group' || rest.length === 0) return err('slash.missing', SLASH_USAGE[name as 'mirror' | 'move']);
+      return engine({ cmd: name === 'mirror' ? 'mirror' : 'move-group', group: ctx.current, server: rest });
     case 'rename':
       if (ctx.current === undefined || rest.length === 0) return err('slash.missing', SLASH_USAGE.rename);
       return engine({ cmd: 'rename', conversation: ctx.current, name: rest });

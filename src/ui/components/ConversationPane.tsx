@@ -4,7 +4,7 @@ import { Box } from 'ink';
 import { memo, useMemo, type ReactNode } from 'react';
 import { ownAddressText } from '../controller/main-keys.js';
 import { uiText, untrustedLine } from '../text.js';
-import { postQueueText } from '../view-model/format.js';
+import { groupServersText, postQueueText } from '../view-model/format.js';
 import { layoutPane, type PaneRow } from '../view-model/pane-layout.js';
 import { MessageStore } from '../view-model/message-store.js';
 import { openGapCount, type ConversationVm, type Fingerprint, type UiState } from '../view-model/state.js';
@@ -63,12 +63,14 @@ function Header({ state, c }: { readonly state: UiState; readonly c: Conversatio
   const status = c.kind === 'group' ? `server ${c.online}` : c.online;
   const queue = c.kind === 'group' && c.server !== undefined ? state.postQueues.get(c.server) : undefined;
   const queueText = postQueueText(queue, true);
+  const serversText = c.kind === 'group' ? groupServersText(c) : null;
   return (
     <SafeTextView text={c.name} bold wrap="truncate">
       <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
       <SafeTextView text={uiText(` · ${status}`)} dim />
       {queueText !== null ? <SafeTextView text={uiText(` · ⧗ ${queueText}`)} color={queue?.waiting === null ? undefined : 'yellow'} dim={queue?.waiting === null} /> : <SafeTextView text={uiText('')} />}
       <SafeTextView text={uiText(c.kind === 'group' ? ' · group (experimental)' : '')} dim />
+      {serversText !== null ? <SafeTextView text={uiText(` · ${serversText}`)} color={c.moveWaiting !== undefined ? 'yellow' : undefined} dim={c.moveWaiting === undefined} /> : <SafeTextView text={uiText('')} />}
       {c.forkedTo !== undefined ? <SafeTextView text={uiText(` · read-only: forked to ${state.conversations.get(c.forkedTo)?.name ?? 'a new group'}`)} color="magenta" /> : <SafeTextView text={uiText('')} />}
       {gaps > 0 ? <SafeTextView text={uiText(` · ⟂ ${gaps} gap${gaps === 1 ? '' : 's'} open`)} color="yellow" /> : <SafeTextView text={uiText('')} />}
       {c.lookalike ? <SafeTextView text={uiText(' · ⚠ name looks like another contact')} color="red" /> : <SafeTextView text={uiText('')} />}

@@ -118,7 +118,7 @@ export class Narrator {
       case 'gap':
         return [`gap in ${this.label(e.group, s)}: ${gapSpan(e)} (${e.cause})`];
       case 'gap-closed':
-        return [`gap in ${this.label(e.group, s)} closed: the missing messages arrived${e.closedBy === 'peer' && e.from !== undefined ? ` from ${this.label(e.from, s)} (checked)` : ''}`];
+        return [`gap in ${this.label(e.group, s)} closed: the missing messages arrived${e.closedBy === 'peer' && e.from !== undefined ? ` from ${this.label(e.from, s)} (checked)` : e.closedBy === 'mirror' ? ' from another server of the group' : ''}`];
       case 'gap-repair':
         return e.from === null ? [] : [`gap in ${this.label(e.group, s)}: asking ${this.label(e.from, s)} for the missing messages`];
       case 'invite':

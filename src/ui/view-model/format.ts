@@ -35,8 +35,16 @@ export function leaveQuestion(state: UiState, group: string, current: string | u
 }
 
 /** The groups on `server`, with open gaps, as one line. */
+/** A group's servers in its header: how many, and a move we lead still waiting for members (null: nothing to say). */
+export function groupServersText(c: { readonly servers?: readonly string[]; readonly moveWaiting?: number }): string | null {
+  const parts: string[] = [];
+  if (c.servers !== undefined && c.servers.length > 1) parts.push(`on ${c.servers.length} servers`);
+  if (c.moveWaiting !== undefined) parts.push(c.moveWaiting === 0 ? 'moving' : `moving: ${c.moveWaiting} member${c.moveWaiting === 1 ? '' : 's'} to follow`);
+  return parts.length === 0 ? null : parts.join(' · ');
+}
+
 export function serverGroupsText(state: UiState, server: string): string {
-  const groups = [...state.conversations.values()].filter((c) => c.kind === 'group' && c.server === server);
+  const groups = [...state.conversations.values()].filter((c) => c.kind === 'group' && (c.servers !== undefined ? c.servers.includes(server) : c.server === server));
   if (groups.length === 0) return 'no groups';
   const gaps = groups.reduce((n, g) => n + openGapCount(state, g.id), 0);
   return `${groups.length} group${groups.length === 1 ? '' : 's'}${gaps > 0 ? ` · ⟂ ${gaps} gap${gaps === 1 ? '' : 's'} open` : ''}`;

@@ -29,7 +29,16 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
         lastActivity: e.lastActivity,
       });
     case 'group':
-      return upsertConversation(state, { id: e.groupId, kind: 'group', rawName: e.name, authorization: 'approved', server: e.server, ...(e.forkedTo !== undefined ? { forkedTo: e.forkedTo } : {}) });
+      return upsertConversation(state, {
+        id: e.groupId,
+        kind: 'group',
+        rawName: e.name,
+        authorization: 'approved',
+        server: e.server,
+        ...(e.forkedTo !== undefined ? { forkedTo: e.forkedTo } : {}),
+        ...(e.servers !== undefined ? { servers: e.servers.map((x) => x.server) } : {}),
+        ...(e.move !== undefined ? { moveWaiting: e.move.waiting.length } : {}),
+      });
     case 'peer-state': {
       const c = state.conversations.get(e.onion);
       if (c === undefined) return state;
@@ -165,6 +174,8 @@ interface Upsert {
   readonly lastActivity?: number;
   readonly server?: string;
   readonly forkedTo?: string;
+  readonly servers?: readonly string[];
+  readonly moveWaiting?: number;
 }
 
 function upsertConversation(state: UiState, u: Upsert): UiState {
@@ -182,6 +193,8 @@ function upsertConversation(state: UiState, u: Upsert): UiState {
     lastActivity: u.lastActivity ?? old?.lastActivity ?? 0,
     ...(u.server !== undefined ? { server: u.server } : {}),
     ...(u.forkedTo !== undefined ? { forkedTo: u.forkedTo } : {}),
+    ...(u.servers !== undefined && (u.servers.length !== 1 || u.servers[0] !== u.server) ? { servers: u.servers } : {}),
+    ...(u.moveWaiting !== undefined ? { moveWaiting: u.moveWaiting } : {}),
   };
   const nameKeys = new Map(state.nameKeys ?? []);
   nameKeys.set(u.id, lookalikeKey(u.rawName));

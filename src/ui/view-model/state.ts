@@ -23,6 +23,10 @@ export interface ConversationVm {
   readonly server?: string;
   /** Groups: forked into this group id; read-only. */
   readonly forkedTo?: string;
+  /** Groups: every server it lives on (mirrors, a move), when more than `server`. */
+  readonly servers?: readonly string[];
+  /** Groups: a move we lead, with how many members have not yet followed. */
+  readonly moveWaiting?: number;
 }
 
 export interface GapVm {

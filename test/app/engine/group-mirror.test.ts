@@ -1,6 +1,6 @@
 // A group on two servers (mirror) through real engines, real encrypted profiles and real group servers on the local
 // network: one a built `cwtch-server` process, one in this process. Alice mirrors the group; bob hears of it in her
-// server notice (docs/protocol.md §12.4). Then the process server is killed with SIGKILL and its message store
+// server notice (docs/protocol.md §12.6). Then the process server is killed with SIGKILL and its message store
 // wiped: the members keep posting through the mirror, see no gap, and the dead server says so in its state; when
 // it comes back empty, the posts it missed are posted to it again and still nothing shows as a gap.
 

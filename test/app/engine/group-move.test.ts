@@ -1,7 +1,7 @@
 // move-group through real engines, real encrypted profiles and two real group servers on the local network: alice
 // moves a group of three from the first server to the second (same key, same id). Bob follows at once; carol is
 // offline during the move, and alice keeps the old server until carol, back, has followed too (her server notice
-// lists it as dropped, docs/protocol.md §12.4). Then everyone is on the new server only, and nothing was lost.
+// lists it as dropped, docs/protocol.md §12.6). Then everyone is on the new server only, and nothing was lost.
 
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';

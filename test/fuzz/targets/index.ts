@@ -2,6 +2,7 @@
 
 import type { FuzzTarget, InputKind } from '../harness.js';
 import { groupRepair } from './group-repair.js';
+import { serverNotice } from './server-notice.js';
 import { boardMessage, privacyPass, ristretto } from './group-wire.js';
 import { authMessage, goJsonTarget, overlay, peerMessage } from './json-decoders.js';
 import { groupInvite, onion, paste, serverBundle, tofuBundle } from './paste.js';
@@ -25,6 +26,7 @@ export const TARGETS: readonly FuzzTarget<InputKind>[] = [
   privacyPass,
   boardMessage,
   groupRepair,
+  serverNotice,
   controlReply,
   socksReply,
   command,
