@@ -4,7 +4,8 @@
 // As the Go server: a post with an empty signature spends its (valid) token, stores nothing and gets no reply.
 // Differences from the Go server, on purpose: every other post is validated completely BEFORE its token is spent
 // (a bad size is answered Success:false and the token kept); posts are acknowledged only once durable; an unknown
-// LastCommit is flagged with "FullResync":true; a connection over its post rate is refused with RetryAfterMs.
+// LastCommit is flagged with "FullResync":true; a connection over its post rate is refused with RetryAfterMs; a
+// client that asks for packing gets its replay and live pushes packed (docs/sync-extension.md).
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Connection } from '../core/tapir/connection.js';
@@ -23,6 +24,7 @@ import {
   BOARD_LIVE_MAX_BUFFERED_BYTES,
   BOARD_REPLAY_HIGH_WATER_BYTES,
   BOARD_SIGNATURE_BYTES,
+  PACKING_VERSION,
 } from '../core/limits.js';
 import {
   SERVER_SYNCED_CAPABILITY,
@@ -32,6 +34,7 @@ import {
   type BoardMessage,
   type EncryptedGroupMessage,
 } from '../core/groups/board-messages.js';
+import { PackedStreamWriter, packable } from '../core/groups/board-packing.js';
 import type { MessageStore } from './message-store.js';
 import { syncPostWriter, type PostWriter } from './post-writer.js';
 import { EgmWriter } from './egm-writer.js';
@@ -51,6 +54,11 @@ export interface TokenBoardOptions {
   readonly postRateWindowMs?: number;
   readonly firstRequestTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /**
+   * Pack the replay and live pushes for clients that ask (docs/sync-extension.md). Default true; false answers
+   * every client as a Go server does (the ask is ignored).
+   */
+  readonly packedReplay?: boolean;
   /** Counting hook for logs; never carries contents or client details. */
   readonly onEvent?: (e: BoardEvent) => void;
 }
@@ -105,7 +113,8 @@ export class TokenBoard {
         // One replay per connection: a second would only make us resend the table (amplification).
         if (replayed) continue;
         replayed = true;
-        await this.replay(conn, m.value.lastCommit);
+        const packing = m.value.packing !== undefined && this.o.packedReplay !== false ? PACKING_VERSION : undefined;
+        await this.replay(conn, m.value.lastCommit, packing);
       } else if (m.value.type === 'post-request') {
         const wait = rate.admit(clock.now());
         if (wait > 0) {
@@ -195,15 +204,17 @@ export class TokenBoard {
     }
   }
 
-  private async replay(conn: Connection, lastCommit: Uint8Array | null): Promise<void> {
+  private async replay(conn: Connection, lastCommit: Uint8Array | null, packing: number | undefined): Promise<void> {
     this.event('replay');
     const { store } = this.o;
     const plan = store.planReplay(lastCommit);
-    if (!conn.send(encodeBoardMessage({ type: 'replay-result', numMessages: plan.count, fullResync: plan.fullResync })).ok) return;
+    const result = { type: 'replay-result', numMessages: plan.count, fullResync: plan.fullResync } as const;
+    if (!conn.send(encodeBoardMessage(packing === undefined ? result : { ...result, packing })).ok) return;
     let sent = 0;
     let lastId = 0;
     let from = plan.fromId;
     const egm = new EgmWriter();
+    const packer = packing === undefined ? null : new PackedStreamWriter((p) => conn.send(p).ok);
     while (sent < plan.count) {
       const batch = store.replayBatch(from, plan.toId, BOARD_REPLAY_BATCH);
       // Pruned under us: we cannot send what we announced; the client reconnects and replays again.
@@ -214,7 +225,12 @@ export class TokenBoard {
         if (sent === plan.count) break;
         const sigEnd = at + rows[3 * i + 1]!;
         const ctEnd = sigEnd + rows[3 * i + 2]!;
-        if (!conn.send(egm.writeFrom(bytes, sigEnd, ctEnd, bytes, at, sigEnd)).ok) return;
+        if (packer !== null && packable(sigEnd - at, ctEnd - sigEnd)) {
+          if (!packer.add(bytes, at, bytes, sigEnd, ctEnd)) return;
+        } else if ((packer !== null && !packer.flush()) || !conn.send(egm.writeFrom(bytes, sigEnd, ctEnd, bytes, at, sigEnd)).ok) {
+          // A row the packing cannot carry goes raw, between entries.
+          return;
+        }
         at = ctEnd;
         sent++;
         lastId = rows[3 * i]!;
@@ -230,6 +246,7 @@ export class TokenBoard {
       if (sent < plan.count) await nextTurn();
       if (conn.closed) return;
     }
+    if (packer !== null && !packer.flush()) return;
     // Synced from here on: live broadcasts, plus (as Go's inclusive query does) everything from the last
     // replayed message on, which covers posts that arrived while we were replaying. Same turn: no gap.
     this.synced.add(conn);

@@ -28,7 +28,7 @@ describe('TokenBoardClient against a scripted server', () => {
   it('replays from the last commit, de-duplicates the re-sent message, then goes live', async () => {
     const { server, bc, got, synced, done } = pair();
     const req = decodeBoardMessage((await server.expect())!);
-    expect(req.ok && req.value).toEqual({ type: 'replay-request', lastCommit: utf8('s-2') });
+    expect(req.ok && req.value).toEqual({ type: 'replay-request', lastCommit: utf8('s-2'), packing: 1 });
     server.send(encodeBoardMessage({ type: 'replay-result', numMessages: 2, fullResync: false }));
     server.send(encodeEgm(e('2')));
     server.send(encodeEgm(e('3')));
