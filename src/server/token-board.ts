@@ -73,6 +73,8 @@ type PostRequest = Extract<BoardMessage, { type: 'post-request' }>;
 
 export class TokenBoard {
   private readonly synced = new Set<Connection>();
+  /** Synced connections whose replay was packed: their live pushes are packed too. */
+  private readonly packedLive = new Set<Connection>();
   private queue: Pending[] = [];
   private flushScheduled = false;
   private committing = false;
@@ -99,6 +101,7 @@ export class TokenBoard {
     conn.onClose(() => {
       if (timer !== null) clock.clearTimeout(timer);
       this.synced.delete(conn);
+      this.packedLive.delete(conn);
     });
     arm(this.o.firstRequestTimeoutMs ?? BOARD_FIRST_REQUEST_TIMEOUT_MS);
     const rate = new PostRate(this.o.postsPerMinute ?? BOARD_POSTS_PER_MINUTE, this.o.postRateWindowMs ?? 60_000);
@@ -162,8 +165,8 @@ export class TokenBoard {
       this.event('spend-rejected');
       return false;
     }
+    // Broadcast already, with the rest of its commit batch (flush).
     this.event('post');
-    this.broadcast(egm);
     return true;
   }
 
@@ -185,6 +188,9 @@ export class TokenBoard {
     this.committing = true;
     const settle = (results: readonly boolean[]): void => {
       this.committing = false;
+      // Every post stored by this commit goes out before any of their PostResults, as one batch: a packed
+      // connection gets them in as few packets as hold them. An empty signature stores nothing, so it is not sent.
+      this.broadcast(batch.filter((p, i) => results[i] === true && p.egm.signature.length > 0).map((p) => p.egm));
       batch.forEach((p, i) => p.done(results[i] === true));
       if (this.queue.length > 0) this.flush();
     };
@@ -195,12 +201,19 @@ export class TokenBoard {
     );
   }
 
-  private broadcast(egm: EncryptedGroupMessage): void {
-    const msg = encodeBoardMessage({ type: 'new-message', egm });
+  private broadcast(egms: readonly EncryptedGroupMessage[]): void {
+    if (egms.length === 0) return;
+    // Encoded once per kind, for every connection of that kind.
+    let plain: Uint8Array[] | null = null;
+    let packed: Uint8Array[] | null = null;
     for (const c of this.synced) {
       // A reader that stopped reading is dropped, not buffered for: it comes back and replays under flow control.
-      if (c.bufferedBytes > BOARD_LIVE_MAX_BUFFERED_BYTES) c.close('flood');
-      else c.send(msg);
+      if (c.bufferedBytes > BOARD_LIVE_MAX_BUFFERED_BYTES) {
+        c.close('flood');
+        continue;
+      }
+      const packets = this.packedLive.has(c) ? (packed ??= livePackets(egms, true)) : (plain ??= livePackets(egms, false));
+      for (const p of packets) c.send(p);
     }
   }
 
@@ -250,15 +263,35 @@ export class TokenBoard {
     // Synced from here on: live broadcasts, plus (as Go's inclusive query does) everything from the last
     // replayed message on, which covers posts that arrived while we were replaying. Same turn: no gap.
     this.synced.add(conn);
+    if (packer !== null) this.packedLive.add(conn);
     conn.setCapability(SERVER_SYNCED_CAPABILITY);
     let from2 = lastId === 0 ? plan.toId + 1 : lastId;
     for (;;) {
       const rows = store.rows(from2, Number.MAX_SAFE_INTEGER, BOARD_REPLAY_BATCH);
-      for (const r of rows) conn.send(encodeBoardMessage({ type: 'new-message', egm: { ciphertext: r.ciphertext, signature: r.signature } }));
+      for (const p of livePackets(rows, packer !== null)) conn.send(p);
       if (rows.length < BOARD_REPLAY_BATCH) return;
       from2 = rows.at(-1)!.id + 1;
     }
   }
+}
+
+/**
+ * The live packets for `egms`, in order: one NewMessage each, or (packed) whole entries in as few packed packets as
+ * hold them, with a NewMessage for any message the packing cannot carry.
+ */
+function livePackets(egms: readonly EncryptedGroupMessage[], packed: boolean): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const w = packed ? new PackedStreamWriter((p) => out.push(p.slice()) > 0) : null;
+  for (const egm of egms) {
+    if (w !== null && packable(egm.signature.length, egm.ciphertext.length)) {
+      w.addWhole(egm);
+      continue;
+    }
+    w?.flush();
+    out.push(encodeBoardMessage({ type: 'new-message', egm }));
+  }
+  w?.flush();
+  return out;
 }
 
 /** AuthApp, then the board loop on the authenticated connection. */
