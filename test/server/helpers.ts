@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utf8 } from '../../src/core/bytes.js';
-import type { Acn } from '../../src/core/net/acn.js';
+import type { Acn, Stream } from '../../src/core/net/acn.js';
 import type { Clock } from '../../src/core/ports.js';
 import { elementFromBase64 } from '../../src/core/crypto/ristretto.js';
 import { decodeElement } from '../../src/core/crypto/ristretto.js';
@@ -62,7 +62,7 @@ export interface BoardHandle {
 }
 
 /** Connect an ephemeral identity to the board and start a replay from `lastCommit`. */
-export async function connectBoard(acn: Acn, bundle: ServerBundle, lastCommit: Uint8Array | null = null): Promise<BoardHandle> {
+export async function connectBoard(acn: Acn, bundle: ServerBundle, lastCommit: Uint8Array | null = null, opts: { readonly packedReplay?: boolean } = {}): Promise<BoardHandle> {
   const svc = TapirService.ephemeral({ acn, backend, random, clock: systemClock });
   const received: EncryptedGroupMessage[] = [];
   const sources: ('replay' | 'live')[] = [];
@@ -71,6 +71,7 @@ export async function connectBoard(acn: Acn, bundle: ServerBundle, lastCommit: U
   let client: TokenBoardClient | null = null;
   const app = new TokenBoardClientApp(new AuthApp({ identity: svc.identity, backend, random }), {
     lastCommit,
+    ...opts,
     onMessage: (egm, src) => {
       received.push(egm);
       sources.push(src);
@@ -104,3 +105,22 @@ export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 }
 
 export { elementFromBase64 };
+
+/** `acn` with the bytes every dialled stream receives counted (what a client pays for on its link). */
+export function tapAcn(acn: Acn): { readonly acn: Acn; rx(): number } {
+  let rx = 0;
+  const tap = (s: Stream): Stream => ({
+    write: (b) => s.write(b),
+    onData: (cb) =>
+      s.onData((chunk) => {
+        rx += chunk.length;
+        cb(chunk);
+      }),
+    onClose: (cb) => s.onClose(cb),
+    close: () => s.close(),
+    get closed() {
+      return s.closed;
+    },
+  });
+  return { acn: { listen: (seed, onion) => acn.listen(seed, onion), dial: async (onion, port) => tap(await acn.dial(onion, port)), getBootstrapStatus: () => acn.getBootstrapStatus(), setStatusCallback: (cb) => acn.setStatusCallback(cb), restart: () => acn.restart(), close: () => acn.close() }, rx: () => rx };
+}

@@ -1,6 +1,7 @@
 // Every fuzz target, by name. Add a target here when a new trust-boundary decoder lands.
 
 import type { FuzzTarget, InputKind } from '../harness.js';
+import { boardPacking } from './board-packing.js';
 import { groupRepair } from './group-repair.js';
 import { boardMessage, privacyPass, ristretto } from './group-wire.js';
 import { authMessage, goJsonTarget, overlay, peerMessage } from './json-decoders.js';
@@ -24,6 +25,7 @@ export const TARGETS: readonly FuzzTarget<InputKind>[] = [
   ristretto,
   privacyPass,
   boardMessage,
+  boardPacking,
   groupRepair,
   controlReply,
   socksReply,
