@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utf8 } from '../../src/core/bytes.js';
-import type { Acn, Stream } from '../../src/core/net/acn.js';
+import type { Acn } from '../../src/core/net/acn.js';
 import type { Clock } from '../../src/core/ports.js';
 import { elementFromBase64 } from '../../src/core/crypto/ristretto.js';
 import { decodeElement } from '../../src/core/crypto/ristretto.js';
@@ -17,6 +17,7 @@ import type { TokenBoardClient} from '../../src/core/groups/token-board-client.j
 import { TokenBoardClientApp, type SyncInfo } from '../../src/core/groups/token-board-client.js';
 import type { EncryptedGroupMessage } from '../../src/core/groups/board-messages.js';
 import type { ServerBundle } from '../../src/core/groups/bundle.js';
+import { ByteMeter, countingAcn } from '../../src/app/engine/byte-meter.js';
 import { nodePbkdf2, nodeRandom, systemClock } from '../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../src/app/platform/sodium-native-backend.js';
 import { loadOrCreateConfig } from '../../src/server/config.js';
@@ -106,21 +107,8 @@ export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 
 export { elementFromBase64 };
 
-/** `acn` with the bytes every dialled stream receives counted (what a client pays for on its link). */
+/** `acn` with the bytes every dialled stream receives counted by the engine's own meter (what a client pays for). */
 export function tapAcn(acn: Acn): { readonly acn: Acn; rx(): number } {
-  let rx = 0;
-  const tap = (s: Stream): Stream => ({
-    write: (b) => s.write(b),
-    onData: (cb) =>
-      s.onData((chunk) => {
-        rx += chunk.length;
-        cb(chunk);
-      }),
-    onClose: (cb) => s.onClose(cb),
-    close: () => s.close(),
-    get closed() {
-      return s.closed;
-    },
-  });
-  return { acn: { listen: (seed, onion) => acn.listen(seed, onion), dial: async (onion, port) => tap(await acn.dial(onion, port)), getBootstrapStatus: () => acn.getBootstrapStatus(), setStatusCallback: (cb) => acn.setStatusCallback(cb), restart: () => acn.restart(), close: () => acn.close() }, rx: () => rx };
+  const meter = new ByteMeter(systemClock, () => undefined);
+  return { acn: countingAcn(acn, meter, () => ({ scope: 'server', key: 'board' })), rx: () => meter.get('total', 'total').received };
 }
