@@ -103,6 +103,17 @@ describe('packed replay between our client and our server', () => {
     expect(packed.h.sources.slice(N).every((s) => s === 'live')).toBe(true);
   }, 60_000);
 
+  it('rows the packing cannot carry go raw between entries, in their place', async () => {
+    // Our board never stores these (posts are checked), but the store takes them: a short signature, a ciphertext over the limit.
+    const odd = [{ ciphertext: random.bytes(50), signature: random.bytes(10) }, { ciphertext: random.bytes(5900), signature: random.bytes(64) }, paddedEgm()];
+    server.store.commitPosts(odd.map((m) => ({ tokenT: random.bytes(32), ...m })));
+    const plain = await sync(server, false);
+    const packed = await sync(server, true);
+    expect(sigs(packed.h.received)).toEqual(sigs([...stored, ...odd]));
+    expect(sigs(plain.h.received)).toEqual(sigs(packed.h.received));
+    expect(packed.rx % PACKET_SIZE).toBe(0);
+  }, 60_000);
+
   it('a server with the extension off replays plainly to an extension client (exactly as to a plain one)', async () => {
     const plain = await sync(plainServer, false);
     const ext = await sync(plainServer, true);
