@@ -162,6 +162,27 @@ export const BOARD_CLIENT_MAX_REPLAY = 10_000_000;
 /** Signatures a board client remembers for de-duplication (newest kept). Our choice. */
 export const BOARD_CLIENT_DEDUP_WINDOW = 4096;
 
+// ---- Packed replay, a cwtch-tui extension (src/core/groups/board-packing.ts; docs/sync-extension.md) ----
+/** The one packing version we speak: asked for in ReplayRequest "Packing", confirmed in ReplayResult. Our choice. */
+export const PACKING_VERSION = 1;
+/**
+ * Payload bytes of one packed packet: the tag byte plus its share of the entry stream. The largest encrypted
+ * payload (MAX_ENCRYPTED_PAYLOAD), so the packet on the wire is the same 8192 bytes as any other.
+ */
+export const PACKED_MAX_PAYLOAD = MAX_ENCRYPTED_PAYLOAD;
+/** Bytes of an entry's ciphertext length prefix (big-endian u16: BOARD_MAX_CIPHERTEXT_BYTES < 65536). Our choice. */
+export const PACKED_LENGTH_BYTES = 2;
+/** An entry's signature is exactly this long: the only size our board stores (BOARD_SIGNATURE_BYTES). */
+export const PACKED_SIGNATURE_BYTES = BOARD_SIGNATURE_BYTES;
+/**
+ * Largest ciphertext one entry may announce: the largest our board stores (BOARD_MAX_CIPHERTEXT_BYTES). A larger
+ * length is refused as soon as it is read, so a hostile server cannot make a client buffer more than one entry
+ * (2 + 64 + 5800 bytes).
+ */
+export const PACKED_MAX_CIPHERTEXT_BYTES = BOARD_MAX_CIPHERTEXT_BYTES;
+/** The most bytes one entry takes in the stream: its length prefix, signature and largest ciphertext. */
+export const PACKED_MAX_ENTRY_BYTES = PACKED_LENGTH_BYTES + PACKED_SIGNATURE_BYTES + PACKED_MAX_CIPHERTEXT_BYTES;
+
 // ---- Group messages and the group timeline (src/core/groups/group-message.ts, timeline.ts) ----
 /**
  * Largest EncryptedGroupMessage JSON we post: the PostRequest around it (MessageType, Token {T, MAC} ≈ 190 bytes of

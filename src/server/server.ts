@@ -57,6 +57,8 @@ export interface CwtchServerOptions {
   readonly commitInWorker?: boolean;
   /** Tests lower it; both ends must agree. */
   readonly powDifficultyBits?: number;
+  /** Packed replay for clients that ask (docs/sync-extension.md); default true, false replays as a Go server does. */
+  readonly packedReplay?: boolean;
   readonly limits?: {
     readonly maxConnections?: number;
     readonly maxPendingHandshakes?: number;
@@ -108,6 +110,7 @@ export class CwtchServer {
       postRateWindowMs: l.postRateWindowMs,
       firstRequestTimeoutMs: l.firstRequestTimeoutMs,
       idleTimeoutMs: l.idleTimeoutMs,
+      packedReplay: o.packedReplay,
       onEvent: (e) => this.count(e),
     });
     this.boardSvc = new TapirService({

@@ -4,7 +4,8 @@
 // As the Go server: a post with an empty signature spends its (valid) token, stores nothing and gets no reply.
 // Differences from the Go server, on purpose: every other post is validated completely BEFORE its token is spent
 // (a bad size is answered Success:false and the token kept); posts are acknowledged only once durable; an unknown
-// LastCommit is flagged with "FullResync":true; a connection over its post rate is refused with RetryAfterMs.
+// LastCommit is flagged with "FullResync":true; a connection over its post rate is refused with RetryAfterMs; a
+// client that asks for packing gets its replay and live pushes packed (docs/sync-extension.md).
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Connection } from '../core/tapir/connection.js';
@@ -23,6 +24,7 @@ import {
   BOARD_LIVE_MAX_BUFFERED_BYTES,
   BOARD_REPLAY_HIGH_WATER_BYTES,
   BOARD_SIGNATURE_BYTES,
+  PACKING_VERSION,
 } from '../core/limits.js';
 import {
   SERVER_SYNCED_CAPABILITY,
@@ -32,6 +34,7 @@ import {
   type BoardMessage,
   type EncryptedGroupMessage,
 } from '../core/groups/board-messages.js';
+import { PackedStreamWriter, packable } from '../core/groups/board-packing.js';
 import type { MessageStore } from './message-store.js';
 import { syncPostWriter, type PostWriter } from './post-writer.js';
 import { EgmWriter } from './egm-writer.js';
@@ -51,6 +54,11 @@ export interface TokenBoardOptions {
   readonly postRateWindowMs?: number;
   readonly firstRequestTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /**
+   * Pack the replay and live pushes for clients that ask (docs/sync-extension.md). Default true; false answers
+   * every client as a Go server does (the ask is ignored).
+   */
+  readonly packedReplay?: boolean;
   /** Counting hook for logs; never carries contents or client details. */
   readonly onEvent?: (e: BoardEvent) => void;
 }
@@ -65,6 +73,8 @@ type PostRequest = Extract<BoardMessage, { type: 'post-request' }>;
 
 export class TokenBoard {
   private readonly synced = new Set<Connection>();
+  /** Synced connections whose replay was packed: their live pushes are packed too. */
+  private readonly packedLive = new Set<Connection>();
   private queue: Pending[] = [];
   private flushScheduled = false;
   private committing = false;
@@ -91,6 +101,7 @@ export class TokenBoard {
     conn.onClose(() => {
       if (timer !== null) clock.clearTimeout(timer);
       this.synced.delete(conn);
+      this.packedLive.delete(conn);
     });
     arm(this.o.firstRequestTimeoutMs ?? BOARD_FIRST_REQUEST_TIMEOUT_MS);
     const rate = new PostRate(this.o.postsPerMinute ?? BOARD_POSTS_PER_MINUTE, this.o.postRateWindowMs ?? 60_000);
@@ -105,7 +116,8 @@ export class TokenBoard {
         // One replay per connection: a second would only make us resend the table (amplification).
         if (replayed) continue;
         replayed = true;
-        await this.replay(conn, m.value.lastCommit);
+        const packing = m.value.packing !== undefined && this.o.packedReplay !== false ? PACKING_VERSION : undefined;
+        await this.replay(conn, m.value.lastCommit, packing);
       } else if (m.value.type === 'post-request') {
         const wait = rate.admit(clock.now());
         if (wait > 0) {
@@ -153,8 +165,8 @@ export class TokenBoard {
       this.event('spend-rejected');
       return false;
     }
+    // Broadcast already, with the rest of its commit batch (flush).
     this.event('post');
-    this.broadcast(egm);
     return true;
   }
 
@@ -176,6 +188,9 @@ export class TokenBoard {
     this.committing = true;
     const settle = (results: readonly boolean[]): void => {
       this.committing = false;
+      // Every post stored by this commit goes out before any of their PostResults, as one batch: a packed
+      // connection gets them in as few packets as hold them. An empty signature stores nothing, so it is not sent.
+      this.broadcast(batch.filter((p, i) => results[i] === true && p.egm.signature.length > 0).map((p) => p.egm));
       batch.forEach((p, i) => p.done(results[i] === true));
       if (this.queue.length > 0) this.flush();
     };
@@ -186,24 +201,33 @@ export class TokenBoard {
     );
   }
 
-  private broadcast(egm: EncryptedGroupMessage): void {
-    const msg = encodeBoardMessage({ type: 'new-message', egm });
+  private broadcast(egms: readonly EncryptedGroupMessage[]): void {
+    if (egms.length === 0) return;
+    // Encoded once per kind, for every connection of that kind.
+    let plain: Uint8Array[] | null = null;
+    let packed: Uint8Array[] | null = null;
     for (const c of this.synced) {
       // A reader that stopped reading is dropped, not buffered for: it comes back and replays under flow control.
-      if (c.bufferedBytes > BOARD_LIVE_MAX_BUFFERED_BYTES) c.close('flood');
-      else c.send(msg);
+      if (c.bufferedBytes > BOARD_LIVE_MAX_BUFFERED_BYTES) {
+        c.close('flood');
+        continue;
+      }
+      const packets = this.packedLive.has(c) ? (packed ??= livePackets(egms, true)) : (plain ??= livePackets(egms, false));
+      for (const p of packets) c.send(p);
     }
   }
 
-  private async replay(conn: Connection, lastCommit: Uint8Array | null): Promise<void> {
+  private async replay(conn: Connection, lastCommit: Uint8Array | null, packing: number | undefined): Promise<void> {
     this.event('replay');
     const { store } = this.o;
     const plan = store.planReplay(lastCommit);
-    if (!conn.send(encodeBoardMessage({ type: 'replay-result', numMessages: plan.count, fullResync: plan.fullResync })).ok) return;
+    const result = { type: 'replay-result', numMessages: plan.count, fullResync: plan.fullResync } as const;
+    if (!conn.send(encodeBoardMessage(packing === undefined ? result : { ...result, packing })).ok) return;
     let sent = 0;
     let lastId = 0;
     let from = plan.fromId;
     const egm = new EgmWriter();
+    const packer = packing === undefined ? null : new PackedStreamWriter((p) => conn.send(p).ok);
     while (sent < plan.count) {
       const batch = store.replayBatch(from, plan.toId, BOARD_REPLAY_BATCH);
       // Pruned under us: we cannot send what we announced; the client reconnects and replays again.
@@ -214,7 +238,12 @@ export class TokenBoard {
         if (sent === plan.count) break;
         const sigEnd = at + rows[3 * i + 1]!;
         const ctEnd = sigEnd + rows[3 * i + 2]!;
-        if (!conn.send(egm.writeFrom(bytes, sigEnd, ctEnd, bytes, at, sigEnd)).ok) return;
+        if (packer !== null && packable(sigEnd - at, ctEnd - sigEnd)) {
+          if (!packer.add(bytes, at, bytes, sigEnd, ctEnd)) return;
+        } else if ((packer !== null && !packer.flush()) || !conn.send(egm.writeFrom(bytes, sigEnd, ctEnd, bytes, at, sigEnd)).ok) {
+          // A row the packing cannot carry goes raw, between entries.
+          return;
+        }
         at = ctEnd;
         sent++;
         lastId = rows[3 * i]!;
@@ -230,18 +259,39 @@ export class TokenBoard {
       if (sent < plan.count) await nextTurn();
       if (conn.closed) return;
     }
+    if (packer !== null && !packer.flush()) return;
     // Synced from here on: live broadcasts, plus (as Go's inclusive query does) everything from the last
     // replayed message on, which covers posts that arrived while we were replaying. Same turn: no gap.
     this.synced.add(conn);
+    if (packer !== null) this.packedLive.add(conn);
     conn.setCapability(SERVER_SYNCED_CAPABILITY);
     let from2 = lastId === 0 ? plan.toId + 1 : lastId;
     for (;;) {
       const rows = store.rows(from2, Number.MAX_SAFE_INTEGER, BOARD_REPLAY_BATCH);
-      for (const r of rows) conn.send(encodeBoardMessage({ type: 'new-message', egm: { ciphertext: r.ciphertext, signature: r.signature } }));
+      for (const p of livePackets(rows, packer !== null)) conn.send(p);
       if (rows.length < BOARD_REPLAY_BATCH) return;
       from2 = rows.at(-1)!.id + 1;
     }
   }
+}
+
+/**
+ * The live packets for `egms`, in order: one NewMessage each, or (packed) whole entries in as few packed packets as
+ * hold them, with a NewMessage for any message the packing cannot carry.
+ */
+function livePackets(egms: readonly EncryptedGroupMessage[], packed: boolean): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const w = packed ? new PackedStreamWriter((p) => out.push(p.slice()) > 0) : null;
+  for (const egm of egms) {
+    if (w !== null && packable(egm.signature.length, egm.ciphertext.length)) {
+      w.addWhole(egm);
+      continue;
+    }
+    w?.flush();
+    out.push(encodeBoardMessage({ type: 'new-message', egm }));
+  }
+  w?.flush();
+  return out;
 }
 
 /** AuthApp, then the board loop on the authenticated connection. */

@@ -17,6 +17,7 @@ import type { TokenBoardClient} from '../../src/core/groups/token-board-client.j
 import { TokenBoardClientApp, type SyncInfo } from '../../src/core/groups/token-board-client.js';
 import type { EncryptedGroupMessage } from '../../src/core/groups/board-messages.js';
 import type { ServerBundle } from '../../src/core/groups/bundle.js';
+import { ByteMeter, countingAcn } from '../../src/app/engine/byte-meter.js';
 import { nodePbkdf2, nodeRandom, systemClock } from '../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../src/app/platform/sodium-native-backend.js';
 import { loadOrCreateConfig } from '../../src/server/config.js';
@@ -62,7 +63,7 @@ export interface BoardHandle {
 }
 
 /** Connect an ephemeral identity to the board and start a replay from `lastCommit`. */
-export async function connectBoard(acn: Acn, bundle: ServerBundle, lastCommit: Uint8Array | null = null): Promise<BoardHandle> {
+export async function connectBoard(acn: Acn, bundle: ServerBundle, lastCommit: Uint8Array | null = null, opts: { readonly packedReplay?: boolean } = {}): Promise<BoardHandle> {
   const svc = TapirService.ephemeral({ acn, backend, random, clock: systemClock });
   const received: EncryptedGroupMessage[] = [];
   const sources: ('replay' | 'live')[] = [];
@@ -71,6 +72,7 @@ export async function connectBoard(acn: Acn, bundle: ServerBundle, lastCommit: U
   let client: TokenBoardClient | null = null;
   const app = new TokenBoardClientApp(new AuthApp({ identity: svc.identity, backend, random }), {
     lastCommit,
+    ...opts,
     onMessage: (egm, src) => {
       received.push(egm);
       sources.push(src);
@@ -104,3 +106,9 @@ export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 }
 
 export { elementFromBase64 };
+
+/** `acn` with the bytes every dialled stream receives counted by the engine's own meter (what a client pays for). */
+export function tapAcn(acn: Acn): { readonly acn: Acn; rx(): number } {
+  const meter = new ByteMeter(systemClock, () => undefined);
+  return { acn: countingAcn(acn, meter, () => ({ scope: 'server', key: 'board' })), rx: () => meter.get('total', 'total').received };
+}

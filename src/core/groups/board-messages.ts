@@ -34,14 +34,23 @@ export const FULL_RESYNC_FIELD = 'FullResync';
  */
 export const RETRY_AFTER_FIELD = 'RetryAfterMs';
 
+/**
+ * Our extension to ReplayRequest and ReplayResult (docs/sync-extension.md): the client asks for packed replay with
+ * the packing version it speaks, and only a server that will pack answers with the version it uses. Go's
+ * json.Unmarshal ignores the member both ways, so a Go server replays plainly and a Go client never asks.
+ */
+export const PACKING_FIELD = 'Packing';
+
 export interface EncryptedGroupMessage {
   readonly ciphertext: Uint8Array;
   readonly signature: Uint8Array;
 }
 
 export type BoardMessage =
-  | { readonly type: 'replay-request'; readonly lastCommit: Uint8Array | null }
-  | { readonly type: 'replay-result'; readonly numMessages: number; readonly fullResync: boolean }
+  /** packing: the packed-replay version asked for (PACKING_FIELD); absent from Go clients. */
+  | { readonly type: 'replay-request'; readonly lastCommit: Uint8Array | null; readonly packing?: number }
+  /** packing: the version the EGMs that follow are packed in; absent when they are raw (always, from Go servers). */
+  | { readonly type: 'replay-result'; readonly numMessages: number; readonly fullResync: boolean; readonly packing?: number }
   /** token is null when it is malformed (wrong sizes): Go would parse it and then fail the spend → Success:false. */
   | { readonly type: 'post-request'; readonly token: SpentToken | null; readonly egm: EncryptedGroupMessage }
   /** retryAfterMs: a refusal for rate (RETRY_AFTER_FIELD); only with success false. */
@@ -113,7 +122,7 @@ export function encodeBoardMessage(m: Exclude<BoardMessage, { type: 'unknown' }>
       break;
     case 'replay-request':
       fields.push(['MessageType', goJson.int(MESSAGE_TYPE.ReplayRequest)]);
-      fields.push(['ReplayRequest', goJson.object([['LastCommit', goJson.bytes(m.lastCommit)]])]);
+      fields.push(['ReplayRequest', goJson.object([['LastCommit', goJson.bytes(m.lastCommit)], ...packingField(m.packing)])]);
       break;
     case 'replay-result':
       fields.push(['MessageType', goJson.int(MESSAGE_TYPE.ReplayResult)]);
@@ -122,11 +131,23 @@ export function encodeBoardMessage(m: Exclude<BoardMessage, { type: 'unknown' }>
         goJson.object([
           ['NumMessages', goJson.int(m.numMessages)],
           [FULL_RESYNC_FIELD, goJson.bool(m.fullResync), 'omitempty'],
+          ...packingField(m.packing),
         ]),
       ]);
       break;
   }
   return encodeGoJsonBytes(goJson.object(fields));
+}
+
+/** The Packing member, when there is one: absent otherwise, so a plain request or result is byte-identical to Go's. */
+function packingField(packing: number | undefined): GoJsonField[] {
+  return packing === undefined ? [] : [[PACKING_FIELD, goJson.int(packing)]];
+}
+
+/** A Packing member we can act on: a positive integer; anything else reads as absent, as if from Go. */
+function packingOf(r: Record<string, unknown>): { packing?: number } {
+  const v = getInt(r, PACKING_FIELD);
+  return v !== undefined && v >= 1 ? { packing: v } : {};
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -233,13 +254,13 @@ export function decodeBoardMessage(b: Uint8Array): Result<BoardMessage> {
       if (r === null) return fail('board.missing', 'a replay request without its body');
       const lc = getBytes(r, 'LastCommit');
       if (lc === undefined && getField(r, 'LastCommit') !== undefined) return fail('board.commit', 'the last commit is not base64');
-      return ok({ type: 'replay-request', lastCommit: lc === undefined || lc === null || lc.length === 0 ? null : lc });
+      return ok({ type: 'replay-request', lastCommit: lc === undefined || lc === null || lc.length === 0 ? null : lc, ...packingOf(r) });
     }
     case MESSAGE_TYPE.ReplayResult: {
       const r = sub('ReplayResult');
       const n = r === null ? undefined : getInt(r, 'NumMessages');
       if (r === null || n === undefined || n < 0) return fail('board.missing', 'a replay result without a count');
-      return ok({ type: 'replay-result', numMessages: n, fullResync: getBool(r, FULL_RESYNC_FIELD) === true });
+      return ok({ type: 'replay-result', numMessages: n, fullResync: getBool(r, FULL_RESYNC_FIELD) === true, ...packingOf(r) });
     }
     case MESSAGE_TYPE.PostRequest: {
       const r = sub('PostRequest');

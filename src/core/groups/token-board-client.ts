@@ -1,11 +1,12 @@
 // The client side of the token-board protocol (docs/protocol.md §7.5), driven over an authenticated Connection:
 // ReplayRequest from the last commit → ReplayResult n → n raw EGMs → synced → live NewMessage and PostResult.
 // Messages are de-duplicated by signature (the server re-sends the last replayed message on purpose). The groups
-// layer builds fetch loops and decryption on top of this.
+// layer builds fetch loops and decryption on top of this. Against our own server the replay (and live pushes) may be
+// packed (docs/sync-extension.md); onMessage still gets one EGM at a time, in the same order.
 
 import { bytesKey } from '../bytes.js';
 import type { OnionAddress } from '../crypto/onion.js';
-import { BOARD_CLIENT_DEDUP_WINDOW, BOARD_CLIENT_MAX_REPLAY } from '../limits.js';
+import { BOARD_CLIENT_DEDUP_WINDOW, BOARD_CLIENT_MAX_REPLAY, PACKING_VERSION } from '../limits.js';
 import { spendToken, type Token } from '../privacypass/token.js';
 import { fail, ok, type Result } from '../result.js';
 import type { Connection } from '../tapir/connection.js';
@@ -13,6 +14,7 @@ import { AfterAuthApp } from '../tapir/apps/after-auth.js';
 import type { AuthApp } from '../tapir/apps/auth-app.js';
 import type { Application } from '../tapir/apps/application.js';
 import { TransientEgmDecoder, decodeBoardMessage, decodeEgm, encodeBoardMessage, postSpendData, type EncryptedGroupMessage } from './board-messages.js';
+import { PACKED_TAG, PackedStreamReader } from './board-packing.js';
 
 
 export interface SyncInfo {
@@ -50,6 +52,11 @@ export interface TokenBoardClientOptions {
    * replay that is ~99 % other groups'. The signature is always the caller's to keep. Default false.
    */
   readonly transientCiphertext?: boolean;
+  /**
+   * Ask for packed replay (docs/sync-extension.md). Only a server that confirms it packs; Go servers ignore the
+   * ask and replay plainly. Default true; false sends Go's exact ReplayRequest.
+   */
+  readonly packedReplay?: boolean;
 }
 
 export class TokenBoardClient {
@@ -61,6 +68,10 @@ export class TokenBoardClient {
   private seenNext = 0;
   private readonly pendingPosts: ((r: PostOutcome) => void)[] = [];
   private readonly egmDecoder: TransientEgmDecoder | null;
+  /** Set once a packed replay is done: live pushes may then come packed too. */
+  private liveReader: PackedStreamReader | null = null;
+  private readonly deliverReplay = (egm: EncryptedGroupMessage): void => this.deliver(egm, 'replay');
+  private readonly deliverLive = (egm: EncryptedGroupMessage): void => this.deliver(egm, 'live');
 
   constructor(
     private readonly conn: Connection,
@@ -89,24 +100,27 @@ export class TokenBoardClient {
    */
   async run(): Promise<void> {
     const c = this.conn;
-    if (!c.send(encodeBoardMessage({ type: 'replay-request', lastCommit: this.last })).ok) return;
+    const ask = this.opts.packedReplay !== false;
+    if (!c.send(encodeBoardMessage({ type: 'replay-request', lastCommit: this.last, ...(ask ? { packing: PACKING_VERSION } : {}) })).ok) return;
     // Views of the connection's reused open buffer are fine here: every decoder below copies what it keeps.
     for (;;) {
       const pkt = c.pollView() ?? (await c.expectView());
       if (pkt === null) return;
+      if (this.liveReader !== null && pkt[0] === PACKED_TAG) {
+        if (!this.liveReader.readWhole(pkt, this.deliverLive).ok) return c.close('protocol');
+        continue;
+      }
       const m = decodeBoardMessage(pkt);
       if (!m.ok) return c.close('protocol');
       const msg = m.value;
       if (msg.type === 'replay-result' && !this.isSynced) {
         if (msg.numMessages > BOARD_CLIENT_MAX_REPLAY) return c.close('protocol');
+        // A version we did not ask for is a server that does not follow the negotiation (unasked: ignored, as Go would).
+        if (ask && msg.packing !== undefined && msg.packing !== PACKING_VERSION) return c.close('protocol');
         if (this.opts.onReplayResult?.({ replayed: msg.numMessages, fullResync: msg.fullResync }) === false) return c.close('local');
-        for (let i = 0; i < msg.numMessages; i++) {
-          const raw = c.pollView() ?? (await c.expectView());
-          if (raw === null) return;
-          const egm = this.egmDecoder === null ? decodeEgm(raw) : this.egmDecoder.decode(raw);
-          if (!egm.ok) return c.close('protocol');
-          this.deliver(egm.value, 'replay');
-        }
+        const packed = ask && msg.packing === PACKING_VERSION;
+        if (!(await (packed ? this.packedReplay(msg.numMessages) : this.plainReplay(msg.numMessages)))) return;
+        if (packed) this.liveReader = new PackedStreamReader(Number.MAX_SAFE_INTEGER, true);
         this.isSynced = true;
         this.opts.onSynced?.({ replayed: msg.numMessages, fullResync: msg.fullResync });
       } else if (msg.type === 'new-message') {
@@ -121,6 +135,48 @@ export class TokenBoardClient {
         return c.close('protocol');
       }
     }
+  }
+
+  /** n raw EGM packets. False when the connection closed (or was closed for a violation). */
+  private async plainReplay(n: number): Promise<boolean> {
+    const c = this.conn;
+    for (let i = 0; i < n; i++) {
+      const raw = c.pollView() ?? (await c.expectView());
+      if (raw === null) return false;
+      if (!this.deliverRaw(raw)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * n EGMs as a packed stream (raw EGM packets allowed between entries: our server sends a row it cannot pack that
+   * way). The same order and de-duplication as a plain replay; with transientCiphertext, ciphertexts are views.
+   */
+  private async packedReplay(n: number): Promise<boolean> {
+    const c = this.conn;
+    const reader = new PackedStreamReader(n, this.egmDecoder === null);
+    while (reader.remaining > 0) {
+      const raw = c.pollView() ?? (await c.expectView());
+      if (raw === null) return false;
+      const step = raw[0] === PACKED_TAG ? reader.read(raw, this.deliverReplay) : reader.takeRaw();
+      if (!step.ok) {
+        c.close('protocol');
+        return false;
+      }
+      if (raw[0] !== PACKED_TAG && !this.deliverRaw(raw)) return false;
+    }
+    return true;
+  }
+
+  /** One raw replayed EGM, or close on a malformed one. */
+  private deliverRaw(raw: Uint8Array): boolean {
+    const egm = this.egmDecoder === null ? decodeEgm(raw) : this.egmDecoder.decode(raw);
+    if (!egm.ok) {
+      this.conn.close('protocol');
+      return false;
+    }
+    this.deliver(egm.value, 'replay');
+    return true;
   }
 
   /**

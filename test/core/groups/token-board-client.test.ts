@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toHex, utf8 } from '../../../src/core/bytes.js';
 import { decodeBoardMessage, encodeBoardMessage, encodeEgm, type EncryptedGroupMessage } from '../../../src/core/groups/board-messages.js';
+import { PACKED_TAG, encodePackedLive, encodePackedStream } from '../../../src/core/groups/board-packing.js';
 import { TokenBoardClient, type SyncInfo } from '../../../src/core/groups/token-board-client.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
@@ -28,7 +29,7 @@ describe('TokenBoardClient against a scripted server', () => {
   it('replays from the last commit, de-duplicates the re-sent message, then goes live', async () => {
     const { server, bc, got, synced, done } = pair();
     const req = decodeBoardMessage((await server.expect())!);
-    expect(req.ok && req.value).toEqual({ type: 'replay-request', lastCommit: utf8('s-2') });
+    expect(req.ok && req.value).toEqual({ type: 'replay-request', lastCommit: utf8('s-2'), packing: 1 });
     server.send(encodeBoardMessage({ type: 'replay-result', numMessages: 2, fullResync: false }));
     server.send(encodeEgm(e('2')));
     server.send(encodeEgm(e('3')));
@@ -141,4 +142,114 @@ describe('TokenBoardClient with transientCiphertext', () => {
     server.close();
     await done;
   });
+});
+
+describe('TokenBoardClient packed replay (docs/sync-extension.md) against a scripted server', () => {
+  const sig = (s: string): Uint8Array => {
+    const b = new Uint8Array(64);
+    b.set(utf8(`s-${s}`));
+    return b;
+  };
+  const pe = (s: string): EncryptedGroupMessage => ({ ciphertext: utf8(`c-${s}`.repeat(40)), signature: sig(s) });
+  const name = (m: EncryptedGroupMessage): string => new TextDecoder().decode(m.signature).replace(/\0+$/, '');
+
+  function packedPair(opts: { packedReplay?: boolean; lastCommit?: Uint8Array; transientCiphertext?: boolean } = {}) {
+    const [a, b] = memoryStreamPair();
+    const client = new Connection(a, { outbound: true, backend, random });
+    const server = new Connection(b, { outbound: false, backend, random });
+    const got: [string, string][] = [];
+    const bc = new TokenBoardClient(client, { ...opts, onMessage: (m, src) => got.push([name(m), src]) });
+    const done = bc.run();
+    return { client, server, bc, got, done };
+  }
+
+  it('asks, reads the stream (a raw EGM between entries too), de-duplicates and goes live packed', async () => {
+    const { server, bc, got, done } = packedPair({ lastCommit: sig('1'), transientCiphertext: true });
+    const req = decodeBoardMessage((await server.expect())!);
+    expect(req.ok && req.value).toEqual({ type: 'replay-request', lastCommit: sig('1'), packing: 1 });
+    server.send(encodeBoardMessage({ type: 'replay-result', numMessages: 5, fullResync: false, packing: 1 }));
+    const [p1, p2] = encodePackedStream([pe('1'), pe('2'), pe('3')]).concat(encodePackedStream([pe('5')]));
+    server.send(p1!);
+    server.send(encodeEgm(pe('4')));
+    server.send(p2!);
+    // Live: the re-sent last message, then a packed batch and a NewMessage.
+    for (const p of encodePackedLive([pe('5'), pe('6'), pe('7')])) server.send(p);
+    server.send(encodeBoardMessage({ type: 'new-message', egm: pe('8') }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(got).toEqual([
+      ['s-2', 'replay'],
+      ['s-3', 'replay'],
+      ['s-4', 'replay'],
+      ['s-5', 'replay'],
+      ['s-6', 'live'],
+      ['s-7', 'live'],
+      ['s-8', 'live'],
+    ]);
+    expect(bc.synced).toBe(true);
+    expect(name({ signature: bc.lastCommit!, ciphertext: new Uint8Array(0) })).toBe('s-8');
+    server.close();
+    await done;
+  });
+
+  it('a plain client sends Go\'s exact request and ignores a Packing it did not ask for', async () => {
+    const { server, client, got, done } = packedPair({ packedReplay: false });
+    expect(new TextDecoder().decode((await server.expect())!)).toBe('{"MessageType":0,"ReplayRequest":{"LastCommit":null}}');
+    server.send(encodeBoardMessage({ type: 'replay-result', numMessages: 1, fullResync: false, packing: 1 }));
+    server.send(encodeEgm(pe('1')));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(got).toEqual([['s-1', 'replay']]);
+    // It never reads packed packets.
+    server.send(encodePackedLive([pe('2')])[0]!);
+    await done;
+    expect(client.closeCode).toBe('protocol');
+  });
+
+  const hostile: [string, (send: (b: Uint8Array) => void) => void][] = [
+    ['a packing version it did not ask for', (send) => send(encodeBoardMessage({ type: 'replay-result', numMessages: 1, fullResync: false, packing: 2 }))],
+    [
+      'packed packets without a confirmation',
+      (send) => {
+        send(encodeBoardMessage({ type: 'replay-result', numMessages: 1, fullResync: false }));
+        send(encodePackedStream([pe('1')])[0]!);
+      },
+    ],
+    [
+      'more messages than announced',
+      (send) => {
+        send(encodeBoardMessage({ type: 'replay-result', numMessages: 1, fullResync: false, packing: 1 }));
+        send(encodePackedStream([pe('1'), pe('2')])[0]!);
+      },
+    ],
+    [
+      'an oversize entry',
+      (send) => {
+        send(encodeBoardMessage({ type: 'replay-result', numMessages: 1, fullResync: false, packing: 1 }));
+        send(Uint8Array.of(PACKED_TAG, 0xff, 0xff, 1, 2, 3));
+      },
+    ],
+    [
+      'a raw EGM inside an entry',
+      (send) => {
+        send(encodeBoardMessage({ type: 'replay-result', numMessages: 2, fullResync: false, packing: 1 }));
+        send(encodePackedStream([pe('1')])[0]!.subarray(0, 40));
+        send(encodeEgm(pe('2')));
+      },
+    ],
+    [
+      'a live packet that ends inside an entry',
+      (send) => {
+        send(encodeBoardMessage({ type: 'replay-result', numMessages: 0, fullResync: false, packing: 1 }));
+        send(encodePackedStream([pe('1')])[0]!.subarray(0, 40));
+      },
+    ],
+  ];
+  for (const [what, script] of hostile) {
+    it(`closes the connection on ${what}`, async () => {
+      const { server, client, done } = packedPair();
+      await server.expect();
+      script((b) => server.send(b));
+      await done;
+      expect(client.closeCode).toBe('protocol');
+    });
+  }
 });

@@ -1,6 +1,7 @@
 // Every fuzz target, by name. Add a target here when a new trust-boundary decoder lands.
 
 import type { FuzzTarget, InputKind } from '../harness.js';
+import { boardPacking } from './board-packing.js';
 import { groupRepair } from './group-repair.js';
 import { serverNotice } from './server-notice.js';
 import { boardMessage, privacyPass, ristretto } from './group-wire.js';
@@ -25,6 +26,7 @@ export const TARGETS: readonly FuzzTarget<InputKind>[] = [
   ristretto,
   privacyPass,
   boardMessage,
+  boardPacking,
   groupRepair,
   serverNotice,
   controlReply,
