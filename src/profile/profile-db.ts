@@ -425,7 +425,7 @@ export class ProfileDb {
    * row is acknowledged at the first echo from any server, and its signed EGM (`settingKey`) is deleted once no
    * server waits for it — one transaction. Null when we hold no such message.
    */
-  groupPostEchoed(conversation: ConversationId, signature: Uint8Array, server: string, settingKey: string): { id: MessageId; firstAck: boolean } | null {
+  groupPostEchoed(conversation: ConversationId, signature: Uint8Array, server: string | null, settingKey: string): { id: MessageId; firstAck: boolean } | null {
     return this.write(() => {
       const r = this.db.prepare('SELECT id, ack FROM messages WHERE conversation = ? AND group_sig = ?').get(conversation, blob(signature)) as Row | undefined;
       if (!r) return null;
@@ -434,7 +434,8 @@ export class ProfileDb {
         this.db.prepare("UPDATE messages SET ack = 'acknowledged', ack_reason = NULL WHERE id = ?").run(r.id);
         this.db.prepare('DELETE FROM outbox WHERE message = ?').run(r.id);
       }
-      this.db.prepare('DELETE FROM post_targets WHERE server = ? AND message = ?').run(server, r.id);
+      // null: not a server's echo (a member's repair reply had it from one): acked, but every server still waits.
+      if (server !== null) this.db.prepare('DELETE FROM post_targets WHERE server = ? AND message = ?').run(server, r.id);
       if (this.db.prepare('SELECT 1 FROM post_targets WHERE message = ?').get(r.id) === undefined) this.db.prepare('DELETE FROM settings WHERE key = ?').run(settingKey);
       return { id: r.id as MessageId, firstAck };
     });

@@ -319,9 +319,7 @@ export class ProfileGroups {
     const servers = this.db.groupServers(g.conversation);
     if (servers.some((x) => x.server === server && x.state === 'active')) throw new UsageError('group.mirror-exists', 'the group is on that server already');
     if (servers.filter((x) => x.server !== server).length >= GROUP_MAX_SERVERS) throw new UsageError('group.too-many-servers', `a group lives on at most ${GROUP_MAX_SERVERS} servers`);
-    // Mirroring a server we dropped before is the user's choice: it is no longer dropped.
-    const dropped = this.dropped(g.conversation);
-    if (dropped.includes(server)) this.db.setSetting(DROPPED_PREFIX + g.groupId, encodeJsonSetting(dropped.filter((x) => x !== server)));
+    this.undrop(g, server);
     this.addServer(g, server);
     this.emit({ ...withId(id), ...this.groupEvent(this.group(groupId)) });
     this.notices.broadcast(g.conversation);
@@ -342,12 +340,17 @@ export class ProfileGroups {
     if (from === undefined) throw new UsageError('group.mirror-exists', 'the group is on that server already');
     if (!this.activeServers(g).includes(to)) {
       if (this.db.groupServers(g.conversation).length >= GROUP_MAX_SERVERS) throw new UsageError('group.too-many-servers', `a group lives on at most ${GROUP_MAX_SERVERS} servers`);
-      const dropped = this.dropped(g.conversation);
-      if (dropped.includes(to)) this.db.setSetting(DROPPED_PREFIX + g.groupId, encodeJsonSetting(dropped.filter((x) => x !== to)));
+      this.undrop(g, to);
       this.addServer(g, to);
     }
     if (id !== undefined) this.emit({ id, event: 'ok', cmd: 'move-group' });
     this.notices.startMove(g.conversation, from, to);
+  }
+
+  /** Going back to a server we dropped is the user's choice (mirror, move): it is no longer listed as dropped. */
+  private undrop(g: Group, server: string): void {
+    const dropped = this.dropped(g.conversation);
+    if (dropped.includes(server)) this.db.setSetting(DROPPED_PREFIX + g.groupId, encodeJsonSetting(dropped.filter((x) => x !== server)));
   }
 
   /** Adds a server to a group (the replay from it starts from scratch, or from the server's other groups' commit). */
@@ -488,7 +491,8 @@ export class ProfileGroups {
     const d = decodeOnion(serverOrGroup);
     // A group: every server it lives on (the first one answers the command).
     const servers = isGroupId(serverOrGroup) ? this.db.groupServers(this.group(serverOrGroup).conversation).map((x) => x.server) : d.ok ? [d.value.onion as string] : [];
-    if (servers.length === 0 || !servers.every((s) => this.serversInUse().includes(s))) throw new UsageError('server.unknown', 'no group of yours uses that server');
+    const inUse = new Set(this.serversInUse());
+    if (servers.length === 0 || !servers.every((s) => inUse.has(s))) throw new UsageError('server.unknown', 'no group of yours uses that server');
     servers.forEach((server, i) => {
       if (confirm) this.confirmed.add(server);
       else this.confirmed.delete(server);
@@ -726,7 +730,7 @@ export class ProfileGroups {
     if (sender === this.identity.onion) {
       // Our own post came back: delivered (acked at the first echo from any server; a member's repair reply had it
       // from a server too). That server no longer waits for it; its EGM setting goes when no server does.
-      const row = this.db.groupPostEchoed(g.conversation, signature, server ?? '', PENDING_POST_PREFIX + toHex(signature));
+      const row = this.db.groupPostEchoed(g.conversation, signature, server, PENDING_POST_PREFIX + toHex(signature));
       if (row !== null) {
         this.db.fillGroupCiphertext(g.conversation, signature, egm.ciphertext);
         if (row.firstAck) this.emit({ event: 'ack', conversation: g.groupId, messageId: sig });
