@@ -18,6 +18,9 @@ const cli = meow(
     --max-storage-mb N    keep about N × 250 messages; the oldest are pruned
     --posts-per-minute N  posts one connection may make per minute (default 120); over it they are
                           refused with a wait, and the client retries them in order
+    --window-minutes N    width of the time windows messages are filed in (default 60, 1 to 10080): a
+                          returning or new cwtch-tui member fetches only the windows since it needs; the
+                          store dates each message to its window (wider dates less, costs members more)
     --verbose             details after one-line errors
     --version, --help
 
@@ -38,6 +41,7 @@ const cli = meow(
       torConfig: { type: 'string' },
       maxStorageMb: { type: 'number' },
       postsPerMinute: { type: 'number' },
+      windowMinutes: { type: 'number' },
       verbose: { type: 'boolean', default: false },
     },
   },
@@ -51,7 +55,7 @@ const usage = (msg: string): never => {
 // meow names the process after the package's first bin; ps should say what runs.
 process.title = 'cwtch-server';
 
-const known = new Set(['dataDir', 'network', 'localNet', 'torPath', 'torConfig', 'maxStorageMb', 'postsPerMinute', 'verbose', 'help', 'version']);
+const known = new Set(['dataDir', 'network', 'localNet', 'torPath', 'torConfig', 'maxStorageMb', 'postsPerMinute', 'windowMinutes', 'verbose', 'help', 'version']);
 for (const k of Object.keys(cli.flags)) if (!known.has(k)) usage(`unknown option --${k.slice(0, 40)}`);
 const [sub, ...rest] = cli.input;
 if (rest.length > 0) usage('too many arguments');

@@ -4,6 +4,8 @@
 // opening one 8 KiB session packet plus one group ciphertext per message). Then where the time goes: the same
 // messages through each stage alone (EGM JSON + base64 decode, trial decrypt, packet open).
 
+import { BOARD_WINDOW_DEFAULT_S } from '../../src/core/limits.js';
+import { windowEndOf, type PostToStore } from '../../src/server/message-store.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -73,13 +75,13 @@ const suite: BenchSuite = async (opts) => {
     const pool = Array.from({ length: 64 }, (_, i) => build(strangers[i % strangers.length]!).ciphertext);
     const ours = n / 100;
     const step = n / ours;
-    const batch: { tokenT: Uint8Array; signature: Uint8Array; ciphertext: Uint8Array }[] = [];
+    const batch: PostToStore[] = [];
     // The first 20k as stored, for the per-stage profile after the sync (the replay sends them in this order).
     const sample: EncryptedGroupMessage[] = [];
     for (let i = 0; i < n; i++) {
       const egm = i % step === 0 ? build(held[i % 3]!) : { ciphertext: pool[i % pool.length]!, signature: nodeRandom.bytes(64) };
       if (sample.length < 20_000) sample.push(egm);
-      batch.push({ tokenT: nodeRandom.bytes(32), signature: egm.signature, ciphertext: egm.ciphertext });
+      batch.push({ tokenT: nodeRandom.bytes(32), signature: egm.signature, ciphertext: egm.ciphertext, windowEnd: windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S) });
       if (batch.length === 2000 || i === n - 1) server.store.commitPosts(batch.splice(0));
     }
 

@@ -3,6 +3,7 @@
 // Tokens are minted directly with the server key (W = k·T, what a verified purchase yields) so the PoW and
 // issuance cost stays out of the post rate; issuance is covered by the privacypass tests.
 
+import { BOARD_WINDOW_DEFAULT_S } from '../../src/core/limits.js';
 import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,7 +24,7 @@ import type { Connection } from '../../src/core/tapir/connection.js';
 import { TapirService } from '../../src/core/tapir/service.js';
 import { AUTH_CAPABILITY } from '../../src/core/tapir/wire-constants.js';
 import { loadOrCreateConfig, type ServerConfig } from '../../src/server/config.js';
-import { MessageStore } from '../../src/server/message-store.js';
+import { MessageStore, windowEndOf } from '../../src/server/message-store.js';
 import { CwtchServer, MESSAGES_DB_FILE } from '../../src/server/server.js';
 import { localAcn } from '../../src/tor/local-acn.js';
 import { encodeElement } from '../../src/core/crypto/ristretto.js';
@@ -152,7 +153,7 @@ async function memory(quick: boolean): Promise<BenchResult> {
     // does not grow with row size.
     const batch = 10_000;
     for (let i = 0; i < count; i += batch) {
-      store.commitPosts(Array.from({ length: batch }, () => ({ tokenT: random.bytes(32), signature: random.bytes(64), ciphertext: random.bytes(200) })));
+      store.commitPosts(Array.from({ length: batch }, () => ({ tokenT: random.bytes(32), signature: random.bytes(64), ciphertext: random.bytes(200), windowEnd: windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S) })));
     }
     store.close();
     const bin = fileURLToPath(new URL('../../bin/cwtch-server.js', import.meta.url));

@@ -5,6 +5,8 @@
 // dialling to Synced (handshake included). Then live pushes: four posters post at once while a plain and a packed
 // listener count the bytes each pushed message costs them.
 
+import { BOARD_WINDOW_DEFAULT_S } from '../../src/core/limits.js';
+import { windowEndOf, type PostToStore } from '../../src/server/message-store.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,10 +132,10 @@ const suite: BenchSuite = async (opts) => {
     await Promise.all([plainL, packedL, ...posters].map((l) => l.close()));
 
     // --- replay: n stored messages, plain then packed ---
-    const batch: { tokenT: Uint8Array; signature: Uint8Array; ciphertext: Uint8Array }[] = [];
+    const batch: PostToStore[] = [];
     for (let i = 0; i < n; i++) {
       const e = build(i);
-      batch.push({ tokenT: nodeRandom.bytes(32), signature: e.signature, ciphertext: e.ciphertext });
+      batch.push({ tokenT: nodeRandom.bytes(32), signature: e.signature, ciphertext: e.ciphertext, windowEnd: windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S) });
       if (batch.length === 2000 || i === n - 1) server.store.commitPosts(batch.splice(0));
     }
     const total = n + live;

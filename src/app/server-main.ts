@@ -2,6 +2,7 @@
 // local test network), config and keys in the data dir, then the two services. Logs counts to stderr only.
 
 import { readFileSync } from 'node:fs';
+import { BOARD_WINDOW_MAX_S, BOARD_WINDOW_MIN_S } from '../core/limits.js';
 import { join } from 'node:path';
 import type { Acn } from '../core/net/acn.js';
 import { CwtchError, UsageError } from '../core/errors.js';
@@ -27,6 +28,8 @@ export interface ServerFlags {
   readonly torPath?: string;
   readonly maxStorageMb?: number;
   readonly postsPerMinute?: number;
+  /** Width of the time windows messages are filed in (docs/sync-extension.md §10). */
+  readonly windowMinutes?: number;
   readonly verbose?: boolean;
 }
 
@@ -103,6 +106,10 @@ export async function runServer(f: ServerFlags): Promise<number> {
     if (f.postsPerMinute !== undefined && (!Number.isSafeInteger(f.postsPerMinute) || f.postsPerMinute < 1)) {
       throw new UsageError('server.usage', '--posts-per-minute must be a positive integer');
     }
+    const windowS = f.windowMinutes === undefined ? undefined : f.windowMinutes * 60;
+    if (windowS !== undefined && (!Number.isSafeInteger(windowS) || windowS < BOARD_WINDOW_MIN_S || windowS > BOARD_WINDOW_MAX_S)) {
+      throw new UsageError('server.usage', `--window-minutes must be a whole number from ${BOARD_WINDOW_MIN_S / 60} to ${BOARD_WINDOW_MAX_S / 60}`);
+    }
     const { config, created } = loadOrCreateConfig(dataDir, deps, password());
     if (created) log('created new server keys');
     acn = await openAcn(f, dataDir);
@@ -117,6 +124,7 @@ export async function runServer(f: ServerFlags): Promise<number> {
       ...(f.postsPerMinute !== undefined ? { limits: { postsPerMinute: f.postsPerMinute } } : {}),
       tokenOps: nativeTokenOps,
       commitInWorker: true,
+      ...(windowS !== undefined ? { windowS } : {}),
     });
   } catch (e) {
     await server?.close().catch(() => undefined);

@@ -183,6 +183,31 @@ export const PACKED_MAX_CIPHERTEXT_BYTES = BOARD_MAX_CIPHERTEXT_BYTES;
 /** The most bytes one entry takes in the stream: its length prefix, signature and largest ciphertext. */
 export const PACKED_MAX_ENTRY_BYTES = PACKED_LENGTH_BYTES + PACKED_SIGNATURE_BYTES + PACKED_MAX_CIPHERTEXT_BYTES;
 
+// ---- Time windows, a cwtch-tui extension (docs/sync-extension.md §10) ----
+/**
+ * Default width of the server's time windows (seconds). The issue's suggestion and our choice: a stored row keeps only
+ * the end of its window, so a seized store dates each message to the hour (Go's store dates none; its row order
+ * already tells the sequence). Wider windows date less and cost a returning or new member more bytes.
+ */
+export const BOARD_WINDOW_DEFAULT_S = 3600;
+/** Narrowest window a server may be set to: finer would date each message almost exactly. Our choice. */
+export const BOARD_WINDOW_MIN_S = 60;
+/** Widest window: a week; wider makes the extension pointless (a new member gets weeks it never needed). Our choice. */
+export const BOARD_WINDOW_MAX_S = 7 * 24 * 3600;
+/**
+ * How far before a start point a client asks from, for the clocks involved (the inviter's or our own, and the
+ * server's) to disagree without a message being skipped. Our choice: the skew Tor itself lives with — a client keeps
+ * using a consensus up to REASONABLY_LIVE_TIME (24 h) past its validity (tor networkstatus.c).
+ */
+export const GROUP_SYNC_SKEW_MS = 24 * 3600_000;
+/** The group creation time our invites carry is rounded down to this (seconds): an invite dates a group only coarsely. Our choice. */
+export const INVITE_CREATED_ROUND_S = 3600;
+/**
+ * A replay after an estimate may hold this many more messages than the estimate without the cost being asked again
+ * (posts that arrived in between). Our choice.
+ */
+export const BOARD_ESTIMATE_SLACK = 1000;
+
 // ---- Group messages and the group timeline (src/core/groups/group-message.ts, timeline.ts) ----
 /**
  * Largest EncryptedGroupMessage JSON we post: the PostRequest around it (MessageType, Token {T, MAC} ≈ 190 bytes of

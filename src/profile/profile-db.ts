@@ -98,6 +98,8 @@ export interface Group {
   readonly name: string;
   /** The user's rename, shown instead of `name`; never sent. */
   readonly localName: string | null;
+  /** When the group was created (ms; from its invite, or ours), rounded down; null when the invite did not say (Go's). */
+  readonly createdAt: number | null;
 }
 
 /** 'active': synced and posted to. 'leaving': synced once more (for what it holds that we lack), then removed. */
@@ -111,6 +113,8 @@ export interface GroupServer {
   /** The last signature seen from this server: the `LastCommit` of its next ReplayRequest (docs/protocol.md §7.5). */
   readonly lastSeenSignature: Uint8Array | null;
   readonly addedAt: number;
+  /** When a replay from this server last finished (ms, our clock): we hold everything it had then. */
+  readonly syncedAt: number | null;
 }
 
 export interface Server {
@@ -182,6 +186,7 @@ function toGroup(r: Row): Group {
     server: r.server as string,
     name: r.name as string,
     localName: (r.local_name as string | null) ?? null,
+    createdAt: (r.created_at as number | null) ?? null,
   };
 }
 
@@ -192,6 +197,7 @@ function toGroupServer(r: Row): GroupServer {
     state: r.state as GroupServerState,
     lastSeenSignature: bytes(r.last_seen_sig),
     addedAt: r.added_at as number,
+    syncedAt: (r.synced_at as number | null) ?? null,
   };
 }
 
@@ -492,13 +498,23 @@ export class ProfileDb {
   // ---- groups ----
 
   /** Creates the group's conversation and group row together. */
-  addGroup(g: { groupId: string; groupKey: Uint8Array; server: string; name: string; authorization?: Authorization; lastSeenSignature?: Uint8Array | null }): Group {
+  addGroup(g: {
+    groupId: string;
+    groupKey: Uint8Array;
+    server: string;
+    name: string;
+    authorization?: Authorization;
+    lastSeenSignature?: Uint8Array | null;
+    createdAt?: number | null;
+  }): Group {
     return this.write(() => {
       const info = this.db
         .prepare("INSERT INTO conversations (kind, handle, name, authorization) VALUES ('group', ?, ?, ?)")
         .run(g.groupId, g.name, g.authorization ?? 'approved');
       const conv = Number(info.lastInsertRowid);
-      this.db.prepare('INSERT INTO groups (conversation, group_id, group_key, server) VALUES (?, ?, ?, ?)').run(conv, g.groupId, blob(g.groupKey), g.server);
+      this.db
+        .prepare('INSERT INTO groups (conversation, group_id, group_key, server, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(conv, g.groupId, blob(g.groupKey), g.server, g.createdAt ?? null);
       this.db.prepare('INSERT INTO group_servers (group_conversation, server, last_seen_sig) VALUES (?, ?, ?)').run(conv, g.server, blob(g.lastSeenSignature));
       return this.groupRow('g.conversation = ?', conv)!;
     });
@@ -595,6 +611,11 @@ export class ProfileDb {
   /** The last signature seen from `server`, for every group on it: the `LastCommit` of its next ReplayRequest. */
   setServerCommit(server: string, signature: Uint8Array): void {
     this.write(() => this.db.prepare('UPDATE group_servers SET last_seen_sig = ? WHERE server = ?').run(blob(signature), server));
+  }
+
+  /** A replay from `server` finished at `at` (ms) for every group on it: later syncs need only what came since. */
+  setServerSyncedAt(server: string, at: number): void {
+    this.write(() => this.db.prepare('UPDATE group_servers SET synced_at = ? WHERE server = ?').run(at, server));
   }
 
   /** Our posts `server` still waits for (every group), oldest first. */

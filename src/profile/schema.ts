@@ -131,6 +131,14 @@ export const migrations: readonly Migration[] = [
         SELECT g.server, m.id FROM outbox o JOIN messages m ON m.id = o.message JOIN groups g ON g.conversation = m.conversation WHERE m.group_sig IS NOT NULL;
     `,
   },
+  {
+    description:
+      'v6: time windows (docs/sync-extension.md §10): when a group was created (from its invite, or by us), and when each of its servers last finished a replay, so a sync asks only from then',
+    sql: `
+      ALTER TABLE groups ADD COLUMN created_at INTEGER;
+      ALTER TABLE group_servers ADD COLUMN synced_at INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

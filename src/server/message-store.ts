@@ -1,5 +1,6 @@
 // The board's storage (docs/protocol.md §7.5; cwtch-server storage/message_store.go): messages(id, signature UNIQUE,
-// ciphertext) plus the spent tokens, in one SQLite file. WAL + synchronous=FULL: a commit is on disk before it
+// ciphertext, window_end) plus the spent tokens, in one SQLite file. window_end is our addition (docs/sync-extension.md
+// §10): the end of the time window the row arrived in, never a finer time. WAL + synchronous=FULL: a commit is on disk before it
 // returns, and a post is acknowledged only after its commit. Spending the token and storing the message happen in
 // the same transaction, so a crash can never keep one without the other.
 
@@ -26,6 +27,8 @@ export interface PostToStore {
   readonly tokenT: Uint8Array;
   readonly signature: Uint8Array;
   readonly ciphertext: Uint8Array;
+  /** Unix seconds: the end of the time window it arrives in (docs/sync-extension.md §10). */
+  readonly windowEnd: number;
 }
 
 export interface ReplayPlan {
@@ -33,8 +36,14 @@ export interface ReplayPlan {
   readonly fromId: number;
   readonly toId: number;
   readonly count: number;
-  /** A non-empty LastCommit that we do not hold: everything is sent. */
+  /** A non-empty LastCommit that we do not hold: everything is sent (from `since`, when one was given). */
   readonly fullResync: boolean;
+}
+
+/** What a replay would send: its rows and the bytes of their ciphertexts. */
+export interface ReplayCost {
+  readonly count: number;
+  readonly ciphertextBytes: number;
 }
 
 const batchSql = (order: string): string =>
@@ -48,25 +57,43 @@ function ascendingIds(b: ReplayBatch): boolean {
   return true;
 }
 
+/** The end (unix seconds, exclusive) of the `windowS`-wide time window holding `nowMs`. docs/sync-extension.md §10. */
+export function windowEndOf(nowMs: number, windowS: number): number {
+  return (Math.floor(nowMs / 1000 / windowS) + 1) * windowS;
+}
+
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 export class MessageStore {
   private readonly db: Database.Database;
   private readonly stmts;
 
-  /** `maxMessages` > 0 enables pruning (Go: MaxStorageMBs × 250). */
+  /**
+   * `maxMessages` > 0 enables pruning (Go: MaxStorageMBs × 250). `openedAt` (unix seconds): rows stored before time
+   * windows existed are filed as arriving in the window that holds it — they did arrive before it, so a replay from
+   * any earlier point still includes them, and one from a later point rightly skips them.
+   */
   constructor(
     path: string,
     private readonly maxMessages = 0,
+    openedAt = Math.floor(Date.now() / 1000),
   ) {
     try {
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.exec(`
-        CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, signature BLOB UNIQUE NOT NULL, ciphertext BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, signature BLOB UNIQUE NOT NULL, ciphertext BLOB NOT NULL, window_end INTEGER);
         CREATE TABLE IF NOT EXISTS spent_tokens (t BLOB PRIMARY KEY) WITHOUT ROWID;
       `);
+      const cols = this.db.prepare("SELECT name FROM pragma_table_info('messages')").pluck().all() as string[];
+      if (!cols.includes('window_end')) {
+        this.db.transaction(() => {
+          this.db.exec('ALTER TABLE messages ADD COLUMN window_end INTEGER');
+          this.db.prepare('UPDATE messages SET window_end = ? WHERE window_end IS NULL').run(openedAt + 1);
+        })();
+      }
+      this.db.exec('CREATE INDEX IF NOT EXISTS messages_by_window ON messages (window_end)');
     } catch {
       throw new StorageError('server.store-open', 'could not open the message store');
     }
@@ -74,7 +101,11 @@ export class MessageStore {
     this.stmts = {
       spend: db.prepare('INSERT OR IGNORE INTO spent_tokens (t) VALUES (?)'),
       isSpent: db.prepare('SELECT 1 FROM spent_tokens WHERE t = ?').pluck(),
-      insert: db.prepare('INSERT OR IGNORE INTO messages (signature, ciphertext) VALUES (?, ?)'),
+      insert: db.prepare('INSERT OR IGNORE INTO messages (signature, ciphertext, window_end) VALUES (?, ?, ?)'),
+      // The oldest row of a window ending after `since`: rows are numbered as they arrive, so every later row is in
+      // the replay even if the server's clock went back meanwhile (replays run by id).
+      firstSince: db.prepare('SELECT MIN(id) FROM messages WHERE window_end > ?').pluck(),
+      cost: db.prepare('SELECT COUNT(*) AS n, TOTAL(length(ciphertext)) AS ct FROM messages WHERE id >= ? AND id <= ?'),
       idOf: db.prepare('SELECT id FROM messages WHERE signature = ?').pluck(),
       minMax: db.prepare('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM messages'),
       countRange: db.prepare('SELECT COUNT(*) FROM messages WHERE id >= ? AND id <= ?').pluck(),
@@ -106,7 +137,7 @@ export class MessageStore {
       for (const p of list) {
         const fresh = this.stmts.spend.run(p.tokenT).changes === 1;
         // An empty signature only spends its token (Go's behaviour for such a post): nothing is stored.
-        if (fresh && p.signature.length > 0) this.stmts.insert.run(p.signature, p.ciphertext);
+        if (fresh && p.signature.length > 0) this.stmts.insert.run(p.signature, p.ciphertext, p.windowEnd);
         out.push(fresh);
       }
       if (this.maxMessages > 0) {
@@ -123,13 +154,29 @@ export class MessageStore {
     }
   }
 
-  /** Rows to replay for `lastCommit` (inclusive), or all rows when it is null or unknown. */
-  planReplay(lastCommit: Uint8Array | null): ReplayPlan {
+  /**
+   * Rows to replay for `lastCommit` (inclusive), or all rows when it is null or unknown. With `since` (unix seconds,
+   * docs/sync-extension.md §10), rows of windows that ended at or before it are skipped as well: the replay starts at
+   * the later of the two points.
+   */
+  planReplay(lastCommit: Uint8Array | null, since?: number): ReplayPlan {
     const mm = this.stmts.minMax.get() as { lo: number | null; hi: number | null; n: number };
     const hi = mm.hi ?? 0;
     const known = lastCommit === null ? undefined : (this.stmts.idOf.get(lastCommit) as number | undefined);
-    if (known === undefined) return { fromId: mm.lo ?? 1, toId: hi, count: mm.n, fullResync: lastCommit !== null };
-    return { fromId: known, toId: hi, count: this.stmts.countRange.get(known, hi) as number, fullResync: false };
+    const fullResync = lastCommit !== null && known === undefined;
+    if (since === undefined) {
+      if (known === undefined) return { fromId: mm.lo ?? 1, toId: hi, count: mm.n, fullResync };
+      return { fromId: known, toId: hi, count: this.stmts.countRange.get(known, hi) as number, fullResync: false };
+    }
+    const first = (this.stmts.firstSince.get(since) as number | null) ?? hi + 1;
+    const fromId = Math.max(first, known ?? 0);
+    return { fromId, toId: hi, count: fromId > hi ? 0 : (this.stmts.countRange.get(fromId, hi) as number), fullResync };
+  }
+
+  /** What replaying rows fromId…toId sends, without reading a ciphertext (SQLite keeps a blob's length in its row header). */
+  replayCost(fromId: number, toId: number): ReplayCost {
+    const r = this.stmts.cost.get(fromId, toId) as { n: number; ct: number };
+    return { count: r.n, ciphertextBytes: r.ct };
   }
 
   /** Up to `limit` rows with fromId ≤ id ≤ toId, oldest first. */

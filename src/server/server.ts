@@ -59,6 +59,10 @@ export interface CwtchServerOptions {
   readonly powDifficultyBits?: number;
   /** Packed replay for clients that ask (docs/sync-extension.md); default true, false replays as a Go server does. */
   readonly packedReplay?: boolean;
+  /** Width of the board's time windows in seconds (docs/sync-extension.md §10); default BOARD_WINDOW_DEFAULT_S. */
+  readonly windowS?: number;
+  /** Honour Since/Estimate (docs/sync-extension.md §10); default true, false ignores them as a Go server does. */
+  readonly timeWindows?: boolean;
   readonly limits?: {
     readonly maxConnections?: number;
     readonly maxPendingHandshakes?: number;
@@ -96,7 +100,7 @@ export class CwtchServer {
     const path = join(o.dataDir, MESSAGES_DB_FILE);
     const maxMessages = mb > 0 ? mb * BOARD_MESSAGES_PER_MB : 0;
     // Opened here first (creates the tables); a worker writer then opens its own connection to the same file.
-    this.store = new MessageStore(path, maxMessages);
+    this.store = new MessageStore(path, maxMessages, Math.floor(clock.now() / 1000));
     // If the worker dies, it falls back to committing on this connection (post-writer.ts).
     this.writer = o.commitInWorker === true ? new WorkerPostWriter({ path, maxMessages }, undefined, this.store) : undefined;
     const l = o.limits ?? {};
@@ -111,6 +115,8 @@ export class CwtchServer {
       firstRequestTimeoutMs: l.firstRequestTimeoutMs,
       idleTimeoutMs: l.idleTimeoutMs,
       packedReplay: o.packedReplay,
+      windowS: o.windowS,
+      timeWindows: o.timeWindows,
       onEvent: (e) => this.count(e),
     });
     this.boardSvc = new TapirService({

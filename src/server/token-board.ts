@@ -5,7 +5,8 @@
 // Differences from the Go server, on purpose: every other post is validated completely BEFORE its token is spent
 // (a bad size is answered Success:false and the token kept); posts are acknowledged only once durable; an unknown
 // LastCommit is flagged with "FullResync":true; a connection over its post rate is refused with RetryAfterMs; a
-// client that asks for packing gets its replay and live pushes packed (docs/sync-extension.md).
+// client that asks for packing gets its replay and live pushes packed, and one that gives a Since gets only the time
+// windows since, or an estimate of the cost first (docs/sync-extension.md).
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Connection } from '../core/tapir/connection.js';
@@ -24,6 +25,10 @@ import {
   BOARD_LIVE_MAX_BUFFERED_BYTES,
   BOARD_REPLAY_HIGH_WATER_BYTES,
   BOARD_SIGNATURE_BYTES,
+  BOARD_WINDOW_DEFAULT_S,
+  PACKED_LENGTH_BYTES,
+  PACKED_MAX_PAYLOAD,
+  PACKED_SIGNATURE_BYTES,
   PACKING_VERSION,
 } from '../core/limits.js';
 import {
@@ -35,7 +40,7 @@ import {
   type EncryptedGroupMessage,
 } from '../core/groups/board-messages.js';
 import { PackedStreamWriter, packable } from '../core/groups/board-packing.js';
-import type { MessageStore } from './message-store.js';
+import { windowEndOf, type MessageStore } from './message-store.js';
 import { syncPostWriter, type PostWriter } from './post-writer.js';
 import { EgmWriter } from './egm-writer.js';
 
@@ -59,6 +64,13 @@ export interface TokenBoardOptions {
    * every client as a Go server does (the ask is ignored).
    */
   readonly packedReplay?: boolean;
+  /**
+   * Width of the time windows rows are filed in, seconds (docs/sync-extension.md §10); default
+   * BOARD_WINDOW_DEFAULT_S. The caller checks it against BOARD_WINDOW_MIN_S…MAX_S.
+   */
+  readonly windowS?: number;
+  /** Honour Since and Estimate (docs/sync-extension.md §10). Default true; false ignores both, as a Go server does. */
+  readonly timeWindows?: boolean;
   /** Counting hook for logs; never carries contents or client details. */
   readonly onEvent?: (e: BoardEvent) => void;
 }
@@ -106,6 +118,8 @@ export class TokenBoard {
     arm(this.o.firstRequestTimeoutMs ?? BOARD_FIRST_REQUEST_TIMEOUT_MS);
     const rate = new PostRate(this.o.postsPerMinute ?? BOARD_POSTS_PER_MINUTE, this.o.postRateWindowMs ?? 60_000);
     let replayed = false;
+    let estimated = false;
+    const windows = this.o.timeWindows !== false;
     for (;;) {
       const pkt = await conn.expect();
       if (pkt === null) return;
@@ -115,9 +129,17 @@ export class TokenBoard {
       if (m.value.type === 'replay-request') {
         // One replay per connection: a second would only make us resend the table (amplification).
         if (replayed) continue;
+        const r = m.value;
+        const packing = r.packing !== undefined && this.o.packedReplay !== false ? PACKING_VERSION : undefined;
+        const since = windows && r.since !== undefined ? this.windowStart(r.since) : undefined;
+        if (windows && r.estimate === true) {
+          // One estimate per connection, before its replay: the cost only, nothing else is sent.
+          if (!estimated) conn.send(encodeBoardMessage(this.estimate(r.lastCommit, packing, since)));
+          estimated = true;
+          continue;
+        }
         replayed = true;
-        const packing = m.value.packing !== undefined && this.o.packedReplay !== false ? PACKING_VERSION : undefined;
-        await this.replay(conn, m.value.lastCommit, packing);
+        await this.replay(conn, r.lastCommit, packing, since);
       } else if (m.value.type === 'post-request') {
         const wait = rate.admit(clock.now());
         if (wait > 0) {
@@ -129,6 +151,33 @@ export class TokenBoard {
       }
       // Other types (including unknown ones) are ignored, as the Go server does.
     }
+  }
+
+  private get windowS(): number {
+    return this.o.windowS ?? BOARD_WINDOW_DEFAULT_S;
+  }
+
+  /** A client's Since padded down to the start of its window: the server replays whole windows only. */
+  private windowStart(since: number): number {
+    return Math.floor(since / this.windowS) * this.windowS;
+  }
+
+  /** What the replay for this request would send: its messages and packets (docs/sync-extension.md §10.3). */
+  private estimate(lastCommit: Uint8Array | null, packing: number | undefined, since: number | undefined): BoardMessage & { type: 'replay-result' } {
+    const plan = this.o.store.planReplay(lastCommit, since);
+    const cost = plan.count === 0 ? { count: 0, ciphertextBytes: 0 } : this.o.store.replayCost(plan.fromId, plan.toId);
+    const stream = cost.count * (PACKED_LENGTH_BYTES + PACKED_SIGNATURE_BYTES) + cost.ciphertextBytes;
+    // Packed: the entry stream cut into full packets (docs/sync-extension.md §3); plain: one packet per message.
+    const packets = packing === undefined ? cost.count : Math.ceil(stream / (PACKED_MAX_PAYLOAD - 1));
+    return {
+      type: 'replay-result',
+      numMessages: cost.count,
+      fullResync: plan.fullResync,
+      ...(packing !== undefined ? { packing } : {}),
+      ...(since !== undefined ? { since, window: this.windowS } : {}),
+      estimate: true,
+      packets,
+    };
   }
 
   private event(e: BoardEvent): void {
@@ -194,7 +243,9 @@ export class TokenBoard {
       batch.forEach((p, i) => p.done(results[i] === true));
       if (this.queue.length > 0) this.flush();
     };
-    this.writer.commit(batch.map((p) => ({ tokenT: p.tokenT, signature: p.egm.signature, ciphertext: p.egm.ciphertext }))).then(
+    // Filed in the window of its commit: the row keeps the window's end, never the arrival time itself.
+    const windowEnd = windowEndOf(this.o.clock.now(), this.windowS);
+    this.writer.commit(batch.map((p) => ({ tokenT: p.tokenT, signature: p.egm.signature, ciphertext: p.egm.ciphertext, windowEnd }))).then(
       settle,
       // Not stored → not acknowledged (the token was not spent either: the transaction rolled back).
       () => settle([]),
@@ -217,12 +268,18 @@ export class TokenBoard {
     }
   }
 
-  private async replay(conn: Connection, lastCommit: Uint8Array | null, packing: number | undefined): Promise<void> {
+  private async replay(conn: Connection, lastCommit: Uint8Array | null, packing: number | undefined, since: number | undefined): Promise<void> {
     this.event('replay');
     const { store } = this.o;
-    const plan = store.planReplay(lastCommit);
-    const result = { type: 'replay-result', numMessages: plan.count, fullResync: plan.fullResync } as const;
-    if (!conn.send(encodeBoardMessage(packing === undefined ? result : { ...result, packing })).ok) return;
+    const plan = store.planReplay(lastCommit, since);
+    const result = {
+      type: 'replay-result',
+      numMessages: plan.count,
+      fullResync: plan.fullResync,
+      ...(packing !== undefined ? { packing } : {}),
+      ...(since !== undefined ? { since, window: this.windowS } : {}),
+    } as const;
+    if (!conn.send(encodeBoardMessage(result)).ok) return;
     let sent = 0;
     let lastId = 0;
     let from = plan.fromId;

@@ -83,10 +83,23 @@ describe('migrations', () => {
     db.prepare("INSERT INTO messages (conversation, direction, sender, body, received_at, ack, group_sig) VALUES (1, 'out', 'me', '{}', 1, 'acknowledged', x'02')").run();
     db.prepare('INSERT INTO outbox (message, next_attempt_at) VALUES (1, 0)').run();
     migrate(db);
-    expect(schemaVersion(db)).toBe(5);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(db.prepare('SELECT group_conversation, server, state, hex(last_seen_sig) AS c FROM group_servers').all()).toEqual([{ group_conversation: 1, server: 'srv', state: 'active', c: '09' }]);
     expect(db.prepare('SELECT server, message FROM post_targets').all()).toEqual([{ server: 'srv', message: 1 }]);
     expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('migration 6 (5 → 6): groups and their servers from before time windows have no creation or sync time (a sync then asks from nowhere: everything)', () => {
+    const db = fresh();
+    migrate(db, 5);
+    db.prepare("INSERT INTO conversations (kind, handle, name) VALUES ('group', 'g', 'club')").run();
+    db.prepare("INSERT INTO groups (conversation, group_id, group_key, server) VALUES (1, 'g', zeroblob(32), 'srv')").run();
+    db.prepare("INSERT INTO group_servers (group_conversation, server, last_seen_sig) VALUES (1, 'srv', x'09')").run();
+    migrate(db);
+    expect(schemaVersion(db)).toBe(6);
+    expect(db.prepare('SELECT created_at FROM groups').all()).toEqual([{ created_at: null }]);
+    expect(db.prepare('SELECT hex(last_seen_sig) AS c, synced_at FROM group_servers').all()).toEqual([{ c: '09', synced_at: null }]);
     db.close();
   });
 

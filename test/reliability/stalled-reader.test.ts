@@ -6,6 +6,7 @@
 // hold (stored messages × 8 KiB); the same applies to live broadcasts to a synced connection that does not read.
 // Needs `npm run build`.
 
+import { BOARD_WINDOW_DEFAULT_S } from '../../src/core/limits.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nodePbkdf2 } from '../../src/app/platform/node-platform.js';
 import type { Acn, Stream } from '../../src/core/net/acn.js';
 import { loadOrCreateConfig } from '../../src/server/config.js';
-import { MessageStore } from '../../src/server/message-store.js';
+import { MessageStore, windowEndOf } from '../../src/server/message-store.js';
 import { MESSAGES_DB_FILE } from '../../src/server/server.js';
 import { localAcn } from '../../src/tor/local-acn.js';
 import { ServerProc } from '../app/helpers/server-proc.js';
@@ -35,7 +36,7 @@ describe('a client that stops reading during its replay', () => {
     loadOrCreateConfig(dataDir, { backend, random, pbkdf2: nodePbkdf2 });
     const store = new MessageStore(join(dataDir, MESSAGES_DB_FILE));
     for (let i = 0; i < STORED; i += 5000) {
-      store.commitPosts(Array.from({ length: 5000 }, () => ({ tokenT: random.bytes(32), signature: random.bytes(64), ciphertext: random.bytes(200) })));
+      store.commitPosts(Array.from({ length: 5000 }, () => ({ tokenT: random.bytes(32), signature: random.bytes(64), ciphertext: random.bytes(200), windowEnd: windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S) })));
     }
     store.close();
     const net = join(root, 'net');

@@ -9,7 +9,7 @@ import { WorkerPostWriter, syncPostWriter, type PostWriter } from '../../src/ser
 import { random, tempDir } from './helpers.js';
 
 const workerUrl = new URL('../../dist/src/server/post-writer-worker.js', import.meta.url);
-const post = (tokenT = random.bytes(32)) => ({ tokenT, signature: random.bytes(64), ciphertext: random.bytes(4500) });
+const post = (tokenT = random.bytes(32)) => ({ tokenT, signature: random.bytes(64), ciphertext: random.bytes(4500), windowEnd: 3600 });
 
 describe.runIf(existsSync(workerUrl))('WorkerPostWriter', () => {
   const cleanups: (() => void | Promise<void>)[] = [];

@@ -1,9 +1,10 @@
 // The replay reads a batch of rows as one concatenated blob (MessageStore.replayBatch): for any stored bytes (NULs,
 // invalid UTF-8, empty ciphertexts) and any range, it must give exactly the rows rows() gives, in the same order.
+import { BOARD_WINDOW_DEFAULT_S } from '../../src/core/limits.js';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MessageStore, type ReplayBatch } from '../../src/server/message-store.js';
+import { MessageStore, type ReplayBatch, windowEndOf } from '../../src/server/message-store.js';
 import { random, tempDir } from './helpers.js';
 
 function unpack(b: ReplayBatch): [number, Uint8Array, Uint8Array][] {
@@ -35,7 +36,7 @@ describe('MessageStore.replayBatch', () => {
           const store = new MessageStore(join(t.dir, `m${k++}.db`));
           try {
             // Signatures are the table's unique key: make each distinct by prefixing its index.
-            store.commitPosts(msgs.map(([sig, ciphertext], i) => ({ tokenT: random.bytes(32), signature: Uint8Array.of(i, ...sig), ciphertext })));
+            store.commitPosts(msgs.map(([sig, ciphertext], i) => ({ tokenT: random.bytes(32), signature: Uint8Array.of(i, ...sig), ciphertext, windowEnd: windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S) })));
             const [from, to] = a <= b ? [a, b] : [b, a];
             const expected = store.rows(from, to, limit).map((r): [number, Uint8Array, Uint8Array] => [r.id, Uint8Array.from(r.signature), Uint8Array.from(r.ciphertext)]);
             const got = store.replayBatch(from, to, limit);

@@ -6,11 +6,11 @@ import { systemClock } from '../../src/app/platform/node-platform.js';
 import { decodeBoardMessage, decodeEgm, encodeBoardMessage, postSpendData } from '../../src/core/groups/board-messages.js';
 import { Transcript } from '../../src/core/crypto/transcript.js';
 import { generateBlindedTokenBatch, spendToken, unblind } from '../../src/core/privacypass/token.js';
-import { BOARD_REPLAY_HIGH_WATER_BYTES, PACKET_SIZE } from '../../src/core/limits.js';
+import { BOARD_REPLAY_HIGH_WATER_BYTES, PACKET_SIZE, BOARD_WINDOW_DEFAULT_S } from '../../src/core/limits.js';
 import { memoryStreamPair } from '../../src/core/net/memory-acn.js';
 import { TokenServer } from '../../src/core/privacypass/token-server.js';
 import { Connection } from '../../src/core/tapir/connection.js';
-import { MessageStore } from '../../src/server/message-store.js';
+import { MessageStore, windowEndOf } from '../../src/server/message-store.js';
 import { TokenBoard } from '../../src/server/token-board.js';
 import { backend, random, tempDir } from './helpers.js';
 
@@ -30,7 +30,7 @@ describe('replay flow control', () => {
       Array.from({ length: n }, (_, i) => {
         const signature = random.bytes(64);
         sigs.push(signature);
-        return { tokenT: random.bytes(32), signature, ciphertext: random.bytes(100 + (i % 50)) };
+        return { tokenT: random.bytes(32), signature, ciphertext: random.bytes(100 + (i % 50)), windowEnd: windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S) };
       }),
     );
     const board = new TokenBoard({ store, tokenServer: new TokenServer(TokenServer.generateKey(random)), serverOnion: 'a'.repeat(56), clock: systemClock });

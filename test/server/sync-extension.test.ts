@@ -1,9 +1,10 @@
 // Packed replay (docs/sync-extension.md) end to end on the local network: real servers, plain (Go-style) and
 // extension clients, the bytes each one receives counted at its stream.
+import { windowEndOf } from '../../src/server/message-store.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/bytes.js';
 import type { EncryptedGroupMessage } from '../../src/core/groups/board-messages.js';
-import { PACKED_LENGTH_BYTES, PACKED_MAX_PAYLOAD, PACKED_SIGNATURE_BYTES, PACKET_SIZE } from '../../src/core/limits.js';
+import { PACKED_LENGTH_BYTES, PACKED_MAX_PAYLOAD, PACKED_SIGNATURE_BYTES, PACKET_SIZE, BOARD_WINDOW_DEFAULT_S } from '../../src/core/limits.js';
 import type { Acn } from '../../src/core/net/acn.js';
 import type { CwtchServer } from '../../src/server/server.js';
 import { localAcn } from '../../src/tor/local-acn.js';
@@ -32,7 +33,7 @@ describe('packed replay between our client and our server', () => {
     plainServer = await startServer(acn, `${t.dir}/plain`, { packedReplay: false });
     stored.length = 0;
     for (let i = 0; i < N; i++) stored.push(paddedEgm());
-    for (const s of [server, plainServer]) s.store.commitPosts(stored.map((m) => ({ tokenT: random.bytes(32), ...m })));
+    for (const s of [server, plainServer]) s.store.commitPosts(stored.map((m) => ({ tokenT: random.bytes(32), windowEnd: windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S), ...m })));
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((h) => h.close()));
@@ -106,7 +107,7 @@ describe('packed replay between our client and our server', () => {
   it('rows the packing cannot carry go raw between entries, in their place', async () => {
     // Our board never stores these (posts are checked), but the store takes them: a short signature, a ciphertext over the limit.
     const odd = [{ ciphertext: random.bytes(50), signature: random.bytes(10) }, { ciphertext: random.bytes(5900), signature: random.bytes(64) }, paddedEgm()];
-    server.store.commitPosts(odd.map((m) => ({ tokenT: random.bytes(32), ...m })));
+    server.store.commitPosts(odd.map((m) => ({ tokenT: random.bytes(32), windowEnd: windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S), ...m })));
     const plain = await sync(server, false);
     const packed = await sync(server, true);
     expect(sigs(packed.h.received)).toEqual(sigs([...stored, ...odd]));

@@ -18,14 +18,14 @@ import { decodeServerBundleJson, KEY_BULLETIN_BOARD, KEY_PRIVACY_PASS, KEY_TOKEN
 import { buildGroupMessage, GROUP_RECEIVE_ERRORS, tryDecryptGroupMessage, type GroupKeyInfo } from '../../core/groups/group-message.js';
 import { TrialOpener } from '../../core/groups/trial-open.js';
 import { fail } from '../../core/result.js';
-import { groupIdFor, isGroupId, tofuBundleString, type GroupId, type GroupInvite } from '../../core/groups/invite.js';
+import { groupIdFor, inviteCreated, isGroupId, tofuBundleString, type GroupId, type GroupInvite } from '../../core/groups/invite.js';
 import { gapEngineEvent, GroupTimeline, type TimelineEvent, type TimelineMessage } from '../../core/groups/timeline.js';
-import type { SyncInfo } from '../../core/groups/token-board-client.js';
+import type { ReplayEstimate, SyncInfo } from '../../core/groups/token-board-client.js';
 import { decodePaste } from '../../core/paste.js';
 import { decodeOverlay, encodeOverlay, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
 import type { Token } from '../../core/privacypass/token.js';
 import { PACKET_SIZE } from '../../core/tapir/wire-constants.js';
-import { GROUP_MAX_SERVERS, MIRROR_GAP_GRACE_MS, POST_QUEUE_EVENT_INTERVAL_MS } from '../../core/limits.js';
+import { BOARD_ESTIMATE_SLACK, GROUP_MAX_SERVERS, GROUP_SYNC_SKEW_MS, MIRROR_GAP_GRACE_MS, POST_QUEUE_EVENT_INTERVAL_MS } from '../../core/limits.js';
 import type { TimerHandle } from '../../core/ports.js';
 import type { ConversationId, Group, GroupServer, ProfileDb } from '../../profile/profile-db.js';
 import type { Identity } from '../../core/crypto/identity.js';
@@ -74,6 +74,8 @@ export class ProfileGroups {
   private readonly firstInReplay = new Map<string, Map<ConversationId, Uint8Array>>();
   /** Per server: the last signature seen but not yet written (replays write once at the end). */
   private readonly unsavedCommit = new Map<string, Uint8Array>();
+  /** Servers whose low-bandwidth estimate needed no question, with the messages it announced. */
+  private readonly estimates = new Map<string, number>();
   /** Servers whose next from-scratch replay the user confirmed (low-bandwidth cost prompt), with the command id. */
   private readonly confirmed = new Set<string>();
   private readonly syncIds = new Map<string, string | undefined>();
@@ -288,7 +290,14 @@ export class ProfileGroups {
     let g = this.db.findGroup(invite.groupId);
     const isNew = g === null;
     if (g === null) {
-      g = this.db.addGroup({ groupId: invite.groupId, groupKey: invite.sharedKey, server: invite.serverHost, name: invite.groupName });
+      // The invite's creation time (ours carry one) lets the first sync skip what came before the group.
+      g = this.db.addGroup({
+        groupId: invite.groupId,
+        groupKey: invite.sharedKey,
+        server: invite.serverHost,
+        name: invite.groupName,
+        createdAt: invite.created === undefined ? null : invite.created * 1000,
+      });
       this.keys.clear();
     }
     this.timeline(g);
@@ -413,7 +422,14 @@ export class ProfileGroups {
     const groupId = groupIdFor(this.deps.pbkdf2, key, server as OnionAddress);
     // A new group has no history: replay from where the server's other groups are, not from scratch.
     const sibling = this.db.groupServers().find((x) => x.server === server && x.lastSeenSignature !== null);
-    const g = this.db.addGroup({ groupId, groupKey: key, server, name, lastSeenSignature: sibling?.lastSeenSignature ?? null });
+    const g = this.db.addGroup({
+      groupId,
+      groupKey: key,
+      server,
+      name,
+      lastSeenSignature: sibling?.lastSeenSignature ?? null,
+      createdAt: inviteCreated(this.deps.clock.now()) * 1000,
+    });
     this.keys.clear();
     this.timeline(g);
     this.emit({ ...withId(id), ...this.groupEvent(g) });
@@ -559,6 +575,9 @@ export class ProfileGroups {
       ...(this.deps.retryMinMs !== undefined ? { retryMinMs: this.deps.retryMinMs } : {}),
       ...(this.deps.retryMaxMs !== undefined ? { retryMaxMs: this.deps.retryMaxMs } : {}),
       lastCommit: () => this.lastCommit(server),
+      since: () => this.since(server),
+      // Low-bandwidth mode asks what a sync costs before anything is sent, unless the user already said yes.
+      estimate: { first: () => this.lowBandwidth && !this.confirmed.has(server), on: (e, askedFrom) => this.estimated(server, e, askedFrom) },
       // receive() reads the ciphertext only while it runs (it keeps the signature, always a fresh array), so the
       // replay may decode every ciphertext into one reused buffer.
       transientCiphertext: true,
@@ -601,6 +620,40 @@ export class ProfileGroups {
     return gs[0]!.lastSeenSignature;
   }
 
+  /**
+   * Unix seconds from which this server's groups need messages (docs/sync-extension.md §10), or null (everything
+   * after the LastCommit). Per group, the later of what bounds it: its creation (nothing of it is older) and the
+   * last finished replay from this server (we hold all before it); the earliest over the server's groups, less
+   * GROUP_SYNC_SKEW_MS for the clocks involved. One group without either: null.
+   */
+  private since(server: string): number | null {
+    let earliest = Infinity;
+    const groups = new Map(this.db.listGroups().map((g) => [g.conversation, g]));
+    for (const x of this.db.groupServers()) {
+      if (x.server !== server) continue;
+      const created = groups.get(x.conversation)?.createdAt ?? null;
+      const synced = x.lastSeenSignature !== null ? x.syncedAt : null;
+      if (created === null && synced === null) return null;
+      earliest = Math.min(earliest, Math.max(created ?? -Infinity, synced ?? -Infinity));
+    }
+    return Number.isFinite(earliest) ? Math.max(0, Math.floor((earliest - GROUP_SYNC_SKEW_MS) / 1000)) : null;
+  }
+
+  /**
+   * The server's estimate before a low-bandwidth sync (docs/sync-extension.md §10.3): asks the user, as replayResult
+   * does, when the replay would be from scratch or a full resync; nothing has been sent yet.
+   */
+  private estimated(server: string, e: ReplayEstimate, askedFrom: Uint8Array | null): boolean {
+    if (e.replayed === 0 || (askedFrom !== null && !e.fullResync)) {
+      this.estimates.set(server, e.replayed);
+      return true;
+    }
+    const id = this.syncIds.get(server);
+    // Its packets, and the ReplayResult packet before them.
+    this.emit({ ...withId(id), event: 'sync-cost', server, messages: e.replayed, bytes: (e.packets + 1) * PACKET_SIZE, estimated: true });
+    return false;
+  }
+
   private saveCommit(server: string): void {
     const sig = this.unsavedCommit.get(server);
     if (sig === undefined) return;
@@ -610,7 +663,11 @@ export class ProfileGroups {
 
   private replayResult(server: string, info: SyncInfo, askedFrom: Uint8Array | null): boolean {
     this.firstInReplay.set(server, new Map());
+    const estimate = this.estimates.get(server);
+    this.estimates.delete(server);
     if (!this.lowBandwidth || info.replayed === 0 || this.confirmed.has(server)) return true;
+    // The estimate was let through: so is its replay, unless far more arrived in between than posts could explain.
+    if (estimate !== undefined && info.replayed <= estimate + BOARD_ESTIMATE_SLACK) return true;
     if (askedFrom !== null && !info.fullResync) return true;
     // From scratch: say what it costs (one fixed-size packet per message) and wait for `sync … confirm`.
     const id = this.syncIds.get(server);
@@ -620,6 +677,8 @@ export class ProfileGroups {
 
   private synced(server: string, info: SyncInfo, askedFrom: Uint8Array | null): void {
     this.saveCommit(server);
+    // We now hold all this server had: a later sync asks only from here (less the skew).
+    this.db.setServerSyncedAt(server, this.deps.clock.now());
     const firsts = this.firstInReplay.get(server);
     this.firstInReplay.delete(server);
     // Whatever the replay did not fill may be a member's to give.
@@ -915,7 +974,13 @@ export class ProfileGroups {
     const row = this.db.getServer(g.server);
     const b = row === null ? null : decodeServerBundleJson(this.deps.backend, utf8(row.bundle));
     if (b === null || !b.ok) throw new CwtchError('server.keys', 'the group server\'s stored bundle is unusable');
-    return tofuBundleString(b.value, { groupId: g.groupId as GroupId, groupName: g.name, sharedKey: g.groupKey, serverHost: g.server as OnionAddress });
+    return tofuBundleString(b.value, {
+      groupId: g.groupId as GroupId,
+      groupName: g.name,
+      sharedKey: g.groupKey,
+      serverHost: g.server as OnionAddress,
+      ...(g.createdAt !== null ? { created: inviteCreated(g.createdAt) } : {}),
+    });
   }
 
   private groupEvent(g: Group): Extract<EngineEvent, { event: 'group' }> {

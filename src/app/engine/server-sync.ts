@@ -8,7 +8,7 @@ import type { CryptoBackend } from '../../core/crypto/backend.js';
 import type { OnionAddress } from '../../core/crypto/onion.js';
 import type { RistrettoPointType } from '../../core/crypto/ristretto.js';
 import type { EncryptedGroupMessage } from '../../core/groups/board-messages.js';
-import { TokenBoardClientApp, type SyncInfo, type TokenBoardClient } from '../../core/groups/token-board-client.js';
+import { TokenBoardClientApp, type ReplayEstimate, type SyncInfo, type TokenBoardClient } from '../../core/groups/token-board-client.js';
 import { GROUP_TOKEN_BURST_BATCH, GROUP_TOKENS_LOW_WATER, SERVER_RETRY_MAX_MS, SERVER_RETRY_MIN_MS } from '../../core/limits.js';
 import { TOKEN_BATCH_SIZE } from '../../core/privacypass/constants.js';
 import type { Acn } from '../../core/net/acn.js';
@@ -34,6 +34,16 @@ export interface ServerSyncOptions {
   readonly retryMaxMs?: number;
   /** What to replay from (null: everything). */
   readonly lastCommit: () => Uint8Array | null;
+  /** Unix seconds from which we need messages (docs/sync-extension.md §10); null: no such point (everything). */
+  readonly since?: () => number | null;
+  /**
+   * Whether this session asks for the cost first (low-bandwidth mode before a sync the user has not confirmed), and
+   * what to do with the estimate: false hangs up before any message is sent.
+   */
+  readonly estimate?: {
+    readonly first: () => boolean;
+    readonly on: (e: ReplayEstimate, askedFrom: Uint8Array | null) => boolean;
+  };
   readonly onMessage: (egm: EncryptedGroupMessage, source: 'replay' | 'live') => void;
   /**
    * onMessage only reads a replayed EGM's ciphertext while it runs (and copies what it keeps), so the board client
@@ -197,6 +207,16 @@ export class ServerSync {
       get lastCommit() {
         return (askedFrom = o.lastCommit());
       },
+      since: o.since?.() ?? null,
+      ...(o.estimate !== undefined && o.estimate.first()
+        ? {
+            onEstimate: (e: ReplayEstimate) => {
+              const go = o.estimate!.on(e, askedFrom);
+              if (!go) outcome = 'stopped';
+              return go;
+            },
+          }
+        : {}),
       onMessage: (egm, source) => o.onMessage(egm, source),
       transientCiphertext: o.transientCiphertext === true,
       onReplayResult: (info) => {

@@ -77,7 +77,8 @@ export type EngineEvent =
   | (Base & { readonly event: 'gap-closed'; readonly group: string; readonly gapId: string; readonly closedBy: 'server' | 'mirror' | 'peer'; readonly from?: string })
   /** A member (`from`) is being asked for a gap's messages; `from` null: no longer (the marker is plainly open again). */
   | (Base & { readonly event: 'gap-repair'; readonly group: string; readonly gapId: string; readonly from: string | null })
-  | (Base & { readonly event: 'sync-cost'; readonly server: string; readonly messages: number; readonly bytes: number })
+  /** estimated: from the server's count before anything was sent (docs/sync-extension.md §10.3), not from its replay's first answer. */
+  | (Base & { readonly event: 'sync-cost'; readonly server: string; readonly messages: number; readonly bytes: number; readonly estimated?: boolean })
   | (Base & { readonly event: 'bytes'; readonly scope: 'server' | 'contact' | 'total'; readonly key: string; readonly sent: number; readonly received: number })
   | (Base & { readonly event: 'lowbw'; readonly on: boolean })
   | (Base & { readonly event: 'ok'; readonly cmd: string })

@@ -41,16 +41,43 @@ export const RETRY_AFTER_FIELD = 'RetryAfterMs';
  */
 export const PACKING_FIELD = 'Packing';
 
+/**
+ * Our extensions for time windows (docs/sync-extension.md §10), ignored by Go both ways. Request: "Since" (unix
+ * seconds: replay only windows that end after it; ignored when LastCommit is known and later) and "Estimate" (answer
+ * with the cost only, send nothing). Result: "Since" and "Window" (the window start used and the window width, both
+ * seconds: the server applied Since), "Estimate" (this is an estimate) with "Packets" (the replay's packets).
+ */
+export const SINCE_FIELD = 'Since';
+export const WINDOW_FIELD = 'Window';
+export const ESTIMATE_FIELD = 'Estimate';
+export const PACKETS_FIELD = 'Packets';
+
 export interface EncryptedGroupMessage {
   readonly ciphertext: Uint8Array;
   readonly signature: Uint8Array;
 }
 
 export type BoardMessage =
-  /** packing: the packed-replay version asked for (PACKING_FIELD); absent from Go clients. */
-  | { readonly type: 'replay-request'; readonly lastCommit: Uint8Array | null; readonly packing?: number }
-  /** packing: the version the EGMs that follow are packed in; absent when they are raw (always, from Go servers). */
-  | { readonly type: 'replay-result'; readonly numMessages: number; readonly fullResync: boolean; readonly packing?: number }
+  /**
+   * packing: the packed-replay version asked for (PACKING_FIELD); since: unix seconds (SINCE_FIELD); estimate: the
+   * cost only (ESTIMATE_FIELD). All absent from Go clients.
+   */
+  | { readonly type: 'replay-request'; readonly lastCommit: Uint8Array | null; readonly packing?: number; readonly since?: number; readonly estimate?: boolean }
+  /**
+   * packing: the version the EGMs that follow are packed in; absent when they are raw (always, from Go servers).
+   * since/window: the window start the server replays from and its window width (seconds), when it applied Since.
+   * estimate: nothing follows; packets is what the replay would take.
+   */
+  | {
+      readonly type: 'replay-result';
+      readonly numMessages: number;
+      readonly fullResync: boolean;
+      readonly packing?: number;
+      readonly since?: number;
+      readonly window?: number;
+      readonly estimate?: boolean;
+      readonly packets?: number;
+    }
   /** token is null when it is malformed (wrong sizes): Go would parse it and then fail the spend → Success:false. */
   | { readonly type: 'post-request'; readonly token: SpentToken | null; readonly egm: EncryptedGroupMessage }
   /** retryAfterMs: a refusal for rate (RETRY_AFTER_FIELD); only with success false. */
@@ -122,7 +149,15 @@ export function encodeBoardMessage(m: Exclude<BoardMessage, { type: 'unknown' }>
       break;
     case 'replay-request':
       fields.push(['MessageType', goJson.int(MESSAGE_TYPE.ReplayRequest)]);
-      fields.push(['ReplayRequest', goJson.object([['LastCommit', goJson.bytes(m.lastCommit)], ...packingField(m.packing)])]);
+      fields.push([
+        'ReplayRequest',
+        goJson.object([
+          ['LastCommit', goJson.bytes(m.lastCommit)],
+          ...packingField(m.packing),
+          ...intField(SINCE_FIELD, m.since),
+          ...(m.estimate === true ? [[ESTIMATE_FIELD, goJson.bool(true)] as GoJsonField] : []),
+        ]),
+      ]);
       break;
     case 'replay-result':
       fields.push(['MessageType', goJson.int(MESSAGE_TYPE.ReplayResult)]);
@@ -132,6 +167,9 @@ export function encodeBoardMessage(m: Exclude<BoardMessage, { type: 'unknown' }>
           ['NumMessages', goJson.int(m.numMessages)],
           [FULL_RESYNC_FIELD, goJson.bool(m.fullResync), 'omitempty'],
           ...packingField(m.packing),
+          ...intField(SINCE_FIELD, m.since),
+          ...intField(WINDOW_FIELD, m.window),
+          ...(m.estimate === true ? [[ESTIMATE_FIELD, goJson.bool(true)] as GoJsonField, ...intField(PACKETS_FIELD, m.packets ?? 0)] : []),
         ]),
       ]);
       break;
@@ -142,6 +180,29 @@ export function encodeBoardMessage(m: Exclude<BoardMessage, { type: 'unknown' }>
 /** The Packing member, when there is one: absent otherwise, so a plain request or result is byte-identical to Go's. */
 function packingField(packing: number | undefined): GoJsonField[] {
   return packing === undefined ? [] : [[PACKING_FIELD, goJson.int(packing)]];
+}
+
+function intField(name: string, v: number | undefined): GoJsonField[] {
+  return v === undefined ? [] : [[name, goJson.int(v)]];
+}
+
+/** A non-negative integer member, or absent (anything else reads as absent, as a Go client would skip it). */
+function countOf(r: Record<string, unknown>, name: string): number | undefined {
+  const v = getInt(r, name);
+  return v !== undefined && v >= 0 ? v : undefined;
+}
+
+/** The time-window members of a request or result that we can act on (docs/sync-extension.md §10). */
+function windowsOf(r: Record<string, unknown>, result: boolean): { since?: number; window?: number; estimate?: boolean; packets?: number } {
+  const since = countOf(r, SINCE_FIELD);
+  const window = result ? countOf(r, WINDOW_FIELD) : undefined;
+  const packets = result ? countOf(r, PACKETS_FIELD) : undefined;
+  return {
+    ...(since !== undefined ? { since } : {}),
+    ...(window !== undefined && window > 0 ? { window } : {}),
+    ...(getBool(r, ESTIMATE_FIELD) === true ? { estimate: true } : {}),
+    ...(packets !== undefined ? { packets } : {}),
+  };
 }
 
 /** A Packing member we can act on: a positive integer; anything else reads as absent, as if from Go. */
@@ -254,13 +315,13 @@ export function decodeBoardMessage(b: Uint8Array): Result<BoardMessage> {
       if (r === null) return fail('board.missing', 'a replay request without its body');
       const lc = getBytes(r, 'LastCommit');
       if (lc === undefined && getField(r, 'LastCommit') !== undefined) return fail('board.commit', 'the last commit is not base64');
-      return ok({ type: 'replay-request', lastCommit: lc === undefined || lc === null || lc.length === 0 ? null : lc, ...packingOf(r) });
+      return ok({ type: 'replay-request', lastCommit: lc === undefined || lc === null || lc.length === 0 ? null : lc, ...packingOf(r), ...windowsOf(r, false) });
     }
     case MESSAGE_TYPE.ReplayResult: {
       const r = sub('ReplayResult');
       const n = r === null ? undefined : getInt(r, 'NumMessages');
       if (r === null || n === undefined || n < 0) return fail('board.missing', 'a replay result without a count');
-      return ok({ type: 'replay-result', numMessages: n, fullResync: getBool(r, FULL_RESYNC_FIELD) === true, ...packingOf(r) });
+      return ok({ type: 'replay-result', numMessages: n, fullResync: getBool(r, FULL_RESYNC_FIELD) === true, ...packingOf(r), ...windowsOf(r, true) });
     }
     case MESSAGE_TYPE.PostRequest: {
       const r = sub('PostRequest');

@@ -1,13 +1,14 @@
 // Group invites (docs/protocol.md §7.3): "torv3" + base64(GroupInvite JSON), field order GroupID, GroupName,
 // SharedKey(b64), ServerHost [unverified: current version]. Sent to peers as overlay 101 with the server bundle
-// prepended: "tofubundle:server:<b64>||torv3<b64>" [confirmed].
+// prepended: "tofubundle:server:<b64>||torv3<b64>" [confirmed]. Our invites add "Created" (unix seconds, rounded down
+// to the hour), which Go's json.Unmarshal ignores: a member then syncs only the time windows since (docs/sync-extension.md §10).
 
 import { fromBase64, fromUtf8Strict, toBase64, utf8 } from '../bytes.js';
-import { encodeGoJson, getString, goJson, parseJsonObject } from '../codec/go-json.js';
+import { encodeGoJson, getInt, getString, goJson, parseJsonObject, type GoJsonField } from '../codec/go-json.js';
 import type { CryptoBackend, Pbkdf2 } from '../crypto/backend.js';
 import { deriveGroupId } from '../crypto/kdf.js';
 import { decodeOnion, type OnionAddress } from '../crypto/onion.js';
-import { MAX_PASTE_BYTES } from '../limits.js';
+import { INVITE_CREATED_ROUND_S, MAX_PASTE_BYTES } from '../limits.js';
 import { fail, ok, type Result } from '../result.js';
 import { decodeServerBundle, serverBundleString, type ServerBundle } from './bundle.js';
 
@@ -23,6 +24,15 @@ export interface GroupInvite {
   readonly groupName: string;
   readonly sharedKey: Uint8Array;
   readonly serverHost: OnionAddress;
+  /** Unix seconds, a multiple of INVITE_CREATED_ROUND_S: when the group was created. Absent from Go's invites. */
+  readonly created?: number;
+}
+
+export const INVITE_CREATED_FIELD = 'Created';
+
+/** A creation time (ms) as an invite carries it: unix seconds, rounded down to INVITE_CREATED_ROUND_S. */
+export function inviteCreated(ms: number): number {
+  return Math.floor(ms / 1000 / INVITE_CREATED_ROUND_S) * INVITE_CREATED_ROUND_S;
 }
 
 export function isGroupId(s: string): s is GroupId {
@@ -42,6 +52,7 @@ export function inviteString(inv: GroupInvite): string {
       ['GroupName', goJson.string(inv.groupName)],
       ['SharedKey', goJson.bytes(inv.sharedKey)],
       ['ServerHost', goJson.string(inv.serverHost)],
+      ...(inv.created !== undefined ? [[INVITE_CREATED_FIELD, goJson.int(inv.created)] as GoJsonField] : []),
     ]),
   );
   return INVITE_PREFIX + toBase64(utf8(json));
@@ -73,7 +84,9 @@ export function decodeInvite(pbkdf2: Pbkdf2, text: string): Result<GroupInvite> 
   if (deriveGroupId(pbkdf2, sharedKey, server.value.publicKey) !== groupId) {
     return fail('invite.group-id-mismatch', 'the group id does not match its key and server: refusing a forged invite');
   }
-  return ok({ groupId, groupName, sharedKey, serverHost: server.value.onion });
+  // A creation time we cannot use (not a non-negative integer) reads as absent, as a Go client would skip it.
+  const created = getInt(o, INVITE_CREATED_FIELD);
+  return ok({ groupId, groupName, sharedKey, serverHost: server.value.onion, ...(created !== undefined && created >= 0 ? { created: inviteCreated(created * 1000) } : {}) });
 }
 
 export interface TofuBundle {

@@ -20,8 +20,18 @@ import { PACKED_TAG, PackedStreamReader } from './board-packing.js';
 export interface SyncInfo {
   /** EGMs the server announced for this replay (the first may be one we already had). */
   readonly replayed: number;
-  /** The server did not know our last commit (pruned, or a different server) and sent everything. */
+  /** The server did not know our last commit (pruned, or a different server) and sent everything (since `since`). */
   readonly fullResync: boolean;
+  /** The window start (unix seconds) the server replays from, when it applied our Since (docs/sync-extension.md §10). */
+  readonly since?: number;
+}
+
+/** A server's estimate of the replay it would send (docs/sync-extension.md §10.3): nothing has been sent yet. */
+export interface ReplayEstimate extends SyncInfo {
+  /** Packets the replay would take (each PACKET_SIZE bytes on the wire). */
+  readonly packets: number;
+  /** Whether the replay would be packed. */
+  readonly packed: boolean;
 }
 
 /**
@@ -57,6 +67,16 @@ export interface TokenBoardClientOptions {
    * ask and replay plainly. Default true; false sends Go's exact ReplayRequest.
    */
   readonly packedReplay?: boolean;
+  /**
+   * Unix seconds from which we need messages (docs/sync-extension.md §10): a server that honours it skips whole
+   * time windows that ended before it. Absent or null: everything after lastCommit (Go's replay).
+   */
+  readonly since?: number | null;
+  /**
+   * Ask the server what the replay costs before it sends any message: called with its estimate; false closes the
+   * connection. A server that does not estimate (Go's) replays at once: onReplayResult then decides, as without this.
+   */
+  readonly onEstimate?: (e: ReplayEstimate) => boolean;
 }
 
 export class TokenBoardClient {
@@ -101,7 +121,19 @@ export class TokenBoardClient {
   async run(): Promise<void> {
     const c = this.conn;
     const ask = this.opts.packedReplay !== false;
-    if (!c.send(encodeBoardMessage({ type: 'replay-request', lastCommit: this.last, ...(ask ? { packing: PACKING_VERSION } : {}) })).ok) return;
+    const since = this.opts.since ?? undefined;
+    let estimating = this.opts.onEstimate !== undefined;
+    const request = (estimate: boolean): boolean =>
+      c.send(
+        encodeBoardMessage({
+          type: 'replay-request',
+          lastCommit: this.last,
+          ...(ask ? { packing: PACKING_VERSION } : {}),
+          ...(since !== undefined ? { since } : {}),
+          ...(estimate ? { estimate: true } : {}),
+        }),
+      ).ok;
+    if (!request(estimating)) return;
     // Views of the connection's reused open buffer are fine here: every decoder below copies what it keeps.
     for (;;) {
       const pkt = c.pollView() ?? (await c.expectView());
@@ -117,12 +149,27 @@ export class TokenBoardClient {
         if (msg.numMessages > BOARD_CLIENT_MAX_REPLAY) return c.close('protocol');
         // A version we did not ask for is a server that does not follow the negotiation (unasked: ignored, as Go would).
         if (ask && msg.packing !== undefined && msg.packing !== PACKING_VERSION) return c.close('protocol');
-        if (this.opts.onReplayResult?.({ replayed: msg.numMessages, fullResync: msg.fullResync }) === false) return c.close('local');
+        // A window start after the point we asked from would skip messages we said we need. Unasked: ignored.
+        const from = since !== undefined ? msg.since : undefined;
+        if (from !== undefined && from > since!) return c.close('protocol');
+        const info: SyncInfo = { replayed: msg.numMessages, fullResync: msg.fullResync, ...(from !== undefined ? { since: from } : {}) };
+        if (msg.estimate === true) {
+          // Only the one estimate we asked for, and it must say what the replay takes.
+          if (!estimating || msg.packets === undefined) return c.close('protocol');
+          estimating = false;
+          const packed = ask && msg.packing === PACKING_VERSION;
+          if (!this.opts.onEstimate!({ ...info, packets: msg.packets, packed })) return c.close('local');
+          if (!request(false)) return;
+          continue;
+        }
+        // A server that does not estimate replays at once (Go's): this is the replay.
+        estimating = false;
+        if (this.opts.onReplayResult?.(info) === false) return c.close('local');
         const packed = ask && msg.packing === PACKING_VERSION;
         if (!(await (packed ? this.packedReplay(msg.numMessages) : this.plainReplay(msg.numMessages)))) return;
         if (packed) this.liveReader = new PackedStreamReader(Number.MAX_SAFE_INTEGER, true);
         this.isSynced = true;
-        this.opts.onSynced?.({ replayed: msg.numMessages, fullResync: msg.fullResync });
+        this.opts.onSynced?.(info);
       } else if (msg.type === 'new-message') {
         this.deliver(msg.egm, 'live');
       } else if (msg.type === 'post-result') {

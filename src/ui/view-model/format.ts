@@ -23,8 +23,10 @@ export function formatBytes(n: number): string {
 }
 
 /** The question a full resync asks before it spends the bytes (groups issue: cost preview). */
-export function syncPromptText(p: { readonly server: string; readonly messages: number; readonly bytes: number }): string {
-  return `Full resync of server #${fingerprintOf(p.server).short}: ${p.messages} messages, ${formatBytes(p.bytes)}. Type /sync ${p.server} yes to go ahead.`;
+export function syncPromptText(p: { readonly server: string; readonly messages: number; readonly bytes: number; readonly estimated?: boolean }): string {
+  // An estimate comes before anything was sent (the server counted its windows); otherwise the server had begun.
+  const cost = p.estimated === true ? `about ${formatBytes(p.bytes)} (the server's count; nothing fetched yet)` : formatBytes(p.bytes);
+  return `Full resync of server #${fingerprintOf(p.server).short}: ${p.messages} messages, ${cost}. Type /sync ${p.server} yes to go ahead.`;
 }
 
 /** What /leave asks before it deletes anything (the engine deletes the group's messages on this device). */

@@ -108,7 +108,7 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
       return { ...state, gaps };
     }
     case 'sync-cost':
-      return { ...state, syncPrompts: [...state.syncPrompts.filter((p) => p.server !== e.server), { server: e.server, messages: e.messages, bytes: e.bytes }] };
+      return { ...state, syncPrompts: [...state.syncPrompts.filter((p) => p.server !== e.server), { server: e.server, messages: e.messages, bytes: e.bytes, ...(e.estimated === true ? { estimated: true } : {}) }] };
     case 'bytes': {
       const bytes = new Map(state.bytes);
       bytes.set(`${e.scope}:${e.scope === 'total' ? '' : e.key}`, { sent: e.sent, received: e.received });

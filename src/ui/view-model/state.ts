@@ -97,7 +97,7 @@ export interface UiState {
   /** Per server onion. */
   readonly serverMessages: ReadonlyMap<string, ServerMessageCount>;
   readonly lowBandwidth: boolean;
-  readonly syncPrompts: readonly { readonly server: string; readonly messages: number; readonly bytes: number }[];
+  readonly syncPrompts: readonly { readonly server: string; readonly messages: number; readonly bytes: number; readonly estimated?: boolean }[];
   readonly lastError?: { readonly code: string; readonly message: SafeText; readonly id?: string };
   readonly lastOk?: { readonly cmd: string; readonly id?: string };
   /** Look-alike key (name skeleton) per conversation, computed once per name change; never drawn. */
