@@ -7,6 +7,8 @@
 import Database from 'better-sqlite3';
 import { StorageError } from '../core/errors.js';
 
+export { windowEndOf } from '../core/groups/sync-window.js';
+
 export interface StoredMessage {
   readonly id: number;
   readonly signature: Uint8Array;
@@ -55,11 +57,6 @@ const batchSql = (order: string): string =>
 function ascendingIds(b: ReplayBatch): boolean {
   for (let i = 1; i < b.count; i++) if (b.rows[3 * i]! <= b.rows[3 * (i - 1)]!) return false;
   return true;
-}
-
-/** The end (unix seconds, exclusive) of the `windowS`-wide time window holding `nowMs`. docs/sync-extension.md §10. */
-export function windowEndOf(nowMs: number, windowS: number): number {
-  return (Math.floor(nowMs / 1000 / windowS) + 1) * windowS;
 }
 
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

@@ -40,7 +40,8 @@ import {
   type EncryptedGroupMessage,
 } from '../core/groups/board-messages.js';
 import { PackedStreamWriter, packable } from '../core/groups/board-packing.js';
-import { windowEndOf, type MessageStore } from './message-store.js';
+import type { MessageStore } from './message-store.js';
+import { windowEndOf, windowStartOf } from '../core/groups/sync-window.js';
 import { syncPostWriter, type PostWriter } from './post-writer.js';
 import { EgmWriter } from './egm-writer.js';
 
@@ -157,9 +158,8 @@ export class TokenBoard {
     return this.o.windowS ?? BOARD_WINDOW_DEFAULT_S;
   }
 
-  /** A client's Since padded down to the start of its window: the server replays whole windows only. */
   private windowStart(since: number): number {
-    return Math.floor(since / this.windowS) * this.windowS;
+    return windowStartOf(since, this.windowS);
   }
 
   /** What the replay for this request would send: its messages and packets (docs/sync-extension.md §10.3). */

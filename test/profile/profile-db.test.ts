@@ -116,11 +116,12 @@ describe('ProfileDb round trips', () => {
     const g = t.db.addGroup({ groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group' });
     expect(t.db.getConversation(g.conversation)).toMatchObject({ kind: 'group', handle: 'aa'.repeat(16), name: 'Group', authorization: 'approved' });
     t.db.setServerCommit('srv', sig(9));
+    t.db.setServerSyncedAt('srv', 4321);
     const mine = t.db.queueGroupPost('post.5', Uint8Array.of(5), { conversation: g.conversation, sender: 'me', body: 'hi', receivedAt: 1, groupSignature: sig(5) }, 0, ['srv']);
     const gap = t.db.addGap({ group: g.conversation, beforeSignature: null, afterSignature: sig(7), firstSeen: 33 });
     reopen();
-    expect(t.db.findGroup('aa'.repeat(16))).toEqual({ conversation: g.conversation, groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group', localName: null });
-    expect(t.db.groupServers(g.conversation)).toEqual([{ conversation: g.conversation, server: 'srv', state: 'active', lastSeenSignature: sig(9), addedAt: 0 }]);
+    expect(t.db.findGroup('aa'.repeat(16))).toEqual({ conversation: g.conversation, groupId: 'aa'.repeat(16), groupKey: key, server: 'srv', name: 'Group', localName: null, createdAt: null });
+    expect(t.db.groupServers(g.conversation)).toEqual([{ conversation: g.conversation, server: 'srv', state: 'active', lastSeenSignature: sig(9), addedAt: 0, syncedAt: 4321 }]);
     expect(t.db.listGroups()).toHaveLength(1);
     expect(t.db.groupPostEchoed(g.conversation, sig(5), 'srv', 'post.5')).toEqual({ id: mine.id, firstAck: true });
     expect(t.db.groupPostEchoed(g.conversation, sig(6), 'srv', 'post.6')).toBeNull();
@@ -219,6 +220,7 @@ describe('ProfileDb round trips', () => {
     conn.exec('ALTER TABLE messages DROP COLUMN group_ct');
     conn.exec('DROP TABLE post_targets');
     conn.exec('DROP TABLE group_servers');
+    conn.exec('ALTER TABLE groups DROP COLUMN created_at');
     conn.pragma('user_version = 2');
     reopen();
     expect(t.profile.connection.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

@@ -13,7 +13,7 @@ import { AuthApp } from '../../src/core/tapir/apps/auth-app.js';
 import { buyTokens } from '../../src/core/tapir/apps/token-app.js';
 import { TapirService } from '../../src/core/tapir/service.js';
 import { AUTH_CAPABILITY } from '../../src/core/tapir/wire-constants.js';
-import type { TokenBoardClient} from '../../src/core/groups/token-board-client.js';
+import type { TokenBoardClient, TokenBoardClientOptions } from '../../src/core/groups/token-board-client.js';
 import { TokenBoardClientApp, type SyncInfo } from '../../src/core/groups/token-board-client.js';
 import type { EncryptedGroupMessage } from '../../src/core/groups/board-messages.js';
 import type { ServerBundle } from '../../src/core/groups/bundle.js';
@@ -63,7 +63,12 @@ export interface BoardHandle {
 }
 
 /** Connect an ephemeral identity to the board and start a replay from `lastCommit`. */
-export async function connectBoard(acn: Acn, bundle: ServerBundle, lastCommit: Uint8Array | null = null, opts: { readonly packedReplay?: boolean } = {}): Promise<BoardHandle> {
+export async function connectBoard(
+  acn: Acn,
+  bundle: ServerBundle,
+  lastCommit: Uint8Array | null = null,
+  opts: Pick<TokenBoardClientOptions, 'packedReplay' | 'since' | 'onEstimate' | 'onReplayResult'> = {},
+): Promise<BoardHandle> {
   const svc = TapirService.ephemeral({ acn, backend, random, clock: systemClock });
   const received: EncryptedGroupMessage[] = [];
   const sources: ('replay' | 'live')[] = [];

@@ -21,11 +21,12 @@ import { fail } from '../../core/result.js';
 import { groupIdFor, inviteCreated, isGroupId, tofuBundleString, type GroupId, type GroupInvite } from '../../core/groups/invite.js';
 import { gapEngineEvent, GroupTimeline, type TimelineEvent, type TimelineMessage } from '../../core/groups/timeline.js';
 import type { ReplayEstimate, SyncInfo } from '../../core/groups/token-board-client.js';
+import { syncSince } from '../../core/groups/sync-window.js';
 import { decodePaste } from '../../core/paste.js';
 import { decodeOverlay, encodeOverlay, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
 import type { Token } from '../../core/privacypass/token.js';
 import { PACKET_SIZE } from '../../core/tapir/wire-constants.js';
-import { BOARD_ESTIMATE_SLACK, GROUP_MAX_SERVERS, GROUP_SYNC_SKEW_MS, MIRROR_GAP_GRACE_MS, POST_QUEUE_EVENT_INTERVAL_MS } from '../../core/limits.js';
+import { BOARD_ESTIMATE_SLACK, GROUP_MAX_SERVERS, MIRROR_GAP_GRACE_MS, POST_QUEUE_EVENT_INTERVAL_MS } from '../../core/limits.js';
 import type { TimerHandle } from '../../core/ports.js';
 import type { ConversationId, Group, GroupServer, ProfileDb } from '../../profile/profile-db.js';
 import type { Identity } from '../../core/crypto/identity.js';
@@ -620,23 +621,14 @@ export class ProfileGroups {
     return gs[0]!.lastSeenSignature;
   }
 
-  /**
-   * Unix seconds from which this server's groups need messages (docs/sync-extension.md §10), or null (everything
-   * after the LastCommit). Per group, the later of what bounds it: its creation (nothing of it is older) and the
-   * last finished replay from this server (we hold all before it); the earliest over the server's groups, less
-   * GROUP_SYNC_SKEW_MS for the clocks involved. One group without either: null.
-   */
+  /** Unix seconds from which this server's groups need messages (syncSince), or null: everything after the LastCommit. */
   private since(server: string): number | null {
-    let earliest = Infinity;
     const groups = new Map(this.db.listGroups().map((g) => [g.conversation, g]));
-    for (const x of this.db.groupServers()) {
-      if (x.server !== server) continue;
-      const created = groups.get(x.conversation)?.createdAt ?? null;
-      const synced = x.lastSeenSignature !== null ? x.syncedAt : null;
-      if (created === null && synced === null) return null;
-      earliest = Math.min(earliest, Math.max(created ?? -Infinity, synced ?? -Infinity));
-    }
-    return Number.isFinite(earliest) ? Math.max(0, Math.floor((earliest - GROUP_SYNC_SKEW_MS) / 1000)) : null;
+    const bounds = this.db
+      .groupServers()
+      .filter((x) => x.server === server)
+      .map((x) => ({ createdAt: groups.get(x.conversation)?.createdAt ?? null, syncedAt: x.lastSeenSignature !== null ? x.syncedAt : null }));
+    return syncSince(bounds);
   }
 
   /**
