@@ -12,14 +12,19 @@ import { fromBase64 } from '../../../src/core/bytes.js';
 import { loadOrCreateConfig } from '../../../src/server/config.js';
 import { CwtchServer, MESSAGES_DB_FILE, type CwtchServerOptions } from '../../../src/server/server.js';
 import { localAcn } from '../../../src/tor/local-acn.js';
+import { windowEndOf } from '../../../src/core/groups/sync-window.js';
+import { BOARD_WINDOW_DEFAULT_S } from '../../../src/core/limits.js';
+import type { MessageStore } from '../../../src/server/message-store.js';
 
 export interface RealServer {
   /** The `server:` bundle people paste. */
   readonly bundle: string;
   /** Remove one message (by its group signature, the messageId the engine reports) from the board. */
   withhold(messageId: string): void;
-  /** Put back what `withhold` removed. */
+  /** Put back what `withhold` removed (filed in the window of now, as a late post would be). */
   release(messageId: string): void;
+  /** The server's own store: a test fills it with other groups' traffic (MessageStore.commitPosts). */
+  readonly store: MessageStore;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,7 @@ export async function realServer(root: string, net: string, opts: { readonly lim
   };
   return {
     bundle: server.bundleString,
+    store: server.store,
     withhold(messageId) {
       const row = db.prepare('SELECT signature, ciphertext FROM messages WHERE signature = ?').get(sig(messageId)) as { signature: Buffer; ciphertext: Buffer } | undefined;
       if (row === undefined) throw new Error('the server does not hold that message');
@@ -46,7 +52,7 @@ export async function realServer(root: string, net: string, opts: { readonly lim
     release(messageId) {
       const row = held.get(messageId);
       if (row === undefined) throw new Error('that message was not withheld');
-      db.prepare('INSERT INTO messages (signature, ciphertext) VALUES (?, ?)').run(row.signature, row.ciphertext);
+      db.prepare('INSERT INTO messages (signature, ciphertext, window_end) VALUES (?, ?, ?)').run(row.signature, row.ciphertext, windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S));
       held.delete(messageId);
     },
     async close() {
