@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { ByteMeter, countingAcn } from '../../src/app/engine/byte-meter.js';
 import { nodePbkdf2, nodeRandom, systemClock } from '../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../src/app/platform/sodium-native-backend.js';
 import { utf8 } from '../../src/core/bytes.js';
@@ -20,67 +19,16 @@ import type { OnionAddress } from '../../src/core/crypto/onion.js';
 import type { EncryptedGroupMessage } from '../../src/core/groups/board-messages.js';
 import { buildGroupMessage, type GroupKeyInfo } from '../../src/core/groups/group-message.js';
 import { groupIdFor } from '../../src/core/groups/invite.js';
-import { TokenBoardClientApp, type TokenBoardClient } from '../../src/core/groups/token-board-client.js';
 import { decodeElement } from '../../src/core/crypto/ristretto.js';
-import type { Acn } from '../../src/core/net/acn.js';
 import type { Token } from '../../src/core/privacypass/token.js';
-import { AuthApp } from '../../src/core/tapir/apps/auth-app.js';
 import { buyTokens } from '../../src/core/tapir/apps/token-app.js';
-import { TapirService } from '../../src/core/tapir/service.js';
-import type { CwtchServer } from '../../src/server/server.js';
 import { startBenchServer } from '../local-server.js';
+import { listen, until } from '../board-listener.js';
 import type { BenchResult, BenchSuite } from '../harness.js';
 
 const backend = sodiumNativeBackend;
 const TEXT = JSON.stringify({ o: 1, d: 'a typical group message of a sentence or two' });
 const POSTERS = 4;
-
-interface Listener {
-  readonly client: TokenBoardClient;
-  readonly rx: () => number;
-  readonly received: () => number;
-  readonly synced: Promise<void>;
-  close(): Promise<void>;
-}
-
-/** A board client on `acn`, its received bytes counted by the engine's byte meter. */
-async function listen(acn: Acn, server: CwtchServer, packedReplay: boolean): Promise<Listener> {
-  const meter = new ByteMeter(systemClock, () => undefined);
-  const counted = countingAcn(acn, meter, () => ({ scope: 'server', key: 'board' }));
-  const svc = TapirService.ephemeral({ acn: counted, backend, random: nodeRandom, clock: systemClock });
-  let n = 0;
-  let client: TokenBoardClient | null = null;
-  let onSynced!: () => void;
-  const synced = new Promise<void>((r) => (onSynced = r));
-  const app = new TokenBoardClientApp(new AuthApp({ identity: svc.identity, backend, random: nodeRandom }), {
-    packedReplay,
-    transientCiphertext: true,
-    onMessage: () => n++,
-    onSynced: () => onSynced(),
-    onClient: (c) => (client = c),
-  });
-  const c = await svc.connect(server.bundle.server, app);
-  if (!c.ok) throw new Error('connect failed');
-  await synced;
-  return {
-    client: client!,
-    rx: () => meter.get('total', 'total').received,
-    received: () => n,
-    synced,
-    close: async () => {
-      meter.close();
-      await svc.close();
-    },
-  };
-}
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const suite: BenchSuite = async (opts) => {
   const out: BenchResult[] = [];
@@ -106,9 +54,9 @@ const suite: BenchSuite = async (opts) => {
     };
 
     // --- live pushes first, on an empty board: four posters at once, a plain and a packed listener ---
-    const plainL = await listen(acn, server, false);
-    const packedL = await listen(acn, server, true);
-    const posters = await Promise.all(Array.from({ length: POSTERS }, () => listen(acn, server, true)));
+    const plainL = await listen(acn, server, { packedReplay: false });
+    const packedL = await listen(acn, server, { packedReplay: true });
+    const posters = await Promise.all(Array.from({ length: POSTERS }, () => listen(acn, server, { packedReplay: true })));
     const Y = decodeElement(server.bundle.privacyPassY)!;
     const tokens: Token[] = [];
     while (tokens.length < live) {
@@ -141,7 +89,7 @@ const suite: BenchSuite = async (opts) => {
     const total = n + live;
     const replay = async (packed: boolean): Promise<{ perMsg: number; seconds: number }> => {
       const t0 = performance.now();
-      const l = await listen(acn, server, packed);
+      const l = await listen(acn, server, { packedReplay: packed });
       const seconds = (performance.now() - t0) / 1000;
       if (l.received() !== total) throw new Error(`replayed ${l.received()} of ${total}`);
       const perMsg = l.rx() / total;
