@@ -200,6 +200,12 @@ export const BOARD_WINDOW_MAX_S = 7 * 24 * 3600;
  * using a consensus up to REASONABLY_LIVE_TIME (24 h) past its validity (tor networkstatus.c).
  */
 export const GROUP_SYNC_SKEW_MS = 24 * 3600_000;
+/**
+ * A client's Since is rounded down to a whole day (UTC): every member asking from the same day asks the same value, so
+ * the point a new member asks from does not single out a group that began near it. Our choice; it costs up to a
+ * day of other groups' traffic more per sync that uses it.
+ */
+export const GROUP_SYNC_PAD_S = 24 * 3600;
 /** The group creation time our invites carry is rounded down to this (seconds): an invite dates a group only coarsely. Our choice. */
 export const INVITE_CREATED_ROUND_S = 3600;
 /**

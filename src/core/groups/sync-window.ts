@@ -1,7 +1,7 @@
 // Time windows (docs/sync-extension.md §10): from when a client needs a server's messages, and how a server files
 // and pads them. Pure arithmetic shared by the client engine and the server, so both sides round the same way.
 
-import { GROUP_SYNC_SKEW_MS } from '../limits.js';
+import { GROUP_SYNC_PAD_S, GROUP_SYNC_SKEW_MS } from '../limits.js';
 
 /** What bounds one group's need on one server: nothing of it is older than its creation, and we hold all before our last finished replay. */
 export interface GroupSyncBounds {
@@ -13,16 +13,18 @@ export interface GroupSyncBounds {
 
 /**
  * Unix seconds from which a server's groups need messages: per group the later of its two bounds, the earliest over
- * the groups, less `skewMs` for the clocks involved (the creator's, ours, the server's). Null when a group has neither
- * bound (then everything after LastCommit is needed) or there is no group.
+ * the groups, less `skewMs` for the clocks involved (the creator's, ours, the server's), rounded down to a whole
+ * `padS` (GROUP_SYNC_PAD_S: what the server sees is coarse). Null when a group has neither bound (then everything
+ * after LastCommit is needed) or there is no group.
  */
-export function syncSince(groups: readonly GroupSyncBounds[], skewMs = GROUP_SYNC_SKEW_MS): number | null {
+export function syncSince(groups: readonly GroupSyncBounds[], skewMs = GROUP_SYNC_SKEW_MS, padS = GROUP_SYNC_PAD_S): number | null {
   let earliest = Infinity;
   for (const g of groups) {
     if (g.createdAt === null && g.syncedAt === null) return null;
     earliest = Math.min(earliest, Math.max(g.createdAt ?? -Infinity, g.syncedAt ?? -Infinity));
   }
-  return Number.isFinite(earliest) ? Math.max(0, Math.floor((earliest - skewMs) / 1000)) : null;
+  if (!Number.isFinite(earliest)) return null;
+  return Math.max(0, Math.floor((earliest - skewMs) / 1000 / padS) * padS);
 }
 
 /** The end (unix seconds, exclusive) of the `windowS`-wide window holding the instant `nowMs`: what a stored row keeps. */

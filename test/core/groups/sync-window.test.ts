@@ -46,13 +46,17 @@ describe('Since, Window, Estimate and Packets on the wire', () => {
 });
 
 describe('syncSince', () => {
-  it('the later bound per group, the earliest over groups, less the skew; unknown for a group with neither', () => {
+  it('the later bound per group, the earliest over groups, less the skew, in whole days; unknown for a group with neither', () => {
     const h = 3600_000;
+    const day = (ms: number) => Math.floor(ms / 1000 / 86_400) * 86_400;
     expect(syncSince([])).toBeNull();
     expect(syncSince([{ createdAt: null, syncedAt: null }])).toBeNull();
-    expect(syncSince([{ createdAt: 100 * h, syncedAt: null }])).toBe((100 * h - GROUP_SYNC_SKEW_MS) / 1000);
-    expect(syncSince([{ createdAt: 100 * h, syncedAt: 200 * h }])).toBe((200 * h - GROUP_SYNC_SKEW_MS) / 1000);
-    expect(syncSince([{ createdAt: 100 * h, syncedAt: 200 * h }, { createdAt: 150 * h, syncedAt: null }])).toBe((150 * h - GROUP_SYNC_SKEW_MS) / 1000);
+    expect(syncSince([{ createdAt: 100 * h, syncedAt: null }])).toBe(day(100 * h - GROUP_SYNC_SKEW_MS));
+    expect(syncSince([{ createdAt: 100 * h, syncedAt: 200 * h }])).toBe(day(200 * h - GROUP_SYNC_SKEW_MS));
+    expect(syncSince([{ createdAt: 100 * h, syncedAt: 200 * h }, { createdAt: 150 * h, syncedAt: null }])).toBe(day(150 * h - GROUP_SYNC_SKEW_MS));
+    // Every member asking from the same day asks the same value.
+    expect(syncSince([{ createdAt: 150 * h + 5, syncedAt: null }])).toBe(syncSince([{ createdAt: 146 * h, syncedAt: null }]));
+    expect(syncSince([{ createdAt: 100 * h, syncedAt: null }], GROUP_SYNC_SKEW_MS, 1)).toBe((100 * h - GROUP_SYNC_SKEW_MS) / 1000);
     expect(syncSince([{ createdAt: 100 * h, syncedAt: null }, { createdAt: null, syncedAt: null }])).toBeNull();
     // Never before the epoch.
     expect(syncSince([{ createdAt: 1000, syncedAt: null }])).toBe(0);
@@ -86,6 +90,7 @@ const history = fc.record({
   created: fc.integer({ min: 0, max: 14 * 24 * H }),
   posts: fc.array(fc.record({ after: fc.integer({ min: 0, max: 14 * 24 * H }), mine: fc.boolean() }), { minLength: 1, maxLength: 30 }),
   syncAfter: fc.option(fc.nat(), { nil: undefined }),
+  pad: fc.constantFrom(1, 3600, 86_400),
 });
 
 describe('no message of the group is ever skipped', () => {
@@ -118,7 +123,7 @@ describe('no message of the group is ever skipped', () => {
         const id = post();
         if (p.mine) group.push(id);
       });
-      const since = syncSince([{ createdAt, syncedAt }]);
+      const since = syncSince([{ createdAt, syncedAt }], GROUP_SYNC_SKEW_MS, h.pad);
       expect(since).not.toBeNull();
       const plan = store.planReplay(null, windowStartOf(since!, h.windowS));
       const missing = group.filter((id) => id > held && id < plan.fromId);
