@@ -12,6 +12,9 @@ import { createUiStore, type UiStore } from '../../src/ui/view-model/ui-store.js
 import { KEYS, renderTerminal, type TestTerminal } from './helpers/render.js';
 import { ActGate, realPeer, scratch, settle, type RealPeer } from './helpers/real-engine.js';
 import { realServer } from './helpers/real-server.js';
+import { nodeRandom } from '../../src/app/platform/node-platform.js';
+import { windowEndOf } from '../../src/core/groups/sync-window.js';
+import { BOARD_WINDOW_DEFAULT_S } from '../../src/core/limits.js';
 
 interface Side {
   readonly peer: RealPeer;
@@ -274,5 +277,37 @@ describe('the TUI on real engines', () => {
     }, 30_000);
     await settle(() => expect(a.term.lastFrame()).toContain('on 2 servers'));
     expect(groups().some((e) => e.move !== undefined)).toBe(false);
+  }, 90_000);
+
+  it('low-bandwidth /sync on a real server: the prompt shows the server\'s estimate before anything is fetched, and /sync … yes fetches', async () => {
+    const srv = await realServer(dir.root, dir.net, { dataDir: 'estimate' });
+    closers.push(() => srv.close());
+    // Other groups' traffic from today: what a sync from scratch would fetch.
+    const now = windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S);
+    srv.store.commitPosts(Array.from({ length: 500 }, () => ({ tokenT: nodeRandom.bytes(32), signature: nodeRandom.bytes(64), ciphertext: nodeRandom.bytes(300), windowEnd: now })));
+    const a = await open('lb');
+    await createProfile(a, 'lena', 'lena-pw');
+    const aEvents: EngineEvent[] = [];
+    a.peer.engine.subscribe((e) => void aEvents.push(e));
+    await a.term.press('/lowbw on');
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toContain('LOW-BW'));
+    await a.term.press(`/group ${srv.bundle} quiet`);
+    await a.term.press(KEYS.enter);
+    const groupEvent = () => aEvents.find((x): x is Extract<EngineEvent, { event: 'group' }> => x.event === 'group');
+    await settle(() => expect(groupEvent()).toBeDefined());
+    const g = groupEvent()!;
+    await a.term.press(`/sync ${g.server}`);
+    await a.term.press(KEYS.enter);
+    const costEvent = () => aEvents.find((x): x is Extract<EngineEvent, { event: 'sync-cost' }> => x.event === 'sync-cost');
+    await settle(() => expect(costEvent()).toBeDefined(), 30_000);
+    expect(costEvent()).toMatchObject({ messages: 500, estimated: true });
+    await settle(() => expect(a.term.lastFrame()).toContain("500 messages, about"));
+    expect(a.term.lastFrame()).toContain("the server's count");
+    expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(false);
+    await a.term.press(`/sync ${g.server} yes`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(true), 30_000);
+    await settle(() => expect(a.term.lastFrame()).not.toContain("the server's count"));
   }, 90_000);
 });
