@@ -74,7 +74,8 @@ describe('a hostile server: withheld and pruned messages become visible gaps', (
       void m4;
       // Low-bandwidth: a full resync is announced with its cost, and nothing is fetched until confirmed.
       const cost = await b.call({ cmd: 'sync', server: srv }, 'sync-cost', 30_000);
-      expect(cost).toMatchObject({ server: srv, messages: 1, bytes: 8192 });
+      // The server's estimate, before anything is fetched (docs/sync-extension.md §10.3): one packed packet.
+      expect(cost).toMatchObject({ server: srv, messages: 1, bytes: 8192, estimated: true });
       await new Promise((r) => setTimeout(r, 500));
       expect(b.events.slice(before).some((e) => e.event === 'message')).toBe(false);
       await b.call({ cmd: 'sync', server: srv, confirm: true }, 'ok', 30_000);

@@ -641,8 +641,8 @@ export class ProfileGroups {
       return true;
     }
     const id = this.syncIds.get(server);
-    // Its packets, and the ReplayResult packet before them.
-    this.emit({ ...withId(id), event: 'sync-cost', server, messages: e.replayed, bytes: (e.packets + 1) * PACKET_SIZE, estimated: true });
+    // The replay's own packets, as the count without an estimate gives them (one per message of a plain replay).
+    this.emit({ ...withId(id), event: 'sync-cost', server, messages: e.replayed, bytes: e.packets * PACKET_SIZE, estimated: true });
     return false;
   }
 
