@@ -22,8 +22,9 @@
  * | `invite` | `to` (a contact's onion), `group` (group id) | `message` (overlay 101, the invite text) to that contact, then `sent`/`ack` |
  * | `leave-group` | `group` (group id) | `group-left`; the group's key, messages, gaps and sync state are deleted (one transaction); its server stays imported and stops syncing when no other group uses it; the invite can be accepted again |
  * | `rename` | `conversation` (onion or group id), `name` | `contact` or `group` again with the local name (stored, never sent); `error` `name.empty`, `name.length`, `name.control`, … for a bad name |
- * | `sync` | `server` (onion or a group id), `confirm`? | `ok` once synced; in low-bandwidth mode a replay from scratch first answers `sync-cost` (`messages`, `bytes`) and fetches nothing until `sync` again with `confirm` true; `error` `server.unreachable` |
+ * | `sync` | `server` (onion or a group id), `confirm`? | `ok` once synced; in low-bandwidth mode a replay from scratch, or one past the data budget, first answers `sync-cost` (`messages`, `bytes`; `estimated` true when the server counted it before sending anything; `overBudget` true with `today` and `budget` when the budget is why) and fetches nothing until `sync` again with `confirm` true; a low-bandwidth replay that reaches the budget stops with `error` `sync.over-budget` (what came is kept); `error` `server.unreachable` |
  * | `lowbw` | `on` | `lowbw`; on: servers are disconnected, no background token buying, groups sync only on `sync` or `send`; remembered by the profile (`--low-bandwidth` turns it on at start) |
+ * | `data-budget` | `bytesPerDay` (0: none) | `ok`, then the total's `bytes` event with `budget` and `today`; low-bandwidth syncs keep to it (see `sync`); remembered by the profile; `error` `budget.invalid` for a negative or fractional number |
  * | `quit` | — | `ok` with `cmd` "quit", then the process exits 0 |
  *
  * Events that arrive unasked: `message` (incoming: `from`, `text`, `time`, `messageId`, `overlay` — 1 text,
@@ -33,7 +34,8 @@
  * `server-state` (per server: Connecting, Authenticated, Synced, Disconnected, Failed), group `message`s (with
  * `signature`; `conversation` is the group id), `gap` (messages missing between `before` and `after`, `cause`
  * withheld or pruned) and `gap-closed`, `bytes` (per `scope` server/contact/total and `key`, cumulative `sent`
- * and `received`, at most once a second per key; inbound peer connections count under key "inbound").
+ * and `received` since start, at most once a second per key; inbound peer connections count under key "inbound"; the
+ * total also has `today`, the local day's bytes across restarts, and `budget`, the data budget, 0 for none).
  * Errors: `{"event":"error","code":"…","message":"…"}`; scripts match on `code`.
  *
  * Example:

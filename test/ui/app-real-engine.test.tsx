@@ -64,6 +64,33 @@ async function createProfile(s: Side, name: string, password: string): Promise<v
   await settle(() => expect(s.term.lastFrame()).toContain('No contacts yet'));
 }
 
+/**
+ * A real server holding `stored` messages of other groups from today (what a sync from scratch would fetch), and a
+ * side in low-bandwidth mode (typed) with every engine event it emits; `before` runs ahead of the group's creation.
+ */
+async function lowBandwidthSide(name: string, profile: string, stored: number, before: (s: Side) => Promise<void> = async () => {}): Promise<{ a: Side; events: EngineEvent[]; server: string }> {
+  const srv = await realServer(dir.root, dir.net, { dataDir: `${name}-server` });
+  closers.push(() => srv.close());
+  const now = windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S);
+  srv.store.commitPosts(Array.from({ length: stored }, () => ({ tokenT: nodeRandom.bytes(32), signature: nodeRandom.bytes(64), ciphertext: nodeRandom.bytes(300), windowEnd: now })));
+  const a = await open(name);
+  await createProfile(a, profile, `${profile}-pw`);
+  const events: EngineEvent[] = [];
+  a.peer.engine.subscribe((e) => void events.push(e));
+  await a.term.press('/lowbw on');
+  await a.term.press(KEYS.enter);
+  await settle(() => expect(a.term.lastFrame()).toContain('LOW-BW'));
+  await before(a);
+  await a.term.press(`/group ${srv.bundle} ${profile}s`);
+  await a.term.press(KEYS.enter);
+  const groupEvent = () => events.find((x): x is Extract<EngineEvent, { event: 'group' }> => x.event === 'group');
+  await settle(() => expect(groupEvent()).toBeDefined());
+  const server = groupEvent()!.server as string;
+  await a.term.press(`/sync ${server}`);
+  await a.term.press(KEYS.enter);
+  return { a, events, server };
+}
+
 describe('the TUI on real engines', () => {
   it('create, add by paste, accept by key, send, receive, acknowledged', async () => {
     const a = await open('a');
@@ -280,34 +307,35 @@ describe('the TUI on real engines', () => {
   }, 90_000);
 
   it('low-bandwidth /sync on a real server: the prompt shows the server\'s estimate before anything is fetched, and /sync … yes fetches', async () => {
-    const srv = await realServer(dir.root, dir.net, { dataDir: 'estimate' });
-    closers.push(() => srv.close());
-    // Other groups' traffic from today: what a sync from scratch would fetch.
-    const now = windowEndOf(Date.now(), BOARD_WINDOW_DEFAULT_S);
-    srv.store.commitPosts(Array.from({ length: 500 }, () => ({ tokenT: nodeRandom.bytes(32), signature: nodeRandom.bytes(64), ciphertext: nodeRandom.bytes(300), windowEnd: now })));
-    const a = await open('lb');
-    await createProfile(a, 'lena', 'lena-pw');
-    const aEvents: EngineEvent[] = [];
-    a.peer.engine.subscribe((e) => void aEvents.push(e));
-    await a.term.press('/lowbw on');
-    await a.term.press(KEYS.enter);
-    await settle(() => expect(a.term.lastFrame()).toContain('LOW-BW'));
-    await a.term.press(`/group ${srv.bundle} quiet`);
-    await a.term.press(KEYS.enter);
-    const groupEvent = () => aEvents.find((x): x is Extract<EngineEvent, { event: 'group' }> => x.event === 'group');
-    await settle(() => expect(groupEvent()).toBeDefined());
-    const g = groupEvent()!;
-    await a.term.press(`/sync ${g.server}`);
-    await a.term.press(KEYS.enter);
+    const { a, events: aEvents, server } = await lowBandwidthSide('lb', 'lena', 500);
     const costEvent = () => aEvents.find((x): x is Extract<EngineEvent, { event: 'sync-cost' }> => x.event === 'sync-cost');
     await settle(() => expect(costEvent()).toBeDefined(), 30_000);
     expect(costEvent()).toMatchObject({ messages: 500, estimated: true });
     await settle(() => expect(a.term.lastFrame()).toContain("500 messages, about"));
     expect(a.term.lastFrame()).toContain("the server's count");
     expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(false);
-    await a.term.press(`/sync ${g.server} yes`);
+    await a.term.press(`/sync ${server} yes`);
     await a.term.press(KEYS.enter);
     await settle(() => expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(true), 30_000);
     await settle(() => expect(a.term.lastFrame()).not.toContain("the server's count"));
+  }, 90_000);
+  it('the data budget on a real engine: /budget sets it, the status line and servers view meter it, and a sync past it asks with its cost', async () => {
+    const { a, events: aEvents } = await lowBandwidthSide('bu', 'bea', 300, async (s) => {
+      await s.term.press('/budget 20kB');
+      await s.term.press(KEYS.enter);
+      await settle(() => expect(s.term.lastFrame()).toMatch(/↕ \d+ (B|kB) of 20 kB today/));
+    });
+    const costEvent = () => aEvents.find((x): x is Extract<EngineEvent, { event: 'sync-cost' }> => x.event === 'sync-cost');
+    await settle(() => expect(costEvent()).toBeDefined(), 30_000);
+    expect(costEvent()).toMatchObject({ messages: 300, estimated: true, overBudget: true, budget: 20_000 });
+    await settle(() => expect(a.term.lastFrame()).toContain("Past today's data budget"));
+    expect(a.term.lastFrame()).toContain('300 messages, about');
+    // The estimate's own connection spent more than 20 kB: the meter says the budget is reached.
+    await settle(() => expect(a.term.lastFrame()).toContain('of 20 kB today — budget reached'));
+    await a.term.press('/budget');
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toContain('Data budget:'));
+    expect(a.term.lastFrame()).toContain('██████████ · low-bandwidth syncs stop there and ask');
+    expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(false);
   }, 90_000);
 });

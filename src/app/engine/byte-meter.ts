@@ -7,6 +7,7 @@ import type { OnionAddress } from '../../core/crypto/onion.js';
 import { BYTES_EVENT_INTERVAL_MS } from '../../core/limits.js';
 import type { Acn, AcnStatus, Listener, Stream } from '../../core/net/acn.js';
 import type { Clock, TimerHandle } from '../../core/ports.js';
+import type { DataBudget } from './data-budget.js';
 
 export type ByteScope = 'server' | 'contact' | 'total';
 
@@ -31,12 +32,15 @@ export class ByteMeter {
     private readonly clock: Clock,
     private readonly emit: (e: Extract<EngineEvent, { event: 'bytes' }>) => void,
     private readonly intervalMs = BYTES_EVENT_INTERVAL_MS,
+    /** Counts the total into the day's budget; its `today` and `budget` ride on the total's events. */
+    private readonly budget?: DataBudget,
   ) {}
 
   /** Count `sent`/`received` bytes for one scope/key and the total. */
   add(scope: 'server' | 'contact', key: string, sent: number, received: number): void {
     this.bump(scope, key, sent, received);
     this.bump('total', 'total', sent, received);
+    this.budget?.add(sent + received);
   }
 
   get(scope: ByteScope, key: string): ByteCount {
@@ -44,9 +48,21 @@ export class ByteMeter {
     return { sent: c?.sent ?? 0, received: c?.received ?? 0 };
   }
 
-  /** Every counter as a `bytes` event (a UI redrawing from scratch). */
+  /** Every counter as a `bytes` event (a UI redrawing from scratch); the total always, for its day and budget. */
   snapshot(): Extract<EngineEvent, { event: 'bytes' }>[] {
-    return [...this.counts.values()].map((c) => ({ event: 'bytes', scope: c.scope, key: c.key, sent: c.sent, received: c.received }));
+    const all = [...this.counts.values()];
+    if (this.budget !== undefined && !this.counts.has('total:total')) all.push({ scope: 'total', key: 'total', sent: 0, received: 0 });
+    return all.map((c) => this.event(c));
+  }
+
+  /** The total's event now (the budget or the day changed without traffic). */
+  total(): Extract<EngineEvent, { event: 'bytes' }> {
+    return this.event(this.counts.get('total:total') ?? { scope: 'total', key: 'total', sent: 0, received: 0 });
+  }
+
+  private event(c: ByteCount & { scope: ByteScope; key: string }): Extract<EngineEvent, { event: 'bytes' }> {
+    const e = { event: 'bytes', scope: c.scope, key: c.key, sent: c.sent, received: c.received } as const;
+    return c.scope === 'total' && this.budget !== undefined ? { ...e, today: this.budget.today, budget: this.budget.budget } : e;
   }
 
   /** Emit what is pending now and stop the timer. */
@@ -84,8 +100,7 @@ export class ByteMeter {
       if (!force && now - (this.lastEmit.get(k) ?? -Infinity) < this.intervalMs) continue;
       this.dirty.delete(k);
       this.lastEmit.set(k, now);
-      const c = this.counts.get(k)!;
-      this.emit({ event: 'bytes', scope: c.scope, key: c.key, sent: c.sent, received: c.received });
+      this.emit(this.event(this.counts.get(k)!));
     }
     if (this.dirty.size > 0) this.schedule();
   }

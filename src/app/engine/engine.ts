@@ -11,9 +11,11 @@
 import type { EngineCommand } from '../../core/api/commands.js';
 import type { EngineApi } from '../../core/api/engine.js';
 import type { EngineEvent } from '../../core/api/events.js';
-import { CwtchError, StorageError } from '../../core/errors.js';
+import { CwtchError, StorageError, UsageError } from '../../core/errors.js';
 import { ProfileStore, type Profile } from '../../profile/profile-store.js';
+import { BYTES_EVENT_INTERVAL_MS } from '../../core/limits.js';
 import { ByteMeter } from './byte-meter.js';
+import { DataBudget } from './data-budget.js';
 import { ProfileRuntime, SETTING_LOW_BANDWIDTH, type RuntimeDeps } from './profile-runtime.js';
 import type { RepairStats } from './group-repair.js';
 
@@ -33,10 +35,34 @@ export class Engine implements EngineApi {
   private readonly quitCbs: (() => void)[] = [];
   /** Bytes per server, per contact and in total, across every open profile. */
   readonly meter: ByteMeter;
+  /** The day's bytes across every open profile, and the budget low-bandwidth syncs keep to. */
+  private readonly budget: DataBudget;
 
   constructor(private readonly deps: EngineDeps) {
     this.store = new ProfileStore({ pbkdf2: deps.pbkdf2, random: deps.random });
-    this.meter = new ByteMeter(deps.clock, (e) => this.emit(e));
+    this.budget = new DataBudget(deps.clock);
+    this.meter = new ByteMeter(
+      deps.clock,
+      (e) => {
+        // Each total event (at most one a second) is also when the day's count is written down.
+        if (e.scope === 'total') this.saveDay();
+        this.emit(e);
+      },
+      BYTES_EVENT_INTERVAL_MS,
+      this.budget,
+    );
+  }
+
+  /** Every open profile keeps the day's count, so a restart resumes it (data-budget.ts). */
+  private saveDay(): void {
+    const r = this.budget.record();
+    for (const p of this.runtimes.values()) {
+      try {
+        p.saveDay(r);
+      } catch {
+        this.deps.log('engine: could not record the day\'s data count');
+      }
+    }
   }
 
   subscribe(listener: (e: EngineEvent) => void): () => void {
@@ -71,6 +97,7 @@ export class Engine implements EngineApi {
   /** Stop every profile: connections closed, listeners withdrawn, databases closed. Idempotent. */
   close(): Promise<void> {
     this.closed ??= (async () => {
+      this.saveDay();
       for (const r of this.runtimes.values()) {
         try {
           await r.close();
@@ -187,11 +214,33 @@ export class Engine implements EngineApi {
         for (const r of this.runtimes.values()) r.setLowBandwidth(c.on);
         this.emit({ ...idf, event: 'lowbw', on: this.lowBandwidth });
         return;
+      case 'data-budget': {
+        const n = c.bytesPerDay;
+        if (!Number.isSafeInteger(n) || n < 0) throw new UsageError('budget.invalid', 'bytesPerDay is a whole number of bytes, 0 for no budget');
+        // Every open profile follows and remembers it, as with low-bandwidth mode.
+        this.budget.budget = n;
+        for (const r of this.runtimes.values()) r.saveBudget(n);
+        this.emit({ ...idf, event: 'ok', cmd: c.cmd });
+        this.emit(this.meter.total());
+        return;
+      }
       case 'quit':
         await this.close();
         this.emit({ ...idf, event: 'ok', cmd: 'quit' });
         for (const cb of this.quitCbs.splice(0)) cb();
         return;
+    }
+  }
+
+  /** A profile's budget is taken up when none is set (as low-bandwidth mode is), and its day's count carries on. */
+  private adoptBudget(r: ProfileRuntime): void {
+    const { perDay, day } = r.budgetSettings();
+    if (day !== null) this.budget.restore(day);
+    if (this.budget.budget === 0 && perDay !== null && perDay > 0) {
+      this.budget.budget = perDay;
+      for (const o of this.runtimes.values()) if (o !== r) o.saveBudget(perDay);
+    } else if (this.budget.budget > 0 && perDay !== this.budget.budget) {
+      r.saveBudget(this.budget.budget);
     }
   }
 
@@ -205,9 +254,10 @@ export class Engine implements EngineApi {
         last = running;
         continue;
       }
-      const r = new ProfileRuntime({ ...this.deps, meter: this.meter }, p, () => {});
+      const r = new ProfileRuntime({ ...this.deps, meter: this.meter, budget: this.budget }, p, () => {});
       this.runtimes.set(r.onion, r);
       try {
+        this.adoptBudget(r);
         if (!this.lowBandwidth && p.db.getSetting(SETTING_LOW_BANDWIDTH)?.[0] === 1) {
           this.lowBandwidth = true;
           for (const o of this.runtimes.values()) if (o !== r) o.setLowBandwidth(true);

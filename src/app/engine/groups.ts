@@ -80,6 +80,10 @@ export class ProfileGroups {
   /** Servers whose next from-scratch replay the user confirmed (low-bandwidth cost prompt), with the command id. */
   private readonly confirmed = new Set<string>();
   private readonly syncIds = new Map<string, string | undefined>();
+  /** Servers whose replay is a full resync (our LastCommit was not found), while it runs. */
+  private readonly resyncing = new Set<string>();
+  /** Servers whose current low-bandwidth sync stopped at the data budget (said once). */
+  private readonly budgetStopped = new Set<string>();
   /** Per server: the last `post-queue` event sent, the newest state, and a pending count-only update. */
   private readonly postQueue = new Map<string, { sent: PostQueueStatus | null; latest: PostQueueStatus; timer: TimerHandle | null }>();
   /** Per gap id: the server whose message showed it (a later fill from another server is closedBy 'mirror'). */
@@ -534,6 +538,8 @@ export class ProfileGroups {
       this.syncIds.delete(server);
       this.unsavedCommit.delete(server);
       this.firstInReplay.delete(server);
+      this.resyncing.delete(server);
+      this.budgetStopped.delete(server);
       stops.push(s.close());
     }
     await Promise.all(stops);
@@ -541,6 +547,7 @@ export class ProfileGroups {
 
   private async runSync(server: string, id: string | undefined, answer = true): Promise<void> {
     this.syncIds.set(server, id);
+    this.budgetStopped.delete(server);
     const r = await this.syncFor(server).syncOnce();
     this.confirmed.delete(server);
     if (!answer) return;
@@ -636,14 +643,46 @@ export class ProfileGroups {
    * does, when the replay would be from scratch or a full resync; nothing has been sent yet.
    */
   private estimated(server: string, e: ReplayEstimate, askedFrom: Uint8Array | null): boolean {
-    if (e.replayed === 0 || (askedFrom !== null && !e.fullResync)) {
+    const bytes = e.packets * PACKET_SIZE;
+    const over = e.replayed > 0 && this.overBudget(bytes);
+    if (!over && (e.replayed === 0 || (askedFrom !== null && !e.fullResync))) {
       this.estimates.set(server, e.replayed);
       return true;
     }
     const id = this.syncIds.get(server);
     // The replay's own packets, as the count without an estimate gives them (one per message of a plain replay).
-    this.emit({ ...withId(id), event: 'sync-cost', server, messages: e.replayed, bytes: e.packets * PACKET_SIZE, estimated: true });
+    this.emit({ ...withId(id), event: 'sync-cost', server, messages: e.replayed, bytes, estimated: true, ...this.budgetFields(over) });
     return false;
+  }
+
+  /** Whether a low-bandwidth sync spending `bytes` more would go past the day's data budget. */
+  private overBudget(bytes: number): boolean {
+    return this.deps.budget?.wouldExceed(bytes) ?? false;
+  }
+
+  private budgetFields(over: boolean): { overBudget?: true; today?: number; budget?: number } {
+    const b = this.deps.budget;
+    return over && b !== undefined ? { overBudget: true, today: b.today, budget: b.budget } : {};
+  }
+
+  /**
+   * A low-bandwidth replay reached the day's data budget: hang up and say so. What came is stored and the next sync
+   * goes on from it, except after a full resync, whose gap is only marked when it ends (so it starts over).
+   */
+  private stopAtBudget(server: string): void {
+    if (this.budgetStopped.has(server)) return;
+    this.budgetStopped.add(server);
+    if (this.resyncing.has(server)) this.unsavedCommit.delete(server);
+    else this.saveCommit(server);
+    const b = this.deps.budget!;
+    const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
+    this.emit({
+      ...withId(this.syncIds.get(server)),
+      event: 'error',
+      code: 'sync.over-budget',
+      message: `sync stopped at today's data budget (${mb(b.today)} of ${mb(b.budget)}); what came is kept, and /sync asks before going past it`,
+    });
+    this.syncs.get(server)?.stop();
   }
 
   private saveCommit(server: string): void {
@@ -657,17 +696,23 @@ export class ProfileGroups {
     this.firstInReplay.set(server, new Map());
     const estimate = this.estimates.get(server);
     this.estimates.delete(server);
+    if (info.fullResync) this.resyncing.add(server);
+    else this.resyncing.delete(server);
     if (!this.lowBandwidth || info.replayed === 0 || this.confirmed.has(server)) return true;
     // The estimate was let through: so is its replay, unless far more arrived in between than posts could explain.
     if (estimate !== undefined && info.replayed <= estimate + BOARD_ESTIMATE_SLACK) return true;
-    if (askedFrom !== null && !info.fullResync) return true;
-    // From scratch: say what it costs (one fixed-size packet per message) and wait for `sync … confirm`.
+    // One fixed-size packet per message: the cost of a plain replay.
+    const bytes = info.replayed * PACKET_SIZE;
+    const over = this.overBudget(bytes);
+    if (!over && askedFrom !== null && !info.fullResync) return true;
+    // From scratch, or past the budget: say what it costs and wait for `sync … confirm`.
     const id = this.syncIds.get(server);
-    this.emit({ ...withId(id), event: 'sync-cost', server, messages: info.replayed, bytes: info.replayed * PACKET_SIZE });
+    this.emit({ ...withId(id), event: 'sync-cost', server, messages: info.replayed, bytes, ...this.budgetFields(over) });
     return false;
   }
 
   private synced(server: string, info: SyncInfo, askedFrom: Uint8Array | null): void {
+    this.resyncing.delete(server);
     this.saveCommit(server);
     // We now hold all this server had: a later sync asks only from here (less the skew).
     this.db.setServerSyncedAt(server, this.deps.clock.now());
@@ -744,6 +789,8 @@ export class ProfileGroups {
     this.stats.total++;
     if (egm.signature.length > 0) this.unsavedCommit.set(server, egm.signature);
     this.receiveOne({ server }, egm, source);
+    // Low-bandwidth syncs keep to the day's budget unless the user said to go past it.
+    if (source === 'replay' && this.lowBandwidth && this.deps.budget?.reached === true && !this.confirmed.has(server)) this.stopAtBudget(server);
     // The commit moves past a message only after it is stored (or acked): the next replay starts from the commit
     // inclusive and the board client skips that very message as already seen, so a crash between the two must not
     // leave the commit ahead of what we hold.

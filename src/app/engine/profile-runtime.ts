@@ -30,6 +30,7 @@ import { TapirService } from '../../core/tapir/service.js';
 import type { Conversation, Message, MessageId } from '../../profile/profile-db.js';
 import { ATTR_NAME, type Profile } from '../../profile/profile-store.js';
 import { countingAcn, type ByteMeter } from './byte-meter.js';
+import { decodeBudget, decodeDayRecord, encodeBudget, encodeDayRecord, type DataBudget, type DayRecord } from './data-budget.js';
 import { ProfileGroups } from './groups.js';
 
 export interface RuntimeDeps {
@@ -46,10 +47,16 @@ export interface RuntimeDeps {
   readonly meter?: ByteMeter;
   /** Token-service PoW difficulty (tests lower it on both ends); default POW_DIFFICULTY_BITS. */
   readonly powDifficultyBits?: number;
+  /** The engine's day count and data budget; absent: no budget. */
+  readonly budget?: DataBudget;
 }
 
 /** Secret setting key: "1" when low-bandwidth mode is on (persisted per profile). */
 export const SETTING_LOW_BANDWIDTH = 'engine.low-bandwidth';
+
+/** Secret setting keys: the data budget (bytes a day, as text) and the day's count (data-budget.ts DayRecord). */
+export const SETTING_DATA_BUDGET = 'engine.data-budget';
+export const SETTING_DATA_DAY = 'engine.data-day';
 
 /** Secret setting key: "1" when peers we have not approved are disconnected right after auth. */
 export const SETTING_BLOCK_UNKNOWN = 'engine.block-unknown';
@@ -125,6 +132,19 @@ export class ProfileRuntime implements PeerHandler {
     await this.groups.close();
     await this.service.close();
     this.profile.lock();
+  }
+
+  /** This profile's data budget and its record of the day's bytes (null: none kept, or unreadable). */
+  budgetSettings(): { readonly perDay: number | null; readonly day: DayRecord | null } {
+    return { perDay: decodeBudget(this.db.getSetting(SETTING_DATA_BUDGET)), day: decodeDayRecord(this.db.getSetting(SETTING_DATA_DAY)) };
+  }
+
+  saveBudget(perDay: number): void {
+    this.db.setSetting(SETTING_DATA_BUDGET, encodeBudget(perDay));
+  }
+
+  saveDay(r: DayRecord): void {
+    if (!this.profile.isLocked) this.db.setSetting(SETTING_DATA_DAY, encodeDayRecord(r));
   }
 
   /** Events that describe this profile from scratch (after unlock, or when it becomes active). */

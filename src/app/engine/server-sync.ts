@@ -99,6 +99,8 @@ export class ServerSync {
   private state: PeerState = 'Disconnected';
   private backgroundTokens = true;
   private sessionsEnded = 0;
+  /** stop() was called on the current session. */
+  private stopping = false;
 
   constructor(private readonly o: ServerSyncOptions) {}
 
@@ -146,6 +148,13 @@ export class ServerSync {
     if (this.closed) return 'failed';
     if (this.client !== null) return this.client.synced ? 'synced' : 'failed';
     return this.session(true);
+  }
+
+  /** Hang up the current session at the user's limit (the data budget): it ends as 'stopped'. */
+  stop(): void {
+    if (this.svc === null) return;
+    this.stopping = true;
+    this.hangUp();
   }
 
   /** Queue a post: sent now if the connection is synced; otherwise it goes out after the next replay. */
@@ -249,6 +258,10 @@ export class ServerSync {
       const queued = this.closed ? 0 : o.pendingCount();
       this.offlineQueued = queued;
       if (queued > 0) o.onPostQueue({ queued, waiting: this.standing ? 'connecting' : 'low-bandwidth' });
+    }
+    if (this.stopping) {
+      this.stopping = false;
+      return 'stopped';
     }
     return outcome;
   }

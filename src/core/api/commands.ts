@@ -26,6 +26,8 @@ export type EngineCommand =
   | { readonly cmd: 'rename'; readonly conversation: string; readonly name: string; readonly id?: string }
   | { readonly cmd: 'sync'; readonly server: string; readonly confirm?: boolean; readonly id?: string }
   | { readonly cmd: 'lowbw'; readonly on: boolean; readonly id?: string }
+  /** Bytes a day that low-bandwidth syncs may spend before they ask (0: no budget); remembered by the profile. */
+  | { readonly cmd: 'data-budget'; readonly bytesPerDay: number; readonly id?: string }
   /** Disconnect peers we have not approved right after auth (Cwtch's "block unknown connections"). */
   | { readonly cmd: 'block-unknown'; readonly on: boolean; readonly id?: string }
   | { readonly cmd: 'quit'; readonly id?: string };
@@ -56,6 +58,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   rename: { required: { conversation: 'string', name: 'string' }, optional: {} },
   sync: { required: { server: 'string' }, optional: { confirm: 'boolean' } },
   lowbw: { required: { on: 'boolean' }, optional: {} },
+  'data-budget': { required: { bytesPerDay: 'number' }, optional: {} },
   'block-unknown': { required: { on: 'boolean' }, optional: {} },
   quit: { required: {}, optional: {} },
 };

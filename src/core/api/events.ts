@@ -77,9 +77,34 @@ export type EngineEvent =
   | (Base & { readonly event: 'gap-closed'; readonly group: string; readonly gapId: string; readonly closedBy: 'server' | 'mirror' | 'peer'; readonly from?: string })
   /** A member (`from`) is being asked for a gap's messages; `from` null: no longer (the marker is plainly open again). */
   | (Base & { readonly event: 'gap-repair'; readonly group: string; readonly gapId: string; readonly from: string | null })
-  /** estimated: from the server's count before anything was sent (docs/sync-extension.md §10.3), not from its replay's first answer. */
-  | (Base & { readonly event: 'sync-cost'; readonly server: string; readonly messages: number; readonly bytes: number; readonly estimated?: boolean })
-  | (Base & { readonly event: 'bytes'; readonly scope: 'server' | 'contact' | 'total'; readonly key: string; readonly sent: number; readonly received: number })
+  /**
+   * estimated: from the server's count before anything was sent (docs/sync-extension.md §10.3), not from its replay's
+   * first answer. overBudget: the question is asked because the sync would go past the day's data budget (`today` of
+   * `budget` bytes spent), not because it replays from scratch.
+   */
+  | (Base & {
+      readonly event: 'sync-cost';
+      readonly server: string;
+      readonly messages: number;
+      readonly bytes: number;
+      readonly estimated?: boolean;
+      readonly overBudget?: boolean;
+      readonly today?: number;
+      readonly budget?: number;
+    })
+  /**
+   * Bytes on the wire since the engine started, per server, contact and in total. The total also carries `today`
+   * (sent + received this local day, across restarts) and `budget` (the data budget's bytes a day, 0: none).
+   */
+  | (Base & {
+      readonly event: 'bytes';
+      readonly scope: 'server' | 'contact' | 'total';
+      readonly key: string;
+      readonly sent: number;
+      readonly received: number;
+      readonly today?: number;
+      readonly budget?: number;
+    })
   | (Base & { readonly event: 'lowbw'; readonly on: boolean })
   | (Base & { readonly event: 'ok'; readonly cmd: string })
   | (Base & { readonly event: 'error'; readonly code: string; readonly message: string });

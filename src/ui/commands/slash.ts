@@ -23,7 +23,7 @@ export interface SlashContext {
   readonly lowBandwidth?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -41,6 +41,7 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   server: '/server [bundle]  — import a server bundle, or list servers',
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
   lowbw: '/lowbw [on|off]  — low-bandwidth mode: no background sync',
+  budget: '/budget [50MB|off]  — bytes a day low-bandwidth syncs may spend before they ask; alone: the meter (servers view)',
   me: '/me  — show your own address (give it to people so they can /add you)',
   help: '/help [topic]  — help; topics: keys, editing, groups, gaps, paste, lowbw, commands',
   quit: '/quit  — leave',
@@ -121,6 +122,13 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
       if (a === 'off') return engine({ cmd: 'lowbw', on: false });
       return err('slash.argument', SLASH_USAGE.lowbw);
     }
+    case 'budget': {
+      const a = args[0];
+      if (a === undefined) return ui({ ui: 'servers' });
+      const n = parseByteSize(args.join(''));
+      if (n === null) return err('slash.argument', SLASH_USAGE.budget);
+      return engine({ cmd: 'data-budget', bytesPerDay: n });
+    }
     case 'help': {
       const topic = args[0]?.toLowerCase();
       if (topic === undefined) return ui({ ui: 'help' });
@@ -132,6 +140,19 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
     case 'quit':
       return ui({ ui: 'quit' });
   }
+}
+
+const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9 };
+
+/** "50MB", "1.5 GB", "500k", "0" or "off" as bytes (decimal units, as the meters show them); null: not a size. */
+export function parseByteSize(text: string): number | null {
+  const t = text.trim().toLowerCase();
+  if (t === 'off' || t === 'none') return 0;
+  const m = /^(\d{1,12}(?:\.\d{1,6})?)\s*([a-z]*)$/.exec(t);
+  const unit = m === null ? undefined : UNITS[m[2]!];
+  if (m === null || unit === undefined) return null;
+  const n = Math.round(Number(m[1]) * unit);
+  return Number.isSafeInteger(n) ? n : null;
 }
 
 export interface Completion {
@@ -166,7 +187,7 @@ export function completeSlash(text: string, words: readonly string[] = []): Comp
   const lastSpace = text.lastIndexOf(' ');
   const partial = text.slice(lastSpace + 1);
   const pool: readonly string[] =
-    name === 'help' ? HELP_TOPICS : name === 'lowbw' ? ['on', 'off'] : ['accept', 'block', 'invite', 'sync', 'group', 'leave'].includes(name) ? words : [];
+    name === 'help' ? HELP_TOPICS : name === 'lowbw' ? ['on', 'off'] : name === 'budget' ? ['off'] : ['accept', 'block', 'invite', 'sync', 'group', 'leave'].includes(name) ? words : [];
   const candidates = pool.filter((w) => w.toLowerCase().startsWith(partial.toLowerCase()));
   const head = text.slice(0, lastSpace + 1);
   if (candidates.length === 1) return { text: `${head}${candidates[0]} `, candidates };

@@ -4,7 +4,7 @@
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { uiText } from '../text.js';
-import { ONLINE_STATES, postQueueText, serverCostText, serverGroupsText, serverOrder } from '../view-model/format.js';
+import { budgetLine, budgetPercent, ONLINE_STATES, postQueueText, serverCostText, serverGroupsText, serverOrder } from '../view-model/format.js';
 import type { UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
@@ -23,6 +23,7 @@ export function ServersView({ state, index }: ServersViewProps): ReactNode {
         color={state.lowBandwidth ? 'magenta' : undefined}
         dim={!state.lowBandwidth}
       />
+      <SafeTextView text={uiText(budgetLine(state))} color={budgetPercent(state) >= 100 ? 'red' : undefined} dim={state.dataDay === undefined || state.dataDay.budget === 0} />
       {servers.length === 0 ? <SafeTextView text={uiText('No servers yet: /server <bundle> imports one.')} dim /> : null}
       {servers.map((onion, i) => {
         const s = state.servers.get(onion)!;

@@ -3,15 +3,9 @@
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { uiText } from '../text.js';
-import { formatBytes, ONLINE_STATES } from '../view-model/format.js';
+import { budgetPercent, budgetText, formatBytes, ONLINE_STATES, progressBar } from '../view-model/format.js';
 import { bytesToday, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
-
-/** A text progress bar, `width` cells: filled blocks then light shade. */
-export function progressBar(percent: number, width: number): string {
-  const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
-  return '█'.repeat(filled) + '░'.repeat(width - filled);
-}
 
 /** The servers view's key, next to the servers it opens on (bindings.ts: view.servers). */
 export const SERVERS_HINT = '(Alt+S)';
@@ -38,7 +32,11 @@ export function StatusLine({ state }: StatusLineProps): ReactNode {
       ))}
       {state.servers.size > 0 ? <SafeTextView text={uiText(SERVERS_HINT)} dim /> : null}
       {state.lowBandwidth ? <SafeTextView text={uiText('LOW-BW')} color="magenta" bold /> : null}
-      <SafeTextView text={uiText(`↕ ${formatBytes(bytesToday(state))} today`)} dim />
+      {budgetText(state) !== null ? (
+        <SafeTextView text={uiText(`↕ ${budgetText(state)!}`)} color={budgetPercent(state) >= 100 ? 'red' : budgetPercent(state) >= 80 ? 'yellow' : undefined} dim={budgetPercent(state) < 80} />
+      ) : (
+        <SafeTextView text={uiText(`↕ ${formatBytes(bytesToday(state))} today`)} dim />
+      )}
       {state.lastError !== undefined ? <SafeTextView text={uiText(`✗ ${state.lastError.message}`)} color="red" wrap="truncate" /> : null}
     </Box>
   );

@@ -1,10 +1,12 @@
 // Words and numbers the Ink screens and linear mode both say, so the two cannot drift apart. Pure (no Ink), so
 // linear mode loads without it.
 
-import type { PeerState, PostWaiting } from '../../core/api/events.js';
+import type { EngineEvent, PeerState, PostWaiting } from '../../core/api/events.js';
 import { clockTime } from './pane-layout.js';
 import { fingerprintOf } from './identity.js';
-import { openGapCount, type PostQueueVm, type UiState } from './state.js';
+import { bytesToday, openGapCount, type PostQueueVm, type SyncPromptVm, type UiState } from './state.js';
+
+type SyncCostEvent = Extract<EngineEvent, { event: 'sync-cost' }>;
 
 /** The peer and server states shown as online (green, "online"): the connection is up and authenticated. */
 export const ONLINE_STATES: ReadonlySet<PeerState> = new Set(['Authenticated', 'Synced']);
@@ -22,11 +24,39 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-/** The question a full resync asks before it spends the bytes (groups issue: cost preview). */
-export function syncPromptText(p: { readonly server: string; readonly messages: number; readonly bytes: number; readonly estimated?: boolean }): string {
+/** The question a full resync, or a sync past the day's data budget, asks before it spends the bytes. */
+export function syncPromptText(p: SyncPromptVm | SyncCostEvent): string {
   // An estimate comes before anything was sent (the server counted its windows); otherwise the server had begun.
   const cost = p.estimated === true ? `about ${formatBytes(p.bytes)} (the server's count; nothing fetched yet)` : formatBytes(p.bytes);
-  return `Full resync of server #${fingerprintOf(p.server).short}: ${p.messages} messages, ${cost}. Type /sync ${p.server} yes to go ahead.`;
+  const over = 'event' in p ? (p.overBudget === true ? { today: p.today ?? 0, budget: p.budget ?? 0 } : undefined) : p.overBudget;
+  const what = over === undefined ? 'Full resync' : `Past today's data budget (${formatBytes(over.today)} of ${formatBytes(over.budget)} spent): sync`;
+  return `${what} of server #${fingerprintOf(p.server).short}: ${p.messages} messages, ${cost}. Type /sync ${p.server} yes to go ahead.`;
+}
+
+/** The day's data against the budget ("1.2 MB of 5.0 MB today"), or null without a budget. */
+export function budgetText(state: UiState): string | null {
+  const d = state.dataDay;
+  if (d === undefined || d.budget === 0) return null;
+  return `${formatBytes(d.today)} of ${formatBytes(d.budget)} today${d.today >= d.budget ? ' — budget reached' : ''}`;
+}
+
+/** A text progress bar, `width` cells: filled blocks then light shade. */
+export function progressBar(percent: number, width: number): string {
+  const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+/** The servers view's line about the data budget (also linear mode's /server). */
+export function budgetLine(state: UiState): string {
+  const t = budgetText(state);
+  if (t === null) return `No data budget (${formatBytes(bytesToday(state))} today): /budget 50MB sets one for low-bandwidth syncs.`;
+  return `Data budget: ${t} ${progressBar(budgetPercent(state), 10)} · low-bandwidth syncs stop there and ask.`;
+}
+
+/** How full the day's budget is, 0–100 (0 without one). */
+export function budgetPercent(state: UiState): number {
+  const d = state.dataDay;
+  return d === undefined || d.budget === 0 ? 0 : Math.min(100, Math.round((d.today / d.budget) * 100));
 }
 
 /** What /leave asks before it deletes anything (the engine deletes the group's messages on this device). */

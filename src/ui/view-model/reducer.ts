@@ -6,7 +6,7 @@ import type { EngineEvent, HistoryMessage, PeerState } from '../../core/api/even
 import { untrusted, untrustedLine, uiText, type SafeText } from '../text.js';
 import { fingerprintOf, lookalikeIds, lookalikeKey, nameOf } from './identity.js';
 import { MessageStore, StoredMessage, type MessageRow } from './message-store.js';
-import type { ConversationVm, GapVm, UiState } from './state.js';
+import type { ConversationVm, GapVm, SyncPromptVm, UiState } from './state.js';
 
 type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
 
@@ -107,12 +107,21 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
       );
       return { ...state, gaps };
     }
-    case 'sync-cost':
-      return { ...state, syncPrompts: [...state.syncPrompts.filter((p) => p.server !== e.server), { server: e.server, messages: e.messages, bytes: e.bytes, ...(e.estimated === true ? { estimated: true } : {}) }] };
+    case 'sync-cost': {
+      const prompt: SyncPromptVm = {
+        server: e.server,
+        messages: e.messages,
+        bytes: e.bytes,
+        ...(e.estimated === true ? { estimated: true } : {}),
+        ...(e.overBudget === true ? { overBudget: { today: e.today ?? 0, budget: e.budget ?? 0 } } : {}),
+      };
+      return { ...state, syncPrompts: [...state.syncPrompts.filter((p) => p.server !== e.server), prompt] };
+    }
     case 'bytes': {
       const bytes = new Map(state.bytes);
       bytes.set(`${e.scope}:${e.scope === 'total' ? '' : e.key}`, { sent: e.sent, received: e.received });
-      return { ...state, bytes };
+      const day = e.scope === 'total' && e.today !== undefined ? { dataDay: { today: e.today, budget: e.budget ?? 0 } } : {};
+      return { ...state, bytes, ...day };
     }
     case 'lowbw':
       return { ...state, lowBandwidth: e.on };

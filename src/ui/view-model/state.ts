@@ -97,11 +97,22 @@ export interface UiState {
   /** Per server onion. */
   readonly serverMessages: ReadonlyMap<string, ServerMessageCount>;
   readonly lowBandwidth: boolean;
-  readonly syncPrompts: readonly { readonly server: string; readonly messages: number; readonly bytes: number; readonly estimated?: boolean }[];
+  readonly syncPrompts: readonly SyncPromptVm[];
+  /** The engine's day count and data budget (bytes; budget 0: none), from the total's `bytes` events. */
+  readonly dataDay?: { readonly today: number; readonly budget: number };
   readonly lastError?: { readonly code: string; readonly message: SafeText; readonly id?: string };
   readonly lastOk?: { readonly cmd: string; readonly id?: string };
   /** Look-alike key (name skeleton) per conversation, computed once per name change; never drawn. */
   readonly nameKeys?: ReadonlyMap<string, string>;
+}
+
+/** A sync waiting for the user's yes: what it costs, and whether the day's data budget is why it asks. */
+export interface SyncPromptVm {
+  readonly server: string;
+  readonly messages: number;
+  readonly bytes: number;
+  readonly estimated?: boolean;
+  readonly overBudget?: { readonly today: number; readonly budget: number };
 }
 
 export function initialState(opts: { lowBandwidth?: boolean } = {}): UiState {
@@ -121,8 +132,9 @@ export function initialState(opts: { lowBandwidth?: boolean } = {}): UiState {
   };
 }
 
-/** Today's total traffic (sent + received), or 0 before the engine reports any. */
+/** Today's traffic (sent + received; the engine's day count, across restarts), or 0 before the engine reports any. */
 export function bytesToday(s: UiState): number {
+  if (s.dataDay !== undefined) return s.dataDay.today;
   const t = s.bytes.get('total:');
   return t === undefined ? 0 : t.sent + t.received;
 }

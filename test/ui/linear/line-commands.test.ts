@@ -74,7 +74,8 @@ describe('linear lines', () => {
     expect(sync!.localEvents).toEqual([{ local: 'dismiss-sync', server: SERVER }]);
     expect(lowbw!.commands).toEqual([{ cmd: 'lowbw', on: true }]);
     expect(me!.say).toEqual([`Your address: ${ME}`]);
-    expect(servers!.say[1]).toBe(`server ${fingerprintOf(SERVER).short}: Disconnected, ↑ 0 B ↓ 0 B · 0 fetched, 0 ours, 1 group; address ${SERVER}`);
+    expect(servers!.say[1]).toBe("No data budget (0 B today): /budget 50MB sets one for low-bandwidth syncs.");
+    expect(servers!.say[2]).toBe(`server ${fingerprintOf(SERVER).short}: Disconnected, ↑ 0 B ↓ 0 B · 0 fetched, 0 ours, 1 group; address ${SERVER}`);
     expect(quit!.quit).toBe(true);
     expect(quit!.commands).toEqual([{ cmd: 'quit' }]);
   });
