@@ -2,19 +2,21 @@
 // byte-identical tarballs that hold only what the programs need, and the tarball must install globally into an
 // empty prefix from the local npm cache (no network) and run both programs.
 //
-// The builds go to temporary folders (not the shared dist/), so stale files there cannot leak into the check.
+// The builds go to temporary folders (not the shared dist/), so stale files there cannot leak into the check;
+// scripts/stage-pack.mjs does the build and pack, the same code `npm run release` ships with.
 // The global install uses --ignore-scripts and then copies the two better-sqlite3 addons from this checkout's
 // node_modules (same versions, same Node ABI): compiling them from source in the install takes ~4 minutes
 // (measured: a full `npm i -g --offline` of the tarball works, and takes 3 m 50 s on 2 cores), which is the
 // dependency's build, not our packaging.
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { list } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAndPack, run } from '../../scripts/stage-pack.mjs';
 import { loadVector } from '../vectors/load.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,30 +28,6 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   files: string[];
 };
 const NATIVE_ADDONS = ['better-sqlite3', 'better-sqlite3-multiple-ciphers'];
-
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number, okCodes: readonly number[] = [0]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' } }, (e, stdout, stderr) => {
-      const code = e === null ? 0 : typeof e.code === 'number' ? e.code : -1;
-      if (!okCodes.includes(code)) reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${String(stderr || stdout).slice(-3000)}`));
-      else resolve(String(stdout));
-    });
-  });
-}
-
-/** Build this tree into a fresh stage folder holding exactly what `npm pack` looks at, then pack it. */
-async function buildAndPack(stage: string): Promise<string> {
-  mkdirSync(stage, { recursive: true });
-  // Exit 2 = type errors but everything emitted: type errors are `npm run typecheck`'s to report, not this test's.
-  await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')], ROOT, 120_000, [0, 2]);
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'SECURITY.md']) if (existsSync(join(ROOT, f))) copyFileSync(join(ROOT, f), join(stage, f));
-  cpSync(join(ROOT, 'man'), join(stage, 'man'), { recursive: true });
-  const out = join(stage, 'out');
-  mkdirSync(out);
-  await run('npm', ['pack', '--silent', '--pack-destination', out], stage, 60_000);
-  const [tgz] = readdirSync(out);
-  return join(out, tgz!);
-}
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -74,8 +52,8 @@ let tgzB: string;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'cwtch-pack-'));
   // One after the other: two tsc runs at once on 2 cores only make both slower.
-  tgzA = await buildAndPack(join(work, 'a'));
-  tgzB = await buildAndPack(join(work, 'b'));
+  tgzA = await buildAndPack(ROOT, join(work, 'a'));
+  tgzB = await buildAndPack(ROOT, join(work, 'b'));
 }, 300_000);
 
 afterAll(() => {
