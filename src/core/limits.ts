@@ -365,3 +365,11 @@ export const TUI_WIDTH_CACHE_ENTRIES = 4096;
  * so this holds several screens (PgUp then PgDn hits) while scrolling through a long history stays bounded.
  */
 export const TUI_FRAME_LINE_CACHE_ENTRIES = 512;
+
+// ---- Contact verification (src/core/crypto/verify-code.ts, docs/protocol.md §13) ----
+/**
+ * PBKDF2-HMAC-SHA512 iterations per half of a verification code: what each trial key of a grinding attack costs
+ * (Signal's safety numbers iterate SHA-512 5200 times). Our choice, 50,000: 23 ms per half with node:crypto on the
+ * development machine, so a code still shows at once.
+ */
+export const VERIFY_CODE_ITERATIONS = 50_000;

@@ -43,6 +43,8 @@ export interface Conversation {
   readonly authorization: Authorization;
   readonly lastActivity: number;
   readonly unread: number;
+  /** When the user marked this contact verified (the verification code matched); null: never, or taken back. */
+  readonly verifiedAt: number | null;
 }
 
 export interface NewMessage {
@@ -158,6 +160,7 @@ function toConversation(r: Row): Conversation {
     authorization: r.authorization as Authorization,
     lastActivity: r.last_activity as number,
     unread: r.unread as number,
+    verifiedAt: (r.verified_at as number | null) ?? null,
   };
 }
 
@@ -317,6 +320,11 @@ export class ProfileDb {
   /** The user's local name for a conversation (null: back to the announced one). */
   setLocalName(id: ConversationId, name: string | null): void {
     this.write(() => this.db.prepare('UPDATE conversations SET local_name = ? WHERE id = ?').run(name, id));
+  }
+
+  /** Mark a contact verified at `at` (ms), or not (null). */
+  setVerified(id: ConversationId, at: number | null): void {
+    this.write(() => this.db.prepare('UPDATE conversations SET verified_at = ? WHERE id = ?').run(at, id));
   }
 
   markRead(id: ConversationId): void {

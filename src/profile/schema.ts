@@ -139,6 +139,10 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE group_servers ADD COLUMN synced_at INTEGER;
     `,
   },
+  {
+    description: 'v7: contacts the user verified (read the verification code to each other, docs/protocol.md §12.7): when, or null',
+    sql: `ALTER TABLE conversations ADD COLUMN verified_at INTEGER;`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -97,7 +97,7 @@ describe('migrations', () => {
     db.prepare("INSERT INTO groups (conversation, group_id, group_key, server) VALUES (1, 'g', zeroblob(32), 'srv')").run();
     db.prepare("INSERT INTO group_servers (group_conversation, server, last_seen_sig) VALUES (1, 'srv', x'09')").run();
     migrate(db);
-    expect(schemaVersion(db)).toBe(6);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(db.prepare('SELECT created_at FROM groups').all()).toEqual([{ created_at: null }]);
     expect(db.prepare('SELECT hex(last_seen_sig) AS c, synced_at FROM group_servers').all()).toEqual([{ c: '09', synced_at: null }]);
     db.close();

@@ -338,4 +338,48 @@ describe('the TUI on real engines', () => {
     expect(a.term.lastFrame()).toContain('██████████ · low-bandwidth syncs stop there and ask');
     expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(false);
   }, 90_000);
+  it('verification on real engines: Alt+V shows the same code on both sides, /verify yes marks the contact, and a look-alike request is warned about', async () => {
+    const a = await open('va');
+    const b = await open('vb');
+    const m = await open('vm');
+    await createProfile(a, 'vera', 'vera-pw');
+    await createProfile(b, 'bob', 'bob-pw');
+    await createProfile(m, 'b0b', 'mal-pw');
+    const onionA = a.store.getState().profile!.onion;
+    const onionB = b.store.getState().profile!.onion;
+    await a.term.press(`/add ${onionB}`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(b.term.lastFrame()).toContain('Contact request from'));
+    await b.term.press('a');
+    await settle(() => expect(b.store.getState().conversations.get(onionA)?.authorization).toBe('approved'));
+    await settle(() => expect(a.store.getState().conversations.get(onionB)?.name).toBe('bob'));
+
+    // Alt+V on both sides: the same six groups of digits.
+    const codeOf = (frame: string): string | undefined => /Verification code with .*: (\d{5}(?: \d{5}){5})/.exec(frame)?.[1];
+    await a.term.press(KEYS.alt('v'));
+    await settle(() => expect(codeOf(a.term.lastFrame())).toBeDefined());
+    await b.term.press(KEYS.alt('v'));
+    await settle(() => expect(codeOf(b.term.lastFrame())).toBeDefined());
+    expect(codeOf(b.term.lastFrame())).toBe(codeOf(a.term.lastFrame()));
+    expect(a.term.lastFrame()).toContain('If theirs is the same, type /verify yes');
+
+    // It matched: the mark in the list, the head, and the quick switcher.
+    await a.term.press('/verify yes');
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toContain('bob ✓ verified'));
+    expect(a.term.lastFrame()).toMatch(/bob\s*✓ #/);
+    await a.term.press(KEYS.ctrlK);
+    await settle(() => expect(a.term.lastFrame()).toContain('Switch to:'));
+    expect(a.term.lastFrame()).toMatch(/bob ✓ #/);
+    await a.term.press(KEYS.esc);
+
+    // Someone else calling themselves "b0b" asks to talk: the request says who it looks like, before any accept.
+    await m.term.press(`/add ${onionA}`);
+    await m.term.press(KEYS.enter);
+    await settle(() => expect([...a.store.getState().conversations.values()].some((c) => c.authorization === 'unknown')).toBe(true), 30_000);
+    const request = [...a.store.getState().conversations.values()].find((c) => c.authorization === 'unknown')!;
+    expect(request.resembles).toBe('bob');
+    await a.term.press(KEYS.alt('1'));
+    await settle(() => expect(a.term.lastFrame()).toContain('This looks like your VERIFIED contact bob'));
+  }, 90_000);
 });

@@ -174,6 +174,12 @@ export class Engine implements EngineApi {
       case 'block':
         this.need().block(c.onion, c.id);
         return;
+      case 'verify-code':
+        this.need().verifyCode(c.onion, c.id);
+        return;
+      case 'set-verified':
+        this.need().setVerified(c.onion, c.on, c.id);
+        return;
       case 'block-unknown':
         this.need().setBlockUnknown(c.on);
         this.emit({ ...idf, event: 'ok', cmd: c.cmd });

@@ -14,7 +14,7 @@ import { decodeOnion, type OnionAddress } from '../../core/crypto/onion.js';
 import { decodeElement, elementFromBase64, encodeElement } from '../../core/crypto/ristretto.js';
 import { CwtchError, UsageError } from '../../core/errors.js';
 import { decodeEgm, encodeEgm, type EncryptedGroupMessage } from '../../core/groups/board-messages.js';
-import { decodeServerBundleJson, KEY_BULLETIN_BOARD, KEY_PRIVACY_PASS, KEY_TOKEN_SERVICE, serverBundleJson, type ServerBundle } from '../../core/groups/bundle.js';
+import { decodeServerBundleJson, KEY_BULLETIN_BOARD, KEY_PRIVACY_PASS, KEY_TOKEN_SERVICE, SERVER_BUNDLE_PREFIX, serverBundleJson, serverBundleString, type ServerBundle } from '../../core/groups/bundle.js';
 import { buildGroupMessage, GROUP_RECEIVE_ERRORS, tryDecryptGroupMessage, type GroupKeyInfo } from '../../core/groups/group-message.js';
 import { TrialOpener } from '../../core/groups/trial-open.js';
 import { fail } from '../../core/result.js';
@@ -248,7 +248,7 @@ export class ProfileGroups {
 
   snapshot(): EngineEvent[] {
     const out: EngineEvent[] = [];
-    for (const s of this.db.listServers()) out.push({ event: 'server', onion: s.onion, imported: false });
+    for (const s of this.db.listServers()) out.push({ event: 'server', onion: s.onion, imported: false, bundle: SERVER_BUNDLE_PREFIX + toBase64(utf8(s.bundle)) });
     for (const g of this.db.listGroups()) {
       out.push(this.groupEvent(g));
       const t = this.timeline(g);
@@ -275,7 +275,7 @@ export class ProfileGroups {
       keyPrivacyPass: b.keys.get(KEY_PRIVACY_PASS) ?? '',
       importedAt: this.deps.clock.now(),
     });
-    this.emit({ ...withId(id), event: 'server', onion: b.server, imported });
+    this.emit({ ...withId(id), event: 'server', onion: b.server, imported, bundle: serverBundleString(b) });
   }
 
   /** `add` of an invite: a tofubundle imports its server first; a bare invite needs the server imported already. */

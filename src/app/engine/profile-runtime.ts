@@ -10,6 +10,7 @@ import type { AckState, EngineEvent, HistoryMessage } from '../../core/api/event
 import type { CryptoBackend, Pbkdf2 } from '../../core/crypto/backend.js';
 import { identityFromSeed, type Identity } from '../../core/crypto/identity.js';
 import { decodeOnion, type OnionAddress } from '../../core/crypto/onion.js';
+import { verifyCode } from '../../core/crypto/verify-code.js';
 import { CwtchError, UsageError } from '../../core/errors.js';
 import {
   MAX_DISPLAY_NAME_LENGTH,
@@ -261,6 +262,23 @@ export class ProfileRuntime implements PeerHandler {
     this.retry.delete(h);
     for (const s of this.sessions.get(h) ?? []) s.close();
     this.service.kill(h);
+    this.emit({ ...withId(id), ...contactEvent(this.db.getConversation(conv.id)!) });
+  }
+
+  /** `verify-code`: the code both sides compute from the two onion keys (docs/protocol.md §12.7). */
+  verifyCode(onion: string, id?: string): void {
+    const conv = this.contact(onion);
+    const theirs = decodeOnion(conv.handle);
+    if (!theirs.ok) throw new UsageError('contact.unknown', 'no such contact; add it first');
+    const code = verifyCode(this.deps.pbkdf2, this.identity.publicKey, theirs.value.publicKey);
+    this.emit({ ...withId(id), event: 'verify-code', onion: conv.handle, code });
+  }
+
+  /** `set-verified`: the user read the code with them and it matched (or takes that back). Not for blocked peers. */
+  setVerified(onion: string, on: boolean, id?: string): void {
+    const conv = this.contact(onion);
+    if (on && conv.authorization === 'blocked') throw new UsageError('contact.blocked', 'unblock the contact before marking it verified');
+    this.db.setVerified(conv.id, on ? (conv.verifiedAt ?? this.deps.clock.now()) : null);
     this.emit({ ...withId(id), ...contactEvent(this.db.getConversation(conv.id)!) });
   }
 
@@ -538,7 +556,7 @@ function withId(id: string | undefined): { id?: string } {
 }
 
 function contactEvent(c: Conversation): Extract<EngineEvent, { event: 'contact' }> {
-  return { event: 'contact', onion: c.handle, name: c.localName ?? c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity };
+  return { event: 'contact', onion: c.handle, name: c.localName ?? c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity, verified: c.verifiedAt !== null };
 }
 
 function historyMessage(m: Message): HistoryMessage {

@@ -28,6 +28,10 @@ export type EngineCommand =
   | { readonly cmd: 'lowbw'; readonly on: boolean; readonly id?: string }
   /** Bytes a day that low-bandwidth syncs may spend before they ask (0: no budget); remembered by the profile. */
   | { readonly cmd: 'data-budget'; readonly bytesPerDay: number; readonly id?: string }
+  /** The verification code for a contact (docs/protocol.md §12.7), answered by a `verify-code` event. */
+  | { readonly cmd: 'verify-code'; readonly onion: string; readonly id?: string }
+  /** Mark a contact verified (the code matched when read to each other) or not; answered by its `contact` event. */
+  | { readonly cmd: 'set-verified'; readonly onion: string; readonly on: boolean; readonly id?: string }
   /** Disconnect peers we have not approved right after auth (Cwtch's "block unknown connections"). */
   | { readonly cmd: 'block-unknown'; readonly on: boolean; readonly id?: string }
   | { readonly cmd: 'quit'; readonly id?: string };
@@ -60,6 +64,8 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   lowbw: { required: { on: 'boolean' }, optional: {} },
   'data-budget': { required: { bytesPerDay: 'number' }, optional: {} },
   'block-unknown': { required: { on: 'boolean' }, optional: {} },
+  'verify-code': { required: { onion: 'string' }, optional: {} },
+  'set-verified': { required: { onion: 'string', on: 'boolean' }, optional: {} },
   quit: { required: {}, optional: {} },
 };
 

@@ -24,7 +24,18 @@ export type EngineEvent =
   | (Base & { readonly event: 'profile'; readonly onion: string; readonly name: string; readonly defaultPassword: boolean })
   | (Base & { readonly event: 'tor'; readonly state: 'starting' | 'ready' | 'failed' | 'closed'; readonly progress: number; readonly summary: string })
   /** `name` is the user's local name when the contact was renamed, else the one the peer announced. */
-  | (Base & { readonly event: 'contact'; readonly onion: string; readonly name: string; readonly authorization: Authorization; readonly unread: number; readonly lastActivity: number })
+  /** verified: the user marked this contact verified (set-verified), stored in the profile. */
+  | (Base & {
+      readonly event: 'contact';
+      readonly onion: string;
+      readonly name: string;
+      readonly authorization: Authorization;
+      readonly unread: number;
+      readonly lastActivity: number;
+      readonly verified: boolean;
+    })
+  /** The verification code for a contact: six groups of five digits, the same on both sides (docs/protocol.md §12.7). */
+  | (Base & { readonly event: 'verify-code'; readonly onion: string; readonly code: string })
   | (Base & { readonly event: 'peer-state'; readonly onion: string; readonly state: PeerState })
   | (Base & {
       readonly event: 'message';
@@ -65,7 +76,8 @@ export type EngineEvent =
   /** The group is gone from the profile (leave-group): drop it and everything shown for it. */
   | (Base & { readonly event: 'group-left'; readonly groupId: string })
   | (Base & { readonly event: 'invite'; readonly from: string; readonly groupId: string; readonly groupName: string; readonly text: string })
-  | (Base & { readonly event: 'server'; readonly onion: string; readonly imported: boolean })
+  /** bundle: the signed key bundle as people share it ("server:" + base64), for a QR code or a copy. */
+  | (Base & { readonly event: 'server'; readonly onion: string; readonly imported: boolean; readonly bundle?: string })
   | (Base & { readonly event: 'server-state'; readonly server: string; readonly state: PeerState })
   /** Our group posts to one server not yet accepted by it; `retryAt` (ms since the epoch): when posting resumes. */
   | (Base & { readonly event: 'post-queue'; readonly server: string; readonly queued: number; readonly waiting: PostWaiting | null; readonly retryAt?: number })

@@ -8,6 +8,8 @@ export type UiAction =
   | { readonly ui: 'paste' }
   | { readonly ui: 'servers' }
   | { readonly ui: 'me' }
+  /** `/me qr`, `/server qr [onion]`: draw an address or a server bundle as a QR code. */
+  | { readonly ui: 'qr'; readonly what: 'me' | 'server'; readonly server?: string }
   /** `/leave` without "yes": ask first (leaving deletes the group's messages on this device). */
   | { readonly ui: 'confirm-leave'; readonly group: string };
 
@@ -23,7 +25,7 @@ export interface SlashContext {
   readonly lowBandwidth?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -38,11 +40,12 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   mirror: '/mirror <server>  — the open group lives on that server too (onion or bundle); members follow',
   move: '/move <server>  — move the open group there; the old server goes once every member has followed',
   rename: '/rename <name>  — your own name for the open contact or group (kept on this device, never sent)',
-  server: '/server [bundle]  — import a server bundle, or list servers',
+  server: '/server [bundle | qr [onion]]  — import a server bundle, or list servers; qr: the open group\'s server bundle as a QR code',
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
   lowbw: '/lowbw [on|off]  — low-bandwidth mode: no background sync',
   budget: '/budget [50MB|off]  — bytes a day low-bandwidth syncs may spend before they ask; alone: the meter (servers view)',
-  me: '/me  — show your own address (give it to people so they can /add you)',
+  verify: '/verify [yes|no]  — the open contact\'s verification code to read to each other; yes: it matched, mark them verified',
+  me: '/me [qr]  — show your own address (give it to people so they can /add you); qr: as a QR code to scan',
   help: '/help [topic]  — help; topics: keys, editing, groups, gaps, paste, lowbw, commands',
   quit: '/quit  — leave',
 };
@@ -108,6 +111,7 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
       if (ctx.current === undefined || rest.length === 0) return err('slash.missing', SLASH_USAGE.rename);
       return engine({ cmd: 'rename', conversation: ctx.current, name: rest });
     case 'server':
+      if (args[0]?.toLowerCase() === 'qr') return ui({ ui: 'qr', what: 'server', ...(args[1] !== undefined ? { server: args[1] } : {}) });
       return rest.length === 0 ? ui({ ui: 'servers' }) : engine({ cmd: 'add', text: rest });
     case 'sync': {
       const confirm = args.some((a) => a.toLowerCase() === 'yes');
@@ -135,8 +139,16 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
       if (!(HELP_TOPICS as readonly string[]).includes(topic)) return err('slash.argument', SLASH_USAGE.help);
       return ui({ ui: 'help', topic });
     }
+    case 'verify': {
+      if (ctx.current === undefined || ctx.currentKind !== 'contact') return err('slash.missing', SLASH_USAGE.verify);
+      const a = args[0]?.toLowerCase();
+      if (a === undefined) return engine({ cmd: 'verify-code', onion: ctx.current });
+      if (a === 'yes' || a === 'no') return engine({ cmd: 'set-verified', onion: ctx.current, on: a === 'yes' });
+      return err('slash.argument', SLASH_USAGE.verify);
+    }
     case 'me':
-      return ui({ ui: 'me' });
+      if (args[0]?.toLowerCase() === 'qr') return ui({ ui: 'qr', what: 'me' });
+      return args.length === 0 ? ui({ ui: 'me' }) : err('slash.argument', SLASH_USAGE.me);
     case 'quit':
       return ui({ ui: 'quit' });
   }
@@ -187,7 +199,7 @@ export function completeSlash(text: string, words: readonly string[] = []): Comp
   const lastSpace = text.lastIndexOf(' ');
   const partial = text.slice(lastSpace + 1);
   const pool: readonly string[] =
-    name === 'help' ? HELP_TOPICS : name === 'lowbw' ? ['on', 'off'] : name === 'budget' ? ['off'] : ['accept', 'block', 'invite', 'sync', 'group', 'leave'].includes(name) ? words : [];
+    name === 'help' ? HELP_TOPICS : name === 'lowbw' ? ['on', 'off'] : name === 'budget' ? ['off'] : name === 'verify' ? ['yes', 'no'] : ['accept', 'block', 'invite', 'sync', 'group', 'leave'].includes(name) ? words : [];
   const candidates = pool.filter((w) => w.toLowerCase().startsWith(partial.toLowerCase()));
   const head = text.slice(0, lastSpace + 1);
   if (candidates.length === 1) return { text: `${head}${candidates[0]} `, candidates };

@@ -19,14 +19,17 @@ function Row({ c, slot, selected, gaps, width }: { readonly c: ConversationVm; r
   const slotText = slot <= 10 ? String(slot % 10) : ' ';
   const dot = c.authorization === 'unknown' ? '?' : c.authorization === 'blocked' ? '⊘' : ONLINE.has(c.online) ? '●' : '○';
   const unread = c.unread > 0 ? ` (${c.unread > 99 ? '99+' : c.unread})` : '';
-  const head = `${slotText} ${dot} ${c.lookalike ? '⚠ ' : ''}`;
-  const tail = ` #${c.fingerprint.short}${unread}${gaps > 0 ? ` ⟂${gaps}` : ''}`;
+  const warn = c.lookalike || c.resembles !== undefined;
+  const mark = c.verified === true ? ' ✓' : '';
+  const head = `${slotText} ${dot} ${warn ? '⚠ ' : ''}`;
+  const tail = `${mark} #${c.fingerprint.short}${unread}${gaps > 0 ? ` ⟂${gaps}` : ''}`;
   // Every character of head and tail is one cell wide; a list too narrow for them and a little name is one cut line.
   if (width < head.length + tail.length + 3) {
     return (
       <SafeTextView text={uiText(`${slotText} ${dot} `)} inverse={selected} wrap="truncate">
-        {c.lookalike ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
+        {warn ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
         <SafeTextView text={c.name} bold={c.unread > 0} />
+        <SafeTextView text={uiText(mark)} color="green" bold />
         <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
         <SafeTextView text={uiText(unread)} color="cyan" />
         <SafeTextView text={uiText(gaps > 0 ? ` ⟂${gaps}` : '')} color="yellow" />
@@ -40,11 +43,12 @@ function Row({ c, slot, selected, gaps, width }: { readonly c: ConversationVm; r
     <Box>
       <Box flexShrink={0}>
         <SafeTextView text={uiText(`${slotText} ${dot} `)} inverse={selected}>
-          {c.lookalike ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
+          {warn ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
         </SafeTextView>
       </Box>
       <SafeTextView text={c.name} bold={c.unread > 0} inverse={selected} wrap="truncate" />
       <Box flexShrink={0}>
+        <SafeTextView text={uiText(mark)} color="green" bold inverse={selected} />
         <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} inverse={selected}>
           <SafeTextView text={uiText(unread)} color="cyan" />
           <SafeTextView text={uiText(gaps > 0 ? ` ⟂${gaps}` : '')} color="yellow" />

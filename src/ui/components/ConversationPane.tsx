@@ -66,6 +66,7 @@ function Header({ state, c }: { readonly state: UiState; readonly c: Conversatio
   const serversText = c.kind === 'group' ? groupServersText(c) : null;
   return (
     <SafeTextView text={c.name} bold wrap="truncate">
+      <SafeTextView text={uiText(c.verified === true ? ' ✓ verified' : '')} color="green" />
       <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
       <SafeTextView text={uiText(` · ${status}`)} dim />
       {queueText !== null ? <SafeTextView text={uiText(` · ⧗ ${queueText}`)} color={queue?.waiting === null ? undefined : 'yellow'} dim={queue?.waiting === null} /> : <SafeTextView text={uiText('')} />}
@@ -73,7 +74,16 @@ function Header({ state, c }: { readonly state: UiState; readonly c: Conversatio
       {serversText !== null ? <SafeTextView text={uiText(` · ${serversText}`)} color={c.moveWaiting !== undefined ? 'yellow' : undefined} dim={c.moveWaiting === undefined} /> : <SafeTextView text={uiText('')} />}
       {c.forkedTo !== undefined ? <SafeTextView text={uiText(` · read-only: forked to ${state.conversations.get(c.forkedTo)?.name ?? 'a new group'}`)} color="magenta" /> : <SafeTextView text={uiText('')} />}
       {gaps > 0 ? <SafeTextView text={uiText(` · ⟂ ${gaps} gap${gaps === 1 ? '' : 's'} open`)} color="yellow" /> : <SafeTextView text={uiText('')} />}
-      {c.lookalike ? <SafeTextView text={uiText(' · ⚠ name looks like another contact')} color="red" /> : <SafeTextView text={uiText('')} />}
+      {c.resembles !== undefined ? (
+        <SafeTextView text={uiText(' · ⚠ looks like your verified contact ')} color="red" bold>
+          <SafeTextView text={c.resembles} />
+          <SafeTextView text={uiText(', but is a different key')} />
+        </SafeTextView>
+      ) : c.lookalike ? (
+        <SafeTextView text={uiText(' · ⚠ name looks like another contact')} color="red" />
+      ) : (
+        <SafeTextView text={uiText('')} />
+      )}
     </SafeTextView>
   );
 }

@@ -9,9 +9,9 @@ import { handleMainKey, type KeyEnv } from '../controller/main-keys.js';
 import { INITIAL_LOCAL, type LocalState } from '../controller/local-state.js';
 import { isDeleteForward, useRawKeys } from '../hooks/use-raw-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
-import { uiText } from '../text.js';
+import { uiText, untrustedLine } from '../text.js';
 import { fingerprintOf } from '../view-model/identity.js';
-import { syncPromptText } from '../view-model/format.js';
+import { syncPromptText, verifyCodeText } from '../view-model/format.js';
 import { anchorForTop, layoutPane } from '../view-model/pane-layout.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
@@ -22,6 +22,7 @@ import { HelpSheet } from './HelpSheet.js';
 import { PasteBox } from './PasteBox.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
 import { SafeTextView } from './SafeTextView.js';
+import { QrView } from './QrView.js';
 import { ServersView } from './ServersView.js';
 import { StatusLine } from './StatusLine.js';
 
@@ -64,7 +65,8 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
     if (selected !== undefined && selected.unread > 0 && local.anchors.get(selected.id) === undefined) onLocal({ local: 'read', id: selected.id });
   }, [selected, local.anchors, onLocal]);
 
-  const bannerLines = Math.min(2, state.syncPrompts.length) + (state.invites.length > 0 ? 1 : 0);
+  const verify = state.verifyCode !== undefined && state.verifyCode.onion === selected?.id ? verifyCodeText(state, state.verifyCode.onion, state.verifyCode.code) : null;
+  const bannerLines = Math.min(2, state.syncPrompts.length) + (state.invites.length > 0 ? 1 : 0) + (verify !== null ? 2 : 0);
   const bodyHeight = Math.max(3, rows - 1 - composerHeight(local) - bannerLines);
   const lw = listWidth(columns);
   const paneWidth = Math.max(10, columns - lw - 1);
@@ -129,10 +131,18 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
           <ServersView state={state} index={modal.index} />
         ) : modal.kind === 'switcher' ? (
           <QuickSwitcher state={state} query={modal.query} index={modal.index} height={bodyHeight} />
+        ) : modal.kind === 'qr' ? (
+          <QrView title={modal.title} lines={modal.lines} height={bodyHeight} width={columns} />
         ) : (
           <PasteBox text={modal.text} state={state} />
         )}
       </Box>
+      {verify !== null ? (
+        <>
+          <SafeTextView text={untrustedLine(verify[0])} color="green" bold wrap="truncate" />
+          <SafeTextView text={untrustedLine(verify[1])} dim wrap="truncate" />
+        </>
+      ) : null}
       {state.syncPrompts.slice(0, 2).map((p) => (
         <SafeTextView
           key={p.server}

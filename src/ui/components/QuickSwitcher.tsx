@@ -24,7 +24,9 @@ export function QuickSwitcher({ state, query, index, height }: QuickSwitcherProp
         const c = state.conversations.get(id)!;
         return (
           <SafeTextView key={id} text={c.name} inverse={i === index} wrap="truncate">
+            <SafeTextView text={uiText(c.verified === true ? ' ✓' : '')} color="green" bold />
             <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
+            <SafeTextView text={uiText(c.resembles !== undefined ? ' ⚠ not your verified contact' : '')} color="red" />
           </SafeTextView>
         );
       })}

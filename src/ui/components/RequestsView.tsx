@@ -18,7 +18,16 @@ export function RequestsView({ conversation: c }: RequestsViewProps): ReactNode 
         <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
       </SafeTextView>
       <SafeTextView text={uiText('The name is chosen by the sender and is not verified. Compare the fingerprint with them another way.')} dim wrap="truncate" />
-      {c.lookalike ? <SafeTextView text={uiText('⚠ This name looks like one of your contacts.')} color="red" /> : <SafeTextView text={uiText('')} />}
+      {c.resembles !== undefined ? (
+        <SafeTextView text={uiText('⚠ This looks like your VERIFIED contact ')} color="red" bold wrap="truncate">
+          <SafeTextView text={c.resembles} />
+          <SafeTextView text={uiText(' but is a different key: likely an impersonator. Do not accept unless they confirm by voice.')} />
+        </SafeTextView>
+      ) : c.lookalike ? (
+        <SafeTextView text={uiText('⚠ This name looks like one of your contacts.')} color="red" />
+      ) : (
+        <SafeTextView text={uiText('')} />
+      )}
       <SafeTextView text={uiText('[a] accept   [b] block   [i] ignore for now')} color="cyan" />
     </Box>
   );

@@ -9,7 +9,9 @@ export type Modal =
   | { readonly kind: 'switcher'; readonly query: string; readonly index: number }
   | { readonly kind: 'paste'; readonly text: string }
   /** Imported servers; `index` is the selected row for "s: sync now". */
-  | { readonly kind: 'servers'; readonly index: number };
+  | { readonly kind: 'servers'; readonly index: number }
+  /** A QR code (qr.ts rows) under its title; any of Esc, q, Enter closes it. */
+  | { readonly kind: 'qr'; readonly title: SafeText; readonly lines: readonly SafeText[] };
 
 export interface LocalState {
   readonly selected?: string;

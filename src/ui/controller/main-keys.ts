@@ -4,13 +4,14 @@
 
 import type { EngineCommand } from '../../core/api/commands.js';
 import { helpLines } from '../commands/help-lines.js';
-import { completeSlash, isSlashCommand, parseSlashCommand, type UiAction } from '../commands/slash.js';
+import { completeSlash, isSlashCommand, parseSlashCommand, SLASH_USAGE, type UiAction } from '../commands/slash.js';
 import type { KeyInfo } from '../keys/bindings.js';
 import { jumpSlot, type KeyCommand } from '../keys/commands.js';
 import { EMPTY_COMPOSER, feedKey, withComposerText } from '../keys/composer.js';
 import { uiText, untrustedLine } from '../text.js';
 import { leaveQuestion, serverOrder } from '../view-model/format.js';
 import { fuzzyFilter } from '../view-model/fuzzy.js';
+import { qrLines, qrTarget } from '../view-model/qr.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
 import type { LocalState } from './local-state.js';
@@ -74,6 +75,11 @@ function uiAction(local: LocalState, view: UiState, a: UiAction): KeyOutcome {
       return none({ ...local, modal: { kind: 'servers', index: 0 } });
     case 'me':
       return none({ ...local, notice: untrustedLine(ownAddressText(view)) });
+    case 'qr': {
+      const t = qrTarget(view, a.what, local.selected, a.server);
+      if ('error' in t) return none({ ...local, notice: uiText(t.error) });
+      return none({ ...local, modal: { kind: 'qr', title: untrustedLine(t.title), lines: qrLines(t.text).map((l) => uiText(l)) } });
+    }
     case 'confirm-leave':
       return none({ ...local, notice: untrustedLine(leaveQuestion(view, a.group, local.selected)) });
     case 'quit':
@@ -114,6 +120,9 @@ function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo)
       const max = Math.max(0, helpLines(m.topic).length - 1);
       return none({ ...local, modal: { ...m, offset: Math.max(0, Math.min(max, (m.offset ?? 0) + step)) } });
     }
+    case 'qr':
+      if (key.escape || input === 'q' || key.return) return none({ ...local, modal: { kind: 'none' } });
+      return none(local);
     case 'switcher': {
       if (key.escape) return none({ ...local, modal: { kind: 'none' } });
       const matches = switcherMatches(view, m.query);
@@ -213,6 +222,11 @@ function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): 
       return none({ ...local, modal: { kind: 'switcher', query: '', index: 0 } });
     case 'view.servers':
       return uiAction(local, view, { ui: 'servers' });
+    case 'contact.verify': {
+      const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
+      if (sel === undefined || sel.kind !== 'contact') return none({ ...local, notice: uiText(SLASH_USAGE.verify) });
+      return { local: { ...local, notice: undefined }, commands: [{ cmd: 'verify-code', onion: sel.id }], quit: false };
+    }
     case 'view.fail-reasons':
       return none({ ...local, showFailReasons: !local.showFailReasons });
     case 'input.complete': {

@@ -93,6 +93,8 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { command: 'invite.review', char: 'i', meta: true, label: 'Alt+I' },
   // Alt+S: free in docs/ux.md's clients (WeeChat's Ctrl+S is search, so not that); same as /server with no argument.
   { command: 'view.servers', char: 's', meta: true, label: 'Alt+S' },
+  // Alt+V: the open contact's verification code (same as /verify).
+  { command: 'contact.verify', char: 'v', meta: true, label: 'Alt+V' },
 ];
 
 function namedKey(k: KeyInfo): Binding['key'] | undefined {

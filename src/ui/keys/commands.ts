@@ -31,6 +31,7 @@ export const KEY_COMMANDS = [
   'view.fail-reasons',
   'invite.review',
   'view.servers',
+  'contact.verify',
 ] as const;
 
 export type KeyCommand = (typeof KEY_COMMANDS)[number];

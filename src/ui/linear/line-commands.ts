@@ -8,6 +8,7 @@ import { isSlashCommand, parseSlashCommand, SLASH_COMMANDS, SLASH_USAGE, type Ui
 import { ownAddressText, switcherMatches } from '../controller/main-keys.js';
 import { budgetLine, leaveQuestion, ONLINE_STATES, serverCostText, serverGroupsText, serverOrder } from '../view-model/format.js';
 import { fingerprintOf } from '../view-model/identity.js';
+import { qrLines, qrTarget } from '../view-model/qr.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
 import { who } from './narrate.js';
@@ -90,6 +91,10 @@ function uiAction(local: LinearLocal, view: UiState, a: UiAction): LineOutcome {
       return said(local, serverLines(view));
     case 'me':
       return said(local, [ownAddressText(view)]);
+    case 'qr': {
+      const t = qrTarget(view, a.what, local.current, a.server);
+      return said(local, 'error' in t ? [t.error] : [t.title, ...qrLines(t.text)]);
+    }
     case 'confirm-leave':
       return said(local, [leaveQuestion(view, a.group, local.current)]);
     case 'quit':

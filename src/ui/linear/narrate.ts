@@ -8,7 +8,7 @@
 import type { EngineEvent, PeerState, PostWaiting } from '../../core/api/events.js';
 import { LINEAR_TOR_PROGRESS_STEP } from '../../core/limits.js';
 import { untrustedLine, type SafeText } from '../text.js';
-import { ONLINE_STATES, postQueueText, syncPromptText } from '../view-model/format.js';
+import { ONLINE_STATES, postQueueText, syncPromptText, verifyCodeText } from '../view-model/format.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import { clockTime, dayLabel, gapSpanText } from '../view-model/pane-layout.js';
 import type { ConversationVm, UiState } from '../view-model/state.js';
@@ -19,8 +19,9 @@ type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
 const SERVER_SAID: ReadonlySet<PeerState> = new Set(['Authenticated', 'Synced', 'Failed', 'Disconnected']);
 
 /** A person's label: their (self-chosen) name and the short fingerprint that tells look-alikes apart. */
-export function who(c: Pick<ConversationVm, 'name' | 'fingerprint' | 'lookalike'>): string {
-  return `${c.name} (${c.fingerprint.short})${c.lookalike ? ' [looks like another name]' : ''}`;
+export function who(c: Pick<ConversationVm, 'name' | 'fingerprint' | 'lookalike' | 'verified' | 'resembles'>): string {
+  const mark = c.verified === true ? ' [verified]' : c.resembles !== undefined ? ` [WARNING: looks like your verified contact ${c.resembles}, but is not]` : c.lookalike ? ' [looks like another name]' : '';
+  return `${c.name} (${c.fingerprint.short})${mark}`;
 }
 
 /** A message's text on one line: its own line breaks read as " / ". */
@@ -43,7 +44,7 @@ export class Narrator {
   private torState: string | undefined;
   /** After a `profile` event the engine sends every contact and group in one burst: summarised, not read out. */
   private inSnapshot = false;
-  private readonly known = new Map<string, { readonly name: string; readonly authorization: string }>();
+  private readonly known = new Map<string, { readonly name: string; readonly authorization: string; readonly verified?: boolean }>();
   private readonly online = new Map<string, boolean>();
   private readonly serverState = new Map<string, PeerState>();
   /** Per server: the reason its posts were last said to wait (only changes are said). */
@@ -125,6 +126,8 @@ export class Narrator {
         return [`Group invite from ${this.label(e.from, s)} to “${s.invites.find((i) => i.groupId === e.groupId)?.groupName ?? ''}”. /join accepts it (groups are experimental).`];
       case 'sync-cost':
         return [syncPromptText(e)];
+      case 'verify-code':
+        return [verifyCodeText(s, e.onion, e.code).join('. ')];
       case 'lowbw':
         return [`low-bandwidth mode ${e.on ? 'on: servers sync only when you type /sync' : 'off'}`];
       case 'error':
@@ -160,7 +163,7 @@ export class Narrator {
     const c = s.conversations.get(id);
     if (c === undefined) return [];
     const old = this.known.get(id);
-    this.known.set(id, { name: c.name, authorization: c.authorization });
+    this.known.set(id, { name: c.name, authorization: c.authorization, verified: c.verified === true });
     const label = who(c);
     if (old === undefined) {
       if (c.kind === 'group') return [`Group ${label} added (experimental). /open it, then /invite CONTACT.`];
@@ -170,6 +173,7 @@ export class Narrator {
     const lines: string[] = [];
     if (old.name !== c.name) lines.push(`${old.name} (${c.fingerprint.short}) is now called ${c.name}`);
     if (old.authorization !== c.authorization) lines.push(`${label} is now ${c.authorization === 'approved' ? 'accepted' : c.authorization}`);
+    if ((old.verified ?? false) !== (c.verified === true)) lines.push(c.verified === true ? `${label}: marked verified` : `${label}: no longer marked verified`);
     return lines;
   }
 

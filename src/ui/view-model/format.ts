@@ -33,6 +33,14 @@ export function syncPromptText(p: SyncPromptVm | SyncCostEvent): string {
   return `${what} of server #${fingerprintOf(p.server).short}: ${p.messages} messages, ${cost}. Type /sync ${p.server} yes to go ahead.`;
 }
 
+/** What the screen says with a verification code (docs/protocol.md §12.7): how to use it, and how to say it matched. */
+export function verifyCodeText(state: UiState, onion: string, code: string): readonly [string, string] {
+  const c = state.conversations.get(onion);
+  const who = c === undefined ? `#${fingerprintOf(onion).short}` : `${c.name} #${c.fingerprint.short}`;
+  const now = c?.verified === true ? 'Marked verified; /verify no takes it back.' : 'If theirs is the same, type /verify yes.';
+  return [`Verification code with ${who}: ${code}`, `Read it to each other by voice or in person, not in this chat. ${now}`];
+}
+
 /** The day's data against the budget ("1.2 MB of 5.0 MB today"), or null without a budget. */
 export function budgetText(state: UiState): string | null {
   const d = state.dataDay;

@@ -27,7 +27,10 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
         authorization: e.authorization,
         unread: e.unread,
         lastActivity: e.lastActivity,
+        verified: e.verified,
       });
+    case 'verify-code':
+      return { ...state, verifyCode: { onion: e.onion, code: untrustedLine(e.code) } };
     case 'group':
       return upsertConversation(state, {
         id: e.groupId,
@@ -56,7 +59,7 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
     case 'server': {
       const servers = new Map(state.servers);
       const old = servers.get(e.onion);
-      servers.set(e.onion, { onion: e.onion, fingerprint: fingerprintOf(e.onion), state: old?.state ?? 'Disconnected', imported: e.imported });
+      servers.set(e.onion, { onion: e.onion, fingerprint: fingerprintOf(e.onion), state: old?.state ?? 'Disconnected', imported: e.imported, ...(e.bundle !== undefined ? { bundle: e.bundle } : old?.bundle !== undefined ? { bundle: old.bundle } : {}) });
       return { ...state, servers };
     }
     case 'message':
@@ -185,6 +188,7 @@ interface Upsert {
   readonly forkedTo?: string;
   readonly servers?: readonly string[];
   readonly moveWaiting?: number;
+  readonly verified?: boolean;
 }
 
 function upsertConversation(state: UiState, u: Upsert): UiState {
@@ -204,19 +208,36 @@ function upsertConversation(state: UiState, u: Upsert): UiState {
     ...(u.forkedTo !== undefined ? { forkedTo: u.forkedTo } : {}),
     ...(u.servers !== undefined && (u.servers.length !== 1 || u.servers[0] !== u.server) ? { servers: u.servers } : {}),
     ...(u.moveWaiting !== undefined ? { moveWaiting: u.moveWaiting } : {}),
+    ...(u.verified === true ? { verified: true as const } : {}),
   };
   const nameKeys = new Map(state.nameKeys ?? []);
   nameKeys.set(u.id, lookalikeKey(u.rawName));
   return flagLookalikes(withConversations({ ...state, nameKeys }, [c]));
 }
 
-/** Flags are recomputed from the cached keys on every contact/group change: O(conversations). */
+/**
+ * Flags are recomputed from the cached keys on every contact/group change: O(conversations). A conversation that is
+ * not verified and shares a name skeleton or a short fingerprint with a verified contact resembles it.
+ */
 function flagLookalikes(state: UiState): UiState {
-  const flagged = lookalikeIds(state.nameKeys ?? new Map<string, string>());
+  const keys = state.nameKeys ?? new Map<string, string>();
+  const flagged = lookalikeIds(keys);
+  const verifiedBy = new Map<string, ConversationVm>();
+  for (const c of state.conversations.values()) {
+    if (c.verified !== true) continue;
+    const k = keys.get(c.id);
+    if (k !== undefined && k !== '') verifiedBy.set(`n:${k}`, c);
+    verifiedBy.set(`f:${c.fingerprint.short}`, c);
+  }
   const changed: ConversationVm[] = [];
   for (const c of state.conversations.values()) {
     const want = flagged.has(c.id);
-    if (c.lookalike !== want) changed.push({ ...c, lookalike: want });
+    const k = keys.get(c.id);
+    const like = c.verified === true ? undefined : ((k !== undefined && k !== '' ? verifiedBy.get(`n:${k}`) : undefined) ?? verifiedBy.get(`f:${c.fingerprint.short}`));
+    const resembles = like !== undefined && like.id !== c.id ? like.name : undefined;
+    if (c.lookalike === want && c.resembles === resembles) continue;
+    const { resembles: _old, ...rest } = c;
+    changed.push({ ...rest, lookalike: want, ...(resembles !== undefined ? { resembles } : {}) });
   }
   return changed.length === 0 ? state : withConversations(state, changed);
 }
@@ -257,9 +278,14 @@ function memberLabel(state: UiState, from: string): SafeText {
 function senderName(state: UiState, from: string): SafeText {
   if (state.profile !== undefined && from === state.profile.onion) return state.profile.name;
   const c = state.conversations.get(from);
-  if (c !== undefined) return c.name;
-  // An unknown group member: their onion's fingerprint is the only honest label.
-  return fingerprintOf(from).short;
+  if (c !== undefined) return c.verified === true ? untrustedLine(`${c.name} ✓`) : c.name;
+  // An unknown group member: their onion's fingerprint is the only honest label — unless it looks like a verified
+  // contact's, which is what an impersonator grinds for.
+  const fp = fingerprintOf(from).short;
+  for (const v of state.conversations.values()) {
+    if (v.verified === true && v.fingerprint.short === fp) return untrustedLine(`${fp} ⚠ not your verified ${v.name}`);
+  }
+  return fp;
 }
 
 function storeFor(state: UiState, conversation: string): { state: UiState; store: MessageStore } {

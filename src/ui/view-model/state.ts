@@ -27,6 +27,13 @@ export interface ConversationVm {
   readonly servers?: readonly string[];
   /** Groups: a move we lead, with how many members have not yet followed. */
   readonly moveWaiting?: number;
+  /** Contacts the user marked verified (their verification code matched). */
+  readonly verified?: true;
+  /**
+   * Not verified, but its name or fingerprint looks like this VERIFIED contact's (its name, safe to draw): the
+   * strongest warning, as this is what an impersonator looks like.
+   */
+  readonly resembles?: SafeText;
 }
 
 export interface GapVm {
@@ -57,6 +64,8 @@ export interface ServerVm {
   readonly fingerprint: Fingerprint;
   readonly state: PeerState;
   readonly imported: boolean;
+  /** The shareable bundle text ("server:…"), for /server qr. */
+  readonly bundle?: string;
 }
 
 /** Our group posts to one server not yet accepted by it, and why they wait (the engine's `post-queue`). */
@@ -98,6 +107,8 @@ export interface UiState {
   readonly serverMessages: ReadonlyMap<string, ServerMessageCount>;
   readonly lowBandwidth: boolean;
   readonly syncPrompts: readonly SyncPromptVm[];
+  /** The last verification code the engine gave, for the contact it is about (shown while that contact is open). */
+  readonly verifyCode?: { readonly onion: string; readonly code: SafeText };
   /** The engine's day count and data budget (bytes; budget 0: none), from the total's `bytes` events. */
   readonly dataDay?: { readonly today: number; readonly budget: number };
   readonly lastError?: { readonly code: string; readonly message: SafeText; readonly id?: string };

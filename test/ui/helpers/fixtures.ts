@@ -14,8 +14,8 @@ export function profileEvent(name = 'me'): EngineEvent {
   return { event: 'profile', onion: ME, name, defaultPassword: false };
 }
 
-export function contactEvent(seed: number, name: string, over: Partial<{ authorization: 'unknown' | 'approved' | 'blocked'; unread: number; lastActivity: number }> = {}): EngineEvent {
-  return { event: 'contact', onion: onion(seed), name, authorization: over.authorization ?? 'approved', unread: over.unread ?? 0, lastActivity: over.lastActivity ?? 0 };
+export function contactEvent(seed: number, name: string, over: Partial<{ authorization: 'unknown' | 'approved' | 'blocked'; unread: number; lastActivity: number; verified: boolean }> = {}): EngineEvent {
+  return { event: 'contact', onion: onion(seed), name, authorization: over.authorization ?? 'approved', unread: over.unread ?? 0, lastActivity: over.lastActivity ?? 0, verified: over.verified ?? false };
 }
 
 /** Local time (tests format times with the same local clock the UI uses). */
