@@ -11,7 +11,8 @@ import { nodeRandom } from '../../../src/app/platform/node-platform.js';
 import { engineWorld, got, type Client, type Ev } from './client.js';
 
 const world = engineWorld('cwtch-windows-');
-const OLD = 20_000;
+// The issue's scale: a group created after 100,000 messages of other groups were already on the server.
+const OLD = 100_000;
 const DAY = 24 * 3600_000;
 
 /** The invite as a Go client would send it: the same group, without our Created member. */
@@ -33,8 +34,8 @@ describe('time windows through the engine', () => {
   it('a new member fetches only the windows since the group was created; a Go-style invite fetches everything; same timeline', async () => {
     // Other groups' traffic, ten days old (200-byte ciphertexts: what the server stores for any group).
     const old = windowEndOf(Date.now() - 10 * DAY, BOARD_WINDOW_DEFAULT_S);
-    for (let i = 0; i < OLD; i += 2000) {
-      world.server().store.commitPosts(Array.from({ length: 2000 }, () => ({ tokenT: nodeRandom.bytes(32), signature: nodeRandom.bytes(64), ciphertext: nodeRandom.bytes(200), windowEnd: old })));
+    for (let i = 0; i < OLD; i += 5000) {
+      world.server().store.commitPosts(Array.from({ length: 5000 }, () => ({ tokenT: nodeRandom.bytes(32), signature: nodeRandom.bytes(64), ciphertext: nodeRandom.bytes(200), windowEnd: old })));
     }
     const alice = world.start('alice');
     const bob = world.start('bob');
@@ -59,8 +60,8 @@ describe('time windows through the engine', () => {
 
     expect(await texts(bob, g.groupId)).toEqual(['one', 'two', 'three', 'four', 'five']);
     expect(await texts(carol, g.groupId)).toEqual(await texts(bob, g.groupId));
-    // Carol's replay carried the 20,000 old messages (packed: ~650 packets); Bob's only the five, and the handshake.
-    expect(received(carol, server)).toBeGreaterThan(600 * PACKET_SIZE);
+    // Carol's replay carried the 100,000 old messages (packed: ~3,250 packets); Bob's only the five, and the handshake.
+    expect(received(carol, server)).toBeGreaterThan(3000 * PACKET_SIZE);
     expect(received(bob, server)).toBeLessThan(20 * PACKET_SIZE);
 
     // Low-bandwidth: the sync asks first with the server's estimate, and fetches nothing until confirmed.
@@ -69,8 +70,8 @@ describe('time windows through the engine', () => {
     const cost = await dave.call({ cmd: 'sync', server }, 'sync-cost');
     expect(cost).toMatchObject({ server, messages: OLD + 5, estimated: true });
     // The estimate counts the packets a packed replay takes: about a third of a packet per old message here.
-    expect(cost.bytes).toBeGreaterThan(600 * PACKET_SIZE);
-    expect(cost.bytes).toBeLessThan(800 * PACKET_SIZE);
+    expect(cost.bytes).toBeGreaterThan(3000 * PACKET_SIZE);
+    expect(cost.bytes).toBeLessThan(4000 * PACKET_SIZE);
     await new Promise((r) => setTimeout(r, 1000));
     expect(dave.events.some((e) => e.event === 'message')).toBe(false);
     expect(received(dave, server)).toBeLessThan(8 * PACKET_SIZE);
