@@ -373,3 +373,7 @@ export const TUI_FRAME_LINE_CACHE_ENTRIES = 512;
  * development machine, so a code still shows at once.
  */
 export const VERIFY_CODE_ITERATIONS = 50_000;
+
+// ---- Quoted replies (src/app/engine/quotes.ts) ----
+/** How far back in a conversation a quoted reply's original is looked for (each one hashed). Our choice: a reply is to something recent. */
+export const QUOTE_SEARCH_MESSAGES = 500;

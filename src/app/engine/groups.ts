@@ -33,6 +33,7 @@ import type { Identity } from '../../core/crypto/identity.js';
 import { countingAcn, type ByteMeter } from './byte-meter.js';
 import type { RuntimeDeps } from './profile-runtime.js';
 import type { PostQueueStatus } from './post-pump.js';
+import { quoteOf } from './quotes.js';
 import { ServerSync, type QueuedPost } from './server-sync.js';
 import { GroupRepair, type RepairedOutcome, type RepairGroup } from './group-repair.js';
 import { decodeDropped, decodeMove, encodeJsonSetting, GroupServerNotices, type MoveState, type NoticeGroup } from './group-servers.js';
@@ -859,6 +860,7 @@ export class ProfileGroups {
       this.stats.duplicates++;
       return 'duplicate';
     }
+    const quote = quoteOf(this.db, g.conversation, overlay);
     this.emit({
       event: 'message',
       conversation: g.groupId,
@@ -870,6 +872,7 @@ export class ProfileGroups {
       ack: 'acknowledged',
       overlay: overlay.overlay,
       signature: sig,
+      ...(quote !== undefined ? { quote } : {}),
     });
     this.feed(this.timeline(g), { signature, previousSig: message.previousMessageSig, sender, timestamp: message.timestamp, receivedAt: now }, via, g.conversation);
     return 'new';

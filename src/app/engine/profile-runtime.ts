@@ -28,9 +28,10 @@ import { chatMessageFits, EXTENSION_GROUP_SERVERS, newMessageId, PeerApp, type P
 import type { Clock, Random, TimerHandle } from '../../core/ports.js';
 import { AuthApp } from '../../core/tapir/apps/auth-app.js';
 import { TapirService } from '../../core/tapir/service.js';
-import type { Conversation, Message, MessageId } from '../../profile/profile-db.js';
+import type { Conversation, Message, MessageId, ProfileDb } from '../../profile/profile-db.js';
 import { ATTR_NAME, type Profile } from '../../profile/profile-store.js';
 import { countingAcn, type ByteMeter } from './byte-meter.js';
+import { messageIdOf, quoteOf } from './quotes.js';
 import { decodeBudget, decodeDayRecord, encodeBudget, encodeDayRecord, type DataBudget, type DayRecord } from './data-budget.js';
 import { ProfileGroups } from './groups.js';
 
@@ -333,7 +334,7 @@ export class ProfileRuntime implements PeerHandler {
     // A group's order is its hash-chained timeline (causal), not arrival order.
     if (conv.kind === 'group') rows = this.groups.inTimelineOrder(conv.id, rows);
     this.db.markRead(conv.id);
-    this.emit({ ...withId(id), event: 'history', conversation: conv.handle, messages: rows.map(historyMessage) });
+    this.emit({ ...withId(id), event: 'history', conversation: conv.handle, messages: rows.map((m) => historyMessage(this.db, m)) });
   }
 
   private contact(onion: string): Conversation {
@@ -461,7 +462,8 @@ export class ProfileRuntime implements PeerHandler {
       return false;
     }
     if (!r.isNew) return true;
-    this.emit({ event: 'message', conversation: s.onion, from: s.onion, text: overlayText(overlay), time: now, messageId: id, outgoing: false, ack: 'acknowledged', overlay: overlay.overlay });
+    const quote = quoteOf(this.db, conv.id, overlay);
+    this.emit({ event: 'message', conversation: s.onion, from: s.onion, text: overlayText(overlay), time: now, messageId: id, outgoing: false, ack: 'acknowledged', overlay: overlay.overlay, ...(quote !== undefined ? { quote } : {}) });
     if (overlay.overlay === OVERLAY_GROUP_INVITE) {
       const p = decodePaste(this.deps.backend, this.deps.pbkdf2, overlay.data);
       if (p.ok && (p.value.kind === 'invite' || p.value.kind === 'tofubundle')) {
@@ -559,16 +561,18 @@ function contactEvent(c: Conversation): Extract<EngineEvent, { event: 'contact' 
   return { event: 'contact', onion: c.handle, name: c.localName ?? c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity, verified: c.verifiedAt !== null };
 }
 
-function historyMessage(m: Message): HistoryMessage {
+function historyMessage(db: ProfileDb, m: Message): HistoryMessage {
   const o = decodeOverlay(m.body);
   const sig = m.groupSignature === null ? null : toBase64(m.groupSignature);
+  const quote = o.ok ? quoteOf(db, m.conversation, o.value) : undefined;
   return {
     ...(sig !== null ? { signature: sig } : {}),
-    messageId: m.protocolId ?? sig ?? String(m.id),
+    messageId: messageIdOf(m),
     from: m.sender,
     text: o.ok ? overlayText(o.value) : '',
     time: m.receivedAt,
     outgoing: m.direction === 'out',
     ack: m.ack as AckState,
+    ...(quote !== undefined ? { quote } : {}),
   };
 }

@@ -50,6 +50,8 @@ export type EngineEvent =
       /** For group messages: the signature that identifies it, base64. */
       readonly signature?: string;
       readonly failReason?: string;
+      /** A quoted reply (overlay 10; `text` is its body): the original it quotes. */
+      readonly quote?: MessageQuote;
     })
   | (Base & { readonly event: 'sent'; readonly conversation: ConversationId; readonly messageId: string })
   | (Base & { readonly event: 'ack'; readonly conversation: ConversationId; readonly messageId: string })
@@ -129,6 +131,13 @@ export interface HistoryMessage {
   readonly outgoing: boolean;
   readonly ack: AckState;
   readonly signature?: string;
+  readonly quote?: MessageQuote;
+}
+
+/** What a quoted reply quotes: the original's id and text when this profile holds it; both absent when not. */
+export interface MessageQuote {
+  readonly messageId?: string;
+  readonly text?: string;
 }
 
 export type EventName = EngineEvent['event'];

@@ -2,6 +2,8 @@
 // Decoding is total: any bytes give an overlay or an error value, never a throw. Invalid UTF-8 becomes U+FFFD,
 // as Go's json.Unmarshal does for strings.
 
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toBase64, utf8 } from '../bytes.js';
 import { encodeGoJsonBytes, getField, getInt, getString, goJson, parseJsonObject } from '../codec/go-json.js';
 import { decodeOnion } from '../crypto/onion.js';
 import { fail, ok, type Result } from '../result.js';
@@ -61,6 +63,24 @@ export function validateOverlayData(o: Overlay): Result<Overlay> {
     default:
       return ok(o);
   }
+}
+
+/** A quoted reply's parts (overlay 10 `d` = `{"quotedHash":…,"body":…}`), or null when `o` is not a readable one. */
+export function decodeQuote(o: Overlay): { readonly quotedHash: string; readonly body: string } | null {
+  if (o.overlay !== OVERLAY_QUOTED_REPLY) return null;
+  const q = parseJsonObject(o.data);
+  if (!q.ok) return null;
+  const body = getString(q.value, 'body');
+  if (body === undefined) return null;
+  return { quotedHash: getString(q.value, 'quotedHash') ?? '', body };
+}
+
+/**
+ * The hash a quoted reply names its original by (docs/protocol.md §6.3): base64(SHA-256(sender onion ‖ the
+ * original's raw overlay JSON)) **[unverified]**.
+ */
+export function contentHash(sender: string, rawMessage: string): string {
+  return toBase64(sha256(utf8(sender + rawMessage)));
 }
 
 /** The text a person reads for a stored overlay: the body of a quoted reply, else the data itself. */

@@ -2,16 +2,13 @@
 // message stores are mutated in place (see message-store.ts) so a 100k-message conversation costs
 // O(1) per live message.
 
-import type { EngineEvent, HistoryMessage, PeerState } from '../../core/api/events.js';
+import type { EngineEvent, HistoryMessage, MessageQuote, PeerState } from '../../core/api/events.js';
 import { untrusted, untrustedLine, uiText, type SafeText } from '../text.js';
 import { fingerprintOf, lookalikeIds, lookalikeKey, nameOf } from './identity.js';
 import { MessageStore, StoredMessage, type MessageRow } from './message-store.js';
 import type { ConversationVm, GapVm, SyncPromptVm, UiState } from './state.js';
 
 type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
-
-/** Cwtch overlay numbers the pane draws specially (docs/protocol.md §6.3). */
-const OVERLAY_QUOTE = 10;
 
 export function reduce(state: UiState, e: EngineEvent): UiState {
   switch (e.event) {
@@ -297,37 +294,18 @@ function storeFor(state: UiState, conversation: string): { state: UiState; store
   return { state: { ...state, messages }, store };
 }
 
-function toRow(state: UiState, store: MessageStore, m: HistoryMessage & { overlay?: number; failReason?: string }): MessageRow {
-  const quoted = m.overlay === OVERLAY_QUOTE;
+function toRow(state: UiState, store: MessageStore, m: HistoryMessage & { failReason?: string }): MessageRow {
   const fromName = m.outgoing && state.profile !== undefined ? state.profile.name : senderName(state, m.from);
-  const row = new StoredMessage(m.messageId, m.from, fromName, quoted ? quoteBody(m.text) : m.text, m.time, m.outgoing, m.ack);
+  const row = new StoredMessage(m.messageId, m.from, fromName, m.text, m.time, m.outgoing, m.ack);
   if (m.failReason !== undefined) row.failReason = untrustedLine(m.failReason);
-  if (quoted) row.quote = quotedText(store, m.text);
+  if (m.quote !== undefined) row.quote = quotedText(store, m.quote);
   return row;
 }
 
-/** Overlay 10 `d` is JSON {quotedHash, body}; anything else is shown as plain text. */
-function parseQuote(text: string): { quotedHash: string; body: string } | undefined {
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null) return undefined;
-    const o = v as Record<string, unknown>;
-    if (typeof o['quotedHash'] !== 'string' || typeof o['body'] !== 'string') return undefined;
-    return { quotedHash: o['quotedHash'], body: o['body'] };
-  } catch {
-    return undefined;
-  }
-}
-
-function quoteBody(text: string): string {
-  return parseQuote(text)?.body ?? text;
-}
-
-function quotedText(store: MessageStore, text: string): SafeText {
-  const q = parseQuote(text);
-  if (q === undefined) return uiText('(quoted message unreadable)');
-  // The engine may resolve a quote hash to a message id; otherwise we cannot show the original.
-  return store.byId(q.quotedHash)?.text ?? uiText('(quoted message not in this history)');
+/** A quoted reply's original, as the engine found it (or, failing that, a message of this history with its id). */
+function quotedText(store: MessageStore, q: MessageQuote): SafeText {
+  if (q.text !== undefined) return untrustedLine(q.text);
+  return (q.messageId !== undefined ? store.byId(q.messageId)?.text : undefined) ?? uiText('(quoted message not on this device)');
 }
 
 function message(state0: UiState, e: Ev<'message'>): UiState {

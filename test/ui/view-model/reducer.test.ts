@@ -103,10 +103,18 @@ describe('reduce', () => {
     expect(store.positionOf('m10')).toBe(2);
   });
 
-  it('quoted replies (overlay 10) show the body and the quoted message', () => {
+  it('quoted replies show the original the engine named: its text, or a held message by id, or that it is not here', () => {
     const c = onion(1);
-    const s = run([messageEvent(c, 1, { text: 'original' }), messageEvent(c, 2, { overlay: 10, text: JSON.stringify({ quotedHash: 'm1', body: 'reply' }) })]);
-    expect(s.messages.get(c)!.byId('m2')).toMatchObject({ text: 'reply', quote: 'original' });
+    const s = run([
+      messageEvent(c, 1, { text: 'original' }),
+      messageEvent(c, 2, { overlay: 10, text: 'reply', quote: { messageId: 'm1' } }),
+      messageEvent(c, 3, { overlay: 10, text: 'again', quote: { messageId: 'm9', text: 'older\u001b[2J one' } }),
+      messageEvent(c, 4, { overlay: 10, text: 'what?', quote: {} }),
+    ]);
+    const store = s.messages.get(c)!;
+    expect(store.byId('m2')).toMatchObject({ text: 'reply', quote: 'original' });
+    expect(store.byId('m3')).toMatchObject({ text: 'again', quote: 'older one' });
+    expect(store.byId('m4')).toMatchObject({ text: 'what?', quote: '(quoted message not on this device)' });
   });
 
   it('invite is listed with a safe group name', () => {
