@@ -195,7 +195,6 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 const enc = new TextEncoder();
 const decStrict = new TextDecoder('utf-8', { fatal: true });
-const decLossy = new TextDecoder('utf-8');
 
 export function utf8(s: string): Uint8Array {
   return enc.encode(s);
@@ -208,11 +207,6 @@ export function fromUtf8Strict(b: Uint8Array): string | null {
   } catch {
     return null;
   }
-}
-
-/** Decode UTF-8, replacing invalid sequences with U+FFFD (Go's behaviour for invalid UTF-8 in JSON). */
-export function fromUtf8Lossy(b: Uint8Array): string {
-  return decLossy.decode(b);
 }
 
 /** Best-effort wipe of key material held in memory. */

@@ -11,8 +11,6 @@ export class CwtchError extends Error {
   }
 }
 
-/** The peer broke the protocol: drop the message or close the connection. */
-export class ProtocolError extends CwtchError {}
 /** The network failed: retryable. */
 export class TransportError extends CwtchError {}
 /** Storage failed or refused (wrong password, disk full). */

@@ -19,7 +19,6 @@ export const SALT_FILE = 'SALT';
 export const VERSION_FILE = 'VERSION';
 /** The encrypted-config layout version Go writes. docs/protocol.md §7.6. */
 export const CONFIG_VERSION = '1';
-export const STORAGE_TYPES = ['storage-default-password', 'storage-password', 'storage-no-password'] as const;
 
 export interface ServerConfig {
   readonly identity: Identity;

@@ -10,7 +10,7 @@ import { campaignArbitrary, decodeCorpus, sampleBatch, type FuzzTarget, type Inp
 import { loadCorpus } from './corpus.js';
 import { TARGETS, targetByName } from './targets/index.js';
 
-/** Per-input bound from issue 12: anything slower is reported. */
+/** Per-input bound (our choice: a decoder slower than this on one input is a finding): anything slower is reported. */
 const SLOW_MS = 1000;
 /** No progress for this long is a hang: the worker is terminated. */
 const HANG_MS = 10_000;

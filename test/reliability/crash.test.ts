@@ -1,4 +1,4 @@
-// Crash campaign (issue 12 part 2, item 2), on the local network with real processes: kill -9 of a headless
+// Crash campaign, on the local network with real processes: kill -9 of a headless
 // client while it receives and while it sends (its outbox), and kill -9 of the cwtch-server during posts. After
 // each restart: nothing acknowledged is lost (every message the sender saw `ack` for is in the receiver's
 // history; every post the server answered Success for is in a fresh replay), nothing is duplicated, and clients

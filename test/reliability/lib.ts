@@ -71,15 +71,6 @@ export function rssSummary(s: readonly RssSample[]): string {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Poll `cond` every 20 ms until true; throws `what` after `ms`. */
-export async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out: ${what}`);
-    await sleep(20);
-  }
-}
-
 export function repoRoot(): string {
   let d = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(d, 'package.json'))) d = dirname(d);

@@ -1,4 +1,4 @@
-// Load campaign (issue 12 part 2, item 1): N board clients buy tokens (real 16-bit PoW + token service), post as
+// Load campaign: N board clients buy tokens (real 16-bit PoW + token service), post as
 // fast as the server answers and stay synced, against a `cwtch-server` child process on the local network; plus
 // half-open connections (silent, and a partial handshake) and one client that double-spends its tokens,
 // concurrently and sequentially. Measures posts/s, post latency and the server's RSS (VmRSS every 500 ms), probes

@@ -1,4 +1,4 @@
-// Soak campaign (issue 12 part 2, item 3): three headless peers and a cwtch-server on the local network exchange
+// Soak campaign: three headless peers and a cwtch-server on the local network exchange
 // 1:1 and group messages continuously while random peers (never the observer, alice) and the server are
 // restarted, by kill -9 or cleanly. At the end every message sent is present exactly once on every intended
 // receiver, and the RSS of the long-lived processes is compared between the first and last quarter.

@@ -139,5 +139,3 @@ export interface MessageQuote {
   readonly messageId?: string;
   readonly text?: string;
 }
-
-export type EventName = EngineEvent['event'];

@@ -98,7 +98,6 @@ export function mulElement(p: RistrettoPointType, s: bigint): RistrettoPointType
   return k === 0n ? IDENTITY : p.multiply(k);
 }
 
-export const scalarAdd = (a: bigint, b: bigint): bigint => mod(a + b);
 export const scalarSub = (a: bigint, b: bigint): bigint => mod(a - b);
 export const scalarMul = (a: bigint, b: bigint): bigint => mod(a * b);
 /** Multiplicative inverse mod ℓ; throws on 0 (a caller bug, never wire data). */

@@ -11,7 +11,6 @@
 // each is "<source minus previous source, base 36>:<prototype code points, base 36, separated by '.'>".
 // An empty prototype means the source is a mark-only look-alike and maps to nothing.
 
-export const CONFUSABLES_UNICODE_VERSION = '10.0.0';
 
 export const CONFUSABLES_PACKED =
   'y:13.13,3:33.1b.1c,b:27,1:30,o:30,n:13,d:36.32,f:30,12:2r,3:2h,x:1t.1x,a:1w,7:3c,1:27,e:2p.2t,a:6pu,8:33,o:1w,' +

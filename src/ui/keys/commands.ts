@@ -36,12 +36,6 @@ export const KEY_COMMANDS = [
 
 export type KeyCommand = (typeof KEY_COMMANDS)[number];
 
-/** The jump command for Alt+1…9 (1–9) and Alt+0 (10). */
-export function jumpCommand(n: number): KeyCommand | undefined {
-  if (!Number.isInteger(n) || n < 1 || n > 10) return undefined;
-  return `nav.jump.${n}` as KeyCommand;
-}
-
 /** The 1-based slot of a jump command. */
 export function jumpSlot(c: KeyCommand): number | undefined {
   const m = /^nav\.jump\.(\d+)$/.exec(c);
