@@ -16,7 +16,8 @@ import { ProfileStore, type Profile } from '../../profile/profile-store.js';
 import { BYTES_EVENT_INTERVAL_MS } from '../../core/limits.js';
 import { ByteMeter } from './byte-meter.js';
 import { DataBudget } from './data-budget.js';
-import { ProfileRuntime, SETTING_LOW_BANDWIDTH, type RuntimeDeps } from './profile-runtime.js';
+import type { RuntimeDeps } from './deps.js';
+import { ProfileRuntime, SETTING_LOW_BANDWIDTH } from './profile-runtime.js';
 import type { RepairStats } from './group-repair.js';
 
 export interface EngineDeps extends RuntimeDeps {

@@ -31,7 +31,7 @@ import type { TimerHandle } from '../../core/ports.js';
 import type { ConversationId, Group, GroupServer, ProfileDb } from '../../profile/profile-db.js';
 import type { Identity } from '../../core/crypto/identity.js';
 import { countingAcn, type ByteMeter } from './byte-meter.js';
-import type { RuntimeDeps } from './profile-runtime.js';
+import type { RuntimeDeps } from './deps.js';
 import type { PostQueueStatus } from './post-pump.js';
 import { quoteOf } from './quotes.js';
 import { ServerSync, type QueuedPost } from './server-sync.js';

@@ -7,7 +7,6 @@
 
 import { toBase64 } from '../../core/bytes.js';
 import type { AckState, EngineEvent, HistoryMessage } from '../../core/api/events.js';
-import type { CryptoBackend, Pbkdf2 } from '../../core/crypto/backend.js';
 import { identityFromSeed, type Identity } from '../../core/crypto/identity.js';
 import { decodeOnion, type OnionAddress } from '../../core/crypto/onion.js';
 import { verifyCode } from '../../core/crypto/verify-code.js';
@@ -20,38 +19,20 @@ import {
   PEER_RETRY_MAX_MS,
   PEER_RETRY_MIN_MS,
 } from '../../core/limits.js';
-import type { Acn } from '../../core/net/acn.js';
 import { decodePaste } from '../../core/paste.js';
 import { decodeOverlay, encodeOverlay, OVERLAY_GROUP_INVITE, OVERLAY_GROUP_SERVERS, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
 import { validateDisplayName } from '../../core/text/names.js';
 import { chatMessageFits, EXTENSION_GROUP_SERVERS, newMessageId, PeerApp, type PeerHandler, type PeerSession } from '../../core/peer/peer-app.js';
-import type { Clock, Random, TimerHandle } from '../../core/ports.js';
+import type { TimerHandle } from '../../core/ports.js';
 import { AuthApp } from '../../core/tapir/apps/auth-app.js';
 import { TapirService } from '../../core/tapir/service.js';
 import type { Conversation, Message, MessageId, ProfileDb } from '../../profile/profile-db.js';
 import { ATTR_NAME, type Profile } from '../../profile/profile-store.js';
-import { countingAcn, type ByteMeter } from './byte-meter.js';
+import { countingAcn } from './byte-meter.js';
 import { messageIdOf, quoteOf } from './quotes.js';
-import { decodeBudget, decodeDayRecord, encodeBudget, encodeDayRecord, type DataBudget, type DayRecord } from './data-budget.js';
+import { decodeBudget, decodeDayRecord, encodeBudget, encodeDayRecord, type DayRecord } from './data-budget.js';
+import type { RuntimeDeps } from './deps.js';
 import { ProfileGroups } from './groups.js';
-
-export interface RuntimeDeps {
-  readonly backend: CryptoBackend;
-  readonly pbkdf2: Pbkdf2;
-  readonly random: Random;
-  readonly clock: Clock;
-  readonly acn: Acn;
-  readonly log: (line: string) => void;
-  /** Override the re-dial back-off (tests of the back-off itself use a fake clock instead). */
-  readonly retryMinMs?: number;
-  readonly retryMaxMs?: number;
-  /** Counts bytes per contact and server (the engine's meter); absent: nothing is counted. */
-  readonly meter?: ByteMeter;
-  /** Token-service PoW difficulty (tests lower it on both ends); default POW_DIFFICULTY_BITS. */
-  readonly powDifficultyBits?: number;
-  /** The engine's day count and data budget; absent: no budget. */
-  readonly budget?: DataBudget;
-}
 
 /** Secret setting key: "1" when low-bandwidth mode is on (persisted per profile). */
 export const SETTING_LOW_BANDWIDTH = 'engine.low-bandwidth';
