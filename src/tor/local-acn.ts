@@ -9,13 +9,12 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import { decodeOnion, type OnionAddress } from '../core/crypto/onion.js';
 import { TransportError } from '../core/errors.js';
-import type { Acn, AcnStatus, Listener, Stream } from '../core/net/acn.js';
+import { alwaysReady, type Acn, type Listener, type Stream } from '../core/net/acn.js';
 import { socketStream } from './socket-stream.js';
 
 /** Environment variable naming the registry directory (the CLI flag is `--local-net DIR`). */
 export const LOCAL_NET_ENV = 'CWTCH_LOCAL_NET';
 
-const READY: AcnStatus = { state: 'ready', progress: 100, summary: 'local network (no tor)' };
 
 function entryPath(dir: string, onion: OnionAddress): string {
   // decodeOnion guarantees [a-z2-7]{56}: safe as a file name.
@@ -123,11 +122,7 @@ export function localAcn(dir: string): Acn {
       return socketStream(sock);
     },
 
-    getBootstrapStatus: () => READY,
-    setStatusCallback(cb: (s: AcnStatus) => void): void {
-      cb(READY);
-    },
-    async restart(): Promise<void> {},
+    ...alwaysReady('local network (no tor)'),
     async close(): Promise<void> {
       closed = true;
       for (const l of [...listeners]) await l.close();

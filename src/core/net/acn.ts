@@ -55,3 +55,16 @@ export interface Acn {
   restart(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The status side of a network that needs no bootstrap (the in-memory one, the loopback one): always ready, a
+ * restart does nothing.
+ */
+export function alwaysReady(summary: string): Pick<Acn, 'getBootstrapStatus' | 'setStatusCallback' | 'restart'> {
+  const ready: AcnStatus = { state: 'ready', progress: 100, summary };
+  return {
+    getBootstrapStatus: () => ready,
+    setStatusCallback: (cb) => cb(ready),
+    restart: async () => {},
+  };
+}

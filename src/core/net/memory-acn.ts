@@ -4,7 +4,7 @@
 import { TransportError } from '../errors.js';
 import type { OnionAddress } from '../crypto/onion.js';
 import type { Clock } from '../ports.js';
-import type { Acn, AcnStatus, Listener, Stream } from './acn.js';
+import { alwaysReady, type Acn, type Listener, type Stream } from './acn.js';
 
 export interface MemoryLinkOptions {
   /** Deliver every write in chunks of at most this many bytes (1 = byte at a time). Default: whole writes. */
@@ -13,7 +13,6 @@ export interface MemoryLinkOptions {
   readonly latency?: { readonly clock: Clock; readonly ms: number };
 }
 
-const READY: AcnStatus = { state: 'ready', progress: 100, summary: 'in-memory network' };
 
 /** One end of an in-memory duplex pipe. Writes are copied, so writers may reuse their buffers. */
 class MemoryStream implements Stream {
@@ -211,11 +210,7 @@ export class MemoryNetwork {
         l.accept(theirs);
         return mineEnd;
       },
-      getBootstrapStatus: () => READY,
-      setStatusCallback(cb: (s: AcnStatus) => void): void {
-        cb(READY);
-      },
-      async restart(): Promise<void> {},
+      ...alwaysReady('in-memory network'),
       async close(): Promise<void> {
         closed = true;
         for (const l of [...mine]) await l.close();

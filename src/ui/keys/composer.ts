@@ -7,6 +7,7 @@ import { PASTE_END, PASTE_START } from '../terminal.js';
 import { matchKey, type Binding, type KeyInfo, DEFAULT_BINDINGS } from './bindings.js';
 import type { KeyCommand } from './commands.js';
 import { PASTE_CONFIRM_LINES, TUI_COMPOSER_HISTORY } from '../../core/limits.js';
+import { graphemes } from '../graphemes.js';
 
 export interface ComposerState {
   readonly text: string;
@@ -51,8 +52,6 @@ const isPasteEnd = (s: string): boolean => s === PASTE_END || s === PASTE_END.sl
 function normaliseNewlines(s: string): string {
   return s.replace(/\r\n?/g, '\n');
 }
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The grapheme boundary before `i` (0 at the start). `containing` asks ICU locally, not from the text's start. */
 export function prevGrapheme(text: string, i: number): number {

@@ -8,6 +8,7 @@ import { TUI_WIDTH_CACHE_ENTRIES } from '../../core/limits.js';
 import { uiText, untrustedLine, type SafeText } from '../text.js';
 import type { MessageRow, MessageStore } from './message-store.js';
 import type { Fingerprint, GapVm } from './state.js';
+import { graphemes } from '../graphemes.js';
 
 export type PaneRow =
   | { readonly kind: 'day'; readonly key: string; readonly text: SafeText }
@@ -114,8 +115,6 @@ export function cellWidth(s: string): number {
 }
 
 const wideCells = new Map<string, number>();
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
  * What a terminal draws as one character: grapheme clusters, not code points ('❤' + U+FE0F is one two-cell
