@@ -1,7 +1,7 @@
 // The unlock / create-profile form as a pure state machine over keypresses.
 
 import type { EngineCommand } from '../../core/api/commands.js';
-import type { KeyInfo } from '../keys/bindings.js';
+import { keyOf, NO_KEY, type KeyInfo } from '../keys/bindings.js';
 
 /** Said before a profile is created without a password (the Ink form and linear mode). */
 export const NO_PASSWORD_WARNING_TEXT =
@@ -18,6 +18,8 @@ export interface UnlockState {
   /** The user was told an empty password protects nothing; the next Enter creates anyway. */
   readonly warnedNoPassword: boolean;
   readonly problem?: 'mismatch' | 'no-name';
+  /** Inside a bracketed paste: its newlines are part of what was pasted, not Enter. */
+  readonly pasting?: boolean;
 }
 
 export const INITIAL_UNLOCK: UnlockState = { mode: 'unlock', field: 'password', name: '', password: '', confirm: '', warnedNoPassword: false };
@@ -33,7 +35,27 @@ function edit(s: UnlockState, f: (v: string) => string): UnlockState {
   return { ...rest, [s.field]: f(s[s.field]), warnedNoPassword: false };
 }
 
+/**
+ * One keypress, or one chunk of several: a script, a slow SSH link or a paste without markers can deliver
+ * "alice" and Enter together, and the Enter must not be lost (the name field would keep the next text).
+ */
 export function feedUnlockKey(s: UnlockState, input: string, key: KeyInfo): UnlockStep {
+  if (key.return || s.pasting === true || input.includes('[200~') || !/[\r\n]/.test(input)) return feedOne(s, input, key);
+  const parts = input.split(/\r\n|\r|\n/);
+  let state = s;
+  let command: EngineCommand | undefined;
+  for (const [i, part] of parts.entries()) {
+    if (part.length > 0) state = feedOne(state, part, NO_KEY).state;
+    if (i === parts.length - 1) break;
+    const step = feedOne(state, '\r', keyOf({ return: true }));
+    state = step.state;
+    // The first command is the one that counts: the screen changes once it is answered.
+    command ??= step.command;
+  }
+  return command === undefined ? { state } : { state, command };
+}
+
+function feedOne(s: UnlockState, input: string, key: KeyInfo): UnlockStep {
   if (key.ctrl && (input === 'c' || input === 'd')) {
     // Ctrl+C clears a non-empty field; on an empty form Ctrl+D leaves.
     if (input === 'c') return { state: edit(s, () => '') };
@@ -60,7 +82,9 @@ export function feedUnlockKey(s: UnlockState, input: string, key: KeyInfo): Unlo
   if (key.escape || key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return { state: s };
   // A pasted password may carry bracketed-paste markers or a newline; neither is part of it.
   // (Ink strips the ESC before handing them over.)
+  const pasting = input.includes('[201~') ? false : input.includes('[200~') ? true : s.pasting === true;
+  const marked = pasting ? { ...s, pasting: true } : (({ pasting: _p, ...rest }) => rest)(s);
   const clean = input.replace(/\[20[01]~|[\r\n]/g, '');
-  if (clean.length === 0) return { state: s };
-  return { state: edit(s, (v) => v + clean) };
+  if (clean.length === 0) return { state: marked };
+  return { state: edit(marked, (v) => v + clean) };
 }

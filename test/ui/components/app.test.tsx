@@ -56,6 +56,16 @@ describe('UnlockScreen', () => {
     expect(engine.commands[1]).toEqual({ cmd: 'create-profile', name: 'bo', password: 'pw1' });
   });
 
+  it('keys that arrive in one chunk are taken in order: a name and its Enter, then the password (a script, a slow link)', async () => {
+    const { engine, term } = await start();
+    await term.press(KEYS.tab);
+    await term.press('alice\r');
+    expect(term.lastFrame()).toContain('Name: alice');
+    expect(term.lastFrame()).toMatch(/Password: ▏/);
+    await term.press('pw\rpw\r');
+    expect(engine.commands).toEqual([{ cmd: 'create-profile', name: 'alice', password: 'pw' }]);
+  });
+
   it('switches to the main view when the engine reports the profile', async () => {
     const { engine, term } = await start();
     await term.run(() => engine.emit(profileEvent()));

@@ -24,3 +24,23 @@ describe('feedUnlockKey', () => {
     expect(feedUnlockKey(s, '\r', keyOf({ return: true })).state.problem).toBe('no-name');
   });
 });
+
+describe('feedUnlockKey with keys that arrive together', () => {
+  const create = feedUnlockKey(INITIAL_UNLOCK, '', keyOf({ tab: true })).state;
+
+  it('"alice" and Enter in one chunk: the name is taken and the form moves on (the Enter is not lost)', () => {
+    const s = feedUnlockKey(create, 'alice\r', keyOf({})).state;
+    expect(s).toMatchObject({ field: 'password', name: 'alice', password: '' });
+  });
+
+  it('a whole scripted form in one chunk creates the profile', () => {
+    const step = feedUnlockKey(create, 'alice\rpw\rpw\r', keyOf({}));
+    expect(step.command).toEqual({ cmd: 'create-profile', name: 'alice', password: 'pw' });
+  });
+
+  it('an unlock typed with its Enter unlocks; LF and CRLF count as Enter too', () => {
+    expect(feedUnlockKey(INITIAL_UNLOCK, 'secret\r', keyOf({})).command).toEqual({ cmd: 'unlock', password: 'secret' });
+    expect(feedUnlockKey(INITIAL_UNLOCK, 'secret\n', keyOf({})).command).toEqual({ cmd: 'unlock', password: 'secret' });
+    expect(feedUnlockKey(create, 'bob\r\npw', keyOf({})).state).toMatchObject({ name: 'bob', field: 'password', password: 'pw' });
+  });
+});
