@@ -27,7 +27,8 @@
  * | `data-budget` | `bytesPerDay` (0: none) | `ok`, then the total's `bytes` event with `budget` and `today`; low-bandwidth syncs keep to it (see `sync`); remembered by the profile; `error` `budget.invalid` for a negative or fractional number |
  * | `quit` | — | `ok` with `cmd` "quit", then the process exits 0 |
  *
- * Events that arrive unasked: `message` (incoming: `from`, `text`, `time`, `messageId`, `overlay` — 1 text,
+ * Events that arrive unasked: `profiles` (once at start: `count`, the profiles in the home folder; 0 is a first
+ * run), `message` (incoming: `from`, `text`, `time`, `messageId`, `overlay` — 1 text,
  * 10 quoted reply, 100 suggested contact, 101 group invite), `invite` (a validated group invite from a peer),
  * `contact` (a new unknown peer: `authorization` "unknown" — accept or block it), `peer-state`
  * (Disconnected, Connecting, Connected, Authenticated, Failed, Killed), `ack`, `sent`, `failed`, `tor`,

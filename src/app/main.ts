@@ -169,13 +169,15 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
   try {
     if (mode === 'headless') {
       const done = runHeadless(eng, { input: process.stdin, write: (s) => void process.stdout.write(s) });
+      eng.announceProfiles();
       for (const s of pendingStatus.splice(0)) onStatus(s);
       if (flags.lowBandwidth) eng.command({ cmd: 'lowbw', on: true });
       await done;
     } else if (linear) {
       const { runLinear } = await import('../ui/linear/run-linear.js');
       const { nodeLinearIo } = await import('../ui/linear/linear-io.js');
-      const running = runLinear(eng, { io: nodeLinearIo(process.stdin, process.stdout), lowBandwidth: flags.lowBandwidth });
+      const running = runLinear(eng, { io: nodeLinearIo(process.stdin, process.stdout), lowBandwidth: flags.lowBandwidth, profileCount: eng.profileCount() });
+      eng.announceProfiles();
       for (const s of pendingStatus.splice(0)) onStatus(s);
       await running;
     } else {
@@ -185,6 +187,7 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
       leaveTerminal = ui.leaveTerminal;
       // runTui subscribes its store synchronously: replay the early network status after that, or it is lost.
       const running = ui.runTui(eng, { lowBandwidth: flags.lowBandwidth });
+      eng.announceProfiles();
       for (const s of pendingStatus.splice(0)) onStatus(s);
       await running;
     }

@@ -25,7 +25,7 @@ export function App({ engine, store, theme, onQuit }: AppProps): ReactNode {
   return (
     <ThemeContext.Provider value={theme}>
       {state.profile === undefined ? (
-        <UnlockScreen error={state.lastError} onCommand={send} onQuit={onQuit} />
+        <UnlockScreen error={state.lastError} onCommand={send} onQuit={onQuit} tor={state.tor} {...(state.profileCount !== undefined ? { profileCount: state.profileCount } : {})} />
       ) : (
         <MainView state={state} onCommand={send} onLocal={store.dispatch} onQuit={onQuit} />
       )}

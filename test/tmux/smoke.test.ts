@@ -143,10 +143,12 @@ function start(name: string, env = 'CI=false'): number {
 }
 
 async function createProfile(target: string, name: string, password: string): Promise<string> {
-  await waitScreen(target, 'the unlock screen', contains('Unlock your Cwtch profile'));
-  tmux('send-keys', '-t', target, 'Tab');
-  await waitScreen(target, 'the create form', contains('Name: ▏'));
-  await typeThenEnter(target, name, `Name: ${name}`, 'Password: ▏');
+  // A first run opens on the create form (nothing to unlock).
+  await waitScreen(target, 'the create form of a first run', (x) => x.includes('There is no profile here yet') && x.includes('Name: ▏'));
+  // The name and its Enter at once, as a script or a bunched-up SSH link sends them: the Enter must not be lost.
+  tmux('send-keys', '-t', target, '-l', name);
+  tmux('send-keys', '-t', target, 'Enter');
+  await waitScreen(target, 'the password field after the name', (x) => x.includes(`Name: ${name}`) && x.includes('Password: ▏'));
   await typeThenEnter(target, password, `Password: ${'•'.repeat(password.length)}`, 'Password again: ▏');
   await typeThenEnter(target, password, `Password again: ${'•'.repeat(password.length)}`);
   const s = await waitScreen(target, 'the main view with the address', (x) => /Your address: [a-z2-7]{56}/.test(x));

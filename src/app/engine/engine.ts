@@ -12,7 +12,7 @@ import type { EngineCommand } from '../../core/api/commands.js';
 import type { EngineApi } from '../../core/api/engine.js';
 import type { EngineEvent } from '../../core/api/events.js';
 import { CwtchError, StorageError, UsageError } from '../../core/errors.js';
-import { ProfileStore, type Profile } from '../../profile/profile-store.js';
+import { listProfileIds, ProfileStore, type Profile } from '../../profile/profile-store.js';
 import { BYTES_EVENT_INTERVAL_MS } from '../../core/limits.js';
 import { ByteMeter } from './byte-meter.js';
 import { DataBudget } from './data-budget.js';
@@ -111,6 +111,16 @@ export class Engine implements EngineApi {
       this.meter.close();
     })();
     return this.closed;
+  }
+
+  /** Say how many profiles the home folder holds (at start, once the UI listens): 0 means a first run. */
+  announceProfiles(): void {
+    this.emit({ event: 'profiles', count: this.profileCount() });
+  }
+
+  /** How many profiles the home folder holds. */
+  profileCount(): number {
+    return listProfileIds(this.deps.home).length;
   }
 
   /** Emit an event as if the engine produced it (network status from the app, for instance). */

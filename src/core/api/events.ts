@@ -36,6 +36,8 @@ export type EngineEvent =
     })
   /** The verification code for a contact: six groups of five digits, the same on both sides (docs/protocol.md §12.7). */
   | (Base & { readonly event: 'verify-code'; readonly onion: string; readonly code: string })
+  /** How many profiles the home folder holds, said once at start: 0 is a first run (create, not unlock). */
+  | (Base & { readonly event: 'profiles'; readonly count: number })
   | (Base & { readonly event: 'peer-state'; readonly onion: string; readonly state: PeerState })
   | (Base & {
       readonly event: 'message';

@@ -2,10 +2,12 @@
 // Cwtch then uses its well-known default password, which protects nothing.
 
 import { Box, useInput } from 'ink';
-import { useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { EngineCommand } from '../../core/api/commands.js';
 import { feedUnlockKey, INITIAL_UNLOCK, NO_PASSWORD_WARNING_TEXT, type UnlockState } from '../controller/unlock.js';
 import { uiText, untrustedLine, type SafeText } from '../text.js';
+import { progressBar } from '../view-model/format.js';
+import type { UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
 export interface UnlockScreenProps {
@@ -13,6 +15,10 @@ export interface UnlockScreenProps {
   readonly error?: { readonly code: string; readonly message: SafeText };
   readonly onCommand: (c: EngineCommand) => void;
   readonly onQuit: () => void;
+  /** Profiles in the home folder (the engine says at start); 0 opens on create. */
+  readonly profileCount?: number;
+  /** Tor's bootstrap, shown until it is ready: a stuck bootstrap must say so here too. */
+  readonly tor?: UiState['tor'];
 }
 
 export const NO_PASSWORD_WARNING = `${NO_PASSWORD_WARNING_TEXT} Press Enter again to create it anyway.`;
@@ -22,10 +28,17 @@ function Field({ label, value, active, secret }: { readonly label: string; reado
   return <SafeTextView text={secret ? uiText(`${label}: ${shown}${active ? '▏' : ''}`) : untrustedLine(`${label}: ${shown}${active ? '▏' : ''}`)} bold={active} />;
 }
 
-export function UnlockScreen({ error, onCommand, onQuit }: UnlockScreenProps): ReactNode {
+export function UnlockScreen({ error, onCommand, onQuit, profileCount, tor }: UnlockScreenProps): ReactNode {
   const [form, setForm] = useState<UnlockState>(INITIAL_UNLOCK);
   // Several keys can arrive in one stdin chunk before React re-renders: read the latest from a ref.
   const ref = useRef(form);
+  // A first run has nothing to unlock: open on create, unless the user already typed something.
+  useEffect(() => {
+    if (profileCount !== 0 || ref.current !== INITIAL_UNLOCK) return;
+    const first: UnlockState = { ...INITIAL_UNLOCK, mode: 'create', field: 'name' };
+    ref.current = first;
+    setForm(first);
+  }, [profileCount]);
   useInput((input, key) => {
     const step = feedUnlockKey(ref.current, input, key);
     ref.current = step.state;
@@ -37,6 +50,7 @@ export function UnlockScreen({ error, onCommand, onQuit }: UnlockScreenProps): R
   return (
     <Box flexDirection="column" paddingX={1}>
       <SafeTextView text={uiText(create ? 'Create a Cwtch profile' : 'Unlock your Cwtch profile')} bold />
+      {create && profileCount === 0 ? <SafeTextView text={uiText('There is no profile here yet: give yours a name and a password.')} /> : null}
       <SafeTextView text={uiText('Tab switches between unlock and create. Ctrl+D on an empty field quits.')} dim />
       {create ? <Field label="Name" value={form.name} active={form.field === 'name'} secret={false} /> : null}
       <Field label="Password" value={form.password} active={form.field === 'password'} secret />
@@ -48,6 +62,11 @@ export function UnlockScreen({ error, onCommand, onQuit }: UnlockScreenProps): R
       {form.problem === 'mismatch' ? <SafeTextView text={uiText('The two passwords differ. Type the password again.')} color="red" /> : null}
       {form.problem === 'no-name' ? <SafeTextView text={uiText('Give the profile a name (others see it; it need not be your real name).')} color="red" /> : null}
       {error !== undefined ? <SafeTextView text={uiText(`✗ ${error.message}`)} color="red" /> : null}
+      {tor !== undefined && tor.state !== 'ready' ? (
+        <SafeTextView text={uiText(`Tor ${tor.state === 'starting' ? `${tor.progress}% ${progressBar(tor.progress, 10)}` : tor.state} `)} color={tor.state === 'failed' ? 'red' : 'yellow'} wrap="truncate">
+          <SafeTextView text={tor.summary} dim />
+        </SafeTextView>
+      ) : null}
     </Box>
   );
 }

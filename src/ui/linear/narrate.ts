@@ -139,6 +139,7 @@ export class Narrator {
       }
       case 'sent':
       case 'ok':
+      case 'profiles':
       case 'bytes':
         // "sent" only means it left for tor; "delivered" (the peer's ack) is the line worth reading.
         return [];

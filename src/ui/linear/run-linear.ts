@@ -9,13 +9,15 @@ import { createUiStore } from '../view-model/ui-store.js';
 import { handleLine, INITIAL_LINEAR, type LinearLocal } from './line-commands.js';
 import type { LinearIo } from './linear-io.js';
 import { Narrator } from './narrate.js';
-import { startUnlock, unlockError, unlockLine, type UnlockFlow, type UnlockOut } from './unlock-flow.js';
+import { firstRunUnlock, startUnlock, unlockError, unlockLine, type UnlockFlow, type UnlockOut } from './unlock-flow.js';
 
 export interface RunLinearOptions {
   readonly io: LinearIo;
   readonly lowBandwidth?: boolean;
   /** Milliseconds since the epoch; default Date.now (message times are on the same clock). */
   readonly now?: () => number;
+  /** Profiles in the home folder (the engine's count): 0 starts by creating one instead of asking. */
+  readonly profileCount?: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export function runLinear(engine: EngineApi, opts: RunLinearOptions): Promise<vo
   afterReduce = (e) => {
     if (finished) return;
     const unlocked = store.getState().profile !== undefined;
+    if (e.event === 'profiles' && e.count === 0 && !unlocked && flow.step === 'choose') return unlockStep(firstRunUnlock());
     if (e.event === 'error' && !unlocked) {
       const out = unlockError(flow, e.code, untrustedLine(e.message));
       if (out !== undefined) return unlockStep(out);
@@ -90,6 +93,6 @@ export function runLinear(engine: EngineApi, opts: RunLinearOptions): Promise<vo
     if (out.quit) quit(true);
   });
 
-  unlockStep(startUnlock());
+  unlockStep(opts.profileCount === 0 ? firstRunUnlock() : startUnlock());
   return done;
 }

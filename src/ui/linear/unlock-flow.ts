@@ -46,6 +46,11 @@ export function startUnlock(): UnlockOut {
   return to({ step: 'choose' }, ['Cwtch, linear mode. /help after unlocking lists the commands.']);
 }
 
+/** No profile here yet (the engine's `profiles` count is 0): straight to creating one. */
+export function firstRunUnlock(): UnlockOut {
+  return to({ step: 'name' }, ['Cwtch, linear mode. There is no profile here yet: create one. Ctrl+D quits; /help after that lists the commands.']);
+}
+
 /**
  * One typed line (a secret one arrives as typed, never echoed).
  * Example: in `choose`, "c" asks for a name; in `password`, "pw" sends `{cmd: 'unlock', password: 'pw'}`.

@@ -26,6 +26,8 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
         lastActivity: e.lastActivity,
         verified: e.verified,
       });
+    case 'profiles':
+      return { ...state, profileCount: e.count };
     case 'verify-code':
       return { ...state, verifyCode: { onion: e.onion, code: untrustedLine(e.code) } };
     case 'group':

@@ -107,6 +107,8 @@ export interface UiState {
   readonly serverMessages: ReadonlyMap<string, ServerMessageCount>;
   readonly lowBandwidth: boolean;
   readonly syncPrompts: readonly SyncPromptVm[];
+  /** Profiles in the home folder, as the engine said at start (0: a first run). */
+  readonly profileCount?: number;
   /** The last verification code the engine gave, for the contact it is about (shown while that contact is open). */
   readonly verifyCode?: { readonly onion: string; readonly code: SafeText };
   /** The engine's day count and data budget (bytes; budget 0: none), from the total's `bytes` events. */

@@ -56,6 +56,20 @@ describe('UnlockScreen', () => {
     expect(engine.commands[1]).toEqual({ cmd: 'create-profile', name: 'bo', password: 'pw1' });
   });
 
+  it('a first run (no profile in the home folder) opens on create; with profiles it asks to unlock; tor\'s progress shows until ready', async () => {
+    const tor: EngineEvent = { event: 'tor', state: 'starting', progress: 14, summary: 'Loading relay descriptors' };
+    const first = await start([{ event: 'profiles', count: 0 }, tor]);
+    expect(first.term.lastFrame()).toContain('Create a Cwtch profile');
+    expect(first.term.lastFrame()).toContain('There is no profile here yet');
+    expect(first.term.lastFrame()).toContain('Tor 14%');
+    expect(first.term.lastFrame()).toContain('Loading relay descriptors');
+    await first.term.press('zoe');
+    expect(first.term.lastFrame()).toContain('Name: zoe');
+    const again = await start([{ event: 'profiles', count: 2 }, { event: 'tor', state: 'ready', progress: 100, summary: 'Done' }]);
+    expect(again.term.lastFrame()).toContain('Unlock your Cwtch profile');
+    expect(again.term.lastFrame()).not.toContain('Tor 100%');
+  });
+
   it('keys that arrive in one chunk are taken in order: a name and its Enter, then the password (a script, a slow link)', async () => {
     const { engine, term } = await start();
     await term.press(KEYS.tab);

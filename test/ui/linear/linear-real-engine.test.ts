@@ -36,13 +36,14 @@ afterAll(async () => {
   dir.dispose();
 });
 
-function open(name: string): Side {
+function open(name: string, firstRun = false): Side {
   const peer = realPeer(dir.root, dir.net, name);
   const input = new PassThrough();
   const output = new PassThrough();
   const raw: Buffer[] = [];
   output.on('data', (b: Buffer) => raw.push(b));
-  const done = runLinear(peer.engine, { io: nodeLinearIo(input, output) });
+  // As main.ts does: the engine's count of the profiles in the home folder.
+  const done = runLinear(peer.engine, { io: nodeLinearIo(input, output), ...(firstRun ? { profileCount: peer.engine.profileCount() } : {}) });
   peer.reportStatus();
   const side: Side = { peer, input, raw, done, type: (l) => void input.write(`${l}\n`), text: () => Buffer.concat(raw).toString('utf8') };
   sides.push(side);
@@ -139,4 +140,13 @@ describe('linear mode on real engines', () => {
     await until(() => expect(c.text()).toContain('No conversations yet.'));
     expect(Buffer.concat(c.raw).includes(0x1b)).toBe(false);
   }, 60_000);
+  it('a first run (the engine says no profile is here) goes straight to creating one, without the unlock question', async () => {
+    const f = open('first', true);
+    await until(() => expect(f.text()).toContain('There is no profile here yet: create one.'));
+    f.type('fern');
+    f.type('fern-pw');
+    f.type('fern-pw');
+    await until(() => expect(f.text()).toMatch(/Your address: [a-z2-7]{56}\n/));
+    expect(f.text()).not.toContain('Type u to unlock');
+  });
 });
