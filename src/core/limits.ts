@@ -377,3 +377,7 @@ export const VERIFY_CODE_ITERATIONS = 50_000;
 // ---- Quoted replies (src/app/engine/quotes.ts) ----
 /** How far back in a conversation a quoted reply's original is looked for (each one hashed). Our choice: a reply is to something recent. */
 export const QUOTE_SEARCH_MESSAGES = 500;
+
+// ---- TUI feedback (src/ui/components/MainView.tsx) ----
+/** An engine error on the status line fades after this (Esc clears it sooner). Our choice: long enough to read twice. */
+export const UI_ERROR_FADE_MS = 15_000;

@@ -9,18 +9,18 @@ import { useUiState } from './hooks/use-ui-store.js';
 import type { UiStore } from './view-model/ui-store.js';
 
 export interface AppProps {
-  readonly engine: EngineApi;
+  /** The view model, which also carries the user's commands to the engine (and says what they did). */
   readonly store: UiStore;
   readonly theme: Theme;
   /** Called once when the user quits (after the quit command went to the engine). */
   readonly onQuit: () => void;
 }
 
-export function App({ engine, store, theme, onQuit }: AppProps): ReactNode {
+export function App({ store, theme, onQuit }: AppProps): ReactNode {
   const state = useUiState(store);
   const send = (c: Parameters<EngineApi['command']>[0]): void => {
     store.dispatch({ local: 'clear-error' });
-    engine.command(c);
+    store.send(c);
   };
   return (
     <ThemeContext.Provider value={theme}>

@@ -109,7 +109,7 @@ export async function runTui(engine: EngineApi, opts: RunTuiOptions = {}): Promi
   const done = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  const tui = mountTui(createElement(App, { engine, store, theme: themeFromEnv(env), onQuit: () => quit() }), {
+  const tui = mountTui(createElement(App, { store, theme: themeFromEnv(env), onQuit: () => quit() }), {
     ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
     ...(opts.stdout !== undefined ? { stdout: opts.stdout } : {}),
     renderer: rendererFromEnv(env),

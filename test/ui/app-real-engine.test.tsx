@@ -46,7 +46,7 @@ async function open(name: string): Promise<Side> {
   const store = createUiStore(gate);
   peer.reportStatus();
   const side: Side = { peer, store, term: undefined as unknown as TestTerminal, quits: 0 };
-  const term = await renderTerminal(<App engine={gate} store={store} theme={{ colour: false }} onQuit={() => side.quits++} />, { columns: 120, rows: 30 });
+  const term = await renderTerminal(<App store={store} theme={{ colour: false }} onQuit={() => side.quits++} />, { columns: 120, rows: 30 });
   (side as { term: TestTerminal }).term = term;
   sides.push(side);
   return side;
@@ -382,4 +382,39 @@ describe('the TUI on real engines', () => {
     await a.term.press(KEYS.alt('1'));
     await settle(() => expect(a.term.lastFrame()).toContain('This looks like your VERIFIED contact bob'));
   }, 90_000);
+  it('commands answer on a real engine: /server, /group (and the new group opens), /lowbw, /sync, /budget say what they did; Esc clears an error', async () => {
+    const srv = await realServer(dir.root, dir.net, { dataDir: 'answers' });
+    closers.push(() => srv.close());
+    const a = await open('an');
+    await createProfile(a, 'ann', 'ann-pw');
+    const said = (text: string) => settle(() => expect(a.term.lastFrame()).toContain(text), 30_000);
+    await a.term.press(`/server ${srv.bundle}`);
+    await a.term.press(KEYS.enter);
+    await said('imported. /group');
+    await a.term.press(`/server ${srv.bundle}`);
+    await a.term.press(KEYS.enter);
+    await said('was already known.');
+    const onion = [...a.store.getState().servers.keys()][0]!;
+    await a.term.press(`/group ${onion} plans`);
+    await a.term.press(KEYS.enter);
+    await said('Group “plans');
+    expect(a.term.lastFrame()).toContain('it is open. /invite CONTACT adds people.');
+    // The new group is the open conversation: its name heads the pane.
+    expect(a.store.getState().conversations.size).toBe(1);
+    await settle(() => expect(a.term.lastFrame().split('\n')[0]).toMatch(/plans.*#.*group \(experimental\)/));
+    await a.term.press('/lowbw');
+    await a.term.press(KEYS.enter);
+    await said('Low-bandwidth mode on: servers sync only when you /sync.');
+    await a.term.press('/budget 5MB');
+    await a.term.press(KEYS.enter);
+    await said('Data budget: 5.0 MB a day for low-bandwidth syncs.');
+    await a.term.press(`/sync ${onion} yes`);
+    await a.term.press(KEYS.enter);
+    await said('synced.');
+    await a.term.press('/sync nowhere');
+    await a.term.press(KEYS.enter);
+    await said('✗ no group of yours uses that server');
+    await a.term.press(KEYS.esc);
+    await settle(() => expect(a.term.lastFrame()).not.toContain('✗ no group of yours uses that server'));
+  }, 60_000);
 });

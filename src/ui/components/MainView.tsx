@@ -5,6 +5,7 @@
 import { Box, useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { EngineCommand } from '../../core/api/commands.js';
+import { UI_ERROR_FADE_MS } from '../../core/limits.js';
 import { handleMainKey, type KeyEnv } from '../controller/main-keys.js';
 import { INITIAL_LOCAL, type LocalState } from '../controller/local-state.js';
 import { isDeleteForward, useRawKeys } from '../hooks/use-raw-keys.js';
@@ -60,6 +61,20 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
     else if (sel !== undefined) setLocal({ ...localRef.current, selected: undefined });
   }, [state.order, state.conversations, setLocal]);
 
+  // A command that made or joined a conversation (/group, an invite pasted, /add): open it.
+  const opened = state.answer?.open;
+  useEffect(() => {
+    if (opened !== undefined && stateRef.current.conversations.has(opened)) setLocal({ ...localRef.current, selected: opened });
+  }, [opened, setLocal]);
+
+  // An error fades after UI_ERROR_FADE_MS (Esc clears it sooner): an old failure must not sit on the status line.
+  const error = state.lastError;
+  useEffect(() => {
+    if (error === undefined) return;
+    const t = setTimeout(() => onLocal({ local: 'clear-error' }), UI_ERROR_FADE_MS);
+    return () => clearTimeout(t);
+  }, [error, onLocal]);
+
   const selected = local.selected === undefined ? undefined : state.conversations.get(local.selected);
   useEffect(() => {
     if (selected !== undefined && selected.unread > 0 && local.anchors.get(selected.id) === undefined) onLocal({ local: 'read', id: selected.id });
@@ -67,7 +82,9 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
 
   const verify = state.verifyCode !== undefined && state.verifyCode.onion === selected?.id ? verifyCodeText(state, state.verifyCode.onion, state.verifyCode.code) : null;
   const bannerLines = Math.min(2, state.syncPrompts.length) + (state.invites.length > 0 ? 1 : 0) + (verify !== null ? 2 : 0);
-  const bodyHeight = Math.max(3, rows - 1 - composerHeight(local) - bannerLines);
+  // The UI's own notice first; else what the last command did.
+  const notice = local.notice ?? state.answer?.text;
+  const bodyHeight = Math.max(3, rows - 1 - composerHeight({ composer: local.composer, notice, completions: local.completions }) - bannerLines);
   const lw = listWidth(columns);
   const paneWidth = Math.max(10, columns - lw - 1);
   const sizeRef = useRef({ bodyHeight, paneWidth });
@@ -161,7 +178,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
       ) : null}
       <Composer
         composer={local.composer}
-        notice={local.notice}
+        notice={notice}
         completions={local.completions}
         placeholder={uiText(selected?.authorization === 'unknown' ? 'a accept · b block · i ignore' : 'Type a message · / for commands · ? for help')}
         width={columns}

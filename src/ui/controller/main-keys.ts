@@ -200,12 +200,15 @@ function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): 
     case 'app.help':
       return none({ ...local, modal: { kind: 'help' } });
     case 'app.cancel': {
-      // Esc first clears a notice or completions; with nothing to clear it declines the oldest sync prompt.
+      // Esc first clears a notice, completions, a command's answer or an error; with nothing to clear it declines
+      // the oldest sync prompt.
       const cleared = { ...local, notice: undefined, completions: [] };
-      const prompt = view.syncPrompts[0];
-      if (local.notice === undefined && local.completions.length === 0 && prompt !== undefined) {
-        return { local: cleared, commands: [], quit: false, localEvents: [{ local: 'dismiss-sync', server: prompt.server }] };
+      if (local.notice !== undefined || local.completions.length > 0) return none(cleared);
+      if (view.answer !== undefined || view.lastError !== undefined) {
+        return { local: cleared, commands: [], quit: false, localEvents: [{ local: 'clear-answer' }, { local: 'clear-error' }] };
       }
+      const prompt = view.syncPrompts[0];
+      if (prompt !== undefined) return { local: cleared, commands: [], quit: false, localEvents: [{ local: 'dismiss-sync', server: prompt.server }] };
       return none(cleared);
     }
     case 'invite.review': {

@@ -107,6 +107,8 @@ export interface UiState {
   readonly serverMessages: ReadonlyMap<string, ServerMessageCount>;
   readonly lowBandwidth: boolean;
   readonly syncPrompts: readonly SyncPromptVm[];
+  /** What the last command the user gave did, in one line (answers.ts). */
+  readonly answer?: AnswerVm;
   /** Profiles in the home folder, as the engine said at start (0: a first run). */
   readonly profileCount?: number;
   /** The last verification code the engine gave, for the contact it is about (shown while that contact is open). */
@@ -117,6 +119,12 @@ export interface UiState {
   readonly lastOk?: { readonly cmd: string; readonly id?: string };
   /** Look-alike key (name skeleton) per conversation, computed once per name change; never drawn. */
   readonly nameKeys?: ReadonlyMap<string, string>;
+}
+
+/** What a command the user gave did (answers.ts), and the conversation to open if it made one. */
+export interface AnswerVm {
+  readonly text: SafeText;
+  readonly open?: string;
 }
 
 /** A sync waiting for the user's yes: what it costs, and whether the day's data budget is why it asks. */

@@ -1,8 +1,10 @@
 // The view model outside React: subscribes to the engine at once (so no event is lost before the first
 // render) and hands React snapshots through useSyncExternalStore.
 
+import type { EngineCommand } from '../../core/api/commands.js';
 import type { EngineApi } from '../../core/api/engine.js';
 import type { EngineEvent } from '../../core/api/events.js';
+import { answerFor } from './answers.js';
 import { clearError, dismissSyncPrompt, markRead, reduce } from './reducer.js';
 import { initialState, type UiState } from './state.js';
 
@@ -11,11 +13,15 @@ export type LocalEvent =
   | { readonly local: 'read'; readonly id: string }
   | { readonly local: 'dismiss-sync'; readonly server: string }
   | { readonly local: 'dismiss-invite'; readonly groupId: string }
-  | { readonly local: 'clear-error' };
+  | { readonly local: 'clear-error' }
+  /** The answer line was read (or a new command was typed). */
+  | { readonly local: 'clear-answer' };
 
 export interface UiStore {
   getState(): UiState;
   dispatch(e: LocalEvent): void;
+  /** Send a command the user gave, with an id so its answer can be said (state.answer). */
+  send(c: EngineCommand): void;
   subscribe(listener: () => void): () => void;
   /** Stop listening to the engine. */
   dispose(): void;
@@ -31,6 +37,11 @@ export function reduceLocal(s: UiState, e: LocalEvent): UiState {
       return { ...s, invites: s.invites.filter((i) => i.groupId !== e.groupId) };
     case 'clear-error':
       return clearError(s);
+    case 'clear-answer': {
+      if (s.answer === undefined) return s;
+      const { answer: _a, ...rest } = s;
+      return rest;
+    }
   }
 }
 
@@ -52,10 +63,30 @@ export function createUiStore(engine: EngineApi, opts: { lowBandwidth?: boolean 
       queueMicrotask(notify);
     }
   };
-  const unsubscribe = engine.subscribe((e: EngineEvent) => set(reduce(state, e)));
+  // Commands the user gave, by the id they went with, until something answers them.
+  const pending = new Map<string, EngineCommand>();
+  let seq = 0;
+  const unsubscribe = engine.subscribe((e: EngineEvent) => {
+    let next = reduce(state, e);
+    const c = e.id === undefined ? undefined : pending.get(e.id);
+    if (c !== undefined) {
+      const answer = answerFor(c, e, next);
+      if (answer !== undefined) next = { ...next, answer };
+      if (answer !== undefined || e.event === 'error' || e.event === 'ok') pending.delete(e.id!);
+    }
+    set(next);
+  });
   return {
     getState: () => state,
     dispatch: (e) => set(reduceLocal(state, e)),
+    send(c) {
+      const id = `ui-${++seq}`;
+      pending.set(id, c);
+      // An answer that never comes (a command that answers with nothing this file says) must not pile up.
+      if (pending.size > 64) pending.delete(pending.keys().next().value!);
+      set(reduceLocal(state, { local: 'clear-answer' }));
+      engine.command({ ...c, id } as EngineCommand);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

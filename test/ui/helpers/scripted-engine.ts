@@ -18,9 +18,14 @@ export class ScriptedEngine implements EngineApi {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Recorded without the id the UI gives each command (a correlation detail, not what the user asked); like the
+   * real engine, the scripted answers echo it.
+   */
   command(c: EngineCommand): void {
-    this.commands.push(c);
-    for (const e of this.respond(c)) this.emit(e);
+    const { id, ...asked } = c;
+    this.commands.push(asked as EngineCommand);
+    for (const e of this.respond(asked as EngineCommand)) this.emit(id !== undefined && e.id === undefined ? { ...e, id } : e);
   }
 
   emit(e: EngineEvent): void {
