@@ -269,6 +269,8 @@ describe('the TUI on real engines', () => {
     await a.term.press(KEYS.enter);
     await settle(() => expect(a.term.lastFrame()).toContain('read-only'));
     expect(aEvents.some((e) => e.event === 'error' && e.code === 'group.read-only')).toBe(true);
+    // The refused message is back in the composer, not lost with the line.
+    await settle(() => expect(a.term.lastFrame()).toContain('> hello?'));
   }, 60_000);
 
   it('/mirror and /move on a real engine: the header counts the servers, the servers view lists the group on both, a move with nobody to wait for ends at once', async () => {
@@ -416,5 +418,27 @@ describe('the TUI on real engines', () => {
     await said('✗ no group of yours uses that server');
     await a.term.press(KEYS.esc);
     await settle(() => expect(a.term.lastFrame()).not.toContain('✗ no group of yours uses that server'));
+  }, 60_000);
+  it('a text too long for one group message: the counter warns, Enter asks, Enter again sends it as several in order; nothing is cleared', async () => {
+    const srv = await realServer(dir.root, dir.net, { dataDir: 'long' });
+    closers.push(() => srv.close());
+    const a = await open('lo');
+    await createProfile(a, 'lou', 'lou-pw');
+    const aEvents: EngineEvent[] = [];
+    a.peer.engine.subscribe((e) => void aEvents.push(e));
+    await a.term.press(`/group ${srv.bundle} essays`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(aEvents.some((e) => e.event === 'group')).toBe(true));
+    const long = Array.from({ length: 500 }, (_, i) => `word${i}`).join(' ');
+    await a.term.press(KEYS.paste(long));
+    await settle(() => expect(a.term.lastFrame()).toMatch(/\d+\/1800 bytes: too long for one message/));
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toContain('Too long for one message: Enter again sends it as 3 messages, in order'));
+    expect(aEvents.some((e) => e.event === 'message')).toBe(false);
+    await a.term.press(KEYS.enter);
+    const sent = () => aEvents.filter((e): e is Extract<EngineEvent, { event: 'message' }> => e.event === 'message' && e.outgoing);
+    await settle(() => expect(sent()).toHaveLength(3), 30_000);
+    expect(sent().map((m) => m.text).join('')).toBe(long);
+    await settle(() => expect(aEvents.filter((e) => e.event === 'ack')).toHaveLength(3), 30_000);
   }, 60_000);
 });

@@ -16,18 +16,32 @@ export interface ComposerProps {
   readonly placeholder: SafeText;
   /** Terminal columns: the cursor line scrolls sideways to keep the cursor in view. */
   readonly width: number;
+  /** How much of one message the text uses; a counter shows from SIZE_COUNTER_FROM of it. */
+  readonly size?: { readonly used: number; readonly max: number };
 }
+
+/** The counter shows once the text uses this share of one message. Our choice: time to see it coming. */
+const SIZE_COUNTER_FROM = 0.8;
+
+const showsCounter = (size: ComposerProps['size']): boolean => size !== undefined && size.used >= size.max * SIZE_COUNTER_FROM;
 
 /** How many terminal rows the composer takes, so the pane can give it room. */
-export function composerHeight(p: Pick<ComposerProps, 'composer' | 'notice' | 'completions'>): number {
+export function composerHeight(p: Pick<ComposerProps, 'composer' | 'notice' | 'completions' | 'size'>): number {
   const lines = Math.min(TUI_MAX_COMPOSER_LINES, Math.max(1, lineCount(p.composer.text)));
-  return lines + (p.composer.confirming || p.composer.largePaste ? 1 : 0) + (p.notice !== undefined ? 1 : 0) + (p.completions.length > 0 ? 1 : 0);
+  return lines + (p.composer.confirming || p.composer.largePaste ? 1 : 0) + (p.notice !== undefined ? 1 : 0) + (p.completions.length > 0 ? 1 : 0) + (showsCounter(p.size) ? 1 : 0);
 }
 
-export function Composer({ composer, notice, completions, placeholder, width }: ComposerProps): ReactNode {
+export function Composer({ composer, notice, completions, placeholder, width, size }: ComposerProps): ReactNode {
   const n = lineCount(composer.text);
   return (
     <Box flexDirection="column">
+      {size !== undefined && showsCounter(size) ? (
+        <SafeTextView
+          text={uiText(size.used <= size.max ? `${size.used}/${size.max} bytes of one message` : `${size.used}/${size.max} bytes: too long for one message; Enter offers to send it as several`)}
+          color={size.used <= size.max ? 'yellow' : 'red'}
+          wrap="truncate"
+        />
+      ) : null}
       {notice !== undefined ? <SafeTextView text={notice} color="yellow" wrap="truncate" /> : null}
       {completions.length > 0 ? <SafeTextView text={uiText(completions.join('  '))} color="cyan" wrap="truncate" /> : null}
       {composer.confirming ? (

@@ -6,6 +6,9 @@ import { Box, useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { EngineCommand } from '../../core/api/commands.js';
 import { UI_ERROR_FADE_MS } from '../../core/limits.js';
+import { messageSize } from '../../core/peer/message-size.js';
+import { isSlashCommand } from '../commands/slash.js';
+import { withComposerText } from '../keys/composer.js';
 import { handleMainKey, type KeyEnv } from '../controller/main-keys.js';
 import { INITIAL_LOCAL, type LocalState } from '../controller/local-state.js';
 import { isDeleteForward, useRawKeys } from '../hooks/use-raw-keys.js';
@@ -67,6 +70,14 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
     if (opened !== undefined && stateRef.current.conversations.has(opened)) setLocal({ ...localRef.current, selected: opened });
   }, [opened, setLocal]);
 
+  // A refused message comes back to an empty composer (the refusal's reason is on the status line).
+  const refused = state.refusedSend;
+  useEffect(() => {
+    const l = localRef.current;
+    if (refused === undefined || l.composer.text.length > 0 || l.selected !== refused.to) return;
+    setLocal({ ...l, composer: withComposerText(l.composer, refused.text) });
+  }, [refused, setLocal]);
+
   // An error fades after UI_ERROR_FADE_MS (Esc clears it sooner): an old failure must not sit on the status line.
   const error = state.lastError;
   useEffect(() => {
@@ -84,7 +95,10 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
   const bannerLines = Math.min(2, state.syncPrompts.length) + (state.invites.length > 0 ? 1 : 0) + (verify !== null ? 2 : 0);
   // The UI's own notice first; else what the last command did.
   const notice = local.notice ?? state.answer?.text;
-  const bodyHeight = Math.max(3, rows - 1 - composerHeight({ composer: local.composer, notice, completions: local.completions }) - bannerLines);
+  // The size of one message: the wire's limit (the counter and the offer to split come from it), not a commands'.
+  const text = local.composer.text;
+  const size = selected !== undefined && text.length > 0 && !isSlashCommand(text) ? messageSize(selected.kind, text.startsWith('//') ? text.slice(1) : text) : undefined;
+  const bodyHeight = Math.max(3, rows - 1 - composerHeight({ composer: local.composer, notice, completions: local.completions, ...(size !== undefined ? { size } : {}) }) - bannerLines);
   const lw = listWidth(columns);
   const paneWidth = Math.max(10, columns - lw - 1);
   const sizeRef = useRef({ bodyHeight, paneWidth });
@@ -179,6 +193,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
       <Composer
         composer={local.composer}
         notice={notice}
+        {...(size !== undefined ? { size } : {})}
         completions={local.completions}
         placeholder={uiText(selected?.authorization === 'unknown' ? 'a accept · b block · i ignore' : 'Type a message · / for commands · ? for help')}
         width={columns}

@@ -24,6 +24,8 @@ export interface LocalState {
   readonly showFailReasons: boolean;
   /** Tab-completion candidates to show under the composer. */
   readonly completions: readonly string[];
+  /** A text too long for one message that the user was asked about: Enter again sends it as several. */
+  readonly splitAsk?: string;
 }
 
 export const INITIAL_LOCAL: LocalState = {

@@ -10,6 +10,7 @@ import { jumpSlot, type KeyCommand } from '../keys/commands.js';
 import { EMPTY_COMPOSER, feedKey, withComposerText } from '../keys/composer.js';
 import { uiText, untrustedLine } from '../text.js';
 import { leaveQuestion, serverOrder } from '../view-model/format.js';
+import { splitText, textFits } from '../../core/peer/message-size.js';
 import { fuzzyFilter } from '../view-model/fuzzy.js';
 import { qrLines, qrTarget } from '../view-model/qr.js';
 import type { UiState } from '../view-model/state.js';
@@ -101,7 +102,16 @@ function submit(local: LocalState, view: UiState, text: string): KeyOutcome {
   const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
   if (sel === undefined) return none({ ...local, composer: withComposerText(local.composer, text), notice: uiText('Pick a conversation first (Ctrl+K).') });
   if (sel.authorization !== 'approved') return none({ ...local, composer: withComposerText(local.composer, text), notice: uiText('Accept this contact before writing to them.') });
-  return { local: { ...local, notice: undefined }, commands: [{ cmd: 'send', to: sel.id, text: body }], quit: false };
+  const { splitAsk: _asked, ...rest } = local;
+  if (!textFits(sel.kind, body)) {
+    // Too long for one message: ask once (the text stays), then send it as several, in order.
+    const pieces = splitText(sel.kind, body);
+    if (local.splitAsk !== body) {
+      return none({ ...rest, composer: withComposerText(local.composer, text), splitAsk: body, notice: uiText(`Too long for one message: Enter again sends it as ${pieces.length} messages, in order; Esc keeps editing.`) });
+    }
+    return { local: { ...rest, notice: undefined }, commands: pieces.map((p): EngineCommand => ({ cmd: 'send', to: sel.id, text: p })), quit: false };
+  }
+  return { local: { ...rest, notice: undefined }, commands: [{ cmd: 'send', to: sel.id, text: body }], quit: false };
 }
 
 /** Lines PgUp/PgDn move the help sheet by. */
@@ -202,7 +212,8 @@ function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): 
     case 'app.cancel': {
       // Esc first clears a notice, completions, a command's answer or an error; with nothing to clear it declines
       // the oldest sync prompt.
-      const cleared = { ...local, notice: undefined, completions: [] };
+      const { splitAsk: _asked, ...kept } = local;
+      const cleared = { ...kept, notice: undefined, completions: [] };
       if (local.notice !== undefined || local.completions.length > 0) return none(cleared);
       if (view.answer !== undefined || view.lastError !== undefined) {
         return { local: cleared, commands: [], quit: false, localEvents: [{ local: 'clear-answer' }, { local: 'clear-error' }] };

@@ -107,6 +107,8 @@ export interface UiState {
   readonly serverMessages: ReadonlyMap<string, ServerMessageCount>;
   readonly lowBandwidth: boolean;
   readonly syncPrompts: readonly SyncPromptVm[];
+  /** The last message the engine refused to send (too long, read-only group, …): the composer gets it back. */
+  readonly refusedSend?: { readonly id: string; readonly to: string; readonly text: string };
   /** What the last command the user gave did, in one line (answers.ts). */
   readonly answer?: AnswerVm;
   /** Profiles in the home folder, as the engine said at start (0: a first run). */

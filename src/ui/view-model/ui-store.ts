@@ -72,6 +72,8 @@ export function createUiStore(engine: EngineApi, opts: { lowBandwidth?: boolean 
     if (c !== undefined) {
       const answer = answerFor(c, e, next);
       if (answer !== undefined) next = { ...next, answer };
+      // A message the engine refused goes back to the composer, not lost with the line that was typed.
+      if (e.event === 'error' && c.cmd === 'send') next = { ...next, refusedSend: { id: e.id!, to: c.to, text: c.text } };
       if (answer !== undefined || e.event === 'error' || e.event === 'ok') pending.delete(e.id!);
     }
     set(next);
