@@ -441,4 +441,35 @@ describe('the TUI on real engines', () => {
     expect(sent().map((m) => m.text).join('')).toBe(long);
     await settle(() => expect(aEvents.filter((e) => e.event === 'ack')).toHaveLength(3), 30_000);
   }, 60_000);
+  it('the paste box keeps what was pasted: Enter on something it cannot add stays, a refusal from a real engine is shown in the box, Ctrl+U clears', async () => {
+    const srv = await realServer(dir.root, dir.net, { dataDir: 'paste' });
+    closers.push(() => srv.close());
+    const a = await open('pb');
+    await createProfile(a, 'pia', 'pia-pw');
+    await a.term.press('/add');
+    await a.term.press(KEYS.enter);
+    await a.term.press(KEYS.paste('not an address'));
+    await a.term.press(KEYS.enter);
+    expect(a.term.lastFrame()).toContain('> not an address');
+    expect(a.term.lastFrame()).toContain('Not recognised');
+    await a.term.press(KEYS.ctrlU);
+    await settle(() => expect(a.term.lastFrame()).not.toContain('> not an address'));
+    expect(a.term.lastFrame()).toContain('Paste an address');
+    // A bundle whose signature does not match its keys: the engine refuses it, and the box says so with the text kept.
+    const json = JSON.parse(Buffer.from(srv.bundle.slice('server:'.length), 'base64').toString('utf8')) as { Keys: Record<string, string> };
+    const k = Object.keys(json.Keys)[0]!;
+    json.Keys[k] = json.Keys[k]!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
+    const forged = `server:${Buffer.from(JSON.stringify(json)).toString('base64')}`;
+    await a.term.press(KEYS.paste(forged));
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toContain('✗ Not added:'));
+    expect(a.term.lastFrame()).toContain('Paste an address');
+    expect(a.term.lastFrame()).toContain(`> ${forged.slice(0, 40)}`);
+    // The real bundle, after clearing: added, and the box closes with the answer.
+    await a.term.press(KEYS.ctrlU);
+    await a.term.press(KEYS.paste(srv.bundle));
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toContain('imported. /group'));
+    expect(a.term.lastFrame()).not.toContain('Paste an address');
+  }, 60_000);
 });

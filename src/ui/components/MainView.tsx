@@ -70,6 +70,13 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
     if (opened !== undefined && stateRef.current.conversations.has(opened)) setLocal({ ...localRef.current, selected: opened });
   }, [opened, setLocal]);
 
+  // The paste box closes once what it sent is added (its answer); a refusal keeps it open, with the text.
+  const answered = state.answer;
+  useEffect(() => {
+    const l = localRef.current;
+    if (answered !== undefined && l.modal.kind === 'paste' && l.modal.sent === true) setLocal({ ...l, modal: { kind: 'none' } });
+  }, [answered, setLocal]);
+
   // A refused message comes back to an empty composer (the refusal's reason is on the status line).
   const refused = state.refusedSend;
   useEffect(() => {
@@ -165,7 +172,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
         ) : modal.kind === 'qr' ? (
           <QrView title={modal.title} lines={modal.lines} height={bodyHeight} width={columns} />
         ) : (
-          <PasteBox text={modal.text} state={state} />
+          <PasteBox text={modal.text} state={state} {...(modal.sent === true ? { sent: true } : {})} />
         )}
       </Box>
       {verify !== null ? (

@@ -12,17 +12,25 @@ import { SafeTextView } from './SafeTextView.js';
 export interface PasteBoxProps {
   readonly text: string;
   readonly state: UiState;
+  /** Enter sent it: waiting for the engine, whose refusal is shown here. */
+  readonly sent?: boolean;
 }
 
-export function PasteBox({ text, state }: PasteBoxProps): ReactNode {
+export function PasteBox({ text, state, sent }: PasteBoxProps): ReactNode {
   const kind = classifyPaste(text);
   const shown = text.length > 80 ? `${text.slice(0, 40)}…${text.slice(-20)}` : text;
   return (
     <Box flexDirection="column" borderStyle="single" paddingX={1}>
-      <SafeTextView text={uiText('Paste an address, server bundle or group invite. Enter confirms, Esc cancels.')} bold />
+      <SafeTextView text={uiText('Paste an address, server bundle or group invite. Enter confirms, Ctrl+U clears, Esc cancels.')} bold />
       <SafeTextView text={untrustedLine(`> ${shown}▏`)} wrap="truncate" />
       <SafeTextView text={uiText(pasteConsequence(kind))} color={kind.kind === 'unknown' ? 'red' : undefined} />
-      {state.lastError !== undefined && state.lastError.code.startsWith('add') ? <SafeTextView text={state.lastError.message} color="red" /> : null}
+      {sent === true && state.lastError !== undefined ? (
+        <SafeTextView text={uiText('✗ Not added: ')} color="red" bold>
+          <SafeTextView text={state.lastError.message} />
+        </SafeTextView>
+      ) : sent === true ? (
+        <SafeTextView text={uiText('Adding…')} dim />
+      ) : null}
     </Box>
   );
 }

@@ -7,7 +7,8 @@ export type Modal =
   | { readonly kind: 'none' }
   | { readonly kind: 'help'; readonly topic?: string; readonly offset?: number }
   | { readonly kind: 'switcher'; readonly query: string; readonly index: number }
-  | { readonly kind: 'paste'; readonly text: string }
+  /** `sent`: Enter sent it to the engine; the box stays (with the text) until the answer, and shows a refusal. */
+  | { readonly kind: 'paste'; readonly text: string; readonly sent?: boolean }
   /** Imported servers; `index` is the selected row for "s: sync now". */
   | { readonly kind: 'servers'; readonly index: number }
   /** A QR code (qr.ts rows) under its title; any of Esc, q, Enter closes it. */

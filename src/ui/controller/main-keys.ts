@@ -12,6 +12,7 @@ import { uiText, untrustedLine } from '../text.js';
 import { leaveQuestion, serverOrder } from '../view-model/format.js';
 import { splitText, textFits } from '../../core/peer/message-size.js';
 import { fuzzyFilter } from '../view-model/fuzzy.js';
+import { classifyPaste } from '../view-model/paste-kind.js';
 import { qrLines, qrTarget } from '../view-model/qr.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
@@ -157,14 +158,18 @@ function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo)
     }
     case 'paste': {
       if (key.escape) return none({ ...local, modal: { kind: 'none' } });
+      // The box keeps what was pasted until it is added, fixed or cleared: nothing is thrown away on a mistake.
+      const edited = (text: string): KeyOutcome => none({ ...local, modal: { kind: 'paste', text } });
       if (key.return) {
-        if (m.text.trim().length === 0) return none(local);
-        return { local: { ...local, modal: { kind: 'none' } }, commands: [{ cmd: 'add', text: m.text.trim() }], quit: false };
+        // Not something the box can add (it says why in red): nothing to send, the text stays to be fixed.
+        if (m.text.trim().length === 0 || classifyPaste(m.text).kind === 'unknown') return none(local);
+        return { local: { ...local, modal: { kind: 'paste', text: m.text, sent: true } }, commands: [{ cmd: 'add', text: m.text.trim() }], quit: false, localEvents: [{ local: 'clear-error' }] };
       }
-      if (key.backspace || key.delete) return none({ ...local, modal: { ...m, text: Array.from(m.text).slice(0, -1).join('') } });
+      if (key.ctrl && (input === 'u' || input === 'c')) return edited('');
+      if (key.backspace || key.delete) return edited(Array.from(m.text).slice(0, -1).join(''));
       // Bracketed-paste markers and pasted newlines are dropped: bundles and addresses are one line.
       const clean = input.replace(/\[20[01]~|[\r\n]/g, '');
-      if (clean.length > 0 && !key.ctrl && !key.meta) return none({ ...local, modal: { ...m, text: m.text + clean } });
+      if (clean.length > 0 && !key.ctrl && !key.meta) return edited(m.text + clean);
       return none(local);
     }
   }

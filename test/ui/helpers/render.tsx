@@ -108,6 +108,7 @@ export const KEYS = {
   ctrlN: '\u000e',
   ctrlP: '\u0010',
   ctrlK: '\u000b',
+  ctrlU: '\u0015',
   ctrlSlash: '\u001f',
   pageUp: '\u001b[5~',
   pageDown: '\u001b[6~',
