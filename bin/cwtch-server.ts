@@ -31,6 +31,8 @@ const cli = meow(
 `,
   {
     importMeta: import.meta,
+    // Not the package's description, which is the client's.
+    description: 'cwtch-server: a Cwtch group server. It stores group messages it cannot read and serves them back to members, without learning which group a message is for.',
     // Checked below, so an unknown flag exits 64 like every other usage error (meow itself would exit 2).
     allowUnknownFlags: true,
     flags: {

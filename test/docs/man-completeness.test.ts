@@ -79,6 +79,14 @@ for (const bin of ['cwtch-tui', 'cwtch-server'] as const) {
   });
 }
 
+describe('each program introduces itself', () => {
+  it('cwtch-server --help opens with what the server is, not the client\'s tagline', () => {
+    const text = help('cwtch-server').trimStart();
+    expect(text.startsWith('cwtch-server: a Cwtch group server.')).toBe(true);
+    expect(text).not.toContain('for the terminal');
+  });
+});
+
 describe('man/cwtch-tui.1: headless mode and the rest', () => {
   const man = page('cwtch-tui');
 
