@@ -472,4 +472,43 @@ describe('the TUI on real engines', () => {
     await settle(() => expect(a.term.lastFrame()).toContain('imported. /group'));
     expect(a.term.lastFrame()).not.toContain('Paste an address');
   }, 60_000);
+  it('a group invite sent over 1:1 shows as one line on both sides, live and from history; Alt+I reviews it', async () => {
+    const srv = await realServer(dir.root, dir.net, { dataDir: 'invite-card' });
+    closers.push(() => srv.close());
+    const a = await open('ia');
+    const b = await open('ib');
+    await createProfile(a, 'ida', 'ida-pw');
+    await createProfile(b, 'ben', 'ben-pw');
+    const onionA = a.store.getState().profile!.onion;
+    const onionB = b.store.getState().profile!.onion;
+    await a.term.press(`/add ${onionB}`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(b.term.lastFrame()).toContain('Contact request from'));
+    await b.term.press('a');
+    await settle(() => expect(a.store.getState().conversations.get(onionB)?.authorization).toBe('approved'));
+    await a.term.press(`/group ${srv.bundle} picnic`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect([...a.store.getState().conversations.values()].some((c) => c.kind === 'group')).toBe(true));
+    await a.term.press(`/invite ${onionB}`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(a.term.lastFrame()).toContain('Invite sent to ben'));
+    await settle(() => expect(b.term.lastFrame()).toContain('✉ group invite: “picnic” (Alt+I reviews it)'), 30_000);
+    expect(b.term.lastFrame()).not.toContain('tofubundle');
+    // Ben's conversation has the newest activity: first in the list.
+    await a.term.press(KEYS.alt('1'));
+    await settle(() => expect(a.term.lastFrame()).toContain('✉ group invite sent: “picnic”'));
+    // From history alone (a UI started later) the card is the same.
+    const h = await new Promise<Extract<EngineEvent, { event: 'history' }>>((resolve) => {
+      const off = b.peer.engine.subscribe((e) => {
+        if (e.event === 'history' && e.id === 'h1') {
+          off();
+          resolve(e);
+        }
+      });
+      b.peer.engine.command({ cmd: 'history', conversation: onionA, id: 'h1' });
+    });
+    expect(h.messages.find((m) => m.groupInvite !== undefined)?.groupInvite?.groupName).toBe('picnic');
+    await b.term.press(KEYS.alt('i'));
+    await settle(() => expect(b.term.lastFrame()).toContain('This is a group invite'));
+  }, 60_000);
 });

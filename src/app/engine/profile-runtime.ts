@@ -6,7 +6,7 @@
 // id (ProfileDb's unique (conversation, protocol_id)).
 
 import { toBase64 } from '../../core/bytes.js';
-import type { AckState, EngineEvent, HistoryMessage } from '../../core/api/events.js';
+import type { AckState, EngineEvent, GroupInviteCard, HistoryMessage } from '../../core/api/events.js';
 import { identityFromSeed, type Identity } from '../../core/crypto/identity.js';
 import { decodeOnion, type OnionAddress } from '../../core/crypto/onion.js';
 import { verifyCode } from '../../core/crypto/verify-code.js';
@@ -115,6 +115,13 @@ export class ProfileRuntime implements PeerHandler {
     await this.groups.close();
     await this.service.close();
     this.profile.lock();
+  }
+
+  /** A group invite overlay that decodes: its group (the invite event and the message's one-line card). */
+  private inviteCard(overlay: Overlay): GroupInviteCard | undefined {
+    if (overlay.overlay !== OVERLAY_GROUP_INVITE) return undefined;
+    const p = decodePaste(this.deps.backend, this.deps.pbkdf2, overlay.data);
+    return p.ok && (p.value.kind === 'invite' || p.value.kind === 'tofubundle') ? { groupId: p.value.invite.groupId, groupName: p.value.invite.groupName } : undefined;
   }
 
   /** This profile's data budget and its record of the day's bytes (null: none kept, or unreadable). */
@@ -284,6 +291,7 @@ export class ProfileRuntime implements PeerHandler {
     if (!chatMessageFits(messageId, overlay)) throw new UsageError('message.too-long', 'the message is too long to send in one piece; split it');
     const now = this.deps.clock.now();
     const r = this.db.queueOutgoing({ conversation: conv.id, sender: this.onion, body: bodyOf(overlay), sentAt: now, receivedAt: now, protocolId: messageId }, now);
+    const card = this.inviteCard(overlay);
     this.emit({
       ...withId(id),
       event: 'message',
@@ -295,6 +303,7 @@ export class ProfileRuntime implements PeerHandler {
       outgoing: true,
       ack: 'pending',
       overlay: overlay.overlay,
+      ...(card !== undefined ? { groupInvite: card } : {}),
     });
     const h = conv.handle as OnionAddress;
     const s = this.session(h);
@@ -315,7 +324,7 @@ export class ProfileRuntime implements PeerHandler {
     // A group's order is its hash-chained timeline (causal), not arrival order.
     if (conv.kind === 'group') rows = this.groups.inTimelineOrder(conv.id, rows);
     this.db.markRead(conv.id);
-    this.emit({ ...withId(id), event: 'history', conversation: conv.handle, messages: rows.map((m) => historyMessage(this.db, m)) });
+    this.emit({ ...withId(id), event: 'history', conversation: conv.handle, messages: rows.map((m) => historyMessage(this.db, m, (o) => this.inviteCard(o))) });
   }
 
   private contact(onion: string): Conversation {
@@ -444,13 +453,21 @@ export class ProfileRuntime implements PeerHandler {
     }
     if (!r.isNew) return true;
     const quote = quoteOf(this.db, conv.id, overlay);
-    this.emit({ event: 'message', conversation: s.onion, from: s.onion, text: overlayText(overlay), time: now, messageId: id, outgoing: false, ack: 'acknowledged', overlay: overlay.overlay, ...(quote !== undefined ? { quote } : {}) });
-    if (overlay.overlay === OVERLAY_GROUP_INVITE) {
-      const p = decodePaste(this.deps.backend, this.deps.pbkdf2, overlay.data);
-      if (p.ok && (p.value.kind === 'invite' || p.value.kind === 'tofubundle')) {
-        this.emit({ event: 'invite', from: s.onion, groupId: p.value.invite.groupId, groupName: p.value.invite.groupName, text: overlay.data });
-      }
-    }
+    const card = this.inviteCard(overlay);
+    this.emit({
+      event: 'message',
+      conversation: s.onion,
+      from: s.onion,
+      text: overlayText(overlay),
+      time: now,
+      messageId: id,
+      outgoing: false,
+      ack: 'acknowledged',
+      overlay: overlay.overlay,
+      ...(quote !== undefined ? { quote } : {}),
+      ...(card !== undefined ? { groupInvite: card } : {}),
+    });
+    if (card !== undefined) this.emit({ event: 'invite', from: s.onion, groupId: card.groupId, groupName: card.groupName, text: overlay.data });
     return true;
   }
 
@@ -542,10 +559,11 @@ function contactEvent(c: Conversation): Extract<EngineEvent, { event: 'contact' 
   return { event: 'contact', onion: c.handle, name: c.localName ?? c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity, verified: c.verifiedAt !== null };
 }
 
-function historyMessage(db: ProfileDb, m: Message): HistoryMessage {
+function historyMessage(db: ProfileDb, m: Message, inviteCard: (o: Overlay) => GroupInviteCard | undefined): HistoryMessage {
   const o = decodeOverlay(m.body);
   const sig = m.groupSignature === null ? null : toBase64(m.groupSignature);
   const quote = o.ok ? quoteOf(db, m.conversation, o.value) : undefined;
+  const card = o.ok ? inviteCard(o.value) : undefined;
   return {
     ...(sig !== null ? { signature: sig } : {}),
     messageId: messageIdOf(m),
@@ -555,5 +573,6 @@ function historyMessage(db: ProfileDb, m: Message): HistoryMessage {
     outgoing: m.direction === 'out',
     ack: m.ack as AckState,
     ...(quote !== undefined ? { quote } : {}),
+    ...(card !== undefined ? { groupInvite: card } : {}),
   };
 }

@@ -54,6 +54,8 @@ export type EngineEvent =
       readonly failReason?: string;
       /** A quoted reply (overlay 10; `text` is its body): the original it quotes. */
       readonly quote?: MessageQuote;
+      /** A group invite (overlay 101) that decodes: which group; `text` is still the whole invite. */
+      readonly groupInvite?: GroupInviteCard;
     })
   | (Base & { readonly event: 'sent'; readonly conversation: ConversationId; readonly messageId: string })
   | (Base & { readonly event: 'ack'; readonly conversation: ConversationId; readonly messageId: string })
@@ -134,6 +136,13 @@ export interface HistoryMessage {
   readonly ack: AckState;
   readonly signature?: string;
   readonly quote?: MessageQuote;
+  readonly groupInvite?: GroupInviteCard;
+}
+
+/** What a group invite message invites to, so a UI can show one line instead of the invite's base64. */
+export interface GroupInviteCard {
+  readonly groupId: string;
+  readonly groupName: string;
 }
 
 /** What a quoted reply quotes: the original's id and text when this profile holds it; both absent when not. */
