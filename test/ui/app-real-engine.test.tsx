@@ -382,7 +382,7 @@ describe('the TUI on real engines', () => {
     const request = [...a.store.getState().conversations.values()].find((c) => c.authorization === 'unknown')!;
     expect(request.resembles).toBe('bob');
     await a.term.press(KEYS.alt('1'));
-    await settle(() => expect(a.term.lastFrame()).toContain('This looks like your VERIFIED contact bob'));
+    await settle(() => expect(a.term.lastFrame()).toContain('Looks like your VERIFIED contact bob'));
   }, 90_000);
   it('commands answer on a real engine: /server, /group (and the new group opens), /lowbw, /sync, /budget say what they did; Esc clears an error', async () => {
     const srv = await realServer(dir.root, dir.net, { dataDir: 'answers' });

@@ -9,7 +9,7 @@ import { layoutPane, type PaneRow } from '../view-model/pane-layout.js';
 import { MessageStore } from '../view-model/message-store.js';
 import { openGapCount, type ConversationVm, type Fingerprint, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
-import { RequestsView } from './RequestsView.js';
+import { REQUEST_CARD_ROWS, RequestsView } from './RequestsView.js';
 
 export interface ConversationPaneProps {
   readonly state: UiState;
@@ -27,7 +27,7 @@ const EMPTY = new MessageStore();
 /** Rows left for messages under the header (and the request card, for a pending contact). */
 export function paneBodyHeight(c: ConversationVm | undefined, height: number): number {
   const request = c !== undefined && c.kind === 'contact' && c.authorization === 'unknown';
-  return Math.max(0, height - 1 - (request ? 4 : 0));
+  return Math.max(0, height - 1 - (request ? REQUEST_CARD_ROWS : 0));
 }
 
 function PaneLine({ row }: { readonly row: PaneRow }): ReactNode {

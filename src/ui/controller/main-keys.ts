@@ -37,7 +37,20 @@ const none = (local: LocalState): KeyOutcome => ({ local, commands: [], quit: fa
 
 /** Conversations for the quick switcher, best match first. */
 export function switcherMatches(view: UiState, query: string): string[] {
-  return fuzzyFilter(query, view.order, (id) => `${view.conversations.get(id)?.name ?? ''} ${id}`);
+  // The name and the short fingerprint, not the whole 56-letter onion: scattered across it, almost any query's
+  // letters appear in order, and every conversation "matched".
+  // An address (or the start of one, 6 characters or more) pasted as the query still finds its conversation.
+  const q = query.trim().toLowerCase();
+  const byAddress = q.length >= 6 ? view.order.filter((id) => id.startsWith(q)) : [];
+  const rest = fuzzyFilter(
+    query,
+    view.order.filter((id) => !byAddress.includes(id)),
+    (id) => {
+      const c = view.conversations.get(id);
+      return c === undefined ? '' : `${c.name} ${c.fingerprint.short}`;
+    },
+  );
+  return [...byAddress, ...rest];
 }
 
 function select(local: LocalState, id: string | undefined): KeyOutcome {

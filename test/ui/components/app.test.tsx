@@ -206,10 +206,19 @@ describe('MainView', () => {
     const { engine, term } = await start([profileEvent(), contactEvent(4, 'mallory', { authorization: 'unknown' })], { columns: 140 });
     const f = term.lastFrame();
     expect(f).toContain('Contact request from mallory');
-    expect(f).toContain('not verified');
+    expect(f).toContain('never verified');
     expect(f).toContain(onion(4).slice(0, 6));
     await term.press('a');
     expect(engine.commands).toEqual([{ cmd: 'accept', onion: onion(4) }]);
+  });
+
+  it('the request card is whole in an 80-column window: no line of the warning is cut', async () => {
+    const { term } = await start([profileEvent(), contactEvent(1, 'alice', { verified: true }), contactEvent(4, 'a1ice', { authorization: 'unknown' })], { columns: 80, rows: 24 });
+    await term.press(KEYS.alt('1'));
+    const f = term.lastFrame();
+    for (const line of ['Names are chosen by the sender, never verified:', 'compare the fingerprint with them another way.', '⚠ Looks like your VERIFIED contact alice', '  but is a different key: likely an impostor.', '[a] accept   [b] block   [i] ignore for now']) {
+      expect(f).toContain(line);
+    }
   });
 
   it('the status line shows tor progress, low bandwidth, bytes today and server state', async () => {

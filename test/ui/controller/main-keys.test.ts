@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
 import { INITIAL_LOCAL, type LocalState } from '../../../src/ui/controller/local-state.js';
-import { handleMainKey, type KeyEnv } from '../../../src/ui/controller/main-keys.js';
+import { handleMainKey, switcherMatches, type KeyEnv } from '../../../src/ui/controller/main-keys.js';
 import { keyOf, type KeyInfo } from '../../../src/ui/keys/bindings.js';
 import { reduce } from '../../../src/ui/view-model/reducer.js';
 import { initialState, type UiState } from '../../../src/ui/view-model/state.js';
@@ -79,6 +79,15 @@ describe('handleMainKey', () => {
     expect(['bob', 'eve', 'alice']).toContain(v.conversations.get(r.local.selected!)!.name);
     r = press(r.local, v, [['k', keyOf({ ctrl: true })], ['', keyOf({ escape: true, meta: true })]]);
     expect(r.local.modal.kind).toBe('none');
+  });
+
+  it('switcher filters by name (and short fingerprint), not by letters scattered through the whole onion', () => {
+    const w = view([profileEvent(), contactEvent(1, 'alice'), contactEvent(2, 'bob'), contactEvent(3, 'eve')]);
+    expect(switcherMatches(w, 'bob').map((id) => w.conversations.get(id)!.name)).toEqual(['bob']);
+    expect(switcherMatches(w, 'xyz')).toEqual([]);
+    expect(switcherMatches(w, '')).toHaveLength(3);
+    const fp = w.conversations.get(onion(3))!.fingerprint.short.slice(0, 6);
+    expect(switcherMatches(w, fp)).toContain(onion(3));
   });
 
   it('/quit quits and tells the engine', () => {
