@@ -511,4 +511,23 @@ describe('the TUI on real engines', () => {
     await b.term.press(KEYS.alt('i'));
     await settle(() => expect(b.term.lastFrame()).toContain('This is a group invite'));
   }, 60_000);
+  it('a server that went away: the servers view says why and when the next try is; s says what it did', async () => {
+    const srv = await realServer(dir.root, dir.net, { dataDir: 'dies' });
+    const a = await open('dd');
+    await createProfile(a, 'dee', 'dee-pw');
+    const aEvents: EngineEvent[] = [];
+    a.peer.engine.subscribe((e) => void aEvents.push(e));
+    await a.term.press(`/group ${srv.bundle} gone`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(aEvents.some((e) => e.event === 'server-state' && e.state === 'Synced')).toBe(true), 30_000);
+    await srv.close();
+    // The standing connection drops, the next dial finds nobody: the engine says why and when it tries again.
+    await settle(() => expect(aEvents.some((e) => e.event === 'server-state' && e.reason !== undefined && e.retryAt !== undefined)).toBe(true), 30_000);
+    const down = aEvents.find((e): e is Extract<EngineEvent, { event: 'server-state' }> => e.event === 'server-state' && e.reason !== undefined)!;
+    expect(down.reason).toBe('the peer is not online');
+    await a.term.press(KEYS.alt('s'));
+    await settle(() => expect(a.term.lastFrame()).toMatch(/✗ the peer is not online · next try at \d\d:\d\d:\d\d/));
+    await a.term.press('s');
+    await settle(() => expect(a.term.lastFrame()).toMatch(/Server #.*: trying now \(Alt\+S shows how it goes\)\./));
+  }, 60_000);
 });

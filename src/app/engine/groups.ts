@@ -34,7 +34,7 @@ import { countingAcn, type ByteMeter } from './byte-meter.js';
 import type { RuntimeDeps } from './deps.js';
 import type { PostQueueStatus } from './post-pump.js';
 import { quoteOf } from './quotes.js';
-import { ServerSync, type QueuedPost } from './server-sync.js';
+import { ServerSync, type QueuedPost, type ServerStateDetail } from './server-sync.js';
 import { GroupRepair, type RepairedOutcome, type RepairGroup } from './group-repair.js';
 import { decodeDropped, decodeMove, encodeJsonSetting, GroupServerNotices, type MoveState, type NoticeGroup } from './group-servers.js';
 import type { PeerSession } from '../../core/peer/peer-app.js';
@@ -593,12 +593,12 @@ export class ProfileGroups {
       onMessage: (egm, source) => this.receive(server, egm, source),
       onReplayResult: (info, askedFrom) => this.replayResult(server, info, askedFrom),
       onSynced: (info, askedFrom) => this.synced(server, info, askedFrom),
-      onState: (state: PeerState) => {
+      onState: (state: PeerState, detail?: ServerStateDetail) => {
         // A replay cut short is over: its gaps are the repair's to work on again.
         if (state === 'Disconnected' || state === 'Failed') {
           if (this.firstInReplay.delete(server)) this.repair.poke();
         }
-        this.emit({ event: 'server-state', server, state });
+        this.emit({ event: 'server-state', server, state, ...(detail?.reason !== undefined ? { reason: detail.reason } : {}), ...(detail?.retryAt !== undefined ? { retryAt: detail.retryAt } : {}) });
         // A server that failed has had its say about the gaps it might have filled.
         if (state === 'Failed' || state === 'Disconnected' || state === 'Synced') this.releaseHeldGaps();
       },

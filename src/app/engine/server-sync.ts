@@ -56,7 +56,8 @@ export interface ServerSyncOptions {
    */
   readonly onReplayResult: (info: SyncInfo, askedFrom: Uint8Array | null) => boolean;
   readonly onSynced: (info: SyncInfo, askedFrom: Uint8Array | null) => void;
-  readonly onState: (state: PeerState) => void;
+  /** `detail`: why the last session ended (when it failed) and when the next try is (ms since the epoch). */
+  readonly onState: (state: PeerState, detail?: ServerStateDetail) => void;
   /** Our queued posts for this server (signed, not yet echoed back), oldest first, with their keys. */
   readonly pendingPosts: () => QueuedPost[];
   /** How many posts wait for this server (pendingPosts().length, without decoding them). */
@@ -71,6 +72,11 @@ export interface ServerSyncOptions {
 }
 
 export type SyncOutcome = 'synced' | 'stopped' | 'failed';
+
+export interface ServerStateDetail {
+  readonly reason?: string;
+  readonly retryAt?: number;
+}
 
 /** A queued post: its key (the hex of its signature) and its signed EGM. */
 export interface QueuedPost {
@@ -101,6 +107,8 @@ export class ServerSync {
   private sessionsEnded = 0;
   /** stop() was called on the current session. */
   private stopping = false;
+  /** Why the last session failed, in words (the network's or the server's); null after one that synced. */
+  private lastReason: string | null = null;
 
   constructor(private readonly o: ServerSyncOptions) {}
 
@@ -191,6 +199,8 @@ export class ServerSync {
       this.failures++;
       const b = this.o.random.bytes(1);
       const delay = Math.round(base * (0.75 + (b[0]! / 255) * 0.5));
+      // Say why it is down and when it tries again: "Failed" alone for minutes is no help.
+      this.o.onState(this.state, { ...(r === 'synced' || this.lastReason === null ? {} : { reason: this.lastReason }), retryAt: this.o.clock.now() + delay });
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = this.o.clock.setTimeout(() => {
@@ -246,6 +256,7 @@ export class ServerSync {
     try {
       const c = await svc.connect(o.server, app);
       if (c.ok) await new Promise<void>((resolve) => c.value.onClose(() => resolve()));
+      this.lastReason = !c.ok ? c.error.reason : (outcome as SyncOutcome) === 'synced' ? null : 'the server closed the connection before its replay was done';
     } finally {
       this.pump?.stop();
       this.pump = null;

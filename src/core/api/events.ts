@@ -84,7 +84,11 @@ export type EngineEvent =
   | (Base & { readonly event: 'invite'; readonly from: string; readonly groupId: string; readonly groupName: string; readonly text: string })
   /** bundle: the signed key bundle as people share it ("server:" + base64), for a QR code or a copy. */
   | (Base & { readonly event: 'server'; readonly onion: string; readonly imported: boolean; readonly bundle?: string })
-  | (Base & { readonly event: 'server-state'; readonly server: string; readonly state: PeerState })
+  /**
+   * `reason`: why the last try failed (the network's words, or the server's); `retryAt`: when the next try is (ms
+   * since the epoch). Both come with the state a standing connection is left in while it waits.
+   */
+  | (Base & { readonly event: 'server-state'; readonly server: string; readonly state: PeerState; readonly reason?: string; readonly retryAt?: number })
   /** Our group posts to one server not yet accepted by it; `retryAt` (ms since the epoch): when posting resumes. */
   | (Base & { readonly event: 'post-queue'; readonly server: string; readonly queued: number; readonly waiting: PostWaiting | null; readonly retryAt?: number })
   | (Base & { readonly event: 'gap'; readonly group: string; readonly gapId: string; readonly before?: string; readonly after?: string; readonly beforeTime?: number; readonly afterTime?: number; readonly cause: 'withheld' | 'pruned' })

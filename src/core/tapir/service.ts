@@ -7,6 +7,7 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import { newIdentity, type Identity } from '../crypto/identity.js';
 import type { OnionAddress } from '../crypto/onion.js';
 import { TAPIR_HANDSHAKE_TIMEOUT_MS, TAPIR_MAX_CONNECTIONS, TAPIR_MAX_PENDING_HANDSHAKES } from '../limits.js';
+import { CwtchError } from '../errors.js';
 import type { Acn, Listener, Stream } from '../net/acn.js';
 import type { Clock, Random, TimerHandle } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
@@ -82,9 +83,10 @@ export class TapirService {
     let stream: Stream;
     try {
       stream = await this.opts.acn.dial(hostname);
-    } catch {
+    } catch (e) {
       if (!this.getConnection(hostname).ok) this.emit(hostname, 'Failed');
-      return fail('tapir.dial-failed', 'could not reach the peer');
+      // The network's own reason (tor's, or ours): written for people, never with an address in it.
+      return fail('tapir.dial-failed', e instanceof CwtchError ? e.message : 'could not reach the peer');
     }
     if (this.shutDown || this.getConnection(hostname).ok) {
       stream.close();

@@ -3,8 +3,8 @@
 
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
-import { uiText } from '../text.js';
-import { budgetLine, budgetPercent, ONLINE_STATES, postQueueText, serverCostText, serverGroupsText, serverOrder } from '../view-model/format.js';
+import { uiText, untrustedLine } from '../text.js';
+import { budgetLine, budgetPercent, ONLINE_STATES, postQueueText, serverCostText, serverGroupsText, serverOrder, serverTroubleText } from '../view-model/format.js';
 import type { UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
@@ -37,6 +37,7 @@ export function ServersView({ state, index }: ServersViewProps): ReactNode {
               <SafeTextView text={uiText(` · ${serverCostText(state, onion)}`)} />
             </SafeTextView>
             <SafeTextView text={uiText(`    ${serverGroupsText(state, onion)} · ${onion}`)} dim wrap="truncate" />
+            {serverTroubleText(s) !== null ? <SafeTextView text={untrustedLine(`    ✗ ${serverTroubleText(s)!}`)} color="red" wrap="truncate" /> : null}
             {queueText !== null ? <SafeTextView text={uiText(`    ⧗ ${queueText}`)} color={queue?.waiting === null ? undefined : 'yellow'} wrap="truncate" /> : null}
           </Box>
         );

@@ -6,7 +6,7 @@ import { LINEAR_OPEN_HISTORY } from '../../core/limits.js';
 import { HELP_TEXT } from '../commands/help-text.js';
 import { isSlashCommand, parseSlashCommand, SLASH_COMMANDS, SLASH_USAGE, type UiAction } from '../commands/slash.js';
 import { ownAddressText, switcherMatches } from '../controller/main-keys.js';
-import { budgetLine, leaveQuestion, ONLINE_STATES, serverCostText, serverGroupsText, serverOrder } from '../view-model/format.js';
+import { budgetLine, leaveQuestion, ONLINE_STATES, serverCostText, serverGroupsText, serverOrder, serverTroubleText } from '../view-model/format.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import { qrLines, qrTarget } from '../view-model/qr.js';
 import type { UiState } from '../view-model/state.js';
@@ -60,7 +60,7 @@ function serverLines(view: UiState): string[] {
   const servers = serverOrder(view);
   const head = view.lowBandwidth ? 'Low-bandwidth mode on: servers sync only when you type /sync SERVER.' : 'Servers sync in the background.';
   if (servers.length === 0) return [head, budgetLine(view), 'No servers yet: /server BUNDLE imports one.'];
-  return [head, budgetLine(view), ...servers.map((onion) => `server ${fingerprintOf(onion).short}: ${view.servers.get(onion)!.state}, ${serverCostText(view, onion)}, ${serverGroupsText(view, onion)}; address ${onion}`)];
+  return [head, budgetLine(view), ...servers.map((onion) => `server ${fingerprintOf(onion).short}: ${view.servers.get(onion)!.state}, ${serverCostText(view, onion)}, ${serverGroupsText(view, onion)}${serverTroubleText(view.servers.get(onion)!) !== null ? `; ${serverTroubleText(view.servers.get(onion)!)!}` : ''}; address ${onion}`)];
 }
 
 function open(local: LinearLocal, view: UiState, query: string): LineOutcome {

@@ -8,7 +8,7 @@
 import type { EngineEvent, PeerState, PostWaiting } from '../../core/api/events.js';
 import { LINEAR_TOR_PROGRESS_STEP } from '../../core/limits.js';
 import { untrustedLine, type SafeText } from '../text.js';
-import { ONLINE_STATES, postQueueText, syncPromptText, verifyCodeText } from '../view-model/format.js';
+import { ONLINE_STATES, postQueueText, serverTroubleText, syncPromptText, verifyCodeText } from '../view-model/format.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import { clockTime, dayLabel, gapSpanText } from '../view-model/pane-layout.js';
 import type { ConversationVm, UiState } from '../view-model/state.js';
@@ -47,6 +47,8 @@ export class Narrator {
   private readonly known = new Map<string, { readonly name: string; readonly authorization: string; readonly verified?: boolean }>();
   private readonly online = new Map<string, boolean>();
   private readonly serverState = new Map<string, PeerState>();
+  /** The last "why down, next try" line said per server, so a retry loop says it once per change. */
+  private readonly serverTrouble = new Map<string, string>();
   /** Per server: the reason its posts were last said to wait (only changes are said). */
   private readonly postWaiting = new Map<string, PostWaiting>();
   /** Ids of history requests this UI made (/open); only their answers are printed. */
@@ -101,7 +103,7 @@ export class Narrator {
       case 'peer-state':
         return this.inSnapshot ? [] : this.peer(e.onion, e.state, s);
       case 'server-state':
-        return this.server(e.server, e.state, s);
+        return this.server(e.server, e.state, s, e.reason !== undefined || e.retryAt !== undefined ? serverTroubleText({ state: e.state, ...(e.reason !== undefined ? { reason: oneLine(e.reason) } : {}), ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}) }) : null);
       case 'post-queue':
         return this.postQueue(e, s);
       case 'server':
@@ -188,10 +190,16 @@ export class Narrator {
     return [`${who(c)} is ${on ? 'online' : 'offline'}`];
   }
 
-  private server(onion: string, state: PeerState, _s: UiState): string[] {
+  private server(onion: string, state: PeerState, _s: UiState, trouble: string | null): string[] {
     const was = this.serverState.get(onion);
     this.serverState.set(onion, state);
+    // A retry scheduled after a failure is worth a line once per failure (why, and when the next try is).
+    if (trouble !== null && trouble !== this.serverTrouble.get(onion)) {
+      this.serverTrouble.set(onion, trouble);
+      return [`server ${fingerprintOf(onion).short}: ${state}: ${trouble}`];
+    }
     if (was === state || !SERVER_SAID.has(state) || (was === undefined && state === 'Disconnected')) return [];
+    if (ONLINE_STATES.has(state)) this.serverTrouble.delete(onion);
     return [`server ${fingerprintOf(onion).short}: ${state}`];
   }
 

@@ -42,7 +42,8 @@ export function answerFor(c: EngineCommand, e: EngineEvent, s: UiState): AnswerV
     case 'lowbw':
       return say(e.on ? 'Low-bandwidth mode on: servers sync only when you /sync.' : 'Low-bandwidth mode off: servers sync in the background.');
     case 'ok':
-      if (c.cmd === 'sync') return say(`Server #${fingerprintOf(c.server).short} synced.`);
+      // Low-bandwidth: the one sync is done. Otherwise the standing connection was told to try now (the servers view says how it goes).
+      if (c.cmd === 'sync') return say(s.lowBandwidth ? `Server #${fingerprintOf(c.server).short} synced.` : `Server #${fingerprintOf(c.server).short}: trying now (Alt+S shows how it goes).`);
       if (c.cmd === 'data-budget') return say(c.bytesPerDay === 0 ? 'Data budget removed.' : `Data budget: ${formatBytes(c.bytesPerDay)} a day for low-bandwidth syncs.`);
       if (c.cmd === 'block-unknown') return say('Done.');
       return undefined;

@@ -90,6 +90,13 @@ export function serverGroupsText(state: UiState, server: string): string {
   return `${groups.length} group${groups.length === 1 ? '' : 's'}${gaps > 0 ? ` · ⟂ ${gaps} gap${gaps === 1 ? '' : 's'} open` : ''}`;
 }
 
+/** Why a server is down and when it is tried again ("the peer is not online · next try at 14:03:22"), or null. */
+export function serverTroubleText(s: { readonly state: PeerState; readonly reason?: string; readonly retryAt?: number }): string | null {
+  if (ONLINE_STATES.has(s.state) || (s.reason === undefined && s.retryAt === undefined)) return null;
+  const when = s.retryAt === undefined ? '' : `next try at ${clockTime(s.retryAt, true)}`;
+  return [s.reason, when].filter((x) => x !== undefined && x !== '').join(' · ');
+}
+
 /** A server's traffic and its fetched-vs-ours ratio. */
 export function serverCostText(state: UiState, server: string): string {
   const bytes = state.bytes.get(`server:${server}`) ?? { sent: 0, received: 0 };

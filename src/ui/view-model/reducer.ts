@@ -47,7 +47,7 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
       return withConversations(state, [{ ...c, online: e.state }]);
     }
     case 'server-state':
-      return serverState(state, e.server, e.state);
+      return serverState(state, e.server, e.state, e.reason, e.retryAt);
     case 'post-queue': {
       const postQueues = new Map(state.postQueues);
       const queued = Number.isSafeInteger(e.queued) && e.queued > 0 ? e.queued : 0;
@@ -260,10 +260,18 @@ export function sortOrder(conversations: ReadonlyMap<string, ConversationVm>): s
     .map((c) => c.id);
 }
 
-function serverState(state: UiState, server: string, s: PeerState): UiState {
+function serverState(state: UiState, server: string, s: PeerState, reason?: string, retryAt?: number): UiState {
   const servers = new Map(state.servers);
   const old = servers.get(server);
-  servers.set(server, { onion: server, fingerprint: old?.fingerprint ?? fingerprintOf(server), state: s, imported: old?.imported ?? false });
+  // Everything else known of the server (its bundle) stays; why it is down goes once it is up again.
+  const { reason: _r, retryAt: _t, ...kept } = old ?? { onion: server, fingerprint: fingerprintOf(server), imported: false, state: s };
+  const online = s === 'Authenticated' || s === 'Synced' || s === 'Connecting' || s === 'Connected';
+  servers.set(server, {
+    ...kept,
+    state: s,
+    ...(reason !== undefined ? { reason: untrustedLine(reason) } : !online && old?.reason !== undefined ? { reason: old.reason } : {}),
+    ...(retryAt !== undefined ? { retryAt } : {}),
+  });
   const groups = [...state.conversations.values()].filter((c) => c.kind === 'group' && c.server === server).map((c) => ({ ...c, online: s }));
   const next = { ...state, servers };
   return groups.length === 0 ? next : withConversations(next, groups);

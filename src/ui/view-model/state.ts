@@ -66,6 +66,10 @@ export interface ServerVm {
   readonly imported: boolean;
   /** The shareable bundle text ("server:…"), for /server qr. */
   readonly bundle?: string;
+  /** Why the last try failed (the engine's words, safe to draw), kept until a try gets through. */
+  readonly reason?: SafeText;
+  /** When the next try is (ms since the epoch), while it waits. */
+  readonly retryAt?: number;
 }
 
 /** Our group posts to one server not yet accepted by it, and why they wait (the engine's `post-queue`). */
