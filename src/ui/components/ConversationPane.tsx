@@ -4,8 +4,8 @@ import { Box } from 'ink';
 import { memo, useMemo, type ReactNode } from 'react';
 import { ownAddressText } from '../controller/main-keys.js';
 import { uiText, untrustedLine } from '../text.js';
-import { groupServersText, postQueueText } from '../view-model/format.js';
-import { layoutPane, type PaneRow } from '../view-model/pane-layout.js';
+import { formatBytes, groupServersText, postQueueText } from '../view-model/format.js';
+import { anchorForTop, layoutPane, type PaneRow } from '../view-model/pane-layout.js';
 import { MessageStore } from '../view-model/message-store.js';
 import { openGapCount, type ConversationVm, type Fingerprint, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
@@ -64,11 +64,14 @@ function Header({ state, c }: { readonly state: UiState; readonly c: Conversatio
   const queue = c.kind === 'group' && c.server !== undefined ? state.postQueues.get(c.server) : undefined;
   const queueText = postQueueText(queue, true);
   const serversText = c.kind === 'group' ? groupServersText(c) : null;
+  // What this contact has cost on the wire since start (low-bandwidth users see who is expensive).
+  const contactBytes = c.kind === 'contact' ? state.bytes.get(`contact:${c.id}`) : undefined;
   return (
     <SafeTextView text={c.name} bold wrap="truncate">
       <SafeTextView text={uiText(c.verified === true ? ' ✓ verified' : '')} color="green" />
       <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
       <SafeTextView text={uiText(` · ${status}`)} dim />
+      {contactBytes !== undefined ? <SafeTextView text={uiText(` · ↕ ${formatBytes(contactBytes.sent + contactBytes.received)}`)} dim /> : <SafeTextView text={uiText('')} />}
       {queueText !== null ? <SafeTextView text={uiText(` · ⧗ ${queueText}`)} color={queue?.waiting === null ? undefined : 'yellow'} dim={queue?.waiting === null} /> : <SafeTextView text={uiText('')} />}
       <SafeTextView text={uiText(c.kind === 'group' ? ' · group (experimental)' : '')} dim />
       {serversText !== null ? <SafeTextView text={uiText(` · ${serversText}`)} color={c.moveWaiting !== undefined ? 'yellow' : undefined} dim={c.moveWaiting === undefined} /> : <SafeTextView text={uiText('')} />}
@@ -95,10 +98,17 @@ function ConversationPaneView(props: ConversationPaneProps): ReactNode {
   const request = c !== undefined && c.kind === 'contact' && c.authorization === 'unknown';
   const bodyHeight = paneBodyHeight(c, height);
   const version = store.version;
-  const layout = useMemo(
-    () => layoutPane({ store, gaps: gaps ?? [], anchor: props.anchor, height: bodyHeight, width, fingerprintOf: props.fingerprintOf, showFailReasons: props.showFailReasons }),
+  // Scrolled back: the bottom row says how many newer messages are below, so nothing seems lost.
+  const scrolled = props.anchor !== undefined && props.anchor < store.length - 1;
+  const rowsHeight = scrolled ? Math.max(0, bodyHeight - 1) : bodyHeight;
+  const layout = useMemo(() => {
+    const input = { store, gaps: gaps ?? [], height: rowsHeight, width, fingerprintOf: props.fingerprintOf, showFailReasons: props.showFailReasons };
+    // Paged back to the start, the pane is full from the first message down, not the first message over blank rows.
+    const anchor = props.anchor === undefined ? undefined : Math.max(props.anchor, anchorForTop(input));
+    return layoutPane({ ...input, anchor });
+  },
     // `version` stands for the mutable store's contents.
-    [store, version, gaps, props.anchor, bodyHeight, width, props.showFailReasons, props.fingerprintOf],
+    [store, version, gaps, props.anchor, rowsHeight, width, props.showFailReasons, props.fingerprintOf],
   );
   if (c === undefined) {
     return (
@@ -114,13 +124,14 @@ function ConversationPaneView(props: ConversationPaneProps): ReactNode {
     <Box flexDirection="column" height={height} width={width} overflowY="hidden">
       <Header state={state} c={c} />
       {request ? <RequestsView conversation={c} /> : null}
-      <Box flexDirection="column" height={bodyHeight} justifyContent="flex-end">
+      <Box flexDirection="column" height={rowsHeight} justifyContent="flex-end">
         {/* Keyed by screen slot, not by message: a page scroll then updates the rows' text in place instead of
             unmounting every row and mounting new ones (React and Ink's layout nodes), the bulk of a PgUp. */}
         {layout.rows.map((r, slot) => (
           <PaneLine key={slot} row={r} />
         ))}
       </Box>
+      {scrolled && layout.last < store.length - 1 ? <SafeTextView text={uiText(`↓ ${store.length - 1 - layout.last} newer below · Alt+End jumps there`)} color="cyan" wrap="truncate" /> : null}
     </Box>
   );
 }

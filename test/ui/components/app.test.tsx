@@ -302,10 +302,30 @@ describe('ConversationPane', () => {
     f = term.lastFrame();
     expect(f).not.toContain('line 99999');
     expect(f).toContain(`line ${99_999 - shown + 1}`);
+    // Scrolled back, the bottom row says how much is newer.
+    expect(f).toMatch(/↓ \d+ newer below · Alt\+End jumps there/);
     await term.press(KEYS.altHome);
     expect(term.lastFrame()).toContain('line 0');
+    expect(term.lastFrame()).toContain('↓ 99');
     await term.press(KEYS.altEnd);
     expect(term.lastFrame()).toContain('line 99999');
+    expect(term.lastFrame()).not.toContain('newer below');
+  });
+
+  it('paged back to the start, the pane is full from the first message down (no blank rows); a contact\'s bytes are in its header', async () => {
+    const events: EngineEvent[] = [profileEvent(), contactEvent(1, 'alice'), { event: 'bytes', scope: 'contact', key: A, sent: 12_000, received: 30_000 }];
+    const { engine, term } = await start(events, { rows: 20 });
+    const history = Array.from({ length: 40 }, (_, i) => ({ messageId: `m${i}`, from: A, text: `line ${i}`, time: at(9, 0) + i, outgoing: false, ack: 'acknowledged' as const }));
+    await term.run(() => engine.emit({ event: 'history', conversation: A, messages: history }));
+    expect(term.lastFrame().split('\n')[0]).toContain('↕ 42 kB');
+    for (let i = 0; i < 6; i++) await term.press(KEYS.pageUp);
+    const rows = term.lastFrame().split('\n');
+    const first = rows.findIndex((l) => l.includes('line 0'));
+    // Row 0 is the header; the day line and the first message follow it at once, and the pane below is full.
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(3);
+    expect(rows.filter((l) => /line \d+/.test(l)).length).toBeGreaterThan(10);
+    expect(term.lastFrame()).toMatch(/↓ \d+ newer below/);
   });
 
   it('draws gap markers in place and counts open gaps in the group header', async () => {
