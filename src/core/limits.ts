@@ -381,3 +381,9 @@ export const QUOTE_SEARCH_MESSAGES = 500;
 // ---- TUI feedback (src/ui/components/MainView.tsx) ----
 /** An engine error on the status line fades after this (Esc clears it sooner). Our choice: long enough to read twice. */
 export const UI_ERROR_FADE_MS = 15_000;
+
+// ---- Search (src/app/engine/profile-runtime.ts `search`) ----
+/** Results one search returns. Our choice: a screen or two of them; narrow the words for more. */
+export const SEARCH_MAX_RESULTS = 50;
+/** Messages one search reads at most (each decoded): ~0.2 s on the development machine, so a search never stalls the engine long. */
+export const SEARCH_MAX_SCAN = 100_000;

@@ -530,4 +530,30 @@ describe('the TUI on real engines', () => {
     await a.term.press('s');
     await settle(() => expect(a.term.lastFrame()).toMatch(/Server #.*: trying now \(Alt\+S shows how it goes\)\./));
   }, 60_000);
+  it('search on a real engine: Ctrl+R starts /search, the hits list says who and where, Enter opens the conversation', async () => {
+    const a = await open('sa');
+    const b = await open('sb');
+    await createProfile(a, 'sal', 'sal-pw');
+    await createProfile(b, 'sid', 'sid-pw');
+    const onionB = b.store.getState().profile!.onion;
+    await a.term.press(`/add ${onionB}`);
+    await a.term.press(KEYS.enter);
+    await settle(() => expect(b.term.lastFrame()).toContain('Contact request from'));
+    await b.term.press('a');
+    await settle(() => expect(a.store.getState().conversations.get(onionB)?.authorization).toBe('approved'));
+    for (const t of ['the ferry leaves at nine', 'bring snacks']) {
+      await a.term.press(t);
+      await a.term.press(KEYS.enter);
+      await settle(() => expect(b.term.lastFrame()).toContain(t));
+    }
+    await b.term.press(KEYS.ctrlR);
+    await settle(() => expect(b.term.lastFrame()).toContain('> /search'));
+    await b.term.press('FERRY');
+    await b.term.press(KEYS.enter);
+    await settle(() => expect(b.term.lastFrame()).toContain('1 found for “FERRY”'));
+    expect(b.term.lastFrame()).toMatch(/sal #.* in sal: the ferry leaves at nine/);
+    await b.term.press(KEYS.enter);
+    await settle(() => expect(b.term.lastFrame()).not.toContain('found for'));
+    expect(b.term.lastFrame()).toContain('the ferry leaves at nine');
+  }, 60_000);
 });

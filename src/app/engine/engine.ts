@@ -185,6 +185,9 @@ export class Engine implements EngineApi {
       case 'block':
         this.need().block(c.onion, c.id);
         return;
+      case 'search':
+        this.need().search(c.text, c.conversation, c.limit, c.id);
+        return;
       case 'verify-code':
         this.need().verifyCode(c.onion, c.id);
         return;

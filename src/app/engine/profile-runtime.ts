@@ -6,7 +6,7 @@
 // id (ProfileDb's unique (conversation, protocol_id)).
 
 import { toBase64 } from '../../core/bytes.js';
-import type { AckState, EngineEvent, GroupInviteCard, HistoryMessage } from '../../core/api/events.js';
+import type { AckState, EngineEvent, GroupInviteCard, HistoryMessage, SearchHit } from '../../core/api/events.js';
 import { identityFromSeed, type Identity } from '../../core/crypto/identity.js';
 import { decodeOnion, type OnionAddress } from '../../core/crypto/onion.js';
 import { verifyCode } from '../../core/crypto/verify-code.js';
@@ -18,6 +18,8 @@ import {
   PEER_RETRY_JITTER,
   PEER_RETRY_MAX_MS,
   PEER_RETRY_MIN_MS,
+  SEARCH_MAX_RESULTS,
+  SEARCH_MAX_SCAN,
 } from '../../core/limits.js';
 import { decodePaste } from '../../core/paste.js';
 import { decodeOverlay, encodeOverlay, OVERLAY_GROUP_INVITE, OVERLAY_GROUP_SERVERS, OVERLAY_TEXT, overlayText, type Overlay } from '../../core/peer/overlay.js';
@@ -325,6 +327,40 @@ export class ProfileRuntime implements PeerHandler {
     if (conv.kind === 'group') rows = this.groups.inTimelineOrder(conv.id, rows);
     this.db.markRead(conv.id);
     this.emit({ ...withId(id), event: 'history', conversation: conv.handle, messages: rows.map((m) => historyMessage(this.db, m, (o) => this.inviteCard(o))) });
+  }
+
+  /** `search`: the messages whose text holds `text` (any case), newest first, within SEARCH_MAX_SCAN messages read. */
+  search(text: string, conversation: string | undefined, limit: number | undefined, id?: string): void {
+    const q = text.trim().toLocaleLowerCase();
+    if (q.length === 0) throw new UsageError('search.empty', 'give the words to search for');
+    const one = conversation === undefined ? null : this.db.findConversation(conversation);
+    if (conversation !== undefined && one === null) throw new UsageError('conversation.unknown', 'no such conversation');
+    const convs = one !== null ? [one] : this.db.listConversations();
+    const max = Math.max(1, Math.min(limit ?? SEARCH_MAX_RESULTS, SEARCH_MAX_RESULTS));
+    const hits: SearchHit[] = [];
+    let scanned = 0;
+    let more = false;
+    for (const c of convs) {
+      let before: MessageId | undefined;
+      for (;;) {
+        const page = this.db.messagesPage(c.id, before, 500);
+        if (page.length === 0) break;
+        for (const m of page) {
+          const o = decodeOverlay(m.body);
+          const t = o.ok ? overlayText(o.value) : '';
+          if (t.toLocaleLowerCase().includes(q)) hits.push({ conversation: c.handle, messageId: messageIdOf(m), from: m.sender, text: t, time: m.receivedAt });
+        }
+        scanned += page.length;
+        before = page[0]!.id;
+        if (scanned >= SEARCH_MAX_SCAN) break;
+      }
+      if (scanned >= SEARCH_MAX_SCAN) {
+        more = true;
+        break;
+      }
+    }
+    hits.sort((a, b) => b.time - a.time);
+    this.emit({ ...withId(id), event: 'search', query: text, results: hits.slice(0, max), more: more || hits.length > max });
   }
 
   private contact(onion: string): Conversation {

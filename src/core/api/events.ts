@@ -36,6 +36,11 @@ export type EngineEvent =
     })
   /** The verification code for a contact: six groups of five digits, the same on both sides (docs/protocol.md §12.7). */
   | (Base & { readonly event: 'verify-code'; readonly onion: string; readonly code: string })
+  /**
+   * The answer to `search`: matching messages newest first (at most `limit`); `more`: the search stopped at its
+   * limits (SEARCH_MAX_RESULTS shown, SEARCH_MAX_SCAN read) before reading everything.
+   */
+  | (Base & { readonly event: 'search'; readonly query: string; readonly results: readonly SearchHit[]; readonly more: boolean })
   /** How many profiles the home folder holds, said once at start: 0 is a first run (create, not unlock). */
   | (Base & { readonly event: 'profiles'; readonly count: number })
   | (Base & { readonly event: 'peer-state'; readonly onion: string; readonly state: PeerState })
@@ -141,6 +146,15 @@ export interface HistoryMessage {
   readonly signature?: string;
   readonly quote?: MessageQuote;
   readonly groupInvite?: GroupInviteCard;
+}
+
+/** One message a search found. */
+export interface SearchHit {
+  readonly conversation: string;
+  readonly messageId: string;
+  readonly from: string;
+  readonly text: string;
+  readonly time: number;
 }
 
 /** What a group invite message invites to, so a UI can show one line instead of the invite's base64. */

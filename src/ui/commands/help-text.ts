@@ -23,6 +23,7 @@ export const DESCRIPTIONS: Partial<Record<KeyCommand, string>> = {
   'view.fail-reasons': 'show why messages could not be sent',
   'invite.review': 'review the oldest group invite in the paste box',
   'view.servers': 'servers: state, bytes, sync now (also /server)',
+  'input.search': 'search the messages (puts /search in the composer)',
   'contact.verify': 'the open contact\'s verification code, to read to each other (also /verify)',
 };
 

@@ -27,6 +27,7 @@ import { PasteBox } from './PasteBox.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
 import { SafeTextView } from './SafeTextView.js';
 import { QrView } from './QrView.js';
+import { SearchView } from './SearchView.js';
 import { ServersView } from './ServersView.js';
 import { StatusLine } from './StatusLine.js';
 
@@ -169,6 +170,8 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
           <ServersView state={state} index={modal.index} />
         ) : modal.kind === 'switcher' ? (
           <QuickSwitcher state={state} query={modal.query} index={modal.index} height={bodyHeight} />
+        ) : modal.kind === 'search' ? (
+          <SearchView state={state} index={modal.index} height={bodyHeight} />
         ) : modal.kind === 'qr' ? (
           <QrView title={modal.title} lines={modal.lines} height={bodyHeight} width={columns} />
         ) : (

@@ -11,6 +11,8 @@ export type Modal =
   | { readonly kind: 'paste'; readonly text: string; readonly sent?: boolean }
   /** Imported servers; `index` is the selected row for "s: sync now". */
   | { readonly kind: 'servers'; readonly index: number }
+  /** The last search's hits (the view model's `search`); `index` is the selected one, Enter opens it. */
+  | { readonly kind: 'search'; readonly index: number }
   /** A QR code (qr.ts rows) under its title; any of Esc, q, Enter closes it. */
   | { readonly kind: 'qr'; readonly title: SafeText; readonly lines: readonly SafeText[] };
 

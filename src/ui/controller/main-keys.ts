@@ -110,7 +110,9 @@ function submit(local: LocalState, view: UiState, text: string): KeyOutcome {
     if (r.kind === 'ui') return uiAction({ ...local, notice: undefined }, view, r.action);
     const c = r.command;
     const localEvents: LocalEvent[] = c.cmd === 'sync' ? [{ local: 'dismiss-sync', server: c.server }] : [];
-    return { local: { ...local, notice: undefined }, commands: [c], quit: false, localEvents };
+    // A search shows its hits in a list (filled when the engine answers).
+    const modal: LocalState['modal'] = c.cmd === 'search' ? { kind: 'search', index: 0 } : local.modal;
+    return { local: { ...local, notice: undefined, modal }, commands: [c], quit: false, localEvents };
   }
   const body = text.startsWith('//') ? text.slice(1) : text;
   const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
@@ -147,6 +149,21 @@ function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo)
     case 'qr':
       if (key.escape || input === 'q' || key.return) return none({ ...local, modal: { kind: 'none' } });
       return none(local);
+    case 'search': {
+      if (key.escape || input === 'q') return none({ ...local, modal: { kind: 'none' } });
+      const hits = view.search?.hits ?? [];
+      if (key.upArrow) return none({ ...local, modal: { ...m, index: Math.max(0, m.index - 1) } });
+      if (key.downArrow) return none({ ...local, modal: { ...m, index: Math.min(Math.max(0, hits.length - 1), m.index + 1) } });
+      const hit = hits[m.index];
+      if (key.return && hit !== undefined) {
+        // Open its conversation, scrolled to it when it is among the messages loaded there.
+        const at = view.messages.get(hit.conversation)?.positionOf(hit.messageId);
+        const anchors = new Map(local.anchors);
+        if (at !== undefined) anchors.set(hit.conversation, at);
+        return { ...select({ ...local, anchors }, hit.conversation) };
+      }
+      return none(local);
+    }
     case 'switcher': {
       if (key.escape) return none({ ...local, modal: { kind: 'none' } });
       const matches = switcherMatches(view, m.query);
@@ -254,6 +271,8 @@ function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): 
       return none({ ...local, modal: { kind: 'switcher', query: '', index: 0 } });
     case 'view.servers':
       return uiAction(local, view, { ui: 'servers' });
+    case 'input.search':
+      return none({ ...local, composer: withComposerText(local.composer, '/search ') });
     case 'contact.verify': {
       const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
       if (sel === undefined || sel.kind !== 'contact') return none({ ...local, notice: uiText(SLASH_USAGE.verify) });

@@ -95,6 +95,8 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { command: 'view.servers', char: 's', meta: true, label: 'Alt+S' },
   // Alt+V: the open contact's verification code (same as /verify).
   { command: 'contact.verify', char: 'v', meta: true, label: 'Alt+V' },
+  // Ctrl+R: readline's history search, here the messages' (same as typing /search).
+  { command: 'input.search', char: 'r', ctrl: true, label: 'Ctrl+R' },
 ];
 
 function namedKey(k: KeyInfo): Binding['key'] | undefined {

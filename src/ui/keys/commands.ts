@@ -32,6 +32,7 @@ export const KEY_COMMANDS = [
   'invite.review',
   'view.servers',
   'contact.verify',
+  'input.search',
 ] as const;
 
 export type KeyCommand = (typeof KEY_COMMANDS)[number];

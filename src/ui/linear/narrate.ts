@@ -128,6 +128,11 @@ export class Narrator {
         return [`Group invite from ${this.label(e.from, s)} to “${s.invites.find((i) => i.groupId === e.groupId)?.groupName ?? ''}”. /join accepts it (groups are experimental).`];
       case 'sync-cost':
         return [syncPromptText(e)];
+      case 'search':
+        return [
+          `${e.results.length}${e.more ? '+' : ''} found for “${oneLine(e.query)}”${e.results.length === 0 ? '.' : ':'}`,
+          ...(s.search?.hits ?? []).map((h) => `[${clockTime(h.time, false)}] ${h.who} in ${h.where}: ${h.text}`),
+        ];
       case 'verify-code':
         return [verifyCodeText(s, e.onion, e.code).join('. ')];
       case 'lowbw':

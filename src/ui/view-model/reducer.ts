@@ -26,6 +26,22 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
         lastActivity: e.lastActivity,
         verified: e.verified,
       });
+    case 'search':
+      return {
+        ...state,
+        search: {
+          query: untrustedLine(e.query),
+          more: e.more,
+          hits: e.results.map((h) => ({
+            conversation: h.conversation,
+            messageId: h.messageId,
+            who: state.profile !== undefined && h.from === state.profile.onion ? uiText('you') : memberLabel(state, h.from),
+            where: state.conversations.get(h.conversation)?.name ?? fingerprintOf(h.conversation).short,
+            text: untrustedLine(h.text),
+            time: h.time,
+          })),
+        },
+      };
     case 'profiles':
       return { ...state, profileCount: e.count };
     case 'verify-code':

@@ -113,6 +113,8 @@ export interface UiState {
   readonly syncPrompts: readonly SyncPromptVm[];
   /** The last message the engine refused to send (too long, read-only group, …): the composer gets it back. */
   readonly refusedSend?: { readonly id: string; readonly to: string; readonly text: string };
+  /** The last search's answer: the words, the hits (safe to draw), and whether there were more. */
+  readonly search?: { readonly query: SafeText; readonly hits: readonly SearchHitVm[]; readonly more: boolean };
   /** What the last command the user gave did, in one line (answers.ts). */
   readonly answer?: AnswerVm;
   /** Profiles in the home folder, as the engine said at start (0: a first run). */
@@ -125,6 +127,17 @@ export interface UiState {
   readonly lastOk?: { readonly cmd: string; readonly id?: string };
   /** Look-alike key (name skeleton) per conversation, computed once per name change; never drawn. */
   readonly nameKeys?: ReadonlyMap<string, string>;
+}
+
+export interface SearchHitVm {
+  readonly conversation: string;
+  readonly messageId: string;
+  /** "bob #3fa2…" or "you". */
+  readonly who: SafeText;
+  /** The conversation's name. */
+  readonly where: SafeText;
+  readonly text: SafeText;
+  readonly time: number;
 }
 
 /** What a command the user gave did (answers.ts), and the conversation to open if it made one. */

@@ -75,8 +75,10 @@ describe('completeSlash', () => {
   });
   it('lists several candidates and extends to their common prefix', () => {
     expect(completeSlash('/a')).toEqual({ text: '/a', candidates: ['add', 'accept'] });
-    expect(completeSlash('/s').candidates).toEqual(['server', 'sync']);
-    expect(completeSlash('/se').text).toBe('/server ');
+    expect(completeSlash('/s').candidates).toEqual(['server', 'sync', 'search']);
+    expect(completeSlash('/se').text).toBe('/se');
+    expect(completeSlash('/ser').text).toBe('/server ');
+    expect(completeSlash('/sea').text).toBe('/search ');
   });
   it('completes arguments: help topics, on/off, onions', () => {
     expect(completeSlash('/help ga').text).toBe('/help gaps ');

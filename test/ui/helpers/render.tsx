@@ -109,6 +109,7 @@ export const KEYS = {
   ctrlP: '\u0010',
   ctrlK: '\u000b',
   ctrlU: '\u0015',
+  ctrlR: '\u0012',
   ctrlSlash: '\u001f',
   pageUp: '\u001b[5~',
   pageDown: '\u001b[6~',
