@@ -112,9 +112,18 @@ export class Profile {
    * Opening tries SALT.new first when it exists, then SALT (see `openFolder`), and finishes or rolls back the
    * change. So after a crash at any point either the old or the new password opens the profile, never neither.
    */
+  /** Whether `password` is this profile's (derives the key; compares in constant time). Changes nothing. */
+  checkPassword(password: string): boolean {
+    const k = deriveProfileKey(this.deps.pbkdf2, password === '' ? DEFAULT_PASSWORD : password, this.#salt);
+    const same = constantTimeEqual(k, this.#key);
+    k.fill(0);
+    return same;
+  }
+
   changePassword(oldPassword: string, newPassword: string): void {
     const db = this.connection;
-    const oldCheck = deriveProfileKey(this.deps.pbkdf2, oldPassword, this.#salt);
+    // "" is the default password, as at create and unlock.
+    const oldCheck = deriveProfileKey(this.deps.pbkdf2, oldPassword === '' ? DEFAULT_PASSWORD : oldPassword, this.#salt);
     const same = constantTimeEqual(oldCheck, this.#key);
     oldCheck.fill(0);
     if (!same) throw new StorageError('profile.wrong-password', 'the current password is not correct');

@@ -556,4 +556,22 @@ describe('the TUI on real engines', () => {
     await settle(() => expect(b.term.lastFrame()).not.toContain('found for'));
     expect(b.term.lastFrame()).toContain('the ferry leaves at nine');
   }, 60_000);
+  it('/password on a real engine: nothing typed is shown, a wrong current password says so, the right one changes it', async () => {
+    const a = await open('pw');
+    await createProfile(a, 'pat', 'pat-pw');
+    const typeForm = async (old: string, next: string, again: string): Promise<void> => {
+      await a.term.press('/password');
+      await a.term.press(KEYS.enter);
+      await settle(() => expect(a.term.lastFrame()).toContain('Change the profile'));
+      for (const k of [old, KEYS.enter, next, KEYS.enter, again]) await a.term.press(k);
+      expect(a.term.lastFrame()).toContain('New password again: ' + '•'.repeat(again.length));
+      expect(a.term.lastFrame()).not.toContain(again);
+      await a.term.press(KEYS.enter);
+    };
+    await typeForm('wrong-pw', 'new-pw-1', 'new-pw-1');
+    await settle(() => expect(a.term.lastFrame()).toContain('✗ the current password is not correct'));
+    await typeForm('pat-pw', 'new-pw-1', 'new-pw-1');
+    await settle(() => expect(a.term.lastFrame()).toContain('Password changed: only the new one opens this profile now.'));
+    expect(a.peer.engine.activeOnion).toBe(a.store.getState().profile!.onion);
+  }, 60_000);
 });

@@ -185,6 +185,9 @@ export class Engine implements EngineApi {
       case 'block':
         this.need().block(c.onion, c.id);
         return;
+      case 'change-password':
+        await this.changePassword(c.old, c.new, c.id);
+        return;
       case 'search':
         this.need().search(c.text, c.conversation, c.limit, c.id);
         return;
@@ -250,6 +253,34 @@ export class Engine implements EngineApi {
         for (const cb of this.quitCbs.splice(0)) cb();
         return;
     }
+  }
+
+  /**
+   * Re-key the active profile (profile-store.ts changePassword: crash-safe, one of the two passwords always opens
+   * it). Its runtime goes offline for the change and a fresh one starts on the re-keyed database.
+   */
+  private async changePassword(oldPassword: string, newPassword: string, id?: string): Promise<void> {
+    const r = this.need();
+    if (!r.profile.checkPassword(oldPassword)) throw new StorageError('profile.wrong-password', 'the current password is not correct');
+    this.saveDay();
+    await r.stop();
+    this.runtimes.delete(r.onion);
+    let failure: unknown = null;
+    try {
+      r.profile.changePassword(oldPassword, newPassword);
+    } catch (e) {
+      failure = e;
+    }
+    // Back online either way: with the new key, or (the change undone) with the old one.
+    const fresh = new ProfileRuntime({ ...this.deps, meter: this.meter, budget: this.budget }, r.profile, () => {});
+    this.runtimes.set(fresh.onion, fresh);
+    await fresh.start(this.lowBandwidth);
+    if (this.lowBandwidth) fresh.setLowBandwidth(true);
+    this.active = fresh;
+    fresh.emit = (e) => this.emit(e);
+    if (failure !== null) throw failure;
+    this.emit({ ...(id !== undefined ? { id } : {}), event: 'ok', cmd: 'change-password' });
+    for (const e of fresh.snapshot()) this.emit(e);
   }
 
   /** A profile's budget is taken up when none is set (as low-bandwidth mode is), and its day's count carries on. */

@@ -111,12 +111,17 @@ export class ProfileRuntime implements PeerHandler {
   }
 
   async close(): Promise<void> {
+    await this.stop();
+    this.profile.lock();
+  }
+
+  /** Offline, the profile still open (a password change re-keys it and starts a fresh runtime on it). */
+  async stop(): Promise<void> {
     this.closing = true;
     for (const r of this.retry.values()) if (r.timer !== null) this.deps.clock.clearTimeout(r.timer);
     this.retry.clear();
     await this.groups.close();
     await this.service.close();
-    this.profile.lock();
   }
 
   /** A group invite overlay that decodes: its group (the invite event and the message's one-line card). */

@@ -32,6 +32,8 @@ export type EngineCommand =
   | { readonly cmd: 'verify-code'; readonly onion: string; readonly id?: string }
   /** Mark a contact verified (the code matched when read to each other) or not; answered by its `contact` event. */
   | { readonly cmd: 'set-verified'; readonly onion: string; readonly on: boolean; readonly id?: string }
+  /** Re-key the open profile: `old` must be its password ("" = the default one); `new` "" means the default password. */
+  | { readonly cmd: 'change-password'; readonly old: string; readonly new: string; readonly id?: string }
   /** Messages whose text holds `text` (any case), newest first; in one conversation, or in all of them. */
   | { readonly cmd: 'search'; readonly text: string; readonly conversation?: string; readonly limit?: number; readonly id?: string }
   /** Disconnect peers we have not approved right after auth (Cwtch's "block unknown connections"). */
@@ -68,6 +70,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   'block-unknown': { required: { on: 'boolean' }, optional: {} },
   'verify-code': { required: { onion: 'string' }, optional: {} },
   search: { required: { text: 'string' }, optional: { conversation: 'string', limit: 'number' } },
+  'change-password': { required: { old: 'string', new: 'string' }, optional: {} },
   'set-verified': { required: { onion: 'string', on: 'boolean' }, optional: {} },
   quit: { required: {}, optional: {} },
 };

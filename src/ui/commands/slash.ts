@@ -8,6 +8,8 @@ export type UiAction =
   | { readonly ui: 'paste' }
   | { readonly ui: 'servers' }
   | { readonly ui: 'me' }
+  /** `/password`: ask the current password and the new one twice, without echo. */
+  | { readonly ui: 'password' }
   /** `/me qr`, `/server qr [onion]`: draw an address or a server bundle as a QR code. */
   | { readonly ui: 'qr'; readonly what: 'me' | 'server'; readonly server?: string }
   /** `/leave` without "yes": ask first (leaving deletes the group's messages on this device). */
@@ -25,7 +27,7 @@ export interface SlashContext {
   readonly lowBandwidth?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'password', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -44,6 +46,7 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
   lowbw: '/lowbw [on|off]  — low-bandwidth mode: no background sync',
   budget: '/budget [50MB|off]  — bytes a day low-bandwidth syncs may spend before they ask; alone: the meter (servers view)',
+  password: '/password  — change the profile\'s password (asks the current one, then the new one twice; nothing is shown)',
   search: '/search WORDS  — messages holding the words, newest first, in every conversation (Ctrl+R starts one)',
   verify: '/verify [yes|no]  — the open contact\'s verification code to read to each other; yes: it matched, mark them verified',
   me: '/me [qr]  — show your own address (give it to people so they can /add you); qr: as a QR code to scan',
@@ -140,6 +143,8 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
       if (!(HELP_TOPICS as readonly string[]).includes(topic)) return err('slash.argument', SLASH_USAGE.help);
       return ui({ ui: 'help', topic });
     }
+    case 'password':
+      return ui({ ui: 'password' });
     case 'search':
       return rest.length === 0 ? err('slash.missing', SLASH_USAGE.search) : engine({ cmd: 'search', text: rest });
     case 'verify': {

@@ -26,6 +26,7 @@ import { HelpSheet } from './HelpSheet.js';
 import { PasteBox } from './PasteBox.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
 import { SafeTextView } from './SafeTextView.js';
+import { PasswordView } from './PasswordView.js';
 import { QrView } from './QrView.js';
 import { SearchView } from './SearchView.js';
 import { ServersView } from './ServersView.js';
@@ -170,6 +171,8 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
           <ServersView state={state} index={modal.index} />
         ) : modal.kind === 'switcher' ? (
           <QuickSwitcher state={state} query={modal.query} index={modal.index} height={bodyHeight} />
+        ) : modal.kind === 'password' ? (
+          <PasswordView field={modal.field} old={modal.old} new={modal.new} again={modal.again} {...(modal.mismatch === true ? { mismatch: true } : {})} />
         ) : modal.kind === 'search' ? (
           <SearchView state={state} index={modal.index} height={bodyHeight} />
         ) : modal.kind === 'qr' ? (

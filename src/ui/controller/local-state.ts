@@ -13,6 +13,8 @@ export type Modal =
   | { readonly kind: 'servers'; readonly index: number }
   /** The last search's hits (the view model's `search`); `index` is the selected one, Enter opens it. */
   | { readonly kind: 'search'; readonly index: number }
+  /** `/password`: the current password, the new one, the new one again; never drawn, only counted. */
+  | { readonly kind: 'password'; readonly field: 'old' | 'new' | 'again'; readonly old: string; readonly new: string; readonly again: string; readonly mismatch?: boolean }
   /** A QR code (qr.ts rows) under its title; any of Esc, q, Enter closes it. */
   | { readonly kind: 'qr'; readonly title: SafeText; readonly lines: readonly SafeText[] };
 

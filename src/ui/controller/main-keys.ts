@@ -90,6 +90,8 @@ function uiAction(local: LocalState, view: UiState, a: UiAction): KeyOutcome {
       return none({ ...local, modal: { kind: 'servers', index: 0 } });
     case 'me':
       return none({ ...local, notice: untrustedLine(ownAddressText(view)) });
+    case 'password':
+      return none({ ...local, modal: { kind: 'password', field: 'old', old: '', new: '', again: '' } });
     case 'qr': {
       const t = qrTarget(view, a.what, local.selected, a.server);
       if ('error' in t) return none({ ...local, notice: uiText(t.error) });
@@ -149,6 +151,21 @@ function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo)
     case 'qr':
       if (key.escape || input === 'q' || key.return) return none({ ...local, modal: { kind: 'none' } });
       return none(local);
+    case 'password': {
+      if (key.escape) return none({ ...local, modal: { kind: 'none' } });
+      const f = m.field;
+      if (key.return) {
+        if (f === 'old') return none({ ...local, modal: { ...m, field: 'new' } });
+        if (f === 'new') return none({ ...local, modal: { ...m, field: 'again' } });
+        if (m.new !== m.again) return none({ ...local, modal: { ...m, field: 'new', new: '', again: '', mismatch: true } });
+        return { local: { ...local, modal: { kind: 'none' } }, commands: [{ cmd: 'change-password', old: m.old, new: m.new }], quit: false };
+      }
+      if (key.backspace || key.delete) return none({ ...local, modal: { ...m, [f]: Array.from(m[f]).slice(0, -1).join('') } });
+      // A pasted password loses its paste markers and newline (as on the unlock form).
+      const typed = input.replace(/\[20[01]~|[\r\n]/g, '');
+      if (typed.length > 0 && !key.ctrl && !key.meta) return none({ ...local, modal: { ...m, [f]: m[f] + typed } });
+      return none(local);
+    }
     case 'search': {
       if (key.escape || input === 'q') return none({ ...local, modal: { kind: 'none' } });
       const hits = view.search?.hits ?? [];

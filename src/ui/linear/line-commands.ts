@@ -91,6 +91,8 @@ function uiAction(local: LinearLocal, view: UiState, a: UiAction): LineOutcome {
       return said(local, serverLines(view));
     case 'me':
       return said(local, [ownAddressText(view)]);
+    case 'password':
+      return said(local, ['Linear mode cannot ask for passwords without echo here: use the full-screen client, or headless change-password.']);
     case 'qr': {
       const t = qrTarget(view, a.what, local.current, a.server);
       return said(local, 'error' in t ? [t.error] : [t.title, ...qrLines(t.text)]);

@@ -1,0 +1,33 @@
+// /password: the current password, then the new one twice. Never drawn: a bullet per character, so someone
+// behind you (or a screen recording over SSH) learns at most its length.
+
+import { Box } from 'ink';
+import type { ReactNode } from 'react';
+import { uiText } from '../text.js';
+import { SafeTextView } from './SafeTextView.js';
+
+export interface PasswordViewProps {
+  readonly field: 'old' | 'new' | 'again';
+  readonly old: string;
+  readonly new: string;
+  readonly again: string;
+  readonly mismatch?: boolean;
+}
+
+const dots = (s: string): string => '•'.repeat(Array.from(s).length);
+
+export function PasswordView(p: PasswordViewProps): ReactNode {
+  const line = (label: string, f: PasswordViewProps['field'], v: string): ReactNode => (
+    <SafeTextView text={uiText(`${label}: ${dots(v)}${p.field === f ? '▏' : ''}`)} bold={p.field === f} />
+  );
+  return (
+    <Box flexDirection="column" borderStyle="single" paddingX={1}>
+      <SafeTextView text={uiText('Change the profile\'s password — Enter goes on, Esc cancels')} bold />
+      {line('Current password', 'old', p.old)}
+      {p.field !== 'old' ? line('New password', 'new', p.new) : null}
+      {p.field === 'again' ? line('New password again', 'again', p.again) : null}
+      {p.mismatch === true ? <SafeTextView text={uiText('The two new passwords differ. Type the new one again.')} color="red" /> : null}
+      {p.field === 'new' && p.new.length === 0 ? <SafeTextView text={uiText('Empty means the default password, which protects nothing.')} dim /> : null}
+    </Box>
+  );
+}
