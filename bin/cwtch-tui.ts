@@ -9,6 +9,7 @@ const cli = meow(
     $ cwtch-tui [options]                 open the terminal client
     $ cwtch-tui headless [options]        JSON commands on stdin, JSON events on stdout
     $ cwtch-tui inspect STRING            describe an onion address, server bundle or group invite
+    $ cwtch-tui import FILE               bring in an exported profile (/export); unlock it after
 
   Options
     --home DIR            profiles folder (env CWTCH_HOME; default: the XDG data dir)
@@ -53,9 +54,13 @@ const usage = (msg: string): never => {
 
 const known = new Set(['home', 'network', 'localNet', 'torPath', 'torConfig', 'torControl', 'torAuth', 'lowBandwidth', 'linear', 'verbose', 'help', 'version']);
 for (const k of Object.keys(cli.flags)) if (!known.has(k)) usage(`unknown option --${k.slice(0, 40)}`);
-if (sub !== 'inspect' && rest.length > 0) usage('too many arguments');
+if (sub !== 'inspect' && sub !== 'import' && rest.length > 0) usage('too many arguments');
 
-if (sub === 'inspect') {
+if (sub === 'import') {
+  if (rest.length !== 1) usage('import takes exactly one FILE');
+  const { importCommand } = await import('../src/app/import-command.js');
+  process.exit(await importCommand(rest[0]!, cli.flags.home));
+} else if (sub === 'inspect') {
   if (rest.length !== 1) usage('inspect takes exactly one STRING');
   const { inspectCommand } = await import('../src/app/inspect-command.js');
   process.exit(inspectCommand(rest[0]!));

@@ -12,6 +12,10 @@ import type { EngineCommand } from '../../core/api/commands.js';
 import type { EngineApi } from '../../core/api/engine.js';
 import type { EngineEvent } from '../../core/api/events.js';
 import { CwtchError, StorageError, UsageError } from '../../core/errors.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportProfile, importProfile } from '../../profile/archive.js';
+import { profilesDir } from '../../profile/paths.js';
 import { listProfileIds, ProfileStore, type Profile } from '../../profile/profile-store.js';
 import { BYTES_EVENT_INTERVAL_MS } from '../../core/limits.js';
 import { ByteMeter } from './byte-meter.js';
@@ -185,6 +189,29 @@ export class Engine implements EngineApi {
       case 'block':
         this.need().block(c.onion, c.id);
         return;
+      case 'export-profile':
+        await exportProfile(this.need().profile, c.file);
+        this.emit({ ...idf, event: 'ok', cmd: c.cmd });
+        return;
+      case 'import-profile': {
+        const imported = await importProfile(this.deps.home, c.file, this.deps.random);
+        // Opened with its own password, or taken out again: an import that nobody here can open changes nothing.
+        let opened: Profile[];
+        try {
+          opened = this.store.unlockProfiles(this.deps.home, c.password).opened;
+        } catch {
+          opened = [];
+        }
+        const mine = opened.filter((p) => p.id === imported);
+        // Only the imported one stays open: the others the password opened are running already, or not wanted now.
+        for (const p of opened) if (p.id !== imported) p.lock();
+        if (mine.length === 0) {
+          rmSync(join(profilesDir(this.deps.home), imported), { recursive: true, force: true });
+          throw new StorageError('profile.wrong-password', 'that password does not open the exported profile; nothing was imported');
+        }
+        await this.adopt([imported], mine, c.id);
+        return;
+      }
       case 'change-password':
         await this.changePassword(c.old, c.new, c.id);
         return;

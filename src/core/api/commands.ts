@@ -34,6 +34,10 @@ export type EngineCommand =
   | { readonly cmd: 'set-verified'; readonly onion: string; readonly on: boolean; readonly id?: string }
   /** Re-key the open profile: `old` must be its password ("" = the default one); `new` "" means the default password. */
   | { readonly cmd: 'change-password'; readonly old: string; readonly new: string; readonly id?: string }
+  /** Write the open profile, still encrypted under its password, to `file` (a backup, or to move it). */
+  | { readonly cmd: 'export-profile'; readonly file: string; readonly id?: string }
+  /** Bring an exported profile into this home and open it with its `password`. */
+  | { readonly cmd: 'import-profile'; readonly file: string; readonly password: string; readonly id?: string }
   /** Messages whose text holds `text` (any case), newest first; in one conversation, or in all of them. */
   | { readonly cmd: 'search'; readonly text: string; readonly conversation?: string; readonly limit?: number; readonly id?: string }
   /** Disconnect peers we have not approved right after auth (Cwtch's "block unknown connections"). */
@@ -71,6 +75,8 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   'verify-code': { required: { onion: 'string' }, optional: {} },
   search: { required: { text: 'string' }, optional: { conversation: 'string', limit: 'number' } },
   'change-password': { required: { old: 'string', new: 'string' }, optional: {} },
+  'export-profile': { required: { file: 'string' }, optional: {} },
+  'import-profile': { required: { file: 'string', password: 'string' }, optional: {} },
   'set-verified': { required: { onion: 'string', on: 'boolean' }, optional: {} },
   quit: { required: {}, optional: {} },
 };

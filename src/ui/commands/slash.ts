@@ -27,7 +27,7 @@ export interface SlashContext {
   readonly lowBandwidth?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'password', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'password', 'export', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -46,6 +46,7 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
   lowbw: '/lowbw [on|off]  — low-bandwidth mode: no background sync',
   budget: '/budget [50MB|off]  — bytes a day low-bandwidth syncs may spend before they ask; alone: the meter (servers view)',
+  export: '/export FILE  — write this profile, still encrypted, to FILE (a backup; cwtch-tui import FILE brings it in elsewhere)',
   password: '/password  — change the profile\'s password (asks the current one, then the new one twice; nothing is shown)',
   search: '/search WORDS  — messages holding the words, newest first, in every conversation (Ctrl+R starts one)',
   verify: '/verify [yes|no]  — the open contact\'s verification code to read to each other; yes: it matched, mark them verified',
@@ -145,6 +146,8 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
     }
     case 'password':
       return ui({ ui: 'password' });
+    case 'export':
+      return rest.length === 0 ? err('slash.missing', SLASH_USAGE.export) : engine({ cmd: 'export-profile', file: rest });
     case 'search':
       return rest.length === 0 ? err('slash.missing', SLASH_USAGE.search) : engine({ cmd: 'search', text: rest });
     case 'verify': {

@@ -46,6 +46,7 @@ export function answerFor(c: EngineCommand, e: EngineEvent, s: UiState): AnswerV
       if (c.cmd === 'sync') return say(s.lowBandwidth ? `Server #${fingerprintOf(c.server).short} synced.` : `Server #${fingerprintOf(c.server).short}: trying now (Alt+S shows how it goes).`);
       if (c.cmd === 'data-budget') return say(c.bytesPerDay === 0 ? 'Data budget removed.' : `Data budget: ${formatBytes(c.bytesPerDay)} a day for low-bandwidth syncs.`);
       if (c.cmd === 'block-unknown') return say('Done.');
+      if (c.cmd === 'export-profile') return say(`Exported to ${c.file}, encrypted under this profile's password.`);
       if (c.cmd === 'change-password') return say(c.new === '' ? 'Password changed: the profile now uses the default password, which protects nothing.' : 'Password changed: only the new one opens this profile now.');
       return undefined;
     default:
