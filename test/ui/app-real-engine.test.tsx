@@ -381,7 +381,8 @@ describe('the TUI on real engines', () => {
     await settle(() => expect([...a.store.getState().conversations.values()].some((c) => c.authorization === 'unknown')).toBe(true), 30_000);
     const request = [...a.store.getState().conversations.values()].find((c) => c.authorization === 'unknown')!;
     expect(request.resembles).toBe('bob');
-    await a.term.press(KEYS.alt('1'));
+    // Numbers do not move: bob is 1, the request is 2.
+    await a.term.press(KEYS.alt('2'));
     await settle(() => expect(a.term.lastFrame()).toContain('Looks like your VERIFIED contact bob'));
   }, 90_000);
   it('commands answer on a real engine: /server, /group (and the new group opens), /lowbw, /sync, /budget say what they did; Esc clears an error', async () => {

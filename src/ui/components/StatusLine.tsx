@@ -3,7 +3,7 @@
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { uiText } from '../text.js';
-import { budgetPercent, budgetText, formatBytes, ONLINE_STATES, progressBar } from '../view-model/format.js';
+import { budgetPercent, budgetText, formatBytes, hotlistText, ONLINE_STATES, progressBar } from '../view-model/format.js';
 import { bytesToday, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
@@ -32,6 +32,7 @@ export function StatusLine({ state }: StatusLineProps): ReactNode {
       ))}
       {state.servers.size > 0 ? <SafeTextView text={uiText(SERVERS_HINT)} dim /> : null}
       {state.lowBandwidth ? <SafeTextView text={uiText('LOW-BW')} color="magenta" bold /> : null}
+      {hotlistText(state) !== null ? <SafeTextView text={uiText(hotlistText(state)!)} color="cyan" bold /> : null}
       {budgetText(state) !== null ? (
         <SafeTextView text={uiText(`↕ ${budgetText(state)!}`)} color={budgetPercent(state) >= 100 ? 'red' : budgetPercent(state) >= 80 ? 'yellow' : undefined} dim={budgetPercent(state) < 80} />
       ) : (

@@ -3,6 +3,7 @@
 
 import type { EngineEvent, PeerState, PostWaiting } from '../../core/api/events.js';
 import { clockTime } from './pane-layout.js';
+import { hotlist } from './reducer.js';
 import { fingerprintOf } from './identity.js';
 import { bytesToday, openGapCount, type PostQueueVm, type SyncPromptVm, type UiState } from './state.js';
 
@@ -39,6 +40,13 @@ export function verifyCodeText(state: UiState, onion: string, code: string): rea
   const who = c === undefined ? `#${fingerprintOf(onion).short}` : `${c.name} #${c.fingerprint.short}`;
   const now = c?.verified === true ? 'Marked verified; /verify no takes it back.' : 'If theirs is the same, type /verify yes.';
   return [`Verification code with ${who}: ${code}`, `Read it to each other by voice or in person, not in this chat. ${now}`];
+}
+
+/** The status line's hotlist: "act 2(1) 5(3) 7?" (number, unread count, ? for a request), or null when all is read. */
+export function hotlistText(state: UiState): string | null {
+  const h = hotlist(state);
+  if (h.length === 0) return null;
+  return `act ${h.map((x) => `${x.slot}${x.unread > 0 ? `(${x.unread > 99 ? '99+' : x.unread})` : ''}${x.request ? '?' : ''}`).join(' ')}`;
 }
 
 /** The day's data against the budget ("1.2 MB of 5.0 MB today"), or null without a budget. */

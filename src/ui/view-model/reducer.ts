@@ -166,7 +166,7 @@ function removeConversation(state: UiState, id: string): UiState {
   const nameKeys = new Map(state.nameKeys ?? []);
   nameKeys.delete(id);
   // A look-alike pair loses its warning when one side goes.
-  return flagLookalikes({ ...state, conversations, order: sortOrder(conversations), messages, gaps, nameKeys });
+  return flagLookalikes({ ...state, conversations, order: state.order.filter((x) => x !== id), messages, gaps, nameKeys });
 }
 
 /** The UI opened a conversation: its unread counter drops to zero. */
@@ -257,23 +257,29 @@ function flagLookalikes(state: UiState): UiState {
   return changed.length === 0 ? state : withConversations(state, changed);
 }
 
+/**
+ * Conversation numbers stay put (WeeChat's buffers): a conversation keeps its place in `order` from when it first
+ * appeared (the unlock snapshot comes most recent first), new ones go at the end, and activity never reorders
+ * them — the status line's hotlist says where the new messages are instead.
+ */
 function withConversations(state: UiState, changed: readonly ConversationVm[]): UiState {
   const conversations = new Map(state.conversations);
-  for (const c of changed) conversations.set(c.id, c);
-  return { ...state, conversations, order: sortOrder(conversations) };
+  const added: string[] = [];
+  for (const c of changed) {
+    if (!conversations.has(c.id)) added.push(c.id);
+    conversations.set(c.id, c);
+  }
+  return { ...state, conversations, order: added.length === 0 ? state.order : [...state.order, ...added] };
 }
 
-/** Pending requests first (they need an answer), then most recent activity, then name for stability. */
-export function sortOrder(conversations: ReadonlyMap<string, ConversationVm>): string[] {
-  return [...conversations.values()]
-    .sort((a, b) => {
-      const pa = a.authorization === 'unknown' ? 0 : 1;
-      const pb = b.authorization === 'unknown' ? 0 : 1;
-      if (pa !== pb) return pa - pb;
-      if (a.lastActivity !== b.lastActivity) return b.lastActivity - a.lastActivity;
-      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    })
-    .map((c) => c.id);
+/** The hotlist: the numbers (1-based) of conversations with unread messages or a pending request, with counts. */
+export function hotlist(state: UiState): { readonly slot: number; readonly unread: number; readonly request: boolean }[] {
+  const out: { slot: number; unread: number; request: boolean }[] = [];
+  state.order.forEach((id, i) => {
+    const c = state.conversations.get(id);
+    if (c !== undefined && (c.unread > 0 || c.authorization === 'unknown')) out.push({ slot: i + 1, unread: c.unread, request: c.authorization === 'unknown' });
+  });
+  return out;
 }
 
 function serverState(state: UiState, server: string, s: PeerState, reason?: string, retryAt?: number): UiState {

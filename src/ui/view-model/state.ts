@@ -96,7 +96,7 @@ export interface UiState {
   readonly profile?: { readonly onion: string; readonly name: SafeText; readonly defaultPassword: boolean };
   readonly tor: { readonly state: 'starting' | 'ready' | 'failed' | 'closed'; readonly progress: number; readonly summary: SafeText };
   readonly conversations: ReadonlyMap<string, ConversationVm>;
-  /** Conversation ids in display order: pending requests first, then by last activity. */
+  /** Conversation ids in display order, which is their numbers' (Alt+1…): first appearance, never reordered. */
   readonly order: readonly string[];
   /** Mutable stores (see message-store.ts); their `version` tells React what changed. */
   readonly messages: ReadonlyMap<string, MessageStore>;

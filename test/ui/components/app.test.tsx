@@ -133,6 +133,20 @@ describe('MainView', () => {
     expect(engine.commands.at(-1)).toEqual({ cmd: 'quit' });
   });
 
+  it('numbers stay put when a message arrives elsewhere; the status line\'s hotlist says where', async () => {
+    const { engine, term } = await start([profileEvent(), contactEvent(1, 'alice', { lastActivity: 5 }), contactEvent(2, 'bob', { lastActivity: 1 })]);
+    const rowOf = (name: string): number => term.lastFrame().split('\n').findIndex((l) => new RegExp(`^\\d ○ ${name} `).test(l));
+    expect(rowOf('alice')).toBe(0);
+    expect(rowOf('bob')).toBe(1);
+    await term.run(() => engine.emit(messageEvent(B, 1, { from: B, text: 'news from bob', time: at(10, 0) })));
+    // bob has the newest message, and is still number 2.
+    expect(rowOf('bob')).toBe(1);
+    expect(term.lastFrame().split('\n').at(-1)).toContain('act 2(1)');
+    await term.press(KEYS.alt('2'));
+    expect(term.lastFrame()).toContain('news from bob');
+    expect(term.lastFrame().split('\n').at(-1)).not.toContain('act 2');
+  });
+
   it('navigates with Alt+2, Ctrl+N/P, Alt+A and the Ctrl+K switcher', async () => {
     const { engine, term } = await start([...base, contactEvent(3, 'carol', { lastActivity: 5, unread: 2 })]);
     // The pane header is the first line, right of the contact column.
@@ -214,7 +228,7 @@ describe('MainView', () => {
 
   it('the request card is whole in an 80-column window: no line of the warning is cut', async () => {
     const { term } = await start([profileEvent(), contactEvent(1, 'alice', { verified: true }), contactEvent(4, 'a1ice', { authorization: 'unknown' })], { columns: 80, rows: 24 });
-    await term.press(KEYS.alt('1'));
+    await term.press(KEYS.alt('2'));
     const f = term.lastFrame();
     for (const line of ['Names are chosen by the sender, never verified:', 'compare the fingerprint with them another way.', '⚠ Looks like your VERIFIED contact alice', '  but is a different key: likely an impostor.', '[a] accept   [b] block   [i] ignore for now']) {
       expect(f).toContain(line);

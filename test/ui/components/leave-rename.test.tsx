@@ -44,7 +44,7 @@ async function openByName(t: TestTerminal, name: string): Promise<void> {
 describe('/leave and /rename', () => {
   it('/leave in a group asks first; /leave yes leaves; the group goes and the selection moves on', async () => {
     const { engine, term: t } = await start();
-    // The group has the newest activity: it is open first.
+    await openByName(t, 'club');
     expect(t.lastFrame()).toContain('message 1');
     await typeLine(t, '/leave');
     expect(engine.commands).toEqual([]);

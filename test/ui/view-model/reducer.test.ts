@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
-import { dismissSyncPrompt, markRead, reduce } from '../../../src/ui/view-model/reducer.js';
+import { dismissSyncPrompt, hotlist, markRead, reduce } from '../../../src/ui/view-model/reducer.js';
 import { bytesToday, initialState, openGapCount, type UiState } from '../../../src/ui/view-model/state.js';
 import { contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
 
@@ -22,9 +22,15 @@ describe('reduce', () => {
     expect(run([{ event: 'tor', state: 'ready', progress: Number.NaN, summary: '' }]).tor).toMatchObject({ state: 'ready', progress: 0 });
   });
 
-  it('contact: pending requests sort first, then by last activity', () => {
-    const s = run([contactEvent(1, 'old', { lastActivity: 10 }), contactEvent(2, 'new', { lastActivity: 20 }), contactEvent(3, 'stranger', { authorization: 'unknown', lastActivity: 1 })]);
-    expect(s.order).toEqual([onion(3), onion(2), onion(1)]);
+  it('contact: numbered in the order they first appear; activity does not move them; the hotlist says where to look', () => {
+    let s = run([contactEvent(1, 'old', { lastActivity: 10 }), contactEvent(2, 'new', { lastActivity: 20 }), contactEvent(3, 'stranger', { authorization: 'unknown', lastActivity: 1 })]);
+    expect(s.order).toEqual([onion(1), onion(2), onion(3)]);
+    s = reduce(s, contactEvent(1, 'old', { lastActivity: 99, unread: 4 }));
+    expect(s.order).toEqual([onion(1), onion(2), onion(3)]);
+    expect(hotlist(s)).toEqual([
+      { slot: 1, unread: 4, request: false },
+      { slot: 3, unread: 0, request: true },
+    ]);
     const c = s.conversations.get(onion(2))!;
     expect(c).toMatchObject({ kind: 'contact', name: 'new', authorization: 'approved', online: 'Disconnected' });
     expect(c.fingerprint.short).toMatch(/^.{6}….{4}$/);
