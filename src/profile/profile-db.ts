@@ -45,6 +45,8 @@ export interface Conversation {
   readonly unread: number;
   /** When the user marked this contact verified (the verification code matched); null: never, or taken back. */
   readonly verifiedAt: number | null;
+  /** The user muted it: its new messages are counted apart and never announced. */
+  readonly muted: boolean;
 }
 
 export interface NewMessage {
@@ -161,6 +163,7 @@ function toConversation(r: Row): Conversation {
     lastActivity: r.last_activity as number,
     unread: r.unread as number,
     verifiedAt: (r.verified_at as number | null) ?? null,
+    muted: r.muted === 1,
   };
 }
 
@@ -320,6 +323,10 @@ export class ProfileDb {
   /** The user's local name for a conversation (null: back to the announced one). */
   setLocalName(id: ConversationId, name: string | null): void {
     this.write(() => this.db.prepare('UPDATE conversations SET local_name = ? WHERE id = ?').run(name, id));
+  }
+
+  setMuted(id: ConversationId, on: boolean): void {
+    this.write(() => this.db.prepare('UPDATE conversations SET muted = ? WHERE id = ?').run(on ? 1 : 0, id));
   }
 
   /** Mark a contact verified at `at` (ms), or not (null). */

@@ -143,6 +143,10 @@ export const migrations: readonly Migration[] = [
     description: 'v7: contacts the user verified (read the verification code to each other, docs/protocol.md §12.7): when, or null',
     sql: `ALTER TABLE conversations ADD COLUMN verified_at INTEGER;`,
   },
+  {
+    description: 'v8: muted conversations (their news is counted apart, never announced)',
+    sql: `ALTER TABLE conversations ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -222,6 +222,7 @@ describe('ProfileDb round trips', () => {
     conn.exec('DROP TABLE group_servers');
     conn.exec('ALTER TABLE groups DROP COLUMN created_at');
     conn.exec('ALTER TABLE conversations DROP COLUMN verified_at');
+    conn.exec('ALTER TABLE conversations DROP COLUMN muted');
     conn.pragma('user_version = 2');
     reopen();
     expect(t.profile.connection.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

@@ -189,6 +189,9 @@ export class Engine implements EngineApi {
       case 'block':
         this.need().block(c.onion, c.id);
         return;
+      case 'mute':
+        this.need().mute(c.conversation, c.on, c.id);
+        return;
       case 'export-profile':
         await exportProfile(this.need().profile, c.file);
         this.emit({ ...idf, event: 'ok', cmd: c.cmd });

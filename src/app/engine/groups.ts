@@ -1025,13 +1025,20 @@ export class ProfileGroups {
     });
   }
 
+  /** The group's event again (after a change the engine made elsewhere, such as mute). */
+  announce(groupId: string, id?: string): void {
+    this.emit({ ...withId(id), ...this.groupEvent(this.group(groupId)) });
+  }
+
   private groupEvent(g: Group): Extract<EngineEvent, { event: 'group' }> {
     const forkedTo = this.forkedTo(g);
+    const muted = this.db.getConversation(g.conversation)?.muted === true;
     const servers = this.db.groupServers(g.conversation).map((x) => ({ server: x.server, state: x.state }));
     const move = this.moveOf(g.conversation);
     return {
       event: 'group',
       groupId: g.groupId,
+      ...(muted ? { muted: true } : {}),
       name: g.localName ?? g.name,
       server: g.server,
       servers,

@@ -270,6 +270,15 @@ export class ProfileRuntime implements PeerHandler {
     this.emit({ ...withId(id), event: 'verify-code', onion: conv.handle, code });
   }
 
+  /** `mute`: a contact's or a group's news counted apart (the UI's hotlist), remembered by the profile. */
+  mute(conversation: string, on: boolean, id?: string): void {
+    const conv = this.db.findConversation(conversation);
+    if (conv === null) throw new UsageError('conversation.unknown', 'no such conversation');
+    this.db.setMuted(conv.id, on);
+    if (conv.kind === 'contact') this.emit({ ...withId(id), ...contactEvent(this.db.getConversation(conv.id)!) });
+    else this.groups.announce(conv.handle, id);
+  }
+
   /** `set-verified`: the user read the code with them and it matched (or takes that back). Not for blocked peers. */
   setVerified(onion: string, on: boolean, id?: string): void {
     const conv = this.contact(onion);
@@ -597,7 +606,7 @@ function withId(id: string | undefined): { id?: string } {
 }
 
 function contactEvent(c: Conversation): Extract<EngineEvent, { event: 'contact' }> {
-  return { event: 'contact', onion: c.handle, name: c.localName ?? c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity, verified: c.verifiedAt !== null };
+  return { event: 'contact', onion: c.handle, name: c.localName ?? c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity, verified: c.verifiedAt !== null, ...(c.muted ? { muted: true } : {}) };
 }
 
 function historyMessage(db: ProfileDb, m: Message, inviteCard: (o: Overlay) => GroupInviteCard | undefined): HistoryMessage {

@@ -34,6 +34,8 @@ export type EngineCommand =
   | { readonly cmd: 'set-verified'; readonly onion: string; readonly on: boolean; readonly id?: string }
   /** Re-key the open profile: `old` must be its password ("" = the default one); `new` "" means the default password. */
   | { readonly cmd: 'change-password'; readonly old: string; readonly new: string; readonly id?: string }
+  /** Mute a conversation (contact onion or group id) or not: its news is counted apart; remembered by the profile. */
+  | { readonly cmd: 'mute'; readonly conversation: string; readonly on: boolean; readonly id?: string }
   /** Write the open profile, still encrypted under its password, to `file` (a backup, or to move it). */
   | { readonly cmd: 'export-profile'; readonly file: string; readonly id?: string }
   /** Bring an exported profile into this home and open it with its `password`. */
@@ -76,6 +78,7 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   search: { required: { text: 'string' }, optional: { conversation: 'string', limit: 'number' } },
   'change-password': { required: { old: 'string', new: 'string' }, optional: {} },
   'export-profile': { required: { file: 'string' }, optional: {} },
+  mute: { required: { conversation: 'string', on: 'boolean' }, optional: {} },
   'import-profile': { required: { file: 'string', password: 'string' }, optional: {} },
   'set-verified': { required: { onion: 'string', on: 'boolean' }, optional: {} },
   quit: { required: {}, optional: {} },

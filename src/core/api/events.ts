@@ -33,6 +33,8 @@ export type EngineEvent =
       readonly unread: number;
       readonly lastActivity: number;
       readonly verified: boolean;
+      /** Present (true) when the user muted it. */
+      readonly muted?: boolean;
     })
   /** The verification code for a contact: six groups of five digits, the same on both sides (docs/protocol.md §12.7). */
   | (Base & { readonly event: 'verify-code'; readonly onion: string; readonly code: string })
@@ -77,6 +79,8 @@ export type EngineEvent =
   | (Base & {
       readonly event: 'group';
       readonly groupId: string;
+      /** Present (true) when the user muted it. */
+      readonly muted?: boolean;
       readonly name: string;
       readonly server: string;
       readonly servers?: readonly { readonly server: string; readonly state: 'active' | 'leaving' }[];

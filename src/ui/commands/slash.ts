@@ -25,9 +25,11 @@ export interface SlashContext {
   readonly current?: string;
   readonly currentKind?: 'contact' | 'group';
   readonly lowBandwidth?: boolean;
+  /** Whether the open conversation is muted (`/mute` alone toggles). */
+  readonly currentMuted?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'password', 'export', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'password', 'export', 'mute', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -46,6 +48,7 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   sync: '/sync [server onion] [yes]  — sync a server now; "yes" accepts the cost shown',
   lowbw: '/lowbw [on|off]  — low-bandwidth mode: no background sync',
   budget: '/budget [50MB|off]  — bytes a day low-bandwidth syncs may spend before they ask; alone: the meter (servers view)',
+  mute: '/mute [on|off]  — mute the open conversation (its news is counted apart), or unmute it; alone: toggles',
   export: '/export FILE  — write this profile, still encrypted, to FILE (a backup; cwtch-tui import FILE brings it in elsewhere)',
   password: '/password  — change the profile\'s password (asks the current one, then the new one twice; nothing is shown)',
   search: '/search WORDS  — messages holding the words, newest first, in every conversation (Ctrl+R starts one)',
@@ -146,6 +149,12 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
     }
     case 'password':
       return ui({ ui: 'password' });
+    case 'mute': {
+      if (ctx.current === undefined) return err('slash.missing', SLASH_USAGE.mute);
+      const a = args[0]?.toLowerCase();
+      if (a !== undefined && a !== 'on' && a !== 'off') return err('slash.argument', SLASH_USAGE.mute);
+      return engine({ cmd: 'mute', conversation: ctx.current, on: a === undefined ? !(ctx.currentMuted ?? false) : a === 'on' });
+    }
     case 'export':
       return rest.length === 0 ? err('slash.missing', SLASH_USAGE.export) : engine({ cmd: 'export-profile', file: rest });
     case 'search':

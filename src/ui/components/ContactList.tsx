@@ -28,7 +28,7 @@ function Row({ c, slot, selected, gaps, width }: { readonly c: ConversationVm; r
     return (
       <SafeTextView text={uiText(`${slotText} ${dot} `)} inverse={selected} wrap="truncate">
         {warn ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
-        <SafeTextView text={c.name} bold={c.unread > 0} />
+        <SafeTextView text={c.name} bold={c.unread > 0 && c.muted !== true} dim={c.muted === true} />
         <SafeTextView text={uiText(mark)} color="green" bold />
         <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} />
         <SafeTextView text={uiText(unread)} color="cyan" />
@@ -46,7 +46,7 @@ function Row({ c, slot, selected, gaps, width }: { readonly c: ConversationVm; r
           {warn ? <SafeTextView text={uiText('⚠ ')} color="red" /> : <SafeTextView text={uiText('')} />}
         </SafeTextView>
       </Box>
-      <SafeTextView text={c.name} bold={c.unread > 0} inverse={selected} wrap="truncate" />
+      <SafeTextView text={c.name} bold={c.unread > 0 && c.muted !== true} dim={c.muted === true} inverse={selected} wrap="truncate" />
       <Box flexShrink={0}>
         <SafeTextView text={uiText(mark)} color="green" bold inverse={selected} />
         <SafeTextView text={uiText(` #${c.fingerprint.short}`)} color={c.fingerprint.colour} inverse={selected}>

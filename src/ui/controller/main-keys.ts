@@ -107,7 +107,7 @@ function uiAction(local: LocalState, view: UiState, a: UiAction): KeyOutcome {
 function submit(local: LocalState, view: UiState, text: string): KeyOutcome {
   if (isSlashCommand(text)) {
     const sel = local.selected === undefined ? undefined : view.conversations.get(local.selected);
-    const r = parseSlashCommand(text, { ...(sel !== undefined ? { current: sel.id, currentKind: sel.kind } : {}), lowBandwidth: view.lowBandwidth });
+    const r = parseSlashCommand(text, { ...(sel !== undefined ? { current: sel.id, currentKind: sel.kind, currentMuted: sel.muted === true } : {}), lowBandwidth: view.lowBandwidth });
     if (r.kind === 'error') return none({ ...local, notice: uiText(r.reason) });
     if (r.kind === 'ui') return uiAction({ ...local, notice: undefined }, view, r.action);
     const c = r.command;

@@ -122,7 +122,7 @@ export function handleLine(local: LinearLocal, view: UiState, line: string): Lin
       return { local, commands: [{ cmd: 'add', text: invite.text }], say: [`Joining “${invite.groupName}”.`], quit: false, localEvents: [{ local: 'dismiss-invite', groupId: invite.groupId }] };
     }
     const cur = local.current === undefined ? undefined : view.conversations.get(local.current);
-    const r = parseSlashCommand(text, { ...(cur !== undefined ? { current: cur.id, currentKind: cur.kind } : {}), lowBandwidth: view.lowBandwidth });
+    const r = parseSlashCommand(text, { ...(cur !== undefined ? { current: cur.id, currentKind: cur.kind, currentMuted: cur.muted === true } : {}), lowBandwidth: view.lowBandwidth });
     if (r.kind === 'error') return said(local, [r.reason]);
     if (r.kind === 'ui') return uiAction(local, view, r.action);
     const localEvents: LocalEvent[] = r.command.cmd === 'sync' ? [{ local: 'dismiss-sync', server: r.command.server }] : [];

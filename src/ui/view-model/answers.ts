@@ -21,6 +21,7 @@ export function answerFor(c: EngineCommand, e: EngineEvent, s: UiState): AnswerV
       if (c.cmd === 'create-group') return say(`Group “${name(s, e.groupId)}” created on server #${fingerprintOf(e.server).short}; it is open. /invite CONTACT adds people.`, e.groupId);
       if (c.cmd === 'add') return say(`Joined group “${name(s, e.groupId)}”; it is open.`, e.groupId);
       if (c.cmd === 'rename') return say(`Renamed to “${name(s, e.groupId)}” (on this device only).`);
+      if (c.cmd === 'mute') return say(c.on ? `“${name(s, e.groupId)}” muted: its news is counted apart.` : `“${name(s, e.groupId)}” unmuted.`);
       if (c.cmd === 'fork-group' && e.forkedTo === undefined) return say(`Group forked: “${name(s, e.groupId)}” has a fresh key; its members are invited 1:1, and the old one is read-only.`);
       if (c.cmd === 'mirror') return say(`“${name(s, e.groupId)}” now lives on server #${fingerprintOf(c.server).short} too.`);
       if (c.cmd === 'move-group') return say(`Moving “${name(s, e.groupId)}” to server #${fingerprintOf(c.server).short}.`);
@@ -33,6 +34,7 @@ export function answerFor(c: EngineCommand, e: EngineEvent, s: UiState): AnswerV
       if (c.cmd === 'accept') return say(`${name(s, e.onion)} accepted.`);
       if (c.cmd === 'block') return say(`${name(s, e.onion)} blocked: nothing from them is stored.`);
       if (c.cmd === 'rename') return say(`Renamed to “${name(s, e.onion)}” (on this device only).`);
+      if (c.cmd === 'mute') return say(c.on ? `${name(s, e.onion)} muted: its news is counted apart.` : `${name(s, e.onion)} unmuted.`);
       if (c.cmd === 'set-verified') return say(e.verified ? `${name(s, e.onion)} marked verified.` : `${name(s, e.onion)} no longer marked verified.`);
       return undefined;
     case 'message':

@@ -44,9 +44,14 @@ export function verifyCodeText(state: UiState, onion: string, code: string): rea
 
 /** The status line's hotlist: "act 2(1) 5(3) 7?" (number, unread count, ? for a request), or null when all is read. */
 export function hotlistText(state: UiState): string | null {
-  const h = hotlist(state);
-  if (h.length === 0) return null;
-  return `act ${h.map((x) => `${x.slot}${x.unread > 0 ? `(${x.unread > 99 ? '99+' : x.unread})` : ''}${x.request ? '?' : ''}`).join(' ')}`;
+  const all = hotlist(state);
+  const loud = all.filter((x) => x.muted !== true);
+  const quiet = all.filter((x) => x.muted === true).reduce((n, x) => n + x.unread, 0);
+  const parts: string[] = [];
+  if (loud.length > 0) parts.push(`act ${loud.map((x) => `${x.slot}${x.unread > 0 ? `(${x.unread > 99 ? '99+' : x.unread})` : ''}${x.request ? '?' : ''}`).join(' ')}`);
+  // Muted news is counted apart: how much, not where.
+  if (quiet > 0) parts.push(`muted ${quiet > 99 ? '99+' : quiet}`);
+  return parts.length === 0 ? null : parts.join(' · ');
 }
 
 /** The day's data against the budget ("1.2 MB of 5.0 MB today"), or null without a budget. */

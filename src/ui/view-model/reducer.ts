@@ -25,6 +25,7 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
         unread: e.unread,
         lastActivity: e.lastActivity,
         verified: e.verified,
+        muted: e.muted === true,
       });
     case 'search':
       return {
@@ -56,6 +57,7 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
         ...(e.forkedTo !== undefined ? { forkedTo: e.forkedTo } : {}),
         ...(e.servers !== undefined ? { servers: e.servers.map((x) => x.server) } : {}),
         ...(e.move !== undefined ? { moveWaiting: e.move.waiting.length } : {}),
+        muted: e.muted === true,
       });
     case 'peer-state': {
       const c = state.conversations.get(e.onion);
@@ -204,6 +206,7 @@ interface Upsert {
   readonly servers?: readonly string[];
   readonly moveWaiting?: number;
   readonly verified?: boolean;
+  readonly muted?: boolean;
 }
 
 function upsertConversation(state: UiState, u: Upsert): UiState {
@@ -224,6 +227,7 @@ function upsertConversation(state: UiState, u: Upsert): UiState {
     ...(u.servers !== undefined && (u.servers.length !== 1 || u.servers[0] !== u.server) ? { servers: u.servers } : {}),
     ...(u.moveWaiting !== undefined ? { moveWaiting: u.moveWaiting } : {}),
     ...(u.verified === true ? { verified: true as const } : {}),
+    ...(u.muted === true ? { muted: true as const } : {}),
   };
   const nameKeys = new Map(state.nameKeys ?? []);
   nameKeys.set(u.id, lookalikeKey(u.rawName));
@@ -272,12 +276,15 @@ function withConversations(state: UiState, changed: readonly ConversationVm[]): 
   return { ...state, conversations, order: added.length === 0 ? state.order : [...state.order, ...added] };
 }
 
-/** The hotlist: the numbers (1-based) of conversations with unread messages or a pending request, with counts. */
-export function hotlist(state: UiState): { readonly slot: number; readonly unread: number; readonly request: boolean }[] {
-  const out: { slot: number; unread: number; request: boolean }[] = [];
+/**
+ * The hotlist: the numbers (1-based) of conversations with unread messages or a pending request, with counts;
+ * muted ones are counted apart (`muted`), never in the list.
+ */
+export function hotlist(state: UiState): { readonly slot: number; readonly unread: number; readonly request: boolean; readonly muted?: true }[] {
+  const out: { slot: number; unread: number; request: boolean; muted?: true }[] = [];
   state.order.forEach((id, i) => {
     const c = state.conversations.get(id);
-    if (c !== undefined && (c.unread > 0 || c.authorization === 'unknown')) out.push({ slot: i + 1, unread: c.unread, request: c.authorization === 'unknown' });
+    if (c !== undefined && (c.unread > 0 || c.authorization === 'unknown')) out.push({ slot: i + 1, unread: c.unread, request: c.authorization === 'unknown', ...(c.muted === true ? { muted: true as const } : {}) });
   });
   return out;
 }

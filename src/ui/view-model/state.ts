@@ -27,6 +27,8 @@ export interface ConversationVm {
   readonly servers?: readonly string[];
   /** Groups: a move we lead, with how many members have not yet followed. */
   readonly moveWaiting?: number;
+  /** Muted by the user: its news is counted apart in the hotlist and its name drawn dim. */
+  readonly muted?: true;
   /** Contacts the user marked verified (their verification code matched). */
   readonly verified?: true;
   /**

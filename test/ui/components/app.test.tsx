@@ -147,6 +147,17 @@ describe('MainView', () => {
     expect(term.lastFrame().split('\n').at(-1)).not.toContain('act 2');
   });
 
+  it('a muted conversation\'s news is counted apart on the status line; /mute toggles the open one', async () => {
+    const { engine, term } = await start([profileEvent(), contactEvent(1, 'alice'), { ...contactEvent(2, 'bob', { unread: 3 }), muted: true } as EngineEvent, contactEvent(3, 'eve', { unread: 1 })]);
+    const status = (): string => term.lastFrame().split('\n').at(-1)!;
+    expect(status()).toContain('act 3(1) · muted 3');
+    expect(status()).not.toContain('2(3)');
+    await term.press('/mute');
+    await term.press(KEYS.enter);
+    // alice (open, not muted) is muted by a bare /mute.
+    expect(engine.commands.at(-1)).toEqual({ cmd: 'mute', conversation: A, on: true });
+  });
+
   it('navigates with Alt+2, Ctrl+N/P, Alt+A and the Ctrl+K switcher', async () => {
     const { engine, term } = await start([...base, contactEvent(3, 'carol', { lastActivity: 5, unread: 2 })]);
     // The pane header is the first line, right of the contact column.
