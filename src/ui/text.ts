@@ -11,6 +11,11 @@ export function uiText(literal: string): SafeText {
   return toSafeText(literal);
 }
 
+/** A secret as the screen shows it: one bullet per character, so only its length can be seen. */
+export function secretMask(secret: string): string {
+  return '•'.repeat(Array.from(secret).length);
+}
+
 /** Untrusted text from the engine (names, messages, reasons), made safe to draw. */
 export function untrusted(raw: string): SafeText {
   return toSafeText(raw);

@@ -64,6 +64,19 @@ async function createProfile(s: Side, name: string, password: string): Promise<v
   await settle(() => expect(s.term.lastFrame()).toContain('No contacts yet'));
 }
 
+/** A adds B by typing /add with B's address, B accepts the request with "a"; both sides see the other approved. */
+async function befriend(a: Side, b: Side): Promise<{ onionA: string; onionB: string }> {
+  const onionA = a.store.getState().profile!.onion;
+  const onionB = b.store.getState().profile!.onion;
+  await a.term.press(`/add ${onionB}`);
+  await a.term.press(KEYS.enter);
+  await settle(() => expect(b.term.lastFrame()).toContain('Contact request from'));
+  await b.term.press('a');
+  await settle(() => expect(b.store.getState().conversations.get(onionA)?.authorization).toBe('approved'));
+  await settle(() => expect(a.store.getState().conversations.get(onionB)?.authorization).toBe('approved'));
+  return { onionA, onionB };
+}
+
 /**
  * A real server holding `stored` messages of other groups from today (what a sync from scratch would fetch), and a
  * side in low-bandwidth mode (typed) with every engine event it emits; `before` runs ahead of the group's creation.
@@ -347,13 +360,7 @@ describe('the TUI on real engines', () => {
     await createProfile(a, 'vera', 'vera-pw');
     await createProfile(b, 'bob', 'bob-pw');
     await createProfile(m, 'b0b', 'mal-pw');
-    const onionA = a.store.getState().profile!.onion;
-    const onionB = b.store.getState().profile!.onion;
-    await a.term.press(`/add ${onionB}`);
-    await a.term.press(KEYS.enter);
-    await settle(() => expect(b.term.lastFrame()).toContain('Contact request from'));
-    await b.term.press('a');
-    await settle(() => expect(b.store.getState().conversations.get(onionA)?.authorization).toBe('approved'));
+    const { onionA, onionB } = await befriend(a, b);
     await settle(() => expect(a.store.getState().conversations.get(onionB)?.name).toBe('bob'));
 
     // Alt+V on both sides: the same six groups of digits.
@@ -480,13 +487,7 @@ describe('the TUI on real engines', () => {
     const b = await open('ib');
     await createProfile(a, 'ida', 'ida-pw');
     await createProfile(b, 'ben', 'ben-pw');
-    const onionA = a.store.getState().profile!.onion;
-    const onionB = b.store.getState().profile!.onion;
-    await a.term.press(`/add ${onionB}`);
-    await a.term.press(KEYS.enter);
-    await settle(() => expect(b.term.lastFrame()).toContain('Contact request from'));
-    await b.term.press('a');
-    await settle(() => expect(a.store.getState().conversations.get(onionB)?.authorization).toBe('approved'));
+    const { onionA, onionB } = await befriend(a, b);
     await a.term.press(`/group ${srv.bundle} picnic`);
     await a.term.press(KEYS.enter);
     await settle(() => expect([...a.store.getState().conversations.values()].some((c) => c.kind === 'group')).toBe(true));
@@ -536,12 +537,7 @@ describe('the TUI on real engines', () => {
     const b = await open('sb');
     await createProfile(a, 'sal', 'sal-pw');
     await createProfile(b, 'sid', 'sid-pw');
-    const onionB = b.store.getState().profile!.onion;
-    await a.term.press(`/add ${onionB}`);
-    await a.term.press(KEYS.enter);
-    await settle(() => expect(b.term.lastFrame()).toContain('Contact request from'));
-    await b.term.press('a');
-    await settle(() => expect(a.store.getState().conversations.get(onionB)?.authorization).toBe('approved'));
+    await befriend(a, b);
     for (const t of ['the ferry leaves at nine', 'bring snacks']) {
       await a.term.press(t);
       await a.term.press(KEYS.enter);

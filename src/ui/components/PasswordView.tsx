@@ -3,7 +3,7 @@
 
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
-import { uiText } from '../text.js';
+import { secretMask, uiText } from '../text.js';
 import { SafeTextView } from './SafeTextView.js';
 
 export interface PasswordViewProps {
@@ -14,11 +14,9 @@ export interface PasswordViewProps {
   readonly mismatch?: boolean;
 }
 
-const dots = (s: string): string => '•'.repeat(Array.from(s).length);
-
 export function PasswordView(p: PasswordViewProps): ReactNode {
   const line = (label: string, f: PasswordViewProps['field'], v: string): ReactNode => (
-    <SafeTextView text={uiText(`${label}: ${dots(v)}${p.field === f ? '▏' : ''}`)} bold={p.field === f} />
+    <SafeTextView text={uiText(`${label}: ${secretMask(v)}${p.field === f ? '▏' : ''}`)} bold={p.field === f} />
   );
   return (
     <Box flexDirection="column" borderStyle="single" paddingX={1}>

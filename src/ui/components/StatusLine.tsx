@@ -3,7 +3,7 @@
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { uiText } from '../text.js';
-import { budgetPercent, budgetText, formatBytes, hotlistText, ONLINE_STATES, progressBar } from '../view-model/format.js';
+import { budgetPercent, budgetText, formatBytes, hotlistText, ONLINE_STATES, torStateText } from '../view-model/format.js';
 import { bytesToday, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
@@ -16,12 +16,10 @@ export interface StatusLineProps {
 
 export function StatusLine({ state }: StatusLineProps): ReactNode {
   const tor = state.tor;
-  const torPart =
-    tor.state === 'starting'
-      ? uiText(`Tor ${tor.progress}% ${progressBar(tor.progress, 10)} `)
-      : tor.state === 'ready'
-        ? uiText('Tor ready ')
-        : uiText(`Tor ${tor.state} `);
+  const torPart = uiText(torStateText(tor));
+  const hot = hotlistText(state);
+  const budget = budgetText(state);
+  const full = budgetPercent(state);
   return (
     <Box flexDirection="row" gap={1}>
       <SafeTextView text={torPart} color={tor.state === 'ready' ? 'green' : tor.state === 'failed' ? 'red' : 'yellow'}>
@@ -32,9 +30,9 @@ export function StatusLine({ state }: StatusLineProps): ReactNode {
       ))}
       {state.servers.size > 0 ? <SafeTextView text={uiText(SERVERS_HINT)} dim /> : null}
       {state.lowBandwidth ? <SafeTextView text={uiText('LOW-BW')} color="magenta" bold /> : null}
-      {hotlistText(state) !== null ? <SafeTextView text={uiText(hotlistText(state)!)} color="cyan" bold /> : null}
-      {budgetText(state) !== null ? (
-        <SafeTextView text={uiText(`↕ ${budgetText(state)!}`)} color={budgetPercent(state) >= 100 ? 'red' : budgetPercent(state) >= 80 ? 'yellow' : undefined} dim={budgetPercent(state) < 80} />
+      {hot !== null ? <SafeTextView text={uiText(hot)} color="cyan" bold /> : null}
+      {budget !== null ? (
+        <SafeTextView text={uiText(`↕ ${budget}`)} color={full >= 100 ? 'red' : full >= 80 ? 'yellow' : undefined} dim={full < 80} />
       ) : (
         <SafeTextView text={uiText(`↕ ${formatBytes(bytesToday(state))} today`)} dim />
       )}

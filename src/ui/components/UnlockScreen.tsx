@@ -5,8 +5,8 @@ import { Box, useInput } from 'ink';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { EngineCommand } from '../../core/api/commands.js';
 import { feedUnlockKey, INITIAL_UNLOCK, NO_PASSWORD_WARNING_TEXT, type UnlockState } from '../controller/unlock.js';
-import { uiText, untrustedLine, type SafeText } from '../text.js';
-import { progressBar } from '../view-model/format.js';
+import { secretMask, uiText, untrustedLine, type SafeText } from '../text.js';
+import { torStateText } from '../view-model/format.js';
 import type { UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
 
@@ -24,7 +24,7 @@ export interface UnlockScreenProps {
 export const NO_PASSWORD_WARNING = `${NO_PASSWORD_WARNING_TEXT} Press Enter again to create it anyway.`;
 
 function Field({ label, value, active, secret }: { readonly label: string; readonly value: string; readonly active: boolean; readonly secret: boolean }): ReactNode {
-  const shown = secret ? '•'.repeat(Array.from(value).length) : value;
+  const shown = secret ? secretMask(value) : value;
   return <SafeTextView text={secret ? uiText(`${label}: ${shown}${active ? '▏' : ''}`) : untrustedLine(`${label}: ${shown}${active ? '▏' : ''}`)} bold={active} />;
 }
 
@@ -63,7 +63,7 @@ export function UnlockScreen({ error, onCommand, onQuit, profileCount, tor }: Un
       {form.problem === 'no-name' ? <SafeTextView text={uiText('Give the profile a name (others see it; it need not be your real name).')} color="red" /> : null}
       {error !== undefined ? <SafeTextView text={uiText(`✗ ${error.message}`)} color="red" /> : null}
       {tor !== undefined && tor.state !== 'ready' ? (
-        <SafeTextView text={uiText(`Tor ${tor.state === 'starting' ? `${tor.progress}% ${progressBar(tor.progress, 10)}` : tor.state} `)} color={tor.state === 'failed' ? 'red' : 'yellow'} wrap="truncate">
+        <SafeTextView text={uiText(torStateText(tor))} color={tor.state === 'failed' ? 'red' : 'yellow'} wrap="truncate">
           <SafeTextView text={tor.summary} dim />
         </SafeTextView>
       ) : null}

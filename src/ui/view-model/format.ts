@@ -3,9 +3,8 @@
 
 import type { EngineEvent, PeerState, PostWaiting } from '../../core/api/events.js';
 import { clockTime } from './pane-layout.js';
-import { hotlist } from './reducer.js';
 import { fingerprintOf } from './identity.js';
-import { bytesToday, openGapCount, type PostQueueVm, type SyncPromptVm, type UiState } from './state.js';
+import { bytesToday, hotlist, openGapCount, type PostQueueVm, type SyncPromptVm, type UiState } from './state.js';
 
 type SyncCostEvent = Extract<EngineEvent, { event: 'sync-cost' }>;
 
@@ -65,6 +64,11 @@ export function budgetText(state: UiState): string | null {
 export function progressBar(percent: number, width: number): string {
   const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+/** Tor's state as the status line and the unlock screen say it: "Tor 45% █████░░░░░ ", "Tor ready ", "Tor failed ". */
+export function torStateText(tor: UiState['tor']): string {
+  return tor.state === 'starting' ? `Tor ${tor.progress}% ${progressBar(tor.progress, 10)} ` : `Tor ${tor.state} `;
 }
 
 /** The servers view's line about the data budget (also linear mode's /server). */

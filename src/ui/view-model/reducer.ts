@@ -276,19 +276,6 @@ function withConversations(state: UiState, changed: readonly ConversationVm[]): 
   return { ...state, conversations, order: added.length === 0 ? state.order : [...state.order, ...added] };
 }
 
-/**
- * The hotlist: the numbers (1-based) of conversations with unread messages or a pending request, with counts;
- * muted ones are counted apart (`muted`), never in the list.
- */
-export function hotlist(state: UiState): { readonly slot: number; readonly unread: number; readonly request: boolean; readonly muted?: true }[] {
-  const out: { slot: number; unread: number; request: boolean; muted?: true }[] = [];
-  state.order.forEach((id, i) => {
-    const c = state.conversations.get(id);
-    if (c !== undefined && (c.unread > 0 || c.authorization === 'unknown')) out.push({ slot: i + 1, unread: c.unread, request: c.authorization === 'unknown', ...(c.muted === true ? { muted: true as const } : {}) });
-  });
-  return out;
-}
-
 function serverState(state: UiState, server: string, s: PeerState, reason?: string, retryAt?: number): UiState {
   const servers = new Map(state.servers);
   const old = servers.get(server);

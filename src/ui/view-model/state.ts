@@ -184,3 +184,16 @@ export function bytesToday(s: UiState): number {
 export function openGapCount(s: UiState, group: string): number {
   return (s.gaps.get(group) ?? []).filter((g) => g.open).length;
 }
+
+/**
+ * The hotlist: the numbers (1-based) of conversations with unread messages or a pending request, with counts;
+ * muted ones are counted apart (`muted`), never in the list.
+ */
+export function hotlist(state: UiState): { readonly slot: number; readonly unread: number; readonly request: boolean; readonly muted?: true }[] {
+  const out: { slot: number; unread: number; request: boolean; muted?: true }[] = [];
+  state.order.forEach((id, i) => {
+    const c = state.conversations.get(id);
+    if (c !== undefined && (c.unread > 0 || c.authorization === 'unknown')) out.push({ slot: i + 1, unread: c.unread, request: c.authorization === 'unknown', ...(c.muted === true ? { muted: true as const } : {}) });
+  });
+  return out;
+}

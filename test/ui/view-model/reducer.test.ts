@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
-import { dismissSyncPrompt, hotlist, markRead, reduce } from '../../../src/ui/view-model/reducer.js';
-import { bytesToday, initialState, openGapCount, type UiState } from '../../../src/ui/view-model/state.js';
+import { dismissSyncPrompt, markRead, reduce } from '../../../src/ui/view-model/reducer.js';
+import { bytesToday, hotlist, initialState, openGapCount, type UiState } from '../../../src/ui/view-model/state.js';
 import { contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
 
 const run = (events: readonly EngineEvent[], s: UiState = initialState()): UiState => events.reduce(reduce, s);
