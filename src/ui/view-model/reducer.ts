@@ -323,7 +323,9 @@ function storeFor(state: UiState, conversation: string): { state: UiState; store
 function toRow(state: UiState, store: MessageStore, m: HistoryMessage & { failReason?: string }): MessageRow {
   const fromName = m.outgoing && state.profile !== undefined ? state.profile.name : senderName(state, m.from);
   // A group invite is a line, not its base64 (Alt+I reviews an incoming one in the paste box).
-  const text = m.groupInvite === undefined ? m.text : m.outgoing ? `✉ group invite sent: “${m.groupInvite.groupName}”` : `✉ group invite: “${m.groupInvite.groupName}” (Alt+I reviews it)`;
+  // (The name on one line: a card is one line whatever the sender put in it.)
+  const invited = m.groupInvite === undefined ? '' : untrustedLine(m.groupInvite.groupName);
+  const text = m.groupInvite === undefined ? m.text : m.outgoing ? `✉ group invite sent: “${invited}”` : `✉ group invite: “${invited}” (Alt+I reviews it)`;
   const row = new StoredMessage(m.messageId, m.from, fromName, text, m.time, m.outgoing, m.ack);
   if (m.failReason !== undefined) row.failReason = untrustedLine(m.failReason);
   if (m.quote !== undefined) row.quote = quotedText(store, m.quote);

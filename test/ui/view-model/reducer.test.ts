@@ -123,6 +123,25 @@ describe('reduce', () => {
     expect(store.byId('m4')).toMatchObject({ text: 'what?', quote: '(quoted message not on this device)' });
   });
 
+  it('hostile names and texts in the new surfaces reach the screen as safe single lines (invite card, search hits, server reason)', () => {
+    const c = onion(1);
+    const evil = 'club\u001b[2J\u001b]0;pwned\u0007\nnext';
+    let st = run([
+      contactEvent(1, 'alice'),
+      messageEvent(c, 1, { overlay: 101, text: 'tofubundle:…', groupInvite: { groupId: GROUP, groupName: evil } }),
+      { event: 'search', query: evil, results: [{ conversation: c, messageId: 'm1', from: c, text: evil, time: 1 }], more: false },
+      { event: 'server-state', server: onion(9), state: 'Failed', reason: evil, retryAt: 5 },
+    ]);
+    const shown = [st.messages.get(c)!.byId('m1')!.text, st.search!.query, st.search!.hits[0]!.text, st.servers.get(onion(9))!.reason!];
+    for (const t of shown) {
+      expect(t).not.toMatch(/[\u0000-\u001f\u007f]/);
+      expect(t).toContain('club');
+    }
+    expect(shown[0]).toContain('✉ group invite: “club');
+    st = run([]);
+    expect(st.search).toBeUndefined();
+  });
+
   it('invite is listed with a safe group name', () => {
     const s = run([contactEvent(1, 'alice'), { event: 'invite', from: onion(1), groupId: GROUP, groupName: 'club\u001b[2J', text: 'torv3abc' }]);
     expect(s.invites[0]).toMatchObject({ fromName: 'alice', groupName: 'club', groupId: GROUP });
