@@ -119,7 +119,7 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
   const store = createUiStore(engine);
   const stdout = new BenchStdout();
   const stdin = new BenchStdin();
-  const tui = mountTui(createElement(App, { store, theme: { colour: true }, onQuit: () => {} }), {
+  const tui = mountTui(createElement(App, { store, onQuit: () => {} }), {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     renderer: RENDERER,

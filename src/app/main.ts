@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { CwtchError } from '../core/errors.js';
 import { join } from 'node:path';
 import type { Acn, AcnStatus } from '../core/net/acn.js';
-import { resolveHome } from '../profile/paths.js';
+import { resolveHome, uiSettingsDir } from '../profile/paths.js';
+import { openUiSettings } from '../profile/ui-settings.js';
+import { memorySettings, type UiSettingsStore } from '../core/api/ui-settings.js';
 import { LOCAL_NET_ENV, localAcn } from '../tor/local-acn.js';
 import { TorAcn } from '../tor/tor-acn.js';
 import type { ControlAuth } from '../tor/control-port.js';
@@ -92,6 +94,16 @@ const SHUTDOWN_DEADLINE_MS = 5_000;
 /** --verbose lines kept while the full-screen UI runs (printed after it): enough for a failing start-up. */
 const HELD_LOG_LINES = 500;
 
+/** The UI settings file; one that cannot be opened (a read-only config dir) leaves this session's defaults. */
+function openSettings(flagHome: string | undefined, log: (line: string) => void): UiSettingsStore {
+  try {
+    return openUiSettings({ cwd: uiSettingsDir(flagHome) });
+  } catch {
+    log('could not open the UI settings file: this session uses the defaults, and /set keeps changes only until quit');
+    return memorySettings();
+  }
+}
+
 export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promise<number> {
   // While the full-screen UI owns the terminal, a line on a terminal stderr would tear its frame: such lines are
   // held (the last few hundred) and printed once the terminal is given back.
@@ -111,6 +123,9 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
     return 1;
   }
   const home = resolveHome(flags.home);
+  const settings = mode === 'tui' ? openSettings(flags.home, log) : memorySettings();
+  // The lowbw setting is the default; --low-bandwidth turns it on for this run whatever the setting says.
+  const lowBandwidth = flags.lowBandwidth || settings.get().lowbw === 'on';
   let engine: Engine | null = null;
   const pendingStatus: AcnStatus[] = [];
   const onStatus = (s: AcnStatus): void => {
@@ -176,7 +191,8 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
     } else if (linear) {
       const { runLinear } = await import('../ui/linear/run-linear.js');
       const { nodeLinearIo } = await import('../ui/linear/linear-io.js');
-      const running = runLinear(eng, { io: nodeLinearIo(process.stdin, process.stdout), lowBandwidth: flags.lowBandwidth, profileCount: eng.profileCount() });
+      const running = runLinear(eng, { io: nodeLinearIo(process.stdin, process.stdout), lowBandwidth, profileCount: eng.profileCount(), settings });
+      if (lowBandwidth) eng.command({ cmd: 'lowbw', on: true });
       eng.announceProfiles();
       for (const s of pendingStatus.splice(0)) onStatus(s);
       await running;
@@ -186,7 +202,8 @@ export async function runMain(mode: 'tui' | 'headless', flags: MainFlags): Promi
       process.stdout.write(ui.enterTerminal());
       leaveTerminal = ui.leaveTerminal;
       // runTui subscribes its store synchronously: replay the early network status after that, or it is lost.
-      const running = ui.runTui(eng, { lowBandwidth: flags.lowBandwidth });
+      const running = ui.runTui(eng, { lowBandwidth, settings });
+      if (lowBandwidth) eng.command({ cmd: 'lowbw', on: true });
       eng.announceProfiles();
       for (const s of pendingStatus.splice(0)) onStatus(s);
       await running;

@@ -381,6 +381,13 @@ export const QUOTE_SEARCH_MESSAGES = 500;
 // ---- TUI feedback (src/ui/components/MainView.tsx) ----
 /** An engine error on the status line fades after this (Esc clears it sooner). Our choice: long enough to read twice. */
 export const UI_ERROR_FADE_MS = 15_000;
+/**
+ * The bell rings at most once in this long (src/ui/hooks/use-bell.ts): a group sync can bring a thousand messages
+ * at once, and one ring says "something came". Our choice, as WeeChat's and irssi's beep throttles do.
+ */
+export const UI_BELL_MIN_INTERVAL_MS = 5_000;
+/** Relative message times ("5m") are redrawn this often. Our choice: their smallest step is a minute. */
+export const UI_RELATIVE_TIME_TICK_MS = 30_000;
 
 // ---- Search (src/app/engine/profile-runtime.ts `search`) ----
 /** Results one search returns. Our choice: a screen or two of them; narrow the words for more. */

@@ -22,6 +22,16 @@ export function defaultConfigDir(): string {
   return envPaths(APP, { suffix: '' }).config;
 }
 
+/**
+ * Where the UI settings file lives: in the home when one is named (`--home`, CWTCH_HOME), so each home (a test's,
+ * a second identity's) keeps its own; else the XDG config dir.
+ */
+export function uiSettingsDir(flag?: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (flag !== undefined && flag !== '') return flag;
+  const fromEnv = env.CWTCH_HOME;
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : defaultConfigDir();
+}
+
 /** `<home>/profiles`, holding one folder per profile (docs/protocol.md §8). */
 export function profilesDir(home: string): string {
   return join(home, 'profiles');

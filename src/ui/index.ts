@@ -5,7 +5,9 @@ import { render, type Instance } from 'ink';
 import { createElement, type ReactElement } from 'react';
 import type { EngineApi } from '../core/api/engine.js';
 import { App } from './App.js';
-import { themeFromEnv } from './components/theme.js';
+import { noColorFromEnv } from './components/theme.js';
+import { BELL } from './terminal.js';
+import type { UiSettingsStore } from '../core/api/ui-settings.js';
 import { createFrameOutput, type TerminalOut } from './output/frame-writer.js';
 import { useInkOutput } from './output/ink-output.js';
 import { createUiStore } from './view-model/ui-store.js';
@@ -95,6 +97,8 @@ export interface RunTuiOptions {
   readonly stdout?: NodeJS.WriteStream;
   /** Environment for NO_COLOR and CWTCH_TUI_RENDER; defaults to process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where `/set` keeps the UI settings (and where they are read from at start); default: this session only. */
+  readonly settings?: UiSettingsStore;
 }
 
 /**
@@ -104,12 +108,13 @@ export interface RunTuiOptions {
  */
 export async function runTui(engine: EngineApi, opts: RunTuiOptions = {}): Promise<void> {
   const env = opts.env ?? process.env;
-  const store = createUiStore(engine, { lowBandwidth: opts.lowBandwidth ?? false });
+  const store = createUiStore(engine, { lowBandwidth: opts.lowBandwidth ?? false, ...(opts.settings !== undefined ? { settings: opts.settings } : {}) });
+  const out = opts.stdout ?? process.stdout;
   let quit: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  const tui = mountTui(createElement(App, { store, theme: themeFromEnv(env), onQuit: () => quit() }), {
+  const tui = mountTui(createElement(App, { store, noColor: noColorFromEnv(env), onBell: () => void out.write(BELL), onQuit: () => quit() }), {
     ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
     ...(opts.stdout !== undefined ? { stdout: opts.stdout } : {}),
     renderer: rendererFromEnv(env),

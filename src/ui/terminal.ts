@@ -31,6 +31,12 @@ export const CLEAR_SCREEN = `${CSI}2J`;
 /** Erase from the cursor to the end of the line. */
 export const ERASE_TO_EOL = `${CSI}K`;
 
+/**
+ * The terminal bell (BEL), for a message in another conversation when the bell setting is on (use-bell.ts). It
+ * moves no cursor and draws nothing, so it may go out between frames.
+ */
+export const BELL = '\u0007';
+
 /** Cursor to column 1 of `row` (1-based): absolute, so it cannot drift the way relative moves can. */
 export function cursorToRow(row: number): string {
   return `${CSI}${row};1H`;

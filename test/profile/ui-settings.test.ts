@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_UI_SETTINGS, openUiSettings } from '../../src/profile/ui-settings.js';
+import { DEFAULT_UI_SETTINGS } from '../../src/core/api/ui-settings.js';
+import { openUiSettings } from '../../src/profile/ui-settings.js';
 import { cleanupTempDirs, tempDir } from './helpers.js';
 
 afterEach(cleanupTempDirs);
@@ -11,22 +12,36 @@ describe('UI settings (conf, not secret)', () => {
     const s = openUiSettings({ cwd });
     expect(s.get()).toEqual(DEFAULT_UI_SETTINGS);
     expect(s.path.startsWith(cwd)).toBe(true);
-    s.set({ theme: 'dark', lowBandwidth: true });
-    expect(openUiSettings({ cwd }).get()).toEqual({ theme: 'dark', keybindings: 'default', lowBandwidth: true });
-    expect(JSON.parse(readFileSync(s.path, 'utf8'))).toEqual({ theme: 'dark', keybindings: 'default', lowBandwidth: true });
+    s.set({ theme: 'light', lowbw: 'on' });
+    const want = { ...DEFAULT_UI_SETTINGS, theme: 'light', lowbw: 'on' };
+    expect(openUiSettings({ cwd }).get()).toEqual(want);
+    expect(JSON.parse(readFileSync(s.path, 'utf8'))).toEqual(want);
   });
 
-  it('hand-edited invalid values fall back to defaults and unknown keys are dropped on write', () => {
+  it('hand-edited invalid values fall back to defaults, old names are read, unknown keys are dropped on write', () => {
     const cwd = tempDir();
     const s = openUiSettings({ cwd });
-    writeFileSync(s.path, JSON.stringify({ theme: 'neon', keybindings: 'vim', lowBandwidth: 'yes', password: 'oops' }));
-    expect(s.get()).toEqual({ theme: 'auto', keybindings: 'vim', lowBandwidth: false });
+    writeFileSync(s.path, JSON.stringify({ theme: 'neon', keybindings: 'vim', lowBandwidth: true, bell: 'loud', password: 'oops' }));
+    expect(s.get()).toEqual({ ...DEFAULT_UI_SETTINGS, keys: 'vim', lowbw: 'on' });
     s.set({ theme: 'light' });
-    expect(Object.keys(JSON.parse(readFileSync(s.path, 'utf8'))).sort()).toEqual(['keybindings', 'lowBandwidth', 'theme']);
+    const written = JSON.parse(readFileSync(s.path, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(written).sort()).toEqual(['bell', 'clock', 'keys', 'lowbw', 'theme', 'timestamps']);
+    expect(JSON.stringify(written)).not.toContain('oops');
+  });
+
+  it('a file that is not JSON reads as the defaults and is rewritten on the next change', () => {
+    const cwd = tempDir();
+    const s = openUiSettings({ cwd });
+    s.set({ bell: 'on' });
+    writeFileSync(s.path, '{"theme": "light", ');
+    const again = openUiSettings({ cwd });
+    expect(again.get()).toEqual(DEFAULT_UI_SETTINGS);
+    again.set({ clock: '12h' });
+    expect(openUiSettings({ cwd }).get()).toEqual({ ...DEFAULT_UI_SETTINGS, clock: '12h' });
   });
 
   it('set ignores values outside the allowed sets', () => {
     const s = openUiSettings({ cwd: tempDir() });
-    expect(s.set({ theme: 'nope' as never, keybindings: 'emacs' })).toEqual({ theme: 'auto', keybindings: 'emacs', lowBandwidth: false });
+    expect(s.set({ theme: 'nope' as never, keys: 'emacs' })).toEqual({ ...DEFAULT_UI_SETTINGS, keys: 'emacs' });
   });
 });

@@ -12,6 +12,7 @@ import { createUiStore, type UiStore } from '../../src/ui/view-model/ui-store.js
 import { KEYS, renderTerminal, type TestTerminal } from './helpers/render.js';
 import { ActGate, realPeer, scratch, settle, type RealPeer } from './helpers/real-engine.js';
 import { realServer } from './helpers/real-server.js';
+import { befriend, createProfileByKeys } from './helpers/real-tui.js';
 import { nodeRandom } from '../../src/app/platform/node-platform.js';
 import { windowEndOf } from '../../src/core/groups/sync-window.js';
 import { BOARD_WINDOW_DEFAULT_S } from '../../src/core/limits.js';
@@ -46,36 +47,13 @@ async function open(name: string): Promise<Side> {
   const store = createUiStore(gate);
   peer.reportStatus();
   const side: Side = { peer, store, term: undefined as unknown as TestTerminal, quits: 0 };
-  const term = await renderTerminal(<App store={store} theme={{ colour: false }} onQuit={() => side.quits++} />, { columns: 120, rows: 30 });
+  const term = await renderTerminal(<App store={store} noColor onQuit={() => side.quits++} />, { columns: 120, rows: 30 });
   (side as { term: TestTerminal }).term = term;
   sides.push(side);
   return side;
 }
 
-/** Create a profile with keys only: Tab to the create form, name, password twice. */
-async function createProfile(s: Side, name: string, password: string): Promise<void> {
-  await s.term.press(KEYS.tab);
-  await s.term.press(name);
-  await s.term.press(KEYS.enter);
-  await s.term.press(password);
-  await s.term.press(KEYS.enter);
-  await s.term.press(password);
-  await s.term.press(KEYS.enter);
-  await settle(() => expect(s.term.lastFrame()).toContain('No contacts yet'));
-}
-
-/** A adds B by typing /add with B's address, B accepts the request with "a"; both sides see the other approved. */
-async function befriend(a: Side, b: Side): Promise<{ onionA: string; onionB: string }> {
-  const onionA = a.store.getState().profile!.onion;
-  const onionB = b.store.getState().profile!.onion;
-  await a.term.press(`/add ${onionB}`);
-  await a.term.press(KEYS.enter);
-  await settle(() => expect(b.term.lastFrame()).toContain('Contact request from'));
-  await b.term.press('a');
-  await settle(() => expect(b.store.getState().conversations.get(onionA)?.authorization).toBe('approved'));
-  await settle(() => expect(a.store.getState().conversations.get(onionB)?.authorization).toBe('approved'));
-  return { onionA, onionB };
-}
+const createProfile = (s: Side, name: string, password: string): Promise<void> => createProfileByKeys(s, name, password);
 
 /**
  * A real server holding `stored` messages of other groups from today (what a sync from scratch would fetch), and a

@@ -36,7 +36,7 @@ async function side(name: string, columns: number, rows: number): Promise<{ term
   peer.reportStatus();
   const events: EngineEvent[] = [];
   peer.engine.subscribe((e) => void events.push(e));
-  const term = await renderTerminal(<App store={store} theme={{ colour: false }} onQuit={() => {}} />, { columns, rows });
+  const term = await renderTerminal(<App store={store} noColor onQuit={() => {}} />, { columns, rows });
   open.push({ peer, store, term });
   await term.press(KEYS.tab);
   for (const k of [name, KEYS.enter, `${name}-pw`, KEYS.enter, `${name}-pw`, KEYS.enter]) await term.press(k);

@@ -15,12 +15,12 @@ afterAll(() => {
 import { act } from 'react';
 import { render } from 'ink';
 import { runTui } from '../../src/ui/index.js';
-import { themeFromEnv } from '../../src/ui/components/theme.js';
+import { noColorFromEnv, themeFor } from '../../src/ui/components/theme.js';
 import { SafeTextView } from '../../src/ui/components/SafeTextView.js';
 import { ThemeContext } from '../../src/ui/components/theme.js';
-import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, enterTerminal, leaveTerminal } from '../../src/ui/terminal.js';
+import { BELL, BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, enterTerminal, leaveTerminal } from '../../src/ui/terminal.js';
 import { uiText } from '../../src/ui/text.js';
-import { profileEvent } from './helpers/fixtures.js';
+import { contactEvent, messageEvent, onion, profileEvent } from './helpers/fixtures.js';
 import { FakeStdin, FakeStdout, KEYS } from './helpers/render.js';
 import { ScriptedEngine } from './helpers/scripted-engine.js';
 
@@ -72,11 +72,43 @@ describe('runTui', () => {
   });
 });
 
+describe('runTui: the bell', () => {
+  it('writes BEL to the terminal for a message in another conversation once /set bell on', async () => {
+    const engine = new ScriptedEngine();
+    const stdout = new FakeStdout(100, 24);
+    const stdin = new FakeStdin();
+    let p!: Promise<void>;
+    await act(async () => {
+      p = runTui(engine, { stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, env: {} });
+    });
+    await act(async () => {
+      engine.emit(profileEvent());
+      engine.emit(contactEvent(1, 'bob'));
+      engine.emit(contactEvent(2, 'carol'));
+    });
+    await vi.waitFor(() => expect(stdout.frames.join('')).toContain('carol'));
+    const bel = (): number => stdout.frames.filter((f) => f.includes(BELL)).length;
+    await act(async () => engine.emit(messageEvent(onion(2), 1)));
+    await vi.waitFor(() => expect(stdout.frames.join('')).toContain('act 2'));
+    expect(bel()).toBe(0);
+    for (const k of ['/set bell on', KEYS.enter]) await act(async () => stdin.write(k));
+    await vi.waitFor(() => expect(stdout.frames.join('')).toContain('bell is on'));
+    await act(async () => engine.emit(messageEvent(onion(2), 2)));
+    await vi.waitFor(() => expect(bel()).toBe(1));
+    await act(async () => stdin.write(KEYS.ctrlD));
+    await p;
+  });
+});
+
 describe('NO_COLOR', () => {
-  it('themeFromEnv: any non-empty NO_COLOR turns colour off', () => {
-    expect(themeFromEnv({}).colour).toBe(true);
-    expect(themeFromEnv({ NO_COLOR: '' }).colour).toBe(true);
-    expect(themeFromEnv({ NO_COLOR: '1' }).colour).toBe(false);
+  it('any non-empty NO_COLOR turns colour off, whatever the theme setting', () => {
+    expect(noColorFromEnv({})).toBe(false);
+    expect(noColorFromEnv({ NO_COLOR: '' })).toBe(false);
+    expect(noColorFromEnv({ NO_COLOR: '1' })).toBe(true);
+    expect(themeFor('dark', false)).toEqual({ colour: true });
+    expect(themeFor('light', false)).toEqual({ colour: true, light: true });
+    expect(themeFor('light', true)).toEqual({ colour: false });
+    expect(themeFor('none', false)).toEqual({ colour: false });
   });
 
   it('SafeTextView drops colours when the theme says so', async () => {

@@ -1,6 +1,6 @@
 // The help sheet's lines for a topic (pure: the key handler counts them to bound scrolling; HelpSheet draws them).
 
-import { bindingLabels } from '../keys/bindings.js';
+import { bindingLabels, bindingsFor } from '../keys/bindings.js';
 import type { KeyCommand } from '../keys/commands.js';
 import { DESCRIPTIONS, HELP_TEXT } from './help-text.js';
 import { SLASH_COMMANDS, SLASH_USAGE } from './slash.js';
@@ -10,9 +10,12 @@ export interface HelpLine {
   readonly dim: boolean;
 }
 
-/** Every line of the sheet for `topic`, topic text wrapped at `width` cells (ASCII help text: a cell a character). */
-export function helpLines(topic: string | undefined, width = 200): HelpLine[] {
-  const labels = bindingLabels();
+/**
+ * Every line of the sheet for `topic`, topic text wrapped at `width` cells (ASCII help text: a cell a character),
+ * with the keys of the `keys` setting's style.
+ */
+export function helpLines(topic: string | undefined, width = 200, keys = 'default'): HelpLine[] {
+  const labels = bindingLabels(bindingsFor(keys));
   const body = topic !== undefined && topic !== 'keys' && topic !== 'commands' ? HELP_TEXT[topic] : undefined;
   const out: HelpLine[] = [];
   if (body !== undefined) for (const l of wrapWords(body, Math.max(20, width))) out.push({ text: l, dim: false });

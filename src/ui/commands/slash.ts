@@ -1,6 +1,7 @@
 // `/` commands typed in the composer. Pure: text in, an engine command, a UI action or an error out.
 
 import type { EngineCommand } from '../../core/api/commands.js';
+import { isSettingName, parseSetting, SETTING_NAMES, UI_SETTINGS, type UiSettingsValues } from '../../core/api/ui-settings.js';
 
 export type UiAction =
   | { readonly ui: 'help'; readonly topic?: string }
@@ -12,6 +13,10 @@ export type UiAction =
   | { readonly ui: 'password' }
   /** `/me qr`, `/server qr [onion]`: draw an address or a server bundle as a QR code. */
   | { readonly ui: 'qr'; readonly what: 'me' | 'server'; readonly server?: string }
+  /** `/set` alone: the settings and their values. */
+  | { readonly ui: 'settings' }
+  /** `/set NAME VALUE`: a UI setting changed (and kept). */
+  | { readonly ui: 'set'; readonly patch: Partial<UiSettingsValues> }
   /** `/leave` without "yes": ask first (leaving deletes the group's messages on this device). */
   | { readonly ui: 'confirm-leave'; readonly group: string };
 
@@ -29,7 +34,7 @@ export interface SlashContext {
   readonly currentMuted?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'password', 'export', 'mute', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'password', 'export', 'mute', 'set', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -53,6 +58,7 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   password: '/password  — change the profile\'s password (asks the current one, then the new one twice; nothing is shown)',
   search: '/search WORDS  — messages holding the words, newest first, in every conversation (Ctrl+R starts one)',
   verify: '/verify [yes|no]  — the open contact\'s verification code to read to each other; yes: it matched, mark them verified',
+  set: '/set [NAME VALUE]  — a UI setting (theme, keys, timestamps, clock, lowbw, bell); alone: lists them',
   me: '/me [qr]  — show your own address (give it to people so they can /add you); qr: as a QR code to scan',
   help: '/help [topic]  — help; topics: keys, editing, groups, gaps, paste, lowbw, commands',
   quit: '/quit  — leave',
@@ -166,6 +172,16 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
       if (a === 'yes' || a === 'no') return engine({ cmd: 'set-verified', onion: ctx.current, on: a === 'yes' });
       return err('slash.argument', SLASH_USAGE.verify);
     }
+    case 'set': {
+      if (args.length === 0) return ui({ ui: 'settings' });
+      const [setting = '', value] = args;
+      if (value === undefined || args.length > 2) {
+        const n = setting.toLowerCase();
+        return err('slash.argument', isSettingName(n) ? `/set ${n} ${UI_SETTINGS[n].values.join('|')}  — ${UI_SETTINGS[n].help}` : SLASH_USAGE.set);
+      }
+      const r = parseSetting(setting, value);
+      return r.ok ? ui({ ui: 'set', patch: r.value }) : err(r.error.code, r.error.reason);
+    }
     case 'me':
       if (args[0]?.toLowerCase() === 'qr') return ui({ ui: 'qr', what: 'me' });
       return args.length === 0 ? ui({ ui: 'me' }) : err('slash.argument', SLASH_USAGE.me);
@@ -201,6 +217,14 @@ function commonPrefix(xs: readonly string[]): string {
   return p;
 }
 
+/** `/set` completes a setting's name, then its values. */
+function settingPool(before: string): readonly string[] {
+  const done = before.trim().split(/\s+/).filter((w) => w.length > 0);
+  if (done.length === 0) return SETTING_NAMES;
+  const n = done[0]!.toLowerCase();
+  return done.length === 1 && isSettingName(n) ? UI_SETTINGS[n].values : [];
+}
+
 /**
  * Tab completion: the command name, then per-command arguments (help topics, on/off, and the
  * onions/ids in `words` for commands that take one).
@@ -218,8 +242,11 @@ export function completeSlash(text: string, words: readonly string[] = []): Comp
   const name = text.slice(1, space).toLowerCase();
   const lastSpace = text.lastIndexOf(' ');
   const partial = text.slice(lastSpace + 1);
+  const setting = name === 'set' ? settingPool(text.slice(space + 1, lastSpace + 1)) : undefined;
   const pool: readonly string[] =
-    name === 'help' ? HELP_TOPICS : name === 'lowbw' ? ['on', 'off'] : name === 'budget' ? ['off'] : name === 'verify' ? ['yes', 'no'] : ['accept', 'block', 'invite', 'sync', 'group', 'leave'].includes(name) ? words : [];
+    setting !== undefined
+      ? setting
+      : name === 'help' ? HELP_TOPICS : name === 'lowbw' ? ['on', 'off'] : name === 'budget' ? ['off'] : name === 'verify' ? ['yes', 'no'] : ['accept', 'block', 'invite', 'sync', 'group', 'leave'].includes(name) ? words : [];
   const candidates = pool.filter((w) => w.toLowerCase().startsWith(partial.toLowerCase()));
   const head = text.slice(0, lastSpace + 1);
   if (candidates.length === 1) return { text: `${head}${candidates[0]} `, candidates };

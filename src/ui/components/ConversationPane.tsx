@@ -6,6 +6,7 @@ import { ownAddressText } from '../controller/main-keys.js';
 import { uiText, untrustedLine } from '../text.js';
 import { formatBytes, groupServersText, postQueueText } from '../view-model/format.js';
 import { anchorForTop, layoutPane, type PaneRow } from '../view-model/pane-layout.js';
+import { useNow } from '../hooks/use-now.js';
 import { MessageStore } from '../view-model/message-store.js';
 import { openGapCount, type ConversationVm, type Fingerprint, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
@@ -62,7 +63,7 @@ function Header({ state, c }: { readonly state: UiState; readonly c: Conversatio
   const gaps = c.kind === 'group' ? openGapCount(state, c.id) : 0;
   const status = c.kind === 'group' ? `server ${c.online}` : c.online;
   const queue = c.kind === 'group' && c.server !== undefined ? state.postQueues.get(c.server) : undefined;
-  const queueText = postQueueText(queue, true);
+  const queueText = postQueueText(queue, true, state.settings.clock === '12h');
   const serversText = c.kind === 'group' ? groupServersText(c) : null;
   // What this contact has cost on the wire since start (low-bandwidth users see who is expensive).
   const contactBytes = c.kind === 'contact' ? state.bytes.get(`contact:${c.id}`) : undefined;
@@ -101,14 +102,19 @@ function ConversationPaneView(props: ConversationPaneProps): ReactNode {
   // Scrolled back: the bottom row says how many newer messages are below, so nothing seems lost.
   const scrolled = props.anchor !== undefined && props.anchor < store.length - 1;
   const rowsHeight = scrolled ? Math.max(0, bodyHeight - 1) : bodyHeight;
+  const relative = state.settings.timestamps === 'relative';
+  const hour12 = state.settings.clock === '12h';
+  // Relative times move on by themselves: redraw each tick (absolute ones never need it).
+  const now = useNow(relative);
   const layout = useMemo(() => {
-    const input = { store, gaps: gaps ?? [], height: rowsHeight, width, fingerprintOf: props.fingerprintOf, showFailReasons: props.showFailReasons };
+    const time = { relative, hour12, now };
+    const input = { store, gaps: gaps ?? [], height: rowsHeight, width, fingerprintOf: props.fingerprintOf, showFailReasons: props.showFailReasons, time };
     // Paged back to the start, the pane is full from the first message down, not the first message over blank rows.
     const anchor = props.anchor === undefined ? undefined : Math.max(props.anchor, anchorForTop(input));
     return layoutPane({ ...input, anchor });
   },
     // `version` stands for the mutable store's contents.
-    [store, version, gaps, props.anchor, rowsHeight, width, props.showFailReasons, props.fingerprintOf],
+    [store, version, gaps, props.anchor, rowsHeight, width, props.showFailReasons, props.fingerprintOf, relative, hour12, now],
   );
   if (c === undefined) {
     return (

@@ -10,6 +10,8 @@ import { SafeTextView } from './SafeTextView.js';
 
 export interface HelpSheetProps {
   readonly topic?: string;
+  /** The keys setting (extra bindings to list). */
+  readonly keys?: string;
   /** First line shown (clamped here). */
   readonly offset?: number;
   /** Rows the sheet may take, border included; absent: all of it. */
@@ -18,8 +20,8 @@ export interface HelpSheetProps {
   readonly width?: number;
 }
 
-export function HelpSheet({ topic, offset = 0, height, width }: HelpSheetProps): ReactNode {
-  const lines = helpLines(topic, width === undefined ? undefined : width - 4);
+export function HelpSheet({ topic, keys, offset = 0, height, width }: HelpSheetProps): ReactNode {
+  const lines = helpLines(topic, width === undefined ? undefined : width - 4, keys);
   // Border (2) and title (1); one more for the scroll hint when it does not all fit.
   const room = height === undefined ? lines.length : Math.max(1, height - 3);
   const fits = lines.length <= room;

@@ -13,6 +13,7 @@ import { handleMainKey, type KeyEnv } from '../controller/main-keys.js';
 import { INITIAL_LOCAL, type LocalState } from '../controller/local-state.js';
 import { isDeleteForward, useRawKeys } from '../hooks/use-raw-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { useBell } from '../hooks/use-bell.js';
 import { uiText, untrustedLine } from '../text.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import { syncPromptText, verifyCodeText } from '../view-model/format.js';
@@ -29,6 +30,7 @@ import { SafeTextView } from './SafeTextView.js';
 import { PasswordView } from './PasswordView.js';
 import { QrView } from './QrView.js';
 import { SearchView } from './SearchView.js';
+import { SettingsView } from './SettingsView.js';
 import { ServersView } from './ServersView.js';
 import { StatusLine } from './StatusLine.js';
 
@@ -37,6 +39,8 @@ export interface MainViewProps {
   readonly onCommand: (c: EngineCommand) => void;
   readonly onLocal: (e: LocalEvent) => void;
   readonly onQuit: () => void;
+  /** Ring the terminal bell (the bell setting decides when: use-bell.ts). */
+  readonly onBell?: () => void;
 }
 
 /** Width of the contact column for a terminal `columns` wide. */
@@ -44,7 +48,7 @@ export function listWidth(columns: number): number {
   return Math.max(12, Math.min(32, Math.floor(columns / 3)));
 }
 
-export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): ReactNode {
+export function MainView({ state, onCommand, onLocal, onQuit, onBell }: MainViewProps): ReactNode {
   const { columns, rows: terminalRows } = useTerminalSize();
   // Full height: our frame writer addresses rows absolutely, so the bottom row is as safe as any other.
   const rows = Math.max(1, terminalRows);
@@ -96,6 +100,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
   }, [error, onLocal]);
 
   const selected = local.selected === undefined ? undefined : state.conversations.get(local.selected);
+  useBell(state, local.selected, onBell);
   useEffect(() => {
     if (selected !== undefined && selected.unread > 0 && local.anchors.get(selected.id) === undefined) onLocal({ local: 'read', id: selected.id });
   }, [selected, local.anchors, onLocal]);
@@ -166,7 +171,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
             />
           </>
         ) : modal.kind === 'help' ? (
-          <HelpSheet topic={modal.topic} offset={modal.offset ?? 0} height={bodyHeight} width={columns} />
+          <HelpSheet topic={modal.topic} keys={state.settings.keys} offset={modal.offset ?? 0} height={bodyHeight} width={columns} />
         ) : modal.kind === 'servers' ? (
           <ServersView state={state} index={modal.index} />
         ) : modal.kind === 'switcher' ? (
@@ -175,6 +180,8 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
           <PasswordView field={modal.field} old={modal.old} new={modal.new} again={modal.again} {...(modal.mismatch === true ? { mismatch: true } : {})} />
         ) : modal.kind === 'search' ? (
           <SearchView state={state} index={modal.index} height={bodyHeight} />
+        ) : modal.kind === 'settings' ? (
+          <SettingsView settings={state.settings} />
         ) : modal.kind === 'qr' ? (
           <QrView title={modal.title} lines={modal.lines} height={bodyHeight} width={columns} />
         ) : (

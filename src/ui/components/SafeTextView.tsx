@@ -1,11 +1,11 @@
 // The only way text reaches Ink's <Text> in this UI: it takes SafeText, so a raw network string is a
-// type error, and it drops colours when NO_COLOR is set.
+// type error, and it draws colours as the theme says (none with NO_COLOR).
 
 import { Text } from 'ink';
 import type { ReactElement, ReactNode } from 'react';
 import type { SafeText } from '../text.js';
 import { FINGERPRINT_COLOURS } from '../view-model/identity.js';
-import { useTheme } from './theme.js';
+import { themeColour, useTheme } from './theme.js';
 
 export interface SafeTextViewProps {
   /** Sanitised text (from the view model, or uiText() for UI literals). */
@@ -22,8 +22,9 @@ export interface SafeTextViewProps {
 
 /** Example: `<SafeTextView text={uiText('Tor 40%')} color="yellow" />`. */
 export function SafeTextView(props: SafeTextViewProps): ReactNode {
-  const { colour } = useTheme();
-  const color = !colour || props.color === undefined ? undefined : typeof props.color === 'number' ? FINGERPRINT_COLOURS[props.color % FINGERPRINT_COLOURS.length] : props.color;
+  const theme = useTheme();
+  const name = !theme.colour || props.color === undefined ? undefined : typeof props.color === 'number' ? FINGERPRINT_COLOURS[props.color % FINGERPRINT_COLOURS.length] : props.color;
+  const color = name === undefined ? undefined : themeColour(theme, name);
   return (
     <Text color={color} bold={props.bold} dimColor={props.dim} inverse={props.inverse} wrap={props.wrap}>
       {props.text}

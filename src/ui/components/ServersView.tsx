@@ -28,7 +28,7 @@ export function ServersView({ state, index }: ServersViewProps): ReactNode {
       {servers.map((onion, i) => {
         const s = state.servers.get(onion)!;
         const queue = state.postQueues.get(onion);
-        const queueText = postQueueText(queue);
+        const queueText = postQueueText(queue, false, state.settings.clock === '12h');
         return (
           <Box key={onion} flexDirection="column">
             <SafeTextView text={uiText(`${i === index ? '›' : ' '} `)} wrap="truncate">
@@ -37,7 +37,7 @@ export function ServersView({ state, index }: ServersViewProps): ReactNode {
               <SafeTextView text={uiText(` · ${serverCostText(state, onion)}`)} />
             </SafeTextView>
             <SafeTextView text={uiText(`    ${serverGroupsText(state, onion)} · ${onion}`)} dim wrap="truncate" />
-            {serverTroubleText(s) !== null ? <SafeTextView text={untrustedLine(`    ✗ ${serverTroubleText(s)!}`)} color="red" wrap="truncate" /> : null}
+            {serverTroubleText(s, state.settings.clock === '12h') !== null ? <SafeTextView text={untrustedLine(`    ✗ ${serverTroubleText(s, state.settings.clock === '12h')!}`)} color="red" wrap="truncate" /> : null}
             {queueText !== null ? <SafeTextView text={uiText(`    ⧗ ${queueText}`)} color={queue?.waiting === null ? undefined : 'yellow'} wrap="truncate" /> : null}
           </Box>
         );

@@ -5,7 +5,8 @@
 import type { EngineCommand } from '../../core/api/commands.js';
 import { helpLines } from '../commands/help-lines.js';
 import { completeSlash, isSlashCommand, parseSlashCommand, SLASH_USAGE, type UiAction } from '../commands/slash.js';
-import type { KeyInfo } from '../keys/bindings.js';
+import { bindingsFor, type KeyInfo } from '../keys/bindings.js';
+import { settingEffects } from '../view-model/settings-lines.js';
 import { jumpSlot, type KeyCommand } from '../keys/commands.js';
 import { EMPTY_COMPOSER, feedKey, withComposerText } from '../keys/composer.js';
 import { uiText, untrustedLine } from '../text.js';
@@ -99,6 +100,10 @@ function uiAction(local: LocalState, view: UiState, a: UiAction): KeyOutcome {
     }
     case 'confirm-leave':
       return none({ ...local, notice: untrustedLine(leaveQuestion(view, a.group, local.selected)) });
+    case 'settings':
+      return none({ ...local, modal: { kind: 'settings' } });
+    case 'set':
+      return { local, commands: settingEffects(a.patch), quit: false, localEvents: [{ local: 'set', patch: a.patch }] };
     case 'quit':
       return { local, commands: [{ cmd: 'quit' }], quit: true };
   }
@@ -145,10 +150,11 @@ function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo)
       // Scrolling: the sheet clamps what it shows; the offset is kept within the sheet's line count here.
       const step = key.pageDown ? HELP_PAGE : key.pageUp ? -HELP_PAGE : key.downArrow ? 1 : key.upArrow ? -1 : 0;
       if (step === 0) return none(local);
-      const max = Math.max(0, helpLines(m.topic).length - 1);
+      const max = Math.max(0, helpLines(m.topic, undefined, view.settings.keys).length - 1);
       return none({ ...local, modal: { ...m, offset: Math.max(0, Math.min(max, (m.offset ?? 0) + step)) } });
     }
     case 'qr':
+    case 'settings':
       if (key.escape || input === 'q' || key.return) return none({ ...local, modal: { kind: 'none' } });
       return none(local);
     case 'password': {
@@ -238,7 +244,7 @@ export function handleMainKey(local0: LocalState, view: UiState, input: string, 
   const req = requestKey(local0, view, input, key);
   if (req !== undefined) return req;
 
-  const step = feedKey(local0.composer, input, key);
+  const step = feedKey(local0.composer, input, key, bindingsFor(view.settings.keys));
   let local: LocalState = { ...local0, composer: step.state, completions: step.state.text === local0.composer.text ? local0.completions : [] };
   let commands: EngineCommand[] = [];
   let quit = false;

@@ -99,6 +99,34 @@ export const DEFAULT_BINDINGS: readonly Binding[] = [
   { command: 'input.search', char: 'r', ctrl: true, label: 'Ctrl+R' },
 ];
 
+/**
+ * The `keys` setting's extra bindings, on top of the defaults (which stay: help and habits keep working). vim: Alt+J/K
+ * through conversations (Alt because bare letters are typing), Ctrl+F/B by pages, Alt+G / Alt+Shift+G to the ends;
+ * emacs: Ctrl+V a page down (Alt+V stays the verification code), Alt+< and Alt+> to the ends.
+ */
+const STYLE_BINDINGS: Readonly<Record<'vim' | 'emacs', readonly Binding[]>> = {
+  vim: [
+    { command: 'nav.next', char: 'j', meta: true, label: 'Alt+J' },
+    { command: 'nav.prev', char: 'k', meta: true, label: 'Alt+K' },
+    { command: 'scroll.pageDown', char: 'f', ctrl: true, label: 'Ctrl+F' },
+    { command: 'scroll.pageUp', char: 'b', ctrl: true, label: 'Ctrl+B' },
+    { command: 'scroll.top', char: 'g', meta: true, label: 'Alt+G' },
+    { command: 'scroll.bottom', char: 'G', meta: true, label: 'Alt+Shift+G' },
+  ],
+  emacs: [
+    { command: 'scroll.pageDown', char: 'v', ctrl: true, label: 'Ctrl+V' },
+    { command: 'scroll.top', char: '<', meta: true, label: 'Alt+<' },
+    { command: 'scroll.bottom', char: '>', meta: true, label: 'Alt+>' },
+  ],
+};
+
+const STYLED = new Map<string, readonly Binding[]>(Object.entries(STYLE_BINDINGS).map(([k, extra]) => [k, [...DEFAULT_BINDINGS, ...extra]]));
+
+/** The bindings for a `keys` setting (default, vim, emacs). */
+export function bindingsFor(style: string): readonly Binding[] {
+  return STYLED.get(style) ?? DEFAULT_BINDINGS;
+}
+
 function namedKey(k: KeyInfo): Binding['key'] | undefined {
   if (k.return) return 'return';
   if (k.upArrow) return 'up';

@@ -1,6 +1,7 @@
 // One typed line in linear mode → engine commands and lines to say. Pure, like the Ink controller: every slash
 // command is parsed by the same parseSlashCommand; linear mode adds /open, /list and /join in place of the keys.
 
+import { settingEffects, settingsLines } from '../view-model/settings-lines.js';
 import type { EngineCommand } from '../../core/api/commands.js';
 import { LINEAR_OPEN_HISTORY } from '../../core/limits.js';
 import { HELP_TEXT } from '../commands/help-text.js';
@@ -99,6 +100,10 @@ function uiAction(local: LinearLocal, view: UiState, a: UiAction): LineOutcome {
     }
     case 'confirm-leave':
       return said(local, [leaveQuestion(view, a.group, local.current)]);
+    case 'settings':
+      return said(local, [...settingsLines(view.settings), 'Change one with /set NAME VALUE.']);
+    case 'set':
+      return { local, commands: settingEffects(a.patch), say: [], quit: false, localEvents: [{ local: 'set', patch: a.patch }] };
     case 'quit':
       return { local, commands: [{ cmd: 'quit' }], say: [], quit: true, localEvents: [] };
   }

@@ -8,6 +8,7 @@ import { untrustedLine } from '../text.js';
 import { createUiStore } from '../view-model/ui-store.js';
 import { handleLine, INITIAL_LINEAR, type LinearLocal } from './line-commands.js';
 import type { LinearIo } from './linear-io.js';
+import type { UiSettingsStore } from '../../core/api/ui-settings.js';
 import { Narrator } from './narrate.js';
 import { firstRunUnlock, startUnlock, unlockError, unlockLine, type UnlockFlow, type UnlockOut } from './unlock-flow.js';
 
@@ -18,6 +19,8 @@ export interface RunLinearOptions {
   readonly now?: () => number;
   /** Profiles in the home folder (the engine's count): 0 starts by creating one instead of asking. */
   readonly profileCount?: number;
+  /** Where `/set` keeps the UI settings; default: this session only. */
+  readonly settings?: UiSettingsStore;
 }
 
 /**
@@ -65,7 +68,7 @@ export function runLinear(engine: EngineApi, opts: RunLinearOptions): Promise<vo
         }),
       command: (c) => engine.command(c),
     },
-    { lowBandwidth: opts.lowBandwidth ?? false },
+    { lowBandwidth: opts.lowBandwidth ?? false, ...(opts.settings !== undefined ? { settings: opts.settings } : {}) },
   );
   afterReduce = (e) => {
     if (finished) return;

@@ -108,9 +108,9 @@ export function serverGroupsText(state: UiState, server: string): string {
 }
 
 /** Why a server is down and when it is tried again ("the peer is not online · next try at 14:03:22"), or null. */
-export function serverTroubleText(s: { readonly state: PeerState; readonly reason?: string; readonly retryAt?: number }): string | null {
+export function serverTroubleText(s: { readonly state: PeerState; readonly reason?: string; readonly retryAt?: number }, hour12 = false): string | null {
   if (ONLINE_STATES.has(s.state) || (s.reason === undefined && s.retryAt === undefined)) return null;
-  const when = s.retryAt === undefined ? '' : `next try at ${clockTime(s.retryAt, true)}`;
+  const when = s.retryAt === undefined ? '' : `next try at ${clockTime(s.retryAt, true, hour12)}`;
   return [s.reason, when].filter((x) => x !== undefined && x !== '').join(' · ');
 }
 
@@ -126,9 +126,9 @@ export function serverCostText(state: UiState, server: string): string {
  * 14:03:22"; "3 posts sending" while they go out; null when nothing is queued. `short` for a pane header
  * ("3 waiting: server rate limit until 14:03:22"), where the reason must fit beside the name.
  */
-export function postQueueText(q: PostQueueVm | undefined, short = false): string | null {
+export function postQueueText(q: PostQueueVm | undefined, short = false, hour12 = false): string | null {
   if (q === undefined || q.queued <= 0) return null;
-  const at = q.retryAt === undefined ? '' : clockTime(q.retryAt, true);
+  const at = q.retryAt === undefined ? '' : clockTime(q.retryAt, true, hour12);
   const n = short ? `${q.queued}` : `${q.queued} post${q.queued === 1 ? '' : 's'}`;
   if (q.waiting === null) return `${n} sending`;
   const why = short ? SHORT_REASON[q.waiting] : LONG_REASON[q.waiting];

@@ -33,6 +33,16 @@ export interface LayoutInput {
   /** Fingerprint per sender id (contacts, unknown members). */
   readonly fingerprintOf: (from: string) => Fingerprint;
   readonly showFailReasons?: boolean;
+  /** How message times are written (the timestamps and clock settings); absent: 24-hour clock. */
+  readonly time?: TimeFormat;
+}
+
+/** Message times: a clock (24 or 12 hour), or within a day how long ago ("now", "5m", "3h") as of `now`. */
+export interface TimeFormat {
+  readonly relative: boolean;
+  readonly hour12: boolean;
+  /** The time relative times are counted from (ms since the epoch). */
+  readonly now: number;
 }
 
 export interface Layout {
@@ -44,10 +54,30 @@ export interface Layout {
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** HH:MM (HH:MM:SS with `seconds`: a retry a few seconds away). */
-export function clockTime(t: number, seconds = false): string {
+/** HH:MM (HH:MM:SS with `seconds`: a retry a few seconds away); with `hour12`, 3:05pm. */
+export function clockTime(t: number, seconds = false, hour12 = false): string {
   const d = new Date(t);
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}${seconds ? `:${pad2(d.getSeconds())}` : ''}`;
+  const rest = `${pad2(d.getMinutes())}${seconds ? `:${pad2(d.getSeconds())}` : ''}`;
+  if (!hour12) return `${pad2(d.getHours())}:${rest}`;
+  const h = d.getHours() % 12;
+  return `${h === 0 ? 12 : h}:${rest}${d.getHours() < 12 ? 'am' : 'pm'}`;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/**
+ * A message's time as the settings say: "now", "5m", "3h" within a day when relative (the day rows above give the
+ * date, so older ones keep the clock), else the clock. Padded so heads line up.
+ */
+export function messageTime(t: number, f?: TimeFormat): string {
+  if (f === undefined) return clockTime(t);
+  const ago = f.now - t;
+  if (f.relative && ago >= 0 && ago < 24 * HOUR_MS) {
+    const text = ago < MINUTE_MS ? 'now' : ago < HOUR_MS ? `${Math.floor(ago / MINUTE_MS)}m` : `${Math.floor(ago / HOUR_MS)}h`;
+    return text.padStart(3);
+  }
+  return f.hour12 ? clockTime(t, false, true).padStart(7) : clockTime(t);
 }
 
 export function dayLabel(t: number): string {
@@ -248,7 +278,7 @@ function fitName(name: SafeText, room: number): SafeText {
 
 function messageRows(m: MessageRow, i: number, input: LayoutInput): PaneRow[] {
   const fp = m.outgoing ? undefined : input.fingerprintOf(m.from);
-  const time = clockTime(m.time);
+  const time = messageTime(m.time, input.time);
   const mark = ackMark(m);
   const fpText = fp === undefined ? '' : `#${fp.short}`;
   // The head as ConversationPane draws it, `${time} ${name}[ ${fp}][ ${mark}] `, measured piece by piece: widths

@@ -344,7 +344,9 @@ function message(state0: UiState, e: Ev<'message'>): UiState {
   const c = state.conversations.get(e.conversation);
   if (c === undefined) return state === state0 && !added ? state : { ...state };
   const counted = added && e.signature !== undefined && c.server !== undefined ? countServerMessage(state, c.server, e.outgoing) : state;
-  return bumpConversation(counted, c, e, added);
+  // Someone else's new message: the bell (use-bell.ts) decides from this whether to ring.
+  const arrived = added && !e.outgoing ? { ...counted, arrival: { seq: (counted.arrival?.seq ?? 0) + 1, conversation: e.conversation } } : counted;
+  return bumpConversation(arrived, c, e, added);
 }
 
 /** A new group message through `server`: one more fetched (theirs) or echoed (ours). */

@@ -1,6 +1,7 @@
 // The UI's view of the world, built only from engine events. Everything drawn is SafeText.
 
 import type { Authorization, PeerState, PostWaiting } from '../../core/api/events.js';
+import { DEFAULT_UI_SETTINGS, type UiSettingsValues } from '../../core/api/ui-settings.js';
 import { uiText, type SafeText } from '../text.js';
 import type { MessageStore } from './message-store.js';
 
@@ -129,6 +130,10 @@ export interface UiState {
   readonly lastOk?: { readonly cmd: string; readonly id?: string };
   /** Look-alike key (name skeleton) per conversation, computed once per name change; never drawn. */
   readonly nameKeys?: ReadonlyMap<string, string>;
+  /** The UI's own preferences (theme, keys, timestamps, bell …), as `/set` left them. */
+  readonly settings: UiSettingsValues;
+  /** The last message that arrived from someone else (a count, and where), for the bell. */
+  readonly arrival?: { readonly seq: number; readonly conversation: string };
 }
 
 export interface SearchHitVm {
@@ -157,7 +162,7 @@ export interface SyncPromptVm {
   readonly overBudget?: { readonly today: number; readonly budget: number };
 }
 
-export function initialState(opts: { lowBandwidth?: boolean } = {}): UiState {
+export function initialState(opts: { lowBandwidth?: boolean; settings?: UiSettingsValues } = {}): UiState {
   return {
     tor: { state: 'starting', progress: 0, summary: uiText('') },
     conversations: new Map(),
@@ -171,6 +176,7 @@ export function initialState(opts: { lowBandwidth?: boolean } = {}): UiState {
     serverMessages: new Map(),
     lowBandwidth: opts.lowBandwidth ?? false,
     syncPrompts: [],
+    settings: opts.settings ?? DEFAULT_UI_SETTINGS,
   };
 }
 
@@ -196,4 +202,10 @@ export function hotlist(state: UiState): { readonly slot: number; readonly unrea
     if (c !== undefined && (c.unread > 0 || c.authorization === 'unknown')) out.push({ slot: i + 1, unread: c.unread, request: c.authorization === 'unknown', ...(c.muted === true ? { muted: true as const } : {}) });
   });
   return out;
+}
+
+/** Whether a message that arrived in `conversation` rings the bell: the setting is on, it is not open, not muted. */
+export function shouldRing(s: UiState, conversation: string, selected: string | undefined): boolean {
+  if (s.settings.bell !== 'on' || conversation === selected) return false;
+  return s.conversations.get(conversation)?.muted !== true;
 }

@@ -4,9 +4,11 @@
 import type { EngineCommand } from '../../core/api/commands.js';
 import type { EngineApi } from '../../core/api/engine.js';
 import type { EngineEvent } from '../../core/api/events.js';
+import { memorySettings, type UiSettingsStore, type UiSettingsValues } from '../../core/api/ui-settings.js';
 import { answerFor } from './answers.js';
 import { clearError, dismissSyncPrompt, markRead, reduce } from './reducer.js';
 import { initialState, type UiState } from './state.js';
+import { uiText } from '../text.js';
 
 /** Changes the UI makes to the view model itself. */
 export type LocalEvent =
@@ -15,7 +17,9 @@ export type LocalEvent =
   | { readonly local: 'dismiss-invite'; readonly groupId: string }
   | { readonly local: 'clear-error' }
   /** The answer line was read (or a new command was typed). */
-  | { readonly local: 'clear-answer' };
+  | { readonly local: 'clear-answer' }
+  /** `/set NAME VALUE`: change a UI setting and keep it (the store's settings file). */
+  | { readonly local: 'set'; readonly patch: Partial<UiSettingsValues> };
 
 export interface UiStore {
   getState(): UiState;
@@ -42,11 +46,31 @@ export function reduceLocal(s: UiState, e: LocalEvent): UiState {
       const { answer: _a, ...rest } = s;
       return rest;
     }
+    case 'set':
+      return { ...s, settings: { ...s.settings, ...e.patch } };
   }
 }
 
-export function createUiStore(engine: EngineApi, opts: { lowBandwidth?: boolean } = {}): UiStore {
-  let state = initialState(opts);
+/** Keep a `/set` change; a file that cannot be written keeps it for this session and says so. */
+function saveSettings(store: UiSettingsStore, s: UiState, patch: Partial<UiSettingsValues>): UiState {
+  const [name, value] = Object.entries(patch)[0] ?? ['', ''];
+  try {
+    const settings = store.set(patch);
+    return { ...s, settings, answer: { text: uiText(`${name} is ${value} (kept in ${store.path})`) } };
+  } catch {
+    return { ...s, settings: { ...s.settings, ...patch }, answer: { text: uiText(`${name} is ${value} for this session: ${store.path} could not be written`) } };
+  }
+}
+
+export interface UiStoreOptions {
+  readonly lowBandwidth?: boolean;
+  /** Where `/set` keeps settings; default: this session only. */
+  readonly settings?: UiSettingsStore;
+}
+
+export function createUiStore(engine: EngineApi, opts: UiStoreOptions = {}): UiStore {
+  const settings = opts.settings ?? memorySettings();
+  let state = initialState({ ...(opts.lowBandwidth !== undefined ? { lowBandwidth: opts.lowBandwidth } : {}), settings: settings.get() });
   const listeners = new Set<() => void>();
   let scheduled = false;
   // The engine emits in bursts (unlock: profile, every contact, a history page). Reduce each event at
@@ -80,7 +104,7 @@ export function createUiStore(engine: EngineApi, opts: { lowBandwidth?: boolean 
   });
   return {
     getState: () => state,
-    dispatch: (e) => set(reduceLocal(state, e)),
+    dispatch: (e) => set(e.local === 'set' ? saveSettings(settings, state, e.patch) : reduceLocal(state, e)),
     send(c) {
       const id = `ui-${++seq}`;
       pending.set(id, c);

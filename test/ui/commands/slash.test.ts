@@ -75,7 +75,7 @@ describe('completeSlash', () => {
   });
   it('lists several candidates and extends to their common prefix', () => {
     expect(completeSlash('/a')).toEqual({ text: '/a', candidates: ['add', 'accept'] });
-    expect(completeSlash('/s').candidates).toEqual(['server', 'sync', 'search']);
+    expect(completeSlash('/s').candidates).toEqual(['server', 'sync', 'search', 'set']);
     expect(completeSlash('/se').text).toBe('/se');
     expect(completeSlash('/ser').text).toBe('/server ');
     expect(completeSlash('/sea').text).toBe('/search ');
@@ -85,5 +85,26 @@ describe('completeSlash', () => {
     expect(completeSlash('/lowbw of').text).toBe('/lowbw off ');
     expect(completeSlash('/accept cc', [C, 'dd']).text).toBe(`/accept ${C} `);
     expect(completeSlash('/add x', [C]).candidates).toEqual([]);
+  });
+});
+
+describe('/set', () => {
+  it('alone lists; NAME VALUE changes one; a name alone or a bad value says what it takes', () => {
+    expect(parseSlashCommand('/set')).toEqual({ kind: 'ui', action: { ui: 'settings' } });
+    expect(parseSlashCommand('/set Theme LIGHT')).toEqual({ kind: 'ui', action: { ui: 'set', patch: { theme: 'light' } } });
+    expect(parseSlashCommand('/set bell')).toMatchObject({ kind: 'error', reason: expect.stringContaining('/set bell off|on') });
+    expect(parseSlashCommand('/set bell loud')).toMatchObject({ kind: 'error', code: 'settings.value' });
+    expect(parseSlashCommand('/set colour red')).toMatchObject({ kind: 'error', code: 'settings.unknown' });
+    expect(parseSlashCommand('/set bell on now')).toMatchObject({ kind: 'error' });
+  });
+
+  it('Tab completes the name, then that setting\'s values', () => {
+    expect(completeSlash('/set')).toMatchObject({ text: '/set ' });
+    expect(completeSlash('/set ti')).toMatchObject({ text: '/set timestamps ' });
+    expect(completeSlash('/set ')).toMatchObject({ candidates: ['theme', 'keys', 'timestamps', 'clock', 'lowbw', 'bell'] });
+    expect(completeSlash('/set clock 1')).toMatchObject({ text: '/set clock 12h ' });
+    expect(completeSlash('/set keys ')).toMatchObject({ candidates: ['default', 'vim', 'emacs'] });
+    expect(completeSlash('/set nope ')).toMatchObject({ candidates: [] });
+    expect(completeSlash('/set bell on ')).toMatchObject({ candidates: [] });
   });
 });

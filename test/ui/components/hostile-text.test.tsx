@@ -36,7 +36,7 @@ describe('hostile text reaches the terminal harmless', () => {
       { event: 'error', code: 'x', message: entry.text } as const,
     ])
       engine.emit(e);
-    const term = await renderTerminal(<App store={store} theme={{ colour: true }} onQuit={() => {}} />, { columns: 120, rows: 30 });
+    const term = await renderTerminal(<App store={store} onQuit={() => {}} />, { columns: 120, rows: 30 });
     try {
       await term.press(KEYS.alt('r'));
       await term.press(KEYS.ctrlK);

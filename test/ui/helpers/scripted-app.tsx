@@ -35,7 +35,7 @@ export function useScriptedApp(): (events?: readonly EngineEvent[], opts?: Scrip
     const store = createUiStore(engine);
     let quits = 0;
     for (const e of events) engine.emit(e);
-    term = await renderTerminal(<App store={store} theme={{ colour: opts.colour ?? false }} onQuit={() => quits++} />, opts.size ?? {});
+    term = await renderTerminal(<App store={store} noColor={!(opts.colour ?? false)} onQuit={() => quits++} />, opts.size ?? {});
     return { engine, store, term, quits: () => quits };
   };
 }

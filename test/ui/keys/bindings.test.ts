@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindingLabels, DEFAULT_BINDINGS, keyOf, matchKey } from '../../../src/ui/keys/bindings.js';
+import { bindingLabels, bindingsFor, DEFAULT_BINDINGS, keyOf, matchKey } from '../../../src/ui/keys/bindings.js';
 import { KEY_COMMANDS } from '../../../src/ui/keys/commands.js';
 
 const empty = { composerEmpty: true };
@@ -60,5 +60,35 @@ describe('matchKey: default bindings (ux.md)', () => {
   it('every command except the internal ones has a label for the help sheet', () => {
     const labels = bindingLabels();
     for (const c of KEY_COMMANDS) expect(labels.get(c)?.length ?? 0, c).toBeGreaterThan(0);
+  });
+});
+
+describe('key styles (the keys setting)', () => {
+  it('each style keeps every default binding and adds keys no default uses', () => {
+    for (const style of ['vim', 'emacs']) {
+      const b = bindingsFor(style);
+      expect(b.slice(0, DEFAULT_BINDINGS.length)).toEqual(DEFAULT_BINDINGS);
+      for (const extra of b.slice(DEFAULT_BINDINGS.length)) {
+        const clash = DEFAULT_BINDINGS.find((d) => d.char === extra.char && (d.ctrl ?? false) === (extra.ctrl ?? false) && (d.meta ?? false) === (extra.meta ?? false));
+        expect(clash, `${style} ${extra.label}`).toBeUndefined();
+      }
+    }
+    expect(bindingsFor('default')).toBe(DEFAULT_BINDINGS);
+    expect(bindingsFor('anything else')).toBe(DEFAULT_BINDINGS);
+  });
+
+  it('vim: Alt+J/K, Ctrl+F/B, Alt+G/Alt+Shift+G; emacs: Ctrl+V, Alt+< and Alt+>', () => {
+    const ctx = { composerEmpty: true };
+    const vim = bindingsFor('vim');
+    expect(matchKey('j', keyOf({ meta: true }), ctx, vim)).toBe('nav.next');
+    expect(matchKey('k', keyOf({ meta: true }), ctx, vim)).toBe('nav.prev');
+    expect(matchKey('f', keyOf({ ctrl: true }), ctx, vim)).toBe('scroll.pageDown');
+    expect(matchKey('b', keyOf({ ctrl: true }), ctx, vim)).toBe('scroll.pageUp');
+    expect(matchKey('G', keyOf({ meta: true, shift: true }), ctx, vim)).toBe('scroll.bottom');
+    expect(matchKey('j', keyOf({ meta: true }), ctx)).toBeUndefined();
+    const emacs = bindingsFor('emacs');
+    expect(matchKey('v', keyOf({ ctrl: true }), ctx, emacs)).toBe('scroll.pageDown');
+    expect(matchKey('<', keyOf({ meta: true }), ctx, emacs)).toBe('scroll.top');
+    expect(matchKey('v', keyOf({ meta: true }), ctx, emacs)).toBe('contact.verify');
   });
 });

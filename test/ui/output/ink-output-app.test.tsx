@@ -49,7 +49,7 @@ it('builds every frame of a colour session exactly as Ink does', async () => {
     { event: 'gap', group: G, gapId: 'g1', before: 'm1', after: 'm2', beforeTime: at(12, 3), afterTime: at(12, 41), cause: 'pruned' },
   ];
   for (const e of events) engine.emit(e);
-  const term = await renderTerminal(<App store={store} theme={{ colour: true }} onQuit={() => {}} />, { columns: 100, rows: 30 });
+  const term = await renderTerminal(<App store={store} onQuit={() => {}} />, { columns: 100, rows: 30 });
   try {
     for (const key of ['h', 'i', ' ', '中', KEYS.altEnter, 'x', KEYS.pageUp, KEYS.pageUp, KEYS.pageDown, KEYS.altHome, KEYS.altEnd, KEYS.ctrlN, KEYS.ctrlN, KEYS.ctrlP, KEYS.ctrlK, 'cl', KEYS.esc, '?', KEYS.esc, KEYS.alt('s'), KEYS.esc]) {
       await term.press(key);

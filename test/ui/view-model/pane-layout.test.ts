@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { uiText } from '../../../src/ui/text.js';
 import { fingerprintOf } from '../../../src/ui/view-model/identity.js';
 import { MessageStore, type MessageRow } from '../../../src/ui/view-model/message-store.js';
-import { anchorForTop, gapMarkerText, layoutPane, wrapCells } from '../../../src/ui/view-model/pane-layout.js';
+import { anchorForTop, clockTime, gapMarkerText, layoutPane, messageTime, wrapCells } from '../../../src/ui/view-model/pane-layout.js';
 import { at, onion } from '../helpers/fixtures.js';
 
 const FROM = onion(1);
@@ -119,5 +119,25 @@ describe('wrapCells', () => {
     expect(wrapCells('❤️❤️❤️❤️❤️❤️', 4)).toEqual(['❤️❤️', '❤️❤️', '❤️❤️']);
     expect(wrapCells('1️⃣1️⃣1️⃣', 4)).toEqual(['1️⃣1️⃣', '1️⃣']);
     expect(wrapCells('👩‍👩‍👧👩‍👩‍👧🇩🇪', 4)).toEqual(['👩‍👩‍👧👩‍👩‍👧', '🇩🇪']);
+  });
+});
+
+describe('message times (timestamps and clock settings)', () => {
+  const t = new Date(2026, 11, 8, 15, 5).getTime();
+  it('a clock, 24 or 12 hour', () => {
+    expect(messageTime(t)).toBe('15:05');
+    expect(messageTime(t, { relative: false, hour12: true, now: t })).toBe(' 3:05pm');
+    expect(messageTime(new Date(2026, 11, 8, 0, 7).getTime(), { relative: false, hour12: true, now: t })).toBe('12:07am');
+    expect(clockTime(new Date(2026, 11, 8, 12, 0, 9).getTime(), true, true)).toBe('12:00:09pm');
+  });
+  it('relative within a day, the clock beyond it and for a time ahead of now', () => {
+    const rel = (ago: number): string => messageTime(t - ago, { relative: true, hour12: false, now: t });
+    expect(rel(0)).toBe('now');
+    expect(rel(59_999)).toBe('now');
+    expect(rel(60_000)).toBe(' 1m');
+    expect(rel(59 * 60_000)).toBe('59m');
+    expect(rel(3 * 3_600_000)).toBe(' 3h');
+    expect(rel(24 * 3_600_000)).toBe(messageTime(t - 24 * 3_600_000));
+    expect(rel(-5_000)).toBe(messageTime(t + 5_000));
   });
 });
