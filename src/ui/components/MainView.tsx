@@ -11,12 +11,12 @@ import { isSlashCommand } from '../commands/slash.js';
 import { withComposerText } from '../keys/composer.js';
 import { handleMainKey, type KeyEnv } from '../controller/main-keys.js';
 import { INITIAL_LOCAL, type LocalState } from '../controller/local-state.js';
-import { isDeleteForward, useRawKeys } from '../hooks/use-raw-keys.js';
+import { isDeleteForward, useRawKeys } from '../ink-internals/use-raw-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { uiText, untrustedLine } from '../text.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import { syncPromptText, verifyCodeText } from '../view-model/format.js';
-import { anchorForTop, layoutPane } from '../view-model/pane-layout.js';
+import { scrolledAnchor } from '../view-model/pane-layout.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
 import { Composer, composerHeight } from './Composer.js';
@@ -117,7 +117,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
     scroll(command, conversation, anchor) {
       const s = stateRef.current;
       const store = s.messages.get(conversation);
-      if (store === undefined || store.length === 0) return undefined;
+      if (store === undefined) return undefined;
       const input = {
         store,
         gaps: s.gaps.get(conversation) ?? [],
@@ -126,13 +126,7 @@ export function MainView({ state, onCommand, onLocal, onQuit }: MainViewProps): 
         fingerprintOf,
         showFailReasons: localRef.current.showFailReasons,
       };
-      if (command === 'scroll.bottom') return undefined;
-      if (command === 'scroll.top') return anchorForTop(input);
-      const l = layoutPane({ ...input, anchor });
-      if (command === 'scroll.pageUp') return Math.max(0, l.first < l.last ? l.first : l.last - 1);
-      if (anchor === undefined) return undefined;
-      const next = anchor + Math.max(1, l.last - l.first);
-      return next >= store.length - 1 ? undefined : next;
+      return scrolledAnchor(command, input, anchor);
     },
   };
 
