@@ -65,6 +65,18 @@ export default tseslint.config(
     },
   },
   {
+    // Ink's private parts (its internal_* fields, its build/ files) are reached only from src/ui/ink-internals/,
+    // behind its version gate (gate.ts).
+    files: ['src/ui/**/*.{ts,tsx}'],
+    ignores: ['src/ui/ink-internals/**'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: 'Identifier[name=/^internal_/]', message: 'Ink internals live in src/ui/ink-internals/, behind its gate.' },
+        { selector: 'Literal[value=/ink\\/build/]', message: 'Ink internals live in src/ui/ink-internals/, behind its gate.' },
+      ],
+    },
+  },
+  {
     files: ['src/ui/components/SafeTextView.tsx'],
     rules: { 'no-restricted-imports': ['error', { patterns: [pattern(['**/tor/**', '**/profile/**', '**/server/**', '**/app/**'], 'src/ui sees view models and events only.')] }] },
   },

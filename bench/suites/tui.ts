@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { EngineApi } from '../../src/core/api/engine.js';
 import type { EngineEvent, HistoryMessage } from '../../src/core/api/events.js';
 import { onionFromPublicKey } from '../../src/core/crypto/onion.js';
+import { FakeStdin } from '../../test/ui/helpers/fake-stdin.js';
 import { percentile, type BenchResult, type BenchSuite } from '../harness.js';
 
 // React picks its development or production build when first loaded: measure what users run.
@@ -58,26 +59,6 @@ class BenchStdout extends EventEmitter {
   }
 }
 
-class BenchStdin extends EventEmitter {
-  readonly isTTY = true;
-  private data: string | null = null;
-  write(d: string): void {
-    this.data = d;
-    this.emit('readable');
-  }
-  read = (): string | null => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-}
-
 /** Feeds scripted events, as the real engine would after an unlock. */
 class BenchEngine implements EngineApi {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
@@ -118,7 +99,7 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
   const engine = new BenchEngine();
   const store = createUiStore(engine);
   const stdout = new BenchStdout();
-  const stdin = new BenchStdin();
+  const stdin = new FakeStdin();
   const tui = mountTui(createElement(App, { store, onQuit: () => {} }), {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,

@@ -359,9 +359,9 @@ export const TUI_MIN_FRAME_INTERVAL_MS = 16;
 export const TUI_WIDTH_CACHE_ENTRIES = 4096;
 /**
  * Lines (after Ink's colour transformers) whose tokenised cells the Ink frame builder keeps between frames
- * (src/ui/output/ink-output.ts). Two generations of this many, so at most twice it are held; the bound is a count,
- * and a line costs ~60 B per cell: ≤ ~7 MB at 120 columns, proportionally more on a terminal hundreds of columns
- * wide, ~1 MB typical. Our choice: a 120x40 frame writes ~100–150 lines,
+ * (src/ui/ink-internals/fast-get.ts). Two generations of this many, so at most twice it are held; the bound is a
+ * count, and a line costs ~60 B per cell: ≤ ~7 MB at 120 columns, proportionally more on a terminal hundreds of
+ * columns wide, ~1 MB typical. Our choice: a 120x40 frame writes ~100–150 lines,
  * so this holds several screens (PgUp then PgDn hits) while scrolling through a long history stays bounded.
  */
 export const TUI_FRAME_LINE_CACHE_ENTRIES = 512;

@@ -8,8 +8,8 @@ import { App } from './App.js';
 import { noColorFromEnv } from './components/theme.js';
 import { BELL } from './terminal.js';
 import type { UiSettingsStore } from '../core/api/ui-settings.js';
+import { installInkOutput } from './ink-internals/output-patch.js';
 import { createFrameOutput, type TerminalOut } from './output/frame-writer.js';
-import { useInkOutput } from './output/ink-output.js';
 import { createUiStore } from './view-model/ui-store.js';
 
 export { enterTerminal, leaveTerminal } from './terminal.js';
@@ -43,7 +43,7 @@ export interface MountOptions {
 
 export interface MountedTui {
   readonly instance: Instance;
-  /** Stop drawing and unmount. Idempotent. */
+  /** Stop drawing, unmount, and give Ink's Output class its own get() back (ink-internals/). Idempotent. */
   close(): void;
 }
 
@@ -54,21 +54,43 @@ export interface MountedTui {
  * Example: `const tui = mountTui(<App …/>, {}); …; tui.close()`.
  */
 export function mountTui(el: ReactElement, opts: MountOptions = {}): MountedTui {
-  const common = {
+  const common: CommonRenderOptions = {
     ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
     // Ctrl+C clears the composer; it must never kill the process from inside the UI.
     exitOnCtrlC: false,
     patchConsole: false,
   };
   const stdout = opts.stdout ?? process.stdout;
-  // The fallback is Ink as shipped, frame building included; the default builds Ink's frames with fastGet.
-  useInkOutput(opts.renderer === 'ink' ? 'stock' : 'fast');
-  if (opts.renderer === 'ink') {
-    // The interval maps onto Ink's own throttle (30 fps unless asked; 0 lifts it, as the bench does).
-    const fps = opts.minFrameIntervalMs === undefined ? {} : { maxFps: opts.minFrameIntervalMs <= 0 ? 1000 : Math.ceil(1000 / opts.minFrameIntervalMs) };
-    const instance = render(el, { ...common, stdout, ...TUI_RENDER_OPTIONS, ...fps });
-    return { instance, close: () => instance.unmount() };
+  // The fallback is Ink as shipped, frame building included; the default builds Ink's frames with fastGet, on Ink's
+  // Output class until close() (ink-internals/: only for the Ink release it was verified against).
+  const inkOutput = installInkOutput(opts.renderer === 'ink' ? 'stock' : 'fast');
+  try {
+    return opts.renderer === 'ink' ? mountInk(el, common, stdout, opts, inkOutput.restore) : mountFrames(el, common, stdout, opts, inkOutput.restore);
+  } catch (e) {
+    inkOutput.restore();
+    throw e;
   }
+}
+
+type CommonRenderOptions = { readonly stdin?: NodeJS.ReadStream; readonly exitOnCtrlC: false; readonly patchConsole: false };
+
+function mountInk(el: ReactElement, common: CommonRenderOptions, stdout: NodeJS.WriteStream, opts: MountOptions, restore: () => void): MountedTui {
+  // The interval maps onto Ink's own throttle (30 fps unless asked; 0 lifts it, as the bench does).
+  const fps = opts.minFrameIntervalMs === undefined ? {} : { maxFps: opts.minFrameIntervalMs <= 0 ? 1000 : Math.ceil(1000 / opts.minFrameIntervalMs) };
+  const instance = render(el, { ...common, stdout, ...TUI_RENDER_OPTIONS, ...fps });
+  return {
+    instance,
+    close: () => {
+      try {
+        instance.unmount();
+      } finally {
+        restore();
+      }
+    },
+  };
+}
+
+function mountFrames(el: ReactElement, common: CommonRenderOptions, stdout: NodeJS.WriteStream, opts: MountOptions, restore: () => void): MountedTui {
   const output = createFrameOutput(stdout as unknown as TerminalOut, {
     ...(opts.minFrameIntervalMs !== undefined ? { minIntervalMs: opts.minFrameIntervalMs } : {}),
     ...(opts.synchronize !== undefined ? { synchronize: opts.synchronize } : {}),
@@ -84,9 +106,14 @@ export function mountTui(el: ReactElement, opts: MountOptions = {}): MountedTui 
       if (closed) return;
       closed = true;
       output.screen.off('resize', relayout);
-      // Close first: Ink's last render while unmounting (and under CI a stray newline) must not reach the screen.
-      output.close();
-      instance.unmount();
+      try {
+        // Close first: Ink's last render while unmounting (and under CI a stray newline) must not reach the screen.
+        output.close();
+        instance.unmount();
+      } finally {
+        // After Ink's last render: Ink's Output class is Ink's own again.
+        restore();
+      }
     },
   };
 }

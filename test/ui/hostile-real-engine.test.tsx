@@ -20,7 +20,8 @@ import type { EngineEvent } from '../../src/core/api/events.js';
 import { runTui } from '../../src/ui/index.js';
 import { enterTerminal, leaveTerminal } from '../../src/ui/terminal.js';
 import { loadHostileCorpus } from '../fixtures/hostile-text/load.js';
-import { FakeStdin, FakeStdout, KEYS } from './helpers/render.js';
+import { FakeStdin } from './helpers/fake-stdin.js';
+import { FakeStdout, KEYS } from './helpers/render.js';
 import { ActGate, realPeer, scratch, settle, type RealPeer } from './helpers/real-engine.js';
 import { scanTerminalBytes } from './helpers/terminal-bytes.js';
 

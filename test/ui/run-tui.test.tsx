@@ -21,7 +21,8 @@ import { ThemeContext } from '../../src/ui/components/theme.js';
 import { BELL, BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, enterTerminal, leaveTerminal } from '../../src/ui/terminal.js';
 import { uiText } from '../../src/ui/text.js';
 import { contactEvent, messageEvent, onion, profileEvent } from './helpers/fixtures.js';
-import { FakeStdin, FakeStdout, KEYS } from './helpers/render.js';
+import { FakeStdin } from './helpers/fake-stdin.js';
+import { FakeStdout, KEYS } from './helpers/render.js';
 import { ScriptedEngine } from './helpers/scripted-engine.js';
 
 describe('runTui', () => {

@@ -11,13 +11,13 @@ import { isSlashCommand } from '../commands/slash.js';
 import { withComposerText } from '../keys/composer.js';
 import { handleMainKey, type KeyEnv } from '../controller/main-keys.js';
 import { INITIAL_LOCAL, type LocalState } from '../controller/local-state.js';
-import { isDeleteForward, useRawKeys } from '../hooks/use-raw-keys.js';
+import { isDeleteForward, useRawKeys } from '../ink-internals/use-raw-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { useBell } from '../hooks/use-bell.js';
 import { uiText, untrustedLine } from '../text.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import { syncPromptText, verifyCodeText } from '../view-model/format.js';
-import { anchorForTop, layoutPane } from '../view-model/pane-layout.js';
+import { scrolledAnchor } from '../view-model/pane-layout.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
 import { Composer, composerHeight } from './Composer.js';
@@ -122,7 +122,7 @@ export function MainView({ state, onCommand, onLocal, onQuit, onBell }: MainView
     scroll(command, conversation, anchor) {
       const s = stateRef.current;
       const store = s.messages.get(conversation);
-      if (store === undefined || store.length === 0) return undefined;
+      if (store === undefined) return undefined;
       const input = {
         store,
         gaps: s.gaps.get(conversation) ?? [],
@@ -130,14 +130,10 @@ export function MainView({ state, onCommand, onLocal, onQuit, onBell }: MainView
         width: sizeRef.current.paneWidth,
         fingerprintOf,
         showFailReasons: localRef.current.showFailReasons,
+        // The same time format the pane draws with, so a page is measured as drawn.
+        time: { relative: s.settings.timestamps === 'relative', hour12: s.settings.clock === '12h', now: Date.now() },
       };
-      if (command === 'scroll.bottom') return undefined;
-      if (command === 'scroll.top') return anchorForTop(input);
-      const l = layoutPane({ ...input, anchor });
-      if (command === 'scroll.pageUp') return Math.max(0, l.first < l.last ? l.first : l.last - 1);
-      if (anchor === undefined) return undefined;
-      const next = anchor + Math.max(1, l.last - l.first);
-      return next >= store.length - 1 ? undefined : next;
+      return scrolledAnchor(command, input, anchor);
     },
   };
 

@@ -15,13 +15,14 @@ import { splitText, textFits } from '../../core/peer/message-size.js';
 import { fuzzyFilter } from '../view-model/fuzzy.js';
 import { classifyPaste } from '../view-model/paste-kind.js';
 import { qrLines, qrTarget } from '../view-model/qr.js';
+import type { PaneScroll } from '../view-model/pane-layout.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
 import type { LocalState } from './local-state.js';
 
 export interface KeyEnv {
   /** New scroll anchor for a scroll command, computed from the real layout (undefined follows the tail). */
-  readonly scroll: (command: 'scroll.pageUp' | 'scroll.pageDown' | 'scroll.top' | 'scroll.bottom', conversation: string, anchor: number | undefined) => number | undefined;
+  readonly scroll: (command: PaneScroll, conversation: string, anchor: number | undefined) => number | undefined;
 }
 
 export interface KeyOutcome {

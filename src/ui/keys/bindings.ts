@@ -23,7 +23,7 @@ export interface KeyInfo {
   readonly delete: boolean;
   /**
    * The Delete key proper (ESC[3~). Ink reports it and Backspace (0x7f) both as `delete`; MainView tells them
-   * apart from the raw sequence (use-raw-keys.ts) and sets this.
+   * apart from the raw sequence (ink-internals/use-raw-keys.ts) and sets this.
    */
   readonly deleteForward?: boolean;
 }

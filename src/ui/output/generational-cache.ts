@@ -1,5 +1,5 @@
 // A map bounded to two generations of `limit` entries: hot keys survive a turnover, hostile variety costs
-// recomputing, never memory. Used for the caches fastGet keeps in Ink's place (ink-output.ts).
+// recomputing, never memory. Used for the caches fastGet keeps in Ink's place (ink-internals/fast-get.ts).
 
 export class GenerationalCache<V> {
   private young = new Map<string, V>();

@@ -378,3 +378,22 @@ export function anchorForTop(input: Omit<LayoutInput, 'anchor'>): number {
   }
   return n - 1;
 }
+
+/** The scroll commands of the conversation pane (keys/commands.ts). */
+export type PaneScroll = 'scroll.pageUp' | 'scroll.pageDown' | 'scroll.top' | 'scroll.bottom';
+
+/**
+ * Where a scroll command leaves the pane's anchor (undefined follows the newest message), from the real layout:
+ * PgUp puts the top message at the bottom (a message taller than the pane steps back one), PgDn moves on as many
+ * messages as were on screen and follows the newest once it reaches it, Alt+Home shows the oldest from the top.
+ */
+export function scrolledAnchor(command: PaneScroll, input: Omit<LayoutInput, 'anchor'>, anchor: number | undefined): number | undefined {
+  const n = input.store.length;
+  if (n === 0 || command === 'scroll.bottom') return undefined;
+  if (command === 'scroll.top') return anchorForTop(input);
+  const l = layoutPane({ ...input, anchor });
+  if (command === 'scroll.pageUp') return Math.max(0, l.first < l.last ? l.first : l.last - 1);
+  if (anchor === undefined) return undefined;
+  const next = anchor + Math.max(1, l.last - l.first);
+  return next >= n - 1 ? undefined : next;
+}

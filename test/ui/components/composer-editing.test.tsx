@@ -1,12 +1,17 @@
 // Readline editing through Ink's real key parser: Backspace (0x7f) and Delete (ESC[3~) are both `key.delete` to
-// Ink, and only the raw sequence (use-raw-keys.ts) tells them apart. The scripted engine is a TEST DOUBLE.
+// Ink, and only the raw sequence (ink-internals/use-raw-keys.ts) tells them apart. The scripted engine is a TEST
+// DOUBLE.
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { overrideInkGate } from '../../../src/ui/ink-internals/gate.js';
 import { contactEvent, onion, profileEvent } from '../helpers/fixtures.js';
 import { KEYS } from '../helpers/render.js';
 import { useScriptedApp, type ScriptedApp } from '../helpers/scripted-app.js';
 
 const startApp = useScriptedApp();
+afterEach(() => {
+  overrideInkGate(undefined);
+});
 
 const LEFT = '\u001b[D';
 const HOME = '\u001b[H';
@@ -25,6 +30,18 @@ describe('composer editing through Ink', () => {
     await term.press(KEYS.backspace);
     await term.press(KEYS.enter);
     expect(engine.commands).toEqual([{ cmd: 'send', to: onion(1), text: 'ad' }]);
+  });
+
+  it('with the gate closed (an unverified Ink) keys are what Ink’s public useInput says: Delete is a Backspace', async () => {
+    overrideInkGate({ open: false });
+    const { engine, term } = await start();
+    await term.press('abcd');
+    await term.press(LEFT);
+    await term.press(LEFT);
+    await term.press(DELETE);
+    await term.press(KEYS.backspace);
+    await term.press(KEYS.enter);
+    expect(engine.commands).toEqual([{ cmd: 'send', to: onion(1), text: 'cd' }]);
   });
 
   it('Home, Ctrl+E, Alt+B, Alt+Backspace and Ctrl+K edit the line before it is sent', async () => {

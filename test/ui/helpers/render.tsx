@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { render, type Instance } from 'ink';
 import { act, type ReactElement } from 'react';
+import { FakeStdin } from './fake-stdin.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -23,27 +24,6 @@ export class FakeStdout extends EventEmitter {
   lastFrame(): string {
     return this.frames[this.frames.length - 1] ?? '';
   }
-}
-
-export class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  write(data: string): void {
-    this.data = data;
-    this.emit('readable');
-    this.emit('data', data);
-  }
-  read = (): string | null => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
 }
 
 export interface TestTerminal {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { uiText } from '../../../src/ui/text.js';
 import { fingerprintOf } from '../../../src/ui/view-model/identity.js';
 import { MessageStore, type MessageRow } from '../../../src/ui/view-model/message-store.js';
-import { anchorForTop, clockTime, gapMarkerText, layoutPane, messageTime, wrapCells } from '../../../src/ui/view-model/pane-layout.js';
+import { anchorForTop, clockTime, gapMarkerText, layoutPane, messageTime, scrolledAnchor, wrapCells } from '../../../src/ui/view-model/pane-layout.js';
 import { at, onion } from '../helpers/fixtures.js';
 
 const FROM = onion(1);
@@ -91,6 +91,54 @@ describe('layoutPane', () => {
     const a = anchorForTop({ ...base, store, height: 6 });
     const l = layoutPane({ ...base, store, height: 6, anchor: a });
     expect(l.first).toBe(0);
+  });
+});
+
+describe('scrolledAnchor (PgUp, PgDn, Alt+Home, Alt+End)', () => {
+  const pane = (store: MessageStore, height = 5) => ({ ...base, store, height });
+
+  it('PgUp from the newest puts the top message at the bottom, page after page, down to the first', () => {
+    const p = pane(storeOf(1000));
+    expect(layoutPane(p).first).toBe(995);
+    expect(scrolledAnchor('scroll.pageUp', p, undefined)).toBe(995);
+    expect(scrolledAnchor('scroll.pageUp', p, 995)).toBe(991);
+    expect(scrolledAnchor('scroll.pageUp', p, 2)).toBe(0);
+    expect(scrolledAnchor('scroll.pageUp', p, 0)).toBe(0);
+  });
+
+  it('PgDn moves on as many messages as were on screen and follows the newest once it gets there', () => {
+    const p = pane(storeOf(1000));
+    expect(scrolledAnchor('scroll.pageDown', p, 991)).toBe(995);
+    expect(scrolledAnchor('scroll.pageDown', p, 995)).toBeUndefined();
+    // Already following the newest: stays so.
+    expect(scrolledAnchor('scroll.pageDown', p, undefined)).toBeUndefined();
+    // PgUp then PgDn comes back to the same page.
+    expect(scrolledAnchor('scroll.pageDown', p, scrolledAnchor('scroll.pageUp', p, 500)!)).toBe(500);
+  });
+
+  it('a message taller than the pane: PgUp steps back one message, PgDn on one', () => {
+    const s = new MessageStore();
+    s.append(row(0, at(9, 0), 'short'));
+    s.append(row(1, at(9, 1), 'long '.repeat(200)));
+    s.append(row(2, at(9, 2), 'short'));
+    s.append(row(3, at(9, 3), 'short'));
+    const p = { ...pane(s, 3), width: 30 };
+    const l = layoutPane({ ...p, anchor: 1 });
+    expect([l.first, l.last]).toEqual([1, 1]);
+    expect(scrolledAnchor('scroll.pageUp', p, 1)).toBe(0);
+    expect(scrolledAnchor('scroll.pageDown', p, 1)).toBe(2);
+  });
+
+  it('Alt+Home anchors where the oldest message is at the top; Alt+End follows the newest', () => {
+    const p = pane(storeOf(100), 6);
+    const top = scrolledAnchor('scroll.top', p, 50);
+    expect(top).toBe(anchorForTop(p));
+    expect(layoutPane({ ...p, anchor: top }).first).toBe(0);
+    expect(scrolledAnchor('scroll.bottom', p, 50)).toBeUndefined();
+  });
+
+  it('an empty conversation has nothing to scroll', () => {
+    for (const c of ['scroll.pageUp', 'scroll.pageDown', 'scroll.top', 'scroll.bottom'] as const) expect(scrolledAnchor(c, pane(new MessageStore()), 3)).toBeUndefined();
   });
 });
 

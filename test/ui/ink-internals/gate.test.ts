@@ -1,4 +1,4 @@
-// The verified-Ink check refuses an Ink that would import a different copy of a library than we do (nested
+// The gate in front of Ink's internals. The verified-Ink check refuses an Ink that would import a different copy of a library than we do (nested
 // under Ink, or elsewhere), and accepts one that shares ours — on package layouts built on disk.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { verifiedInk, VERIFIED_INK_VERSION } from '../../../src/ui/output/ink-package.js';
+import { inkGate, verifiedInk, VERIFIED_INK_VERSION } from '../../../src/ui/ink-internals/gate.js';
 
 let root: string | undefined;
 afterEach(() => {
@@ -41,4 +41,12 @@ it('refuses an Ink with its own copy of a library we stand in for, another relea
   expect(verifiedInk(['slice-ansi'], layout(VERIFIED_INK_VERSION, true))).toBeUndefined();
   expect(verifiedInk(['slice-ansi'], layout('6.8.1', false))).toBeUndefined();
   expect(verifiedInk(['no-such-lib'], layout(VERIFIED_INK_VERSION, false))).toBeUndefined();
+});
+
+it('is open for the Ink installed here (the pinned release, sharing our libraries)', () => {
+  const gate = inkGate();
+  expect(gate.open).toBe(true);
+  expect(gate.open && gate.version).toBe(VERIFIED_INK_VERSION);
+  // Checked once: the same answer object after that.
+  expect(inkGate()).toBe(gate);
 });

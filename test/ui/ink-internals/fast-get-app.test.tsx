@@ -5,16 +5,18 @@
 import { afterAll, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
 import { App } from '../../../src/ui/App.js';
-import { fastGet, inkOutput, useInkOutput, type InkOutputState } from '../../../src/ui/output/ink-output.js';
+import { createFastGet, type InkOutputState } from '../../../src/ui/ink-internals/fast-get.js';
+import { inkOutput } from '../../../src/ui/ink-internals/output-patch.js';
 import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
 import { at, contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
 import { useChalkColour } from '../helpers/colour.js';
 import { KEYS, renderTerminal } from '../helpers/render.js';
 import { ScriptedEngine } from '../helpers/scripted-engine.js';
 
-const ink = inkOutput!;
+const ink = inkOutput()!;
+const fast = createFastGet(ink.stockGet);
 afterAll(() => {
-  useInkOutput('stock');
+  ink.Output.prototype.get = ink.stockGet;
 });
 useChalkColour();
 
@@ -24,10 +26,10 @@ it('builds every frame of a colour session exactly as Ink does', async () => {
   const mismatches: { stock: string; fast: string }[] = [];
   ink.Output.prototype.get = function (this: InkOutputState) {
     const stock = ink.stockGet.call(this);
-    const fast = fastGet.call(this);
+    const built = fast.get.call(this);
     frames++;
     if (stock.output.includes('\u001b[')) sgrFrames++;
-    if (stock.output !== fast.output || stock.height !== fast.height) mismatches.push({ stock: stock.output, fast: fast.output });
+    if (stock.output !== built.output || stock.height !== built.height) mismatches.push({ stock: stock.output, fast: built.output });
     return stock;
   };
   const A = onion(1);
