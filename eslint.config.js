@@ -31,6 +31,8 @@ export default tseslint.config(
         { name: 'Buffer', message: 'src/core uses Uint8Array, not Buffer.' },
         { name: 'setTimeout', message: 'src/core takes a Clock.' },
         { name: 'setInterval', message: 'src/core takes a Clock.' },
+        { name: 'setImmediate', message: 'src/core schedules through a Clock or a Scheduler.' },
+        { name: 'queueMicrotask', message: 'src/core defers through a Scheduler (Clock.defer).' },
         { name: 'Date', message: 'src/core takes a Clock.' },
         { name: 'performance', message: 'src/core takes a Clock.' },
       ],

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeRandom, systemClock } from '../../src/app/platform/node-platform.js';
+import { microtaskScheduler, nodeRandom, systemClock } from '../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../src/app/platform/sodium-native-backend.js';
 import type { CryptoBackend } from '../../src/core/crypto/backend.js';
 import { identityFromSeed } from '../../src/core/crypto/identity.js';
@@ -20,9 +20,9 @@ import { PACKET_BYTES, allBackends, measureSecretboxCeiling } from '../ceiling.j
 import { opsPerSecond, type BenchResult, type BenchSuite } from '../harness.js';
 
 async function handshake(backend: CryptoBackend, a: AuthApp, b: AuthApp, bOnion: Connection['hostname']): Promise<void> {
-  const [x, y] = memoryStreamPair();
-  const cx = new Connection(x, { outbound: true, hostname: bOnion!, backend, random: nodeRandom });
-  const cy = new Connection(y, { outbound: false, backend, random: nodeRandom });
+  const [x, y] = memoryStreamPair({ scheduler: microtaskScheduler });
+  const cx = new Connection(x, { outbound: true, hostname: bOnion!, backend, random: nodeRandom, scheduler: microtaskScheduler });
+  const cy = new Connection(y, { outbound: false, backend, random: nodeRandom, scheduler: microtaskScheduler });
   await Promise.all([a.newInstance().init(cx), b.newInstance().init(cy)]);
   if (!cx.hasCapability(AUTH_CAPABILITY) || !cy.hasCapability(AUTH_CAPABILITY)) throw new Error('handshake failed');
   cx.close();

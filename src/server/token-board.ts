@@ -20,7 +20,6 @@ import {
   BOARD_IDLE_TIMEOUT_MS,
   BOARD_MAX_CIPHERTEXT_BYTES,
   BOARD_POSTS_PER_MINUTE,
-  BOARD_RATE_LIMIT_MIN_PAUSE_MS,
   BOARD_REPLAY_BATCH,
   BOARD_LIVE_MAX_BUFFERED_BYTES,
   BOARD_REPLAY_HIGH_WATER_BYTES,
@@ -44,6 +43,7 @@ import type { MessageStore } from './message-store.js';
 import { windowEndOf, windowStartOf } from '../core/groups/sync-window.js';
 import { syncPostWriter, type PostWriter } from './post-writer.js';
 import { EgmWriter } from './egm-writer.js';
+import { PostRate } from './post-rate.js';
 
 export type BoardEvent = 'post' | 'replay' | 'spend-rejected' | 'post-invalid';
 
@@ -366,38 +366,5 @@ export class BoardServerApp extends AfterAuthApp {
 
   protected async afterAuth(conn: Connection): Promise<void> {
     await this.board.serve(conn);
-  }
-}
-
-/**
- * One connection's post rate: `limit` posts per sliding `windowMs`. Once over, every post is refused until a
- * slot frees (and at least BOARD_RATE_LIMIT_MIN_PAUSE_MS, or the window if shorter), so the posts a client had
- * already sent behind the first refused one are refused too and arrive again in the order they were sent: their
- * hash chain stays in order on the server and members see no false gap (docs/protocol.md §12.2).
- */
-export class PostRate {
-  private readonly times: number[] = [];
-  private head = 0;
-  private until = 0;
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** 0: admitted (counted); otherwise ms to wait, the post not counted. */
-  admit(now: number): number {
-    if (now < this.until) return this.until - now;
-    while (this.head < this.times.length && this.times[this.head]! <= now - this.windowMs) this.head++;
-    if (this.head > 1024) {
-      this.times.splice(0, this.head);
-      this.head = 0;
-    }
-    if (this.times.length - this.head < this.limit) {
-      this.times.push(now);
-      return 0;
-    }
-    this.until = Math.max(this.times[this.head]! + this.windowMs, now + Math.min(BOARD_RATE_LIMIT_MIN_PAUSE_MS, this.windowMs));
-    return this.until - now;
   }
 }

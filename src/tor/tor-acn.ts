@@ -1,6 +1,7 @@
 // The tor ACN (handbook "Connectivity"): our own tor child process (or, only with an auth token, a
 // system tor), onion services published with ADD_ONION on a 127.0.0.1 listener, dials through SOCKS.
-// Supervision: a tor that dies is reported, restarted with back-off and our services re-published.
+// Supervision: a tor that dies is reported, restarted with back-off and our services re-published. What the status
+// says (bootstrap progress, stalls, waiting for ready) is tor-status.ts.
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { isOnionAddress, onionFromPublicKey, type OnionAddress } from '../core/crypto/onion.js';
@@ -14,12 +15,13 @@ import {
   TOR_RESTART_MIN_MS,
 } from '../core/limits.js';
 import type { Acn, AcnStatus, Listener, Stream } from '../core/net/acn.js';
-import { bootstrapFromEvent, ControlPort, ed25519PublicKey, type BootstrapInfo, type ControlAuth } from './control-port.js';
+import { bootstrapFromEvent, ControlPort, ed25519PublicKey, type ControlAuth } from './control-port.js';
 import { TorError } from './errors.js';
 import { findTor } from './find-tor.js';
 import { socketStream } from './socket-stream.js';
 import { socksConnect } from './socks.js';
 import { TorProcess } from './tor-process.js';
+import { TorStatus } from './tor-status.js';
 
 interface CommonOptions {
   /** No bootstrap progress for this long → a 'failed' status saying so (recoverable). */
@@ -64,8 +66,7 @@ interface Service {
 }
 
 export class TorAcn implements Acn {
-  private status: AcnStatus = { state: 'starting', progress: 0, summary: 'starting tor' };
-  private statusCb: (s: AcnStatus) => void = () => {};
+  private readonly status: TorStatus;
   private control: ControlPort | null = null;
   private socks: { host: string; port: number } | null = null;
   private proc: TorProcess | null = null;
@@ -75,17 +76,12 @@ export class TorAcn implements Acn {
   private restarting = false;
   private restartDelay: number;
   private restartTimer: NodeJS.Timeout | null = null;
-  private stallTimer: NodeJS.Timeout | null = null;
-  /** Non-zero while bootstrap is stalled: how long it had made no progress when we said so. */
-  private stalledMs = 0;
-  private lastWarning = '';
-  private readyWaiters: { resolve: () => void; reject: (e: TorError) => void }[] = [];
   /** Unexpected tor exits seen (for tests and diagnostics). */
   crashes = 0;
 
   private constructor(private readonly opts: TorAcnOptions) {
     this.restartDelay = opts.restartMinMs ?? TOR_RESTART_MIN_MS;
-    if (opts.onStatus) this.statusCb = opts.onStatus;
+    this.status = new TorStatus(opts.bootstrapStallMs ?? TOR_BOOTSTRAP_STALL_MS, () => this.closing, opts.onStatus);
   }
 
   /** Start (or attach to) tor and return once the control connection is authenticated; bootstrap continues. */
@@ -127,34 +123,16 @@ export class TorAcn implements Acn {
   }
 
   getBootstrapStatus(): AcnStatus {
-    return this.status;
+    return this.status.current;
   }
 
   setStatusCallback(cb: (s: AcnStatus) => void): void {
-    this.statusCb = cb;
+    this.status.setCallback(cb);
   }
 
   /** Resolves at PROGRESS=100; rejects on close or after timeoutMs. */
   waitUntilReady(timeoutMs: number): Promise<void> {
-    if (this.status.state === 'ready') return Promise.resolve();
-    if (this.closing) return Promise.reject(new TorError('tor.closed', 'the tor connection is closed'));
-    return new Promise<void>((resolve, reject) => {
-      const w = {
-        resolve: () => {
-          clearTimeout(t);
-          resolve();
-        },
-        reject: (e: TorError) => {
-          clearTimeout(t);
-          reject(e);
-        },
-      };
-      const t = setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((x) => x !== w);
-        reject(new TorError('tor.not-running', `tor did not finish bootstrapping in time (${this.status.progress} %: ${this.status.summary})`));
-      }, timeoutMs);
-      this.readyWaiters.push(w);
-    });
+    return this.status.waitUntilReady(timeoutMs);
   }
 
   async listen(seed: Uint8Array, onion: OnionAddress): Promise<Listener> {
@@ -239,12 +217,11 @@ export class TorAcn implements Acn {
     if (this.closing) return;
     this.closing = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.clearStall();
+    this.status.clearStall();
     for (const svc of [...this.services.values()]) await this.unpublish(svc);
     this.services.clear();
     await this.teardown(true);
-    this.emit({ state: 'closed', progress: this.status.progress, summary: 'tor closed' });
-    for (const w of this.readyWaiters.splice(0)) w.reject(new TorError('tor.closed', 'the tor connection is closed'));
+    this.status.closed();
   }
 
   // ---- internals ----
@@ -256,7 +233,7 @@ export class TorAcn implements Acn {
   /** Start/attach, authenticate, subscribe, publish our services. */
   private async connect(): Promise<void> {
     const gen = ++this.gen;
-    this.emit({ state: 'starting', progress: 0, summary: 'starting tor' });
+    this.status.emit({ state: 'starting', progress: 0, summary: 'starting tor' });
     let control: ControlPort;
     if (this.proc) {
       const started = await this.proc.start();
@@ -275,7 +252,7 @@ export class TorAcn implements Acn {
     control.onEvent((r) => {
       if (gen !== this.gen) return;
       const b = bootstrapFromEvent(r);
-      if (b) this.onBootstrap(b);
+      if (b) this.status.onBootstrap(b);
     });
     control.onClose(() => {
       if (gen === this.gen) this.lost('the control connection closed');
@@ -283,7 +260,7 @@ export class TorAcn implements Acn {
     this.control = control;
     await control.setEvents(['STATUS_CLIENT', 'HS_DESC']);
     this.socks = await control.socksAddress();
-    this.onBootstrap(await control.bootstrapPhase());
+    this.status.onBootstrap(await control.bootstrapPhase());
     for (const svc of this.services.values()) {
       svc.published = false;
       await this.publish(svc);
@@ -311,7 +288,7 @@ export class TorAcn implements Acn {
     const control = this.control;
     this.control = null;
     this.socks = null;
-    this.clearStall();
+    this.status.clearStall();
     if (this.proc) {
       if (graceful) await this.proc.stop(control ?? undefined);
       else {
@@ -326,7 +303,7 @@ export class TorAcn implements Acn {
   private lost(why: string): void {
     if (this.closing || this.restarting || this.restartTimer) return;
     this.crashes++;
-    this.emit({ state: 'starting', progress: 0, summary: `tor stopped unexpectedly (${why}); restarting` });
+    this.status.emit({ state: 'starting', progress: 0, summary: `tor stopped unexpectedly (${why}); restarting` });
     this.scheduleRestart();
   }
 
@@ -347,69 +324,11 @@ export class TorAcn implements Acn {
             this.restarting = false;
             if (this.closing) return;
             const msg = e instanceof TorError ? e.message : 'tor could not be restarted';
-            this.emit({ state: 'failed', progress: 0, summary: `${msg}; retrying in ${Math.round(this.restartDelay / 1000)} s` });
+            this.status.emit({ state: 'failed', progress: 0, summary: `${msg}; retrying in ${Math.round(this.restartDelay / 1000)} s` });
             this.scheduleRestart();
           },
         );
     }, delay);
     this.restartTimer.unref();
-  }
-
-  private onBootstrap(b: BootstrapInfo): void {
-    if (b.severity !== 'NOTICE') {
-      // docs/tor.md: WARN BOOTSTRAP carries WARNING="Connection refused" REASON=…: show it.
-      this.lastWarning = b.warning ?? b.reason ?? b.summary;
-      // Once stalled, stay 'failed' (with the newest reason) until progress moves again.
-      if (this.stalledMs > 0) this.emitStall();
-      else this.emit({ state: 'starting', progress: b.progress, summary: `${b.summary}: ${this.lastWarning}` });
-      return;
-    }
-    const advanced = b.progress !== this.status.progress;
-    if (!advanced && this.stalledMs > 0) return;
-    this.stalledMs = 0;
-    if (b.progress >= 100) {
-      this.clearStall();
-      this.emit({ state: 'ready', progress: 100, summary: b.summary || 'Done' });
-      for (const w of this.readyWaiters.splice(0)) w.resolve();
-      return;
-    }
-    this.emit({ state: 'starting', progress: b.progress, summary: b.summary });
-    if (advanced || this.stallTimer === null) this.armStall();
-  }
-
-  private armStall(): void {
-    this.clearStall();
-    const ms = this.opts.bootstrapStallMs ?? TOR_BOOTSTRAP_STALL_MS;
-    this.stallTimer = setTimeout(() => {
-      this.stallTimer = null;
-      if (this.closing || this.status.state === 'ready') return;
-      this.stalledMs = ms;
-      this.emitStall();
-    }, ms);
-    this.stallTimer.unref();
-  }
-
-  private emitStall(): void {
-    const why = this.lastWarning ? `: ${this.lastWarning}` : '';
-    this.emit({
-      state: 'failed',
-      progress: this.status.progress,
-      summary: `tor has made no progress for ${Math.round(this.stalledMs / 1000)} s at ${this.status.progress} %${why}`,
-    });
-  }
-
-  private clearStall(): void {
-    this.stalledMs = 0;
-    if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.stallTimer = null;
-  }
-
-  private emit(s: AcnStatus): void {
-    this.status = s;
-    try {
-      this.statusCb(s);
-    } catch {
-      // a consumer bug must not break supervision
-    }
   }
 }

@@ -5,12 +5,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataBudget, decodeBudget, decodeDayRecord, encodeBudget, encodeDayRecord, localDay } from '../../src/app/engine/data-budget.js';
+import { microtaskScheduler } from '../../src/app/platform/node-platform.js';
 import type { Clock } from '../../src/core/ports.js';
 
 function clockAt(ms: number): Clock & { ms: number } {
   const c = {
     ms,
     now: () => c.ms,
+    defer: microtaskScheduler.defer,
     setTimeout: () => 0 as unknown as ReturnType<Clock['setTimeout']>,
     clearTimeout: () => undefined,
   };

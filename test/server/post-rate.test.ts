@@ -1,11 +1,11 @@
-// The board's per-connection post rate (src/server/token-board.ts PostRate): a sliding window, and once over it
+// The board's per-connection post rate (src/server/post-rate.ts PostRate): a sliding window, and once over it
 // a refusal that holds for every post until a slot frees (at least the minimum pause), so posts pipelined behind
 // the first refused one are refused too and come again in order.
 
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { BOARD_RATE_LIMIT_MIN_PAUSE_MS } from '../../src/core/limits.js';
-import { PostRate } from '../../src/server/token-board.js';
+import { PostRate } from '../../src/server/post-rate.js';
 
 describe('PostRate', () => {
   it('admits `limit` posts per window, then refuses every post until a slot frees (and at least the minimum pause)', () => {

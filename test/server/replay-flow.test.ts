@@ -2,7 +2,7 @@
 // costs the server a bounded buffer, not the whole table; once it reads again everything arrives, in order.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/app/platform/node-platform.js';
+import { microtaskScheduler, systemClock } from '../../src/app/platform/node-platform.js';
 import { decodeBoardMessage, decodeEgm, encodeBoardMessage, postSpendData } from '../../src/core/groups/board-messages.js';
 import { Transcript } from '../../src/core/crypto/transcript.js';
 import { generateBlindedTokenBatch, spendToken, unblind } from '../../src/core/privacypass/token.js';
@@ -34,10 +34,10 @@ describe('replay flow control', () => {
       }),
     );
     const board = new TokenBoard({ store, tokenServer: new TokenServer(TokenServer.generateKey(random)), serverOnion: 'a'.repeat(56), clock: systemClock });
-    const [x, y] = memoryStreamPair();
+    const [x, y] = memoryStreamPair({ scheduler: microtaskScheduler });
     const key = new Uint8Array(32).fill(3);
-    const client = new Connection(x, { outbound: true, backend, random });
-    const server = new Connection(y, { outbound: false, backend, random });
+    const client = new Connection(x, { outbound: true, backend, random, scheduler: microtaskScheduler });
+    const server = new Connection(y, { outbound: false, backend, random, scheduler: microtaskScheduler });
     client.setEncryptionKey(key);
     server.setEncryptionKey(key);
     const served = board.serve(server);
@@ -74,9 +74,9 @@ describe('live broadcast to a synced client that stopped reading', () => {
     const board = new TokenBoard({ store, tokenServer, serverOnion, clock: systemClock, postsPerMinute: 100_000, onEvent: (e) => void (events[e] = (events[e] ?? 0) + 1) });
     const key = new Uint8Array(32).fill(5);
     const pair = (): { client: Connection; served: Promise<void>; server: Connection } => {
-      const [x, y] = memoryStreamPair();
-      const client = new Connection(x, { outbound: true, backend, random });
-      const server = new Connection(y, { outbound: false, backend, random });
+      const [x, y] = memoryStreamPair({ scheduler: microtaskScheduler });
+      const client = new Connection(x, { outbound: true, backend, random, scheduler: microtaskScheduler });
+      const server = new Connection(y, { outbound: false, backend, random, scheduler: microtaskScheduler });
       client.setEncryptionKey(key);
       server.setEncryptionKey(key);
       return { client, server, served: board.serve(server) };

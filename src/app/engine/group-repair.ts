@@ -24,7 +24,7 @@ import {
   sealRepairReplies,
   sealRepairRequest,
 } from '../../core/groups/repair.js';
-import type { TimelineGap } from '../../core/groups/timeline.js';
+import type { TimelineGap } from '../../core/groups/timeline-gaps.js';
 import {
   REPAIR_ANSWERS_PER_PEER_PER_MINUTE,
   REPAIR_ASKS_PER_PEER_PER_MINUTE,

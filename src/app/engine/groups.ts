@@ -19,7 +19,8 @@ import { buildGroupMessage, GROUP_RECEIVE_ERRORS, tryDecryptGroupMessage, type G
 import { TrialOpener } from '../../core/groups/trial-open.js';
 import { fail } from '../../core/result.js';
 import { groupIdFor, inviteCreated, isGroupId, tofuBundleString, type GroupId, type GroupInvite } from '../../core/groups/invite.js';
-import { gapEngineEvent, GroupTimeline, type TimelineEvent, type TimelineMessage } from '../../core/groups/timeline.js';
+import { GroupTimeline, type TimelineMessage } from '../../core/groups/timeline.js';
+import { gapEngineEvent, type TimelineEvent } from '../../core/groups/timeline-gaps.js';
 import type { ReplayEstimate, SyncInfo } from '../../core/groups/token-board-client.js';
 import { syncSince } from '../../core/groups/sync-window.js';
 import { decodePaste } from '../../core/paste.js';

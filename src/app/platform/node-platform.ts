@@ -2,7 +2,7 @@
 
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { Pbkdf2 } from '../../core/crypto/backend.js';
-import type { Clock, Random, TimerHandle } from '../../core/ports.js';
+import type { Clock, Random, Scheduler, TimerHandle } from '../../core/ports.js';
 
 export const nodePbkdf2: Pbkdf2 = (hash, password, salt, iterations, dkLen) =>
   new Uint8Array(pbkdf2Sync(password, salt, iterations, dkLen, hash));
@@ -11,8 +11,14 @@ export const nodeRandom: Random = {
   bytes: (n) => new Uint8Array(randomBytes(n)),
 };
 
+/** The microtask queue: what core's deferrals (Scheduler.defer) run on, here and in tests. */
+export const microtaskScheduler: Scheduler = {
+  defer: (fn) => queueMicrotask(fn),
+};
+
 export const systemClock: Clock = {
   now: () => Date.now(),
+  defer: microtaskScheduler.defer,
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);
     t.unref?.();

@@ -30,12 +30,13 @@
 //   resync:   ReplayResult.FullResync → after the replay, markPrunedResync({lastKnown: the LastCommit we sent,
 //             firstReplayed: the first message of this group in the replay}); store the mark.
 //   send:     PreviousMessageSig = timeline.latest()?.signature ?? null (null → first-message sentinel).
+// The book of open gaps (the cap, what the UI was told) is timeline-gaps.ts; this module keeps the order.
 
-import type { EngineEvent } from '../api/events.js';
 import { bytesEqual, toBase64 } from '../bytes.js';
 import { GROUP_MAX_OPEN_GAPS } from '../limits.js';
 import { firstMessagePreviousSig } from './group-message.js';
 import type { GroupId } from './invite.js';
+import { TimelineGaps, type TimelineEvent, type TimelineGap } from './timeline-gaps.js';
 
 /** One verified group message as the timeline needs it (and as the profile stores it). */
 export interface TimelineMessage {
@@ -50,30 +51,6 @@ export interface TimelineMessage {
   /** Our clock when it arrived, ms since the epoch. */
   readonly receivedAt: number;
 }
-
-/** 'withheld': a message named a predecessor we never got. 'pruned': the same, after a full resync (the server had lost our last commit). */
-export type GapCause = 'withheld' | 'pruned';
-
-/** An open gap, as the UI draws it: a marker just above `after`, "messages missing between `before` and `after`". */
-export interface TimelineGap {
-  /** Stable across restarts: derived from the missing signature. */
-  readonly id: string;
-  readonly group: GroupId;
-  readonly cause: GapCause;
-  /** Signature (base64) of the message we do not have. */
-  readonly missingSig: string;
-  /** Id of the earliest message (in timeline order) that names the missing one. */
-  readonly after: string;
-  /** Id of the message just before `after` in timeline order (for 'pruned': our last known message); null when none. */
-  readonly before: string | null;
-  /** receivedAt (ms) of the first message that named the missing one. */
-  readonly firstSeen: number;
-}
-
-export type TimelineEvent =
-  /** A gap opened, or an open gap's cause or neighbours changed (same id: replace it). */
-  | { readonly type: 'gap'; readonly gap: TimelineGap }
-  | { readonly type: 'gap-closed'; readonly gapId: string };
 
 export interface AddResult {
   /** False for a signature we already hold (a replayed or re-broadcast message): nothing changed. */
@@ -124,19 +101,6 @@ interface MissingAnchor {
   readonly floor: number;
 }
 
-interface GapRecord {
-  readonly missingId: string;
-  cause: GapCause;
-  /** For 'pruned': the message we last knew before the resync. */
-  prunedBefore: string | null;
-  after: Node;
-  firstSeen: number;
-  /** What the UI was last told, to re-emit only on change. */
-  shown: TimelineGap | null;
-}
-
-const gapIdFor = (missingId: string): string => `gap:${missingId}`;
-
 function compare(a: Node, b: Node): number {
   if (a.effTime !== b.effTime) return a.effTime < b.effTime ? -1 : 1;
   if (a.anchor !== b.anchor) return a.anchor - b.anchor;
@@ -149,24 +113,27 @@ export class GroupTimeline {
   /** Known messages by the id they name (known or not): the links a late arrival re-keys, and gap candidates. */
   private readonly children = new Map<string, Node[]>();
   private readonly order: Node[] = [];
-  /** Open gaps by missing id. */
-  private readonly gaps = new Map<string, GapRecord>();
-  /** Missing ids over the cap: linked when they arrive, but without a gap of their own. */
-  private readonly untracked = new Set<string>();
+  private readonly gaps: TimelineGaps<Node>;
   /** Missing predecessors that some known message names: where they are placed. */
   private readonly anchors = new Map<string, MissingAnchor>();
   /** Messages added so far (duplicates not counted): the next arrival number. */
   private arrivals = 0;
   /** Newest claimed timestamp among the messages added so far. */
   private newestTimestamp = -Infinity;
-  private readonly maxOpenGaps: number;
   private readonly sentinel: Uint8Array;
 
   constructor(
     readonly group: GroupId,
     options: TimelineOptions = {},
   ) {
-    this.maxOpenGaps = options.maxOpenGaps ?? GROUP_MAX_OPEN_GAPS;
+    this.gaps = new TimelineGaps<Node>(group, options.maxOpenGaps ?? GROUP_MAX_OPEN_GAPS, {
+      compare,
+      idBefore: (n) => {
+        const i = this.position(n);
+        return i > 0 ? this.order[i - 1]!.id : null;
+      },
+      namedBy: (id) => this.children.get(id),
+    });
     this.sentinel = firstMessagePreviousSig(group);
   }
 
@@ -178,7 +145,7 @@ export class GroupTimeline {
     const t = new GroupTimeline(group, options);
     t.load(rows);
     for (const k of marks) t.markPrunedResync(k);
-    for (const g of t.gaps.values()) g.shown = t.view(g); // the caller reads openGaps(); nothing is pending
+    t.gaps.markAllShown(); // the caller reads openGaps(); nothing is pending
     return t;
   }
 
@@ -188,7 +155,7 @@ export class GroupTimeline {
 
   /** Missing predecessors seen while GROUP_MAX_OPEN_GAPS gaps were open, still missing, and not marked. */
   get untrackedGaps(): number {
-    return this.untracked.size;
+    return this.gaps.untrackedCount;
   }
 
   has(signature: Uint8Array): boolean {
@@ -223,7 +190,7 @@ export class GroupTimeline {
   }
 
   openGaps(): TimelineGap[] {
-    return [...this.gaps.values()].map((g) => this.view(g));
+    return this.gaps.views();
   }
 
   /**
@@ -245,12 +212,7 @@ export class GroupTimeline {
 
     // It was missing: close its gap, then re-key everything that hangs below it.
     this.anchors.delete(id);
-    const closed = this.gaps.get(id);
-    if (closed !== undefined) {
-      this.gaps.delete(id);
-      events.push({ type: 'gap-closed', gapId: gapIdFor(id) });
-    }
-    this.untracked.delete(id);
+    const closed = this.gaps.arrived(id, events);
     if (waiting !== undefined && waiting.length > 0) {
       this.rekeyBelow(node);
       this.order.push(node);
@@ -259,9 +221,9 @@ export class GroupTimeline {
       this.order.splice(this.insertionPoint(node), 0, node);
     }
 
-    if (node.parentId !== null && !this.nodes.has(node.parentId)) this.noteMissing(node.parentId, node);
-    if (closed !== undefined) this.promoteUntracked();
-    this.refreshViews(events);
+    if (node.parentId !== null && !this.nodes.has(node.parentId)) this.gaps.note(node.parentId, node);
+    if (closed) this.gaps.promote();
+    this.gaps.refresh(events);
     return { added: true, events };
   }
 
@@ -276,13 +238,11 @@ export class GroupTimeline {
     if (mark.firstReplayed === null) return [];
     const first = this.nodes.get(messageId(mark.firstReplayed));
     if (first === undefined || first.parentId === null || this.nodes.has(first.parentId)) return [];
-    const g = this.gaps.get(first.parentId);
-    if (g === undefined) return []; // untracked at the cap
-    g.cause = 'pruned';
     const lastKnown = mark.lastKnown === null ? null : messageId(mark.lastKnown);
-    g.prunedBefore = lastKnown !== null && this.nodes.has(lastKnown) ? lastKnown : null;
+    const before = lastKnown !== null && this.nodes.has(lastKnown) ? lastKnown : null;
+    if (!this.gaps.markPruned(first.parentId, before)) return []; // untracked at the cap
     const events: TimelineEvent[] = [];
-    this.refreshViews(events);
+    this.gaps.refresh(events);
     return events;
   }
 
@@ -321,7 +281,7 @@ export class GroupTimeline {
     }
     for (const n of this.nodes.values()) this.order.push(n);
     this.order.sort(compare);
-    for (const n of this.order) if (n.parentId !== null && !this.nodes.has(n.parentId)) this.noteMissing(n.parentId, n);
+    for (const n of this.order) if (n.parentId !== null && !this.nodes.has(n.parentId)) this.gaps.note(n.parentId, n);
   }
 
   /** A new node for a message not seen before: its arrival number, and its missing predecessor's anchor. */
@@ -410,77 +370,9 @@ export class GroupTimeline {
     const i = this.insertionPoint(n);
     return this.order[i] === n ? i : -1;
   }
-
-  private noteMissing(missingId: string, child: Node): void {
-    const g = this.gaps.get(missingId);
-    if (g !== undefined) {
-      if (compare(child, g.after) < 0) g.after = child;
-      g.firstSeen = Math.min(g.firstSeen, child.message.receivedAt);
-      return;
-    }
-    if (this.untracked.has(missingId)) return;
-    if (this.gaps.size >= this.maxOpenGaps) {
-      this.untracked.add(missingId);
-      return;
-    }
-    this.gaps.set(missingId, { missingId, cause: 'withheld', prunedBefore: null, after: child, firstSeen: child.message.receivedAt, shown: null });
-  }
-
-  /** A slot freed up: give the oldest untracked missing predecessor its gap. */
-  private promoteUntracked(): void {
-    for (const missingId of this.untracked) {
-      if (this.gaps.size >= this.maxOpenGaps) return;
-      this.untracked.delete(missingId);
-      const kids = [...(this.children.get(missingId) ?? [])].sort(compare);
-      const first = kids[0];
-      if (first === undefined) continue;
-      const firstSeen = kids.reduce((m, k) => Math.min(m, k.message.receivedAt), Infinity);
-      this.gaps.set(missingId, { missingId, cause: 'withheld', prunedBefore: null, after: first, firstSeen, shown: null });
-    }
-  }
-
-  private view(g: GapRecord): TimelineGap {
-    let before = g.prunedBefore;
-    if (before === null) {
-      const i = this.position(g.after);
-      before = i > 0 ? this.order[i - 1]!.id : null;
-    }
-    return { id: gapIdFor(g.missingId), group: this.group, cause: g.cause, missingSig: g.missingId, after: g.after.id, before, firstSeen: g.firstSeen };
-  }
-
-  /** Emit a 'gap' event for every open gap that is new or whose cause or neighbours changed. O(open gaps · log n). */
-  private refreshViews(events: TimelineEvent[]): void {
-    for (const g of this.gaps.values()) {
-      const v = this.view(g);
-      const s = g.shown;
-      if (s === null || s.cause !== v.cause || s.after !== v.after || s.before !== v.before) {
-        g.shown = v;
-        events.push({ type: 'gap', gap: v });
-      }
-    }
-  }
 }
 
 /** Stored rows are data: a NaN would break the sort's total order. */
 function finiteTimestamp(m: TimelineMessage): number {
   return Number.isFinite(m.timestamp) ? m.timestamp : 0;
-}
-
-/**
- * The engine's 'gap' event for a gap (src/core/api/events.ts): neighbour ids plus their times in ms (the senders'
- * claimed timestamps), so the UI can say "messages missing between 14:02 and 14:09".
- */
-export function gapEngineEvent(timeline: GroupTimeline, gap: TimelineGap): Extract<EngineEvent, { event: 'gap' }> {
-  const before = gap.before === null ? undefined : timeline.messageById(gap.before);
-  const after = timeline.messageById(gap.after);
-  return {
-    event: 'gap',
-    group: gap.group,
-    gapId: gap.id,
-    cause: gap.cause,
-    after: gap.after,
-    ...(after !== undefined ? { afterTime: after.timestamp * 1000 } : {}),
-    ...(gap.before !== null ? { before: gap.before } : {}),
-    ...(before !== undefined ? { beforeTime: before.timestamp * 1000 } : {}),
-  };
 }

@@ -3,13 +3,15 @@
 
 import { TransportError } from '../errors.js';
 import type { OnionAddress } from '../crypto/onion.js';
-import type { Clock } from '../ports.js';
+import type { Clock, Scheduler } from '../ports.js';
 import { alwaysReady, type Acn, type Listener, type Stream } from './acn.js';
 
 export interface MemoryLinkOptions {
+  /** Where deliveries (without latency) and drain callbacks run: the next microtask. */
+  readonly scheduler: Scheduler;
   /** Deliver every write in chunks of at most this many bytes (1 = byte at a time). Default: whole writes. */
   readonly chunkSize?: number;
-  /** Delay each delivery by `ms` on `clock` (a fake clock in tests). Default: next microtask. */
+  /** Delay each delivery by `ms` on `clock` (a fake clock in tests). Default: next microtask (`scheduler`). */
   readonly latency?: { readonly clock: Clock; readonly ms: number };
 }
 
@@ -65,7 +67,7 @@ class MemoryStream implements Stream {
   }
 
   onDrain(cb: () => void): void {
-    if (this.closed || this.peer.closed || this.peer.inboxBytes === 0) queueMicrotask(cb);
+    if (this.closed || this.peer.closed || this.peer.inboxBytes === 0) this.opts.scheduler.defer(cb);
     else this.peer.drainWaiters.push(cb);
   }
 
@@ -119,7 +121,7 @@ class MemoryStream implements Stream {
     };
     const lat = this.opts.latency;
     if (lat !== undefined) lat.clock.setTimeout(run, lat.ms);
-    else queueMicrotask(run);
+    else this.opts.scheduler.defer(run);
   }
 
   private drain(): void {
@@ -144,7 +146,7 @@ class MemoryStream implements Stream {
 }
 
 /** A connected pair of in-memory streams (dialer end, listener end). */
-export function memoryStreamPair(opts: MemoryLinkOptions = {}): [Stream, Stream] {
+export function memoryStreamPair(opts: MemoryLinkOptions): [Stream, Stream] {
   const a = new MemoryStream(opts);
   const b = new MemoryStream(opts);
   a.peer = b;
@@ -184,7 +186,7 @@ class MemoryListener implements Listener {
 export class MemoryNetwork {
   private readonly listeners = new Map<OnionAddress, MemoryListener>();
 
-  constructor(private readonly opts: MemoryLinkOptions = {}) {}
+  constructor(private readonly opts: MemoryLinkOptions) {}
 
   acn(): Acn {
     const { listeners, opts } = this;

@@ -6,7 +6,7 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import type { OnionAddress } from '../crypto/onion.js';
 import { TAPIR_QUEUE_HARD_CAP, TAPIR_QUEUE_HIGH_WATER } from '../limits.js';
 import type { Stream } from '../net/acn.js';
-import type { Random } from '../ports.js';
+import type { Random, Scheduler } from '../ports.js';
 import { fail, ok, type Result } from '../result.js';
 import { FrameDecoder, PACKET_OPEN_SCRATCH, SealScratch, decodePacket, decodePacketInto, encodePlainPacket, encodeSealedInto, encodeSealedParts } from './framing.js';
 import { concatBytes } from '../bytes.js';
@@ -35,6 +35,8 @@ export interface ConnectionOptions {
   readonly hostname?: OnionAddress;
   readonly backend: CryptoBackend;
   readonly random: Random;
+  /** Packets sent in one turn are written together at its end (a microtask). */
+  readonly scheduler: Scheduler;
   /** Registry id; lower = older. */
   readonly id?: number;
   /** Nonces drawn from `random` per call (24 bytes each); batching saves a syscall per packet. Default 64. */
@@ -71,6 +73,7 @@ export class Connection {
   private code: CloseCode | null = null;
   private readonly backend: CryptoBackend;
   private readonly random: Random;
+  private readonly scheduler: Scheduler;
   private readonly scratch = new SealScratch();
   private readonly outbox: Uint8Array[] = [];
   /** Packets pending in outbox + batch. */
@@ -98,6 +101,7 @@ export class Connection {
     this.id = opts.id ?? 0;
     this.backend = opts.backend;
     this.random = opts.random;
+    this.scheduler = opts.scheduler;
     this.noncesPerDraw = Math.max(1, opts.noncesPerDraw ?? 64);
     stream.onData((chunk) => this.receive(chunk));
     stream.onClose(() => this.streamEnded());
@@ -175,7 +179,7 @@ export class Connection {
   private queued(): Result<void> {
     this.outboxPackets++;
     if (this.outboxPackets >= WRITE_BATCH) this.flush();
-    else if (this.outboxPackets === 1) queueMicrotask(() => this.flush());
+    else if (this.outboxPackets === 1) this.scheduler.defer(() => this.flush());
     return ok(undefined);
   }
 

@@ -212,6 +212,7 @@ export class TapirService {
       hostname,
       backend: this.opts.backend,
       random: this.opts.random,
+      scheduler: this.opts.clock,
       id: this.nextId++,
     });
     this.conns.set(conn.id, conn);

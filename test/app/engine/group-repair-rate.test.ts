@@ -10,7 +10,7 @@ import { nodeRandom as random } from '../../../src/app/platform/node-platform.js
 import { toBase64 } from '../../../src/core/bytes.js';
 import type { OnionAddress } from '../../../src/core/crypto/onion.js';
 import { OVERLAY_GROUP_REPAIR_REPLY, openRepairRequest, repairKey, sealRepairReplies } from '../../../src/core/groups/repair.js';
-import type { TimelineGap } from '../../../src/core/groups/timeline.js';
+import type { TimelineGap } from '../../../src/core/groups/timeline-gaps.js';
 import { REPAIR_ASKS_PER_PEER_PER_MINUTE } from '../../../src/core/limits.js';
 import { EXTENSION_GROUP_REPAIR, type PeerSession } from '../../../src/core/peer/peer-app.js';
 import type { Overlay } from '../../../src/core/peer/overlay.js';

@@ -5,7 +5,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProfileRuntime } from '../../../src/app/engine/profile-runtime.js';
-import { nodePbkdf2, nodeRandom, systemClock } from '../../../src/app/platform/node-platform.js';
+import { microtaskScheduler, nodePbkdf2, nodeRandom, systemClock } from '../../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../../src/app/platform/sodium-native-backend.js';
 import type { EngineEvent } from '../../../src/core/api/events.js';
 import { onionFromPublicKey } from '../../../src/core/crypto/onion.js';
@@ -20,7 +20,7 @@ describe('rename vs the name a peer announces', () => {
     const profile = store().createProfile(tempDir(), { name: 'me', password: 'pw' });
     const events: EngineEvent[] = [];
     const rt = new ProfileRuntime(
-      { backend: sodiumNativeBackend, pbkdf2: nodePbkdf2, random: nodeRandom, clock: systemClock, acn: new MemoryNetwork().acn(), log: () => {} },
+      { backend: sodiumNativeBackend, pbkdf2: nodePbkdf2, random: nodeRandom, clock: systemClock, acn: new MemoryNetwork({ scheduler: microtaskScheduler }).acn(), log: () => {} },
       profile,
       (e) => void events.push(e),
     );

@@ -1,11 +1,13 @@
 // Test doubles behind the real Clock and Random interfaces (src/app passes systemClock and nodeRandom).
 
+import { microtaskScheduler } from '../../../src/app/platform/node-platform.js';
 import type { Clock, Random, TimerHandle } from '../../../src/core/ports.js';
 
-/** A clock that always reads `ms`; group message code never sets timers. */
+/** A clock that always reads `ms`; group message code never sets timers. Deferrals are real microtasks. */
 export function fixedClock(ms: number): Clock {
   return {
     now: () => ms,
+    defer: microtaskScheduler.defer,
     setTimeout: () => {
       throw new Error('fixedClock has no timers');
     },

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../src/core/bytes.js';
 import { firstMessagePreviousSig } from '../../../src/core/groups/group-message.js';
 import type { GroupId } from '../../../src/core/groups/invite.js';
-import { GroupTimeline, gapEngineEvent, messageId, type TimelineEvent, type TimelineMessage } from '../../../src/core/groups/timeline.js';
+import { GroupTimeline, messageId, type TimelineMessage } from '../../../src/core/groups/timeline.js';
+import { gapEngineEvent, type TimelineEvent } from '../../../src/core/groups/timeline-gaps.js';
 
 const G = '19b570c8b8300146e0e2104e6bb2ed39' as GroupId;
 const sig = (label: string): Uint8Array => sha512(utf8(label));

@@ -6,14 +6,14 @@ import { decodeBoardMessage, encodeBoardMessage, encodeEgm, type BoardMessage } 
 import { TokenBoardClient, type ReplayEstimate, type TokenBoardClientOptions } from '../../../src/core/groups/token-board-client.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
-import { backend, random } from '../tapir/helpers.js';
+import { backend, random, scheduler } from '../tapir/helpers.js';
 
 const SINCE = 1_764_979_200;
 
 function pair(opts: Partial<TokenBoardClientOptions>) {
-  const [a, b] = memoryStreamPair();
-  const client = new Connection(a, { outbound: true, backend, random });
-  const server = new Connection(b, { outbound: false, backend, random });
+  const [a, b] = memoryStreamPair({ scheduler });
+  const client = new Connection(a, { outbound: true, backend, random, scheduler });
+  const server = new Connection(b, { outbound: false, backend, random, scheduler });
   const got: string[] = [];
   const reasons: string[] = [];
   client.onClose((r) => reasons.push(r));

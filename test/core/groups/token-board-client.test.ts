@@ -6,14 +6,14 @@ import { TokenBoardClient, type SyncInfo } from '../../../src/core/groups/token-
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
 import { BOARD_CLIENT_DEDUP_WINDOW, BOARD_CLIENT_MAX_REPLAY } from '../../../src/core/limits.js';
-import { backend, random } from '../tapir/helpers.js';
+import { backend, random, scheduler } from '../tapir/helpers.js';
 
 const e = (s: string): EncryptedGroupMessage => ({ ciphertext: utf8(`c-${s}`), signature: utf8(`s-${s}`) });
 
 function pair() {
-  const [a, b] = memoryStreamPair();
-  const client = new Connection(a, { outbound: true, backend, random });
-  const server = new Connection(b, { outbound: false, backend, random });
+  const [a, b] = memoryStreamPair({ scheduler });
+  const client = new Connection(a, { outbound: true, backend, random, scheduler });
+  const server = new Connection(b, { outbound: false, backend, random, scheduler });
   const got: [string, string][] = [];
   const synced: SyncInfo[] = [];
   const bc = new TokenBoardClient(client, {
@@ -95,9 +95,9 @@ describe('TokenBoardClient against a scripted server', () => {
 
 describe('TokenBoardClient de-duplication window', () => {
   it('drops a signature seen within the last BOARD_CLIENT_DEDUP_WINDOW and forgets older ones', async () => {
-    const [a, b] = memoryStreamPair();
-    const client = new Connection(a, { outbound: true, backend, random });
-    const server = new Connection(b, { outbound: false, backend, random });
+    const [a, b] = memoryStreamPair({ scheduler });
+    const client = new Connection(a, { outbound: true, backend, random, scheduler });
+    const server = new Connection(b, { outbound: false, backend, random, scheduler });
     const got: string[] = [];
     const bc = new TokenBoardClient(client, { onMessage: (m) => got.push(new TextDecoder().decode(m.signature)) });
     const done = bc.run();
@@ -123,9 +123,9 @@ describe('TokenBoardClient de-duplication window', () => {
 
 describe('TokenBoardClient with transientCiphertext', () => {
   it('delivers the same replayed messages (ciphertexts read during onMessage) as the copying decoder', async () => {
-    const [a, b] = memoryStreamPair({ chunkSize: 65536 });
-    const client = new Connection(a, { outbound: true, backend, random });
-    const server = new Connection(b, { outbound: false, backend, random });
+    const [a, b] = memoryStreamPair({ scheduler, chunkSize: 65536 });
+    const client = new Connection(a, { outbound: true, backend, random, scheduler });
+    const server = new Connection(b, { outbound: false, backend, random, scheduler });
     const got: EncryptedGroupMessage[] = [];
     const bc = new TokenBoardClient(client, {
       transientCiphertext: true,
@@ -154,9 +154,9 @@ describe('TokenBoardClient packed replay (docs/sync-extension.md) against a scri
   const name = (m: EncryptedGroupMessage): string => new TextDecoder().decode(m.signature).replace(/\0+$/, '');
 
   function packedPair(opts: { packedReplay?: boolean; lastCommit?: Uint8Array; transientCiphertext?: boolean } = {}) {
-    const [a, b] = memoryStreamPair();
-    const client = new Connection(a, { outbound: true, backend, random });
-    const server = new Connection(b, { outbound: false, backend, random });
+    const [a, b] = memoryStreamPair({ scheduler });
+    const client = new Connection(a, { outbound: true, backend, random, scheduler });
+    const server = new Connection(b, { outbound: false, backend, random, scheduler });
     const got: [string, string][] = [];
     const bc = new TokenBoardClient(client, { ...opts, onMessage: (m, src) => got.push([name(m), src]) });
     const done = bc.run();

@@ -20,7 +20,8 @@ import {
   type GroupKeyInfo,
 } from '../../../src/core/groups/group-message.js';
 import { groupIdFor } from '../../../src/core/groups/invite.js';
-import { GroupTimeline, messageId, type TimelineEvent } from '../../../src/core/groups/timeline.js';
+import { GroupTimeline, messageId } from '../../../src/core/groups/timeline.js';
+import type { TimelineEvent } from '../../../src/core/groups/timeline-gaps.js';
 import { nodePbkdf2 } from '../../../src/app/platform/node-platform.js';
 import { fixedClock, seqRandom } from './helpers.js';
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Stream } from '../../../src/core/net/acn.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import { socketStream } from '../../../src/tor/socket-stream.js';
+import { scheduler } from '../tapir/helpers.js';
 
 async function drained(s: Stream): Promise<void> {
   await new Promise<void>((resolve) => s.onDrain!(resolve));
@@ -12,7 +13,7 @@ async function drained(s: Stream): Promise<void> {
 
 describe('in-memory streams', () => {
   it('count what the paused reader has not taken, and drain when it resumes', async () => {
-    const [a, b] = memoryStreamPair();
+    const [a, b] = memoryStreamPair({ scheduler });
     let got = 0;
     b.onData((c) => (got += c.length));
     b.pause!();
@@ -29,7 +30,7 @@ describe('in-memory streams', () => {
     expect(a.bufferedBytes!()).toBe(0);
   });
   it('a close wakes a waiting writer', async () => {
-    const [a, b] = memoryStreamPair();
+    const [a, b] = memoryStreamPair({ scheduler });
     b.onData(() => {});
     b.pause!();
     a.write(new Uint8Array(10));

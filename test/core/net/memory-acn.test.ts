@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryNetwork, memoryStreamPair } from '../../../src/core/net/memory-acn.js';
-import { FakeClock, makeIdentity, settle } from '../tapir/helpers.js';
+import { FakeClock, makeIdentity, scheduler, settle } from '../tapir/helpers.js';
 
 describe('MemoryNetwork', () => {
   it('listens and dials by onion; unknown onions and double listens are refused', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const a = net.acn();
     const id = makeIdentity();
     const l = await a.listen(id.seed, id.onion);
@@ -20,7 +20,7 @@ describe('MemoryNetwork', () => {
   });
 
   it('chunks writes, copies them, and delivers before a close (FIN semantics)', async () => {
-    const [a, b] = memoryStreamPair({ chunkSize: 2 });
+    const [a, b] = memoryStreamPair({ scheduler, chunkSize: 2 });
     const chunks: number[][] = [];
     let closed = false;
     b.onData((c) => chunks.push([...c]));
@@ -37,7 +37,7 @@ describe('MemoryNetwork', () => {
 
   it('pause holds data until resume; latency runs on the injected clock', async () => {
     const clock = new FakeClock();
-    const [a, b] = memoryStreamPair({ latency: { clock, ms: 50 } });
+    const [a, b] = memoryStreamPair({ scheduler, latency: { clock, ms: 50 } });
     const got: number[] = [];
     b.onData((c) => got.push(...c));
     b.pause!();

@@ -12,7 +12,7 @@ import { CONTEXT_GET_VAL, CONTEXT_RET_VAL, decodePeerMessage, encodePeerMessage,
 import { AuthApp } from '../../../src/core/tapir/apps/auth-app.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
 import { AUTH_CAPABILITY } from '../../../src/core/tapir/wire-constants.js';
-import { backend, FakeClock, makeIdentity, random, settle } from '../tapir/helpers.js';
+import { backend, FakeClock, makeIdentity, random, scheduler, settle } from '../tapir/helpers.js';
 
 /** A PeerHandler that records what it is told; `commit` decides when (and whether) a message counts as stored. */
 class Recorder implements PeerHandler {
@@ -58,9 +58,9 @@ function peerApp(identity: Identity, handler: Recorder): PeerApp {
 
 /** `a` dials `b`; returns the two connections and both apps' runs (which end when their connection closes). */
 function connect(a: PeerApp, b: PeerApp, bOnion: OnionAddress, onAuthIn?: (c: Connection) => void) {
-  const [x, y] = memoryStreamPair();
-  const out = new Connection(x, { outbound: true, hostname: bOnion, backend, random });
-  const inb = new Connection(y, { outbound: false, backend, random });
+  const [x, y] = memoryStreamPair({ scheduler });
+  const out = new Connection(x, { outbound: true, hostname: bOnion, backend, random, scheduler });
+  const inb = new Connection(y, { outbound: false, backend, random, scheduler });
   if (onAuthIn) inb.onCapability((cap) => cap === AUTH_CAPABILITY && onAuthIn(inb));
   const runs = Promise.all([a.newInstance().init(out), b.newInstance().init(inb)]);
   return { out, inb, runs };
@@ -108,9 +108,9 @@ describe('PeerApp after authentication', () => {
   it('a peer that does not know our extensions getVal (as Cwtch 1.x answers: Exists false) gets none', async () => {
     const [alice, bob] = [makeIdentity(), makeIdentity()];
     const ha = new Recorder('alice');
-    const [x, y] = memoryStreamPair();
-    const out = new Connection(x, { outbound: true, hostname: bob.onion, backend, random });
-    const inb = new Connection(y, { outbound: false, backend, random });
+    const [x, y] = memoryStreamPair({ scheduler });
+    const out = new Connection(x, { outbound: true, hostname: bob.onion, backend, random, scheduler });
+    const inb = new Connection(y, { outbound: false, backend, random, scheduler });
     const run = peerApp(alice, ha).newInstance().init(out);
     // Bob: authenticate, announce v2, answer every getVal as Go does for an attribute it lacks.
     const bobAuth = new AuthApp({ identity: bob, backend, random });

@@ -8,7 +8,7 @@ import { PowApp } from '../../../src/core/tapir/apps/pow-app.js';
 import { POW_CAPABILITY } from '../../../src/core/privacypass/constants.js';
 import { utf8 } from '../../../src/core/bytes.js';
 import type { Connection } from '../../../src/core/tapir/connection.js';
-import { FakeClock, backend, makeIdentity, random } from '../tapir/helpers.js';
+import { FakeClock, backend, makeIdentity, random, scheduler } from '../tapir/helpers.js';
 
 async function tokenService(net: MemoryNetwork, clock: FakeClock, app: Application) {
   const identity = makeIdentity();
@@ -19,7 +19,7 @@ async function tokenService(net: MemoryNetwork, clock: FakeClock, app: Applicati
 
 describe('buying tokens: PoW → token app over the in-memory network', () => {
   it('at the default 16-bit difficulty: ten tokens, each spendable against the server key', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const server = new TokenServer(TokenServer.generateKey(random));
     let issued = 0;
@@ -36,7 +36,7 @@ describe('buying tokens: PoW → token app over the in-memory network', () => {
   });
 
   it('refuses a batch signed with a key other than the bundle Y (a tagging server): no tokens', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const real = new TokenServer(TokenServer.generateKey(random));
     const other = new TokenServer(TokenServer.generateKey(random));
@@ -48,7 +48,7 @@ describe('buying tokens: PoW → token app over the in-memory network', () => {
   });
 
   it('refuses a batch whose proof was tampered with', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const server = new TokenServer(TokenServer.generateKey(random));
     // A server app that flips one character of the proof before sending.
@@ -73,7 +73,7 @@ describe('buying tokens: PoW → token app over the in-memory network', () => {
   });
 
   it('a client whose PoW does not meet the server difficulty gets nothing', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const server = new TokenServer(TokenServer.generateKey(random));
     let issued = 0;

@@ -9,7 +9,7 @@ import { decodePacket } from '../../../src/core/tapir/framing.js';
 import { AUTH_CAPABILITY, deriveSessionKey } from '../../../src/core/tapir/wire-constants.js';
 import { decodeAuthMessage, encodeAuthMessage } from '../../../src/core/tapir/apps/auth-message.js';
 import { hex, loadVector } from '../../vectors/load.js';
-import { backend, nobleBackend, recording, scriptedRandom } from './helpers.js';
+import { backend, nobleBackend, recording, scheduler, scriptedRandom } from './helpers.js';
 
 interface Key {
   ed25519_seed_hex: string;
@@ -65,16 +65,17 @@ describe.each([
     const inId = identityFromSeed(be, hex(k.inbound_long_term.ed25519_seed_hex));
     expect(outId.onion).toBe(k.outbound_long_term.onion);
     const nonce = new Uint8Array(24).fill(0x5a);
-    const [a, b] = memoryStreamPair();
+    const [a, b] = memoryStreamPair({ scheduler });
     const rec = recording(a);
     const outConn = new Connection(rec.stream, {
       outbound: true,
       hostname: inId.onion,
       backend: be,
       random: scriptedRandom(nonce),
+      scheduler,
       noncesPerDraw: 1,
     });
-    const inConn = new Connection(b, { outbound: false, backend: be, random: scriptedRandom() });
+    const inConn = new Connection(b, { outbound: false, backend: be, random: scriptedRandom(), scheduler });
     const outApp = new AuthApp({ identity: outId, backend: be, random: scriptedRandom(hex(k.outbound_ephemeral.ed25519_seed_hex)) });
     const inApp = new AuthApp({ identity: inId, backend: be, random: scriptedRandom(hex(k.inbound_ephemeral.ed25519_seed_hex)) });
     await Promise.all([outApp.newInstance().init(outConn), inApp.newInstance().init(inConn)]);

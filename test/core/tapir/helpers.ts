@@ -1,18 +1,20 @@
-// Test doubles behind the real Clock/Random interfaces, plus small builders for tapir tests.
+// Test doubles behind the real Clock/Random interfaces (never the microtask queue: that is the real one), plus small
+// builders for tapir tests.
 
 import { nobleBackend } from '../../../src/core/crypto/backend-noble.js';
 import type { CryptoBackend } from '../../../src/core/crypto/backend.js';
 import { identityFromSeed, type Identity } from '../../../src/core/crypto/identity.js';
 import type { Stream } from '../../../src/core/net/acn.js';
-import type { Clock, Random, TimerHandle } from '../../../src/core/ports.js';
-import { nodeRandom } from '../../../src/app/platform/node-platform.js';
+import type { Clock, Random, Scheduler, TimerHandle } from '../../../src/core/ports.js';
+import { microtaskScheduler, nodeRandom } from '../../../src/app/platform/node-platform.js';
 import { sodiumNativeBackend } from '../../../src/app/platform/sodium-native-backend.js';
 
 export const backend: CryptoBackend = sodiumNativeBackend;
 export { nobleBackend };
 
-/** A clock that only moves when the test says so. */
+/** A clock that only moves when the test says so. Its deferrals are real microtasks: they are not time. */
 export class FakeClock implements Clock {
+  readonly defer = microtaskScheduler.defer;
   private t = 0;
   private seq = 0;
   private readonly timers = new Map<number, { at: number; fn: () => void }>();
@@ -58,6 +60,8 @@ export function scriptedRandom(...queue: Uint8Array[]): Random {
 }
 
 export const random = nodeRandom;
+/** The real microtask queue (what src/app passes), for connections and in-memory networks. */
+export const scheduler: Scheduler = microtaskScheduler;
 
 export function makeIdentity(): Identity {
   return identityFromSeed(backend, nodeRandom.bytes(32));

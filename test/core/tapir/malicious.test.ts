@@ -10,10 +10,10 @@ import { encodePlainPacket } from '../../../src/core/tapir/framing.js';
 import type { TapirService } from '../../../src/core/tapir/service.js';
 import { AUTH_CAPABILITY } from '../../../src/core/tapir/wire-constants.js';
 import { TAPIR_HANDSHAKE_TIMEOUT_MS, TAPIR_MAX_PENDING_HANDSHAKES, TAPIR_QUEUE_HARD_CAP } from '../../../src/core/limits.js';
-import { FakeClock, authService, backend, makeIdentity, random, recording, settle } from './helpers.js';
+import { FakeClock, authService, backend, makeIdentity, random, recording, scheduler, settle } from './helpers.js';
 
 async function setup(): Promise<{ net: MemoryNetwork; clock: FakeClock; victim: TapirService; codes: CloseCode[]; stateLog: string[] }> {
-  const net = new MemoryNetwork();
+  const net = new MemoryNetwork({ scheduler });
   const clock = new FakeClock();
   const { svc } = await authService(net.acn(), clock);
   const codes: CloseCode[] = [];
@@ -43,7 +43,7 @@ async function stillHealthy(net: MemoryNetwork, clock: FakeClock, victim: TapirS
 
 describe('malicious peers', () => {
   it('wrong long-term key for the dialled onion: the dialler closes', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const real = makeIdentity();
     const impostor = makeIdentity();
@@ -52,7 +52,7 @@ describe('malicious peers', () => {
     const impostorApp = new AuthApp({ identity: impostor, backend, random });
     const impostorConns: Connection[] = [];
     l.onStream((s) => {
-      const c = new Connection(s, { outbound: false, backend, random });
+      const c = new Connection(s, { outbound: false, backend, random, scheduler });
       impostorConns.push(c);
       void impostorApp.newInstance().init(c);
     });
@@ -73,7 +73,7 @@ describe('malicious peers', () => {
     // Record an honest session's wire bytes.
     const acn = net.acn();
     const s = recording(await acn.dial(victim.onion));
-    const honest = new Connection(s.stream, { outbound: true, hostname: victim.onion, backend, random });
+    const honest = new Connection(s.stream, { outbound: true, hostname: victim.onion, backend, random, scheduler });
     await a.app.newInstance().init(honest);
     expect(honest.hasCapability(AUTH_CAPABILITY)).toBe(true);
     honest.close();
@@ -128,7 +128,7 @@ describe('malicious peers', () => {
   });
 
   it('a MAC failure after auth closes the session', async () => {
-    const [x, y] = memoryStreamPair();
+    const [x, y] = memoryStreamPair({ scheduler });
     let flip = false;
     const tampering: Stream = {
       write: (b) => {
@@ -145,8 +145,8 @@ describe('malicious peers', () => {
     };
     const ia = makeIdentity();
     const ib = makeIdentity();
-    const ca = new Connection(tampering, { outbound: true, hostname: ib.onion, backend, random });
-    const cb = new Connection(y, { outbound: false, backend, random });
+    const ca = new Connection(tampering, { outbound: true, hostname: ib.onion, backend, random, scheduler });
+    const cb = new Connection(y, { outbound: false, backend, random, scheduler });
     await Promise.all([
       new AuthApp({ identity: ia, backend, random }).init(ca),
       new AuthApp({ identity: ib, backend, random }).init(cb),
@@ -163,7 +163,7 @@ describe('malicious peers', () => {
   });
 
   it('bytes delivered one at a time still authenticate', async () => {
-    const net = new MemoryNetwork({ chunkSize: 1 });
+    const net = new MemoryNetwork({ scheduler, chunkSize: 1 });
     const clock = new FakeClock();
     const b = await authService(net.acn(), clock);
     const a = await authService(net.acn(), clock, { listen: false });
@@ -198,8 +198,8 @@ describe('bounded receive buffers', () => {
 
   it('a stream that can pause is paused, not dropped, and everything stays readable', async () => {
     // 64 KiB chunks, as TCP delivers them; pausing acts between chunks.
-    const [x, y] = memoryStreamPair({ chunkSize: 65536 });
-    const c = new Connection(y, { outbound: false, backend, random });
+    const [x, y] = memoryStreamPair({ scheduler, chunkSize: 65536 });
+    const c = new Connection(y, { outbound: false, backend, random, scheduler });
     x.write(packets(TAPIR_QUEUE_HARD_CAP + 50));
     await settle(20);
     expect(c.closed).toBe(false);
@@ -207,7 +207,7 @@ describe('bounded receive buffers', () => {
   });
 
   it('a flood on a stream that cannot pause closes the connection', async () => {
-    const [x, y] = memoryStreamPair();
+    const [x, y] = memoryStreamPair({ scheduler });
     const noPause: Stream = {
       write: (b) => y.write(b),
       onData: (cb) => y.onData(cb),
@@ -217,7 +217,7 @@ describe('bounded receive buffers', () => {
         return y.closed;
       },
     };
-    const c = new Connection(noPause, { outbound: false, backend, random });
+    const c = new Connection(noPause, { outbound: false, backend, random, scheduler });
     x.write(packets(TAPIR_QUEUE_HARD_CAP + 1));
     await settle(20);
     expect(c.closeCode).toBe('flood');

@@ -7,7 +7,7 @@ import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
 import { Connection } from '../../../src/core/tapir/connection.js';
 import { PACKET_OPEN_SCRATCH, SealScratch, decodePacket, decodePacketInto, encodeSealedInto, encodeSealedPacket } from '../../../src/core/tapir/framing.js';
 import { PACKET_SIZE, SEALED_REGION, encodeLengthPrefix } from '../../../src/core/tapir/wire-constants.js';
-import { backend, nobleBackend, random, recording, settle } from './helpers.js';
+import { backend, nobleBackend, random, recording, scheduler, settle } from './helpers.js';
 
 const key = new Uint8Array(32).fill(7);
 const nonce = new Uint8Array(24).fill(9);
@@ -42,9 +42,9 @@ describe('decodePacketInto', () => {
 
 /** Two connected Connections, both switched to `key` unless `plain`. */
 function connected(opts: { chunkSize?: number; plain?: boolean } = {}) {
-  const [x, y] = memoryStreamPair(opts.chunkSize === undefined ? undefined : { chunkSize: opts.chunkSize });
-  const a = new Connection(x, { outbound: true, backend, random });
-  const b = new Connection(y, { outbound: false, backend, random });
+  const [x, y] = memoryStreamPair(opts.chunkSize === undefined ? { scheduler } : { scheduler, chunkSize: opts.chunkSize });
+  const a = new Connection(x, { outbound: true, backend, random, scheduler });
+  const b = new Connection(y, { outbound: false, backend, random, scheduler });
   if (opts.plain !== true) {
     a.setEncryptionKey(key);
     b.setEncryptionKey(key);
@@ -152,10 +152,10 @@ describe('sealing into the write batch', () => {
   });
 
   it('a plain packet then sealed ones sent in the same turn arrive in order, in whole packets', async () => {
-    const [x, y] = memoryStreamPair({ chunkSize: 65536 });
+    const [x, y] = memoryStreamPair({ scheduler, chunkSize: 65536 });
     const rec = recording(x);
-    const a = new Connection(rec.stream, { outbound: true, backend, random });
-    const b = new Connection(y, { outbound: false, backend, random });
+    const a = new Connection(rec.stream, { outbound: true, backend, random, scheduler });
+    const b = new Connection(y, { outbound: false, backend, random, scheduler });
     a.send(utf8('plain'));
     a.setEncryptionKey(key);
     const sealed = Array.from({ length: 20 }, (_, i) => utf8(`sealed ${i}`));

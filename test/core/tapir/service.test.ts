@@ -8,13 +8,13 @@ import { TapirStateError } from '../../../src/core/tapir/errors.js';
 import { TapirService, type StateChange } from '../../../src/core/tapir/service.js';
 import { AUTH_CAPABILITY } from '../../../src/core/tapir/wire-constants.js';
 import { memoryStreamPair } from '../../../src/core/net/memory-acn.js';
-import { FakeClock, authService, backend, makeIdentity, random, settle } from './helpers.js';
+import { FakeClock, authService, backend, makeIdentity, random, scheduler, settle } from './helpers.js';
 
 const text = (b: Uint8Array | null): string | null => (b === null ? null : new TextDecoder().decode(b));
 
 describe('two identities over the in-memory network', () => {
   it.each([undefined, 1, 1000])('authenticate and exchange messages (chunk size %s)', async (chunkSize) => {
-    const net = new MemoryNetwork(chunkSize === undefined ? {} : { chunkSize });
+    const net = new MemoryNetwork(chunkSize === undefined ? { scheduler } : { scheduler, chunkSize });
     const clock = new FakeClock();
     const a = await authService(net.acn(), clock, { listen: false });
     const b = await authService(net.acn(), clock);
@@ -54,7 +54,7 @@ describe('two identities over the in-memory network', () => {
 
 describe('waitForCapabilityOrClose', () => {
   it('times out on the injected clock and leaves no listener behind', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const silent = makeIdentity();
     const l = await net.acn().listen(silent.seed, silent.onion);
@@ -73,7 +73,7 @@ describe('waitForCapabilityOrClose', () => {
 
 describe('duplicate connections', () => {
   it('aborts a dial while a connection to that hostname is open', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const a = await authService(net.acn(), clock, { listen: false });
     const b = await authService(net.acn(), clock);
@@ -88,7 +88,7 @@ describe('duplicate connections', () => {
   });
 
   it('after auth keeps the older connection and closes the newer', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const a = await authService(net.acn(), clock);
     const b = await authService(net.acn(), clock);
@@ -109,7 +109,7 @@ describe('duplicate connections', () => {
   });
 
   it('ephemeral services never share the long-term connection set', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const acn = net.acn();
     const a = await authService(acn, clock, { listen: false });
@@ -129,7 +129,7 @@ describe('duplicate connections', () => {
   });
 
   it('waitForCapabilityOrClose fails when the peer is not there, and reports Failed', async () => {
-    const net = new MemoryNetwork();
+    const net = new MemoryNetwork({ scheduler });
     const clock = new FakeClock();
     const a = await authService(net.acn(), clock, { listen: false });
     const nobody = (await authService(net.acn(), clock, { listen: false })).svc.onion;
@@ -165,9 +165,9 @@ class EchoCapApp extends TranscriptApp {
 describe('application chain', () => {
   it('runs apps in order on one transcript and stops at a missing capability', async () => {
     const run = async (serverByte: number): Promise<[Connection, Connection, ApplicationChain]> => {
-      const [x, y] = memoryStreamPair();
-      const cx = new Connection(x, { outbound: true, backend, random });
-      const cy = new Connection(y, { outbound: false, backend, random });
+      const [x, y] = memoryStreamPair({ scheduler });
+      const cx = new Connection(x, { outbound: true, backend, random, scheduler });
+      const cy = new Connection(y, { outbound: false, backend, random, scheduler });
       const client = new ApplicationChain().chain(new EchoCapApp('one', 1), 'one').chain(new EchoCapApp('two', 2), 'two');
       const server = new ApplicationChain().chain(new EchoCapApp('one', 1), 'one').chain(new EchoCapApp('two', serverByte), 'two');
       const ci = client.newInstance() as ApplicationChain;
@@ -184,8 +184,8 @@ describe('application chain', () => {
   });
 
   it('a second transcript on one app instance is a programming error', async () => {
-    const [x] = memoryStreamPair();
-    const conn = new Connection(x, { outbound: true, backend, random });
+    const [x] = memoryStreamPair({ scheduler });
+    const conn = new Connection(x, { outbound: true, backend, random, scheduler });
     const app = new TranscriptApp();
     await app.init(conn);
     await expect(app.init(conn)).rejects.toMatchObject({ code: 'tapir.transcript-exists' });

@@ -10,7 +10,7 @@ import { AuthApp } from '../../../../src/core/tapir/apps/auth-app.js';
 import { encodeAuthMessage } from '../../../../src/core/tapir/apps/auth-message.js';
 import { Connection } from '../../../../src/core/tapir/connection.js';
 import { AUTH_CAPABILITY } from '../../../../src/core/tapir/wire-constants.js';
-import { backend, makeIdentity, random } from '../helpers.js';
+import { backend, makeIdentity, random, scheduler } from '../helpers.js';
 
 /** The real backend, counting public-key conversions (a wrapper behind the CryptoBackend interface). */
 function counting(be: CryptoBackend): { be: CryptoBackend; conversions: () => number } {
@@ -29,9 +29,9 @@ function counting(be: CryptoBackend): { be: CryptoBackend; conversions: () => nu
 
 /** One handshake: `dialler` dials `listener` (whose onion is `to`); returns both connections afterwards. */
 async function handshake(dialler: AuthApp, listener: AuthApp, to: Identity): Promise<{ out: Connection; inb: Connection }> {
-  const [x, y] = memoryStreamPair();
-  const out = new Connection(x, { outbound: true, hostname: to.onion, backend, random });
-  const inb = new Connection(y, { outbound: false, backend, random });
+  const [x, y] = memoryStreamPair({ scheduler });
+  const out = new Connection(x, { outbound: true, hostname: to.onion, backend, random, scheduler });
+  const inb = new Connection(y, { outbound: false, backend, random, scheduler });
   await Promise.all([dialler.newInstance().init(out), listener.newInstance().init(inb)]);
   return { out, inb };
 }
@@ -92,9 +92,9 @@ describe('AuthApp peer key cache', () => {
     const bad = new Uint8Array(32);
     bad[0] = 2;
     expect(backend.edPublicToX25519(bad)).toBeNull();
-    const [x, y] = memoryStreamPair();
-    const hostile = new Connection(x, { outbound: false, backend, random });
-    const inb = new Connection(y, { outbound: false, backend, random });
+    const [x, y] = memoryStreamPair({ scheduler });
+    const hostile = new Connection(x, { outbound: false, backend, random, scheduler });
+    const inb = new Connection(y, { outbound: false, backend, random, scheduler });
     const done = a.newInstance().init(inb);
     hostile.send(encodeAuthMessage({ longTermPublicKey: bad, ephemeralPublicKey: makeIdentity().publicKey }));
     await done;
