@@ -382,7 +382,7 @@ export const QUOTE_SEARCH_MESSAGES = 500;
 /** An engine error on the status line fades after this (Esc clears it sooner). Our choice: long enough to read twice. */
 export const UI_ERROR_FADE_MS = 15_000;
 
-// ---- Search (src/app/engine/profile-runtime.ts `search`) ----
+// ---- Search (src/app/engine/history-search.ts `searchEvent`) ----
 /** Results one search returns. Our choice: a screen or two of them; narrow the words for more. */
 export const SEARCH_MAX_RESULTS = 50;
 /** Messages one search reads at most (each decoded): ~0.2 s on the development machine, so a search never stalls the engine long. */
