@@ -112,7 +112,7 @@ const suite: BenchSuite = async (opts) => {
         // As the engine can (ServerSyncOptions.transientCiphertext): onMessage keeps nothing of the ciphertext.
         transientCiphertext: true,
         onMessage: (egm) => {
-          // As the engine's receive path does (src/app/engine/groups.ts): find the key, then the full path.
+          // As the engine's receive path does (src/app/engine/group-receive.ts): find the key, then the full path.
           const g = opener.find(egm.ciphertext, held);
           if (g !== null && tryDecryptGroupMessage(backend, egm, [g]).ok) mine++;
         },

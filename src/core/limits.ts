@@ -389,7 +389,7 @@ export const UI_BELL_MIN_INTERVAL_MS = 5_000;
 /** Relative message times ("5m") are redrawn this often. Our choice: their smallest step is a minute. */
 export const UI_RELATIVE_TIME_TICK_MS = 30_000;
 
-// ---- Search (src/app/engine/profile-runtime.ts `search`) ----
+// ---- Search (src/app/engine/history-search.ts `searchEvent`) ----
 /** Results one search returns. Our choice: a screen or two of them; narrow the words for more. */
 export const SEARCH_MAX_RESULTS = 50;
 /** Messages one search reads at most (each decoded): ~0.2 s on the development machine, so a search never stalls the engine long. */

@@ -24,3 +24,8 @@ export interface RuntimeDeps {
   /** The engine's day count and data budget; absent: no budget. */
   readonly budget?: DataBudget;
 }
+
+/** The command id an event answers, spread into the event (none: an event nobody asked for). */
+export function withId(id: string | undefined): { id?: string } {
+  return id !== undefined ? { id } : {};
+}

@@ -60,8 +60,11 @@ export interface PeerSession {
   readonly framing: Framing;
   /** The cwtch-tui extensions the peer says it speaks (empty for Cwtch 1.x peers). */
   readonly extensions: ReadonlySet<string>;
-  /** Send a chat message; fails with 'peer.too-large' (nothing sent) or 'tapir.closed'. */
-  sendMessage(id: string, overlay: Overlay): Result<void>;
+  /**
+   * Send a chat message, given as its overlay or as the overlay's JSON already encoded (encodeOverlay; the outbox
+   * sends the bytes it stored); fails with 'peer.too-large' (nothing sent) or 'tapir.closed'.
+   */
+  sendMessage(id: string, overlay: Overlay | Uint8Array): Result<void>;
   close(): void;
 }
 
@@ -108,9 +111,13 @@ function encodeChecked(m: PeerMessage, framing: Framing): Result<Uint8Array> {
   return b.length > MAX_ENCRYPTED_PAYLOAD ? fail('peer.too-large', 'the message is too long for one packet') : ok(b);
 }
 
-/** Whether a chat message fits one packet in either framing (v1 is the larger: Data is base64). */
-export function chatMessageFits(id: string, overlay: Overlay): boolean {
-  return encodeChecked({ id, context: CONTEXT_RAW, data: encodeOverlay(overlay) }, 1).ok;
+/** Whether a chat message (its overlay, or the overlay's JSON) fits one packet in either framing (v1 is the larger: Data is base64). */
+export function chatMessageFits(id: string, overlay: Overlay | Uint8Array): boolean {
+  return encodeChecked({ id, context: CONTEXT_RAW, data: overlayBytes(overlay) }, 1).ok;
+}
+
+function overlayBytes(overlay: Overlay | Uint8Array): Uint8Array {
+  return overlay instanceof Uint8Array ? overlay : encodeOverlay(overlay);
 }
 
 class Session implements PeerSession {
@@ -130,8 +137,8 @@ class Session implements PeerSession {
     const b = encodeChecked(m, framing);
     return b.ok ? this.conn.send(b.value) : b;
   }
-  sendMessage(id: string, overlay: Overlay): Result<void> {
-    return this.send({ id, context: CONTEXT_RAW, data: encodeOverlay(overlay) });
+  sendMessage(id: string, overlay: Overlay | Uint8Array): Result<void> {
+    return this.send({ id, context: CONTEXT_RAW, data: overlayBytes(overlay) });
   }
   close(): void {
     this.conn.close('local');

@@ -33,7 +33,8 @@ describe('GroupRepair against its own per-peer rate', () => {
       closed: false,
       framing: 2,
       extensions: new Set([EXTENSION_GROUP_REPAIR]),
-      sendMessage: (_id, o) => (sent.push(o), { ok: true, value: undefined }),
+      // The repair sends overlays, never pre-encoded bytes.
+      sendMessage: (_id, o) => (sent.push(o as Overlay), { ok: true, value: undefined }),
       close: () => {},
     };
     // Each answered request moves the gap one step back (a new gap id), as a long repair does.
