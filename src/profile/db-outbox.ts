@@ -1,8 +1,9 @@
 // The outbox: what we send waits here until it is acknowledged or has failed. A message is in the outbox before it
-// goes on the wire (`queue` commits the message row and its outbox row together); the sender reads `due`, and an
-// entry leaves only once its message is acknowledged or failed.
+// goes on the wire (`queue` commits the message row and its outbox row together); the sender reads `due` (or one
+// conversation's `forConversation`), and an entry leaves only once its message is acknowledged or failed.
 
 import type { DbCore, Row } from './db-core.js';
+import type { ConversationId } from './db-conversations.js';
 import { MESSAGE_COLUMNS, toMessage, type AckState, type InsertResult, type Message, type MessageId, type Messages, type NewMessage } from './db-messages.js';
 
 export interface OutboxEntry {
@@ -13,6 +14,9 @@ export interface OutboxEntry {
 
 /** An outgoing message as the caller gives it: the direction is 'out' and the ack 'pending'. */
 export type OutgoingMessage = Omit<NewMessage, 'direction' | 'ack'>;
+
+const FOR_CONVERSATION_SQL = `SELECT ${MESSAGE_COLUMNS}, o.attempts, o.next_attempt_at FROM outbox o CROSS JOIN messages m ON m.id = o.message
+  WHERE m.conversation = ? ORDER BY o.next_attempt_at, o.message`;
 
 const toEntry = (r: Row): OutboxEntry => ({ message: toMessage(r), attempts: r.attempts as number, nextAttemptAt: r.next_attempt_at as number });
 
@@ -46,6 +50,21 @@ export class Outbox {
           .all(now, limit) as Row[],
     );
     return rows.map(toEntry);
+  }
+
+  /**
+   * Every outbox entry of one conversation, due or not, in `due`'s order (earliest next attempt first). CROSS JOIN
+   * walks the (short) outbox in that order and looks each message up by id; a plain JOIN read every message of the
+   * conversation and sorted.
+   */
+  forConversation(conversation: ConversationId): OutboxEntry[] {
+    return this.core.read(() => this.core.prepare(FOR_CONVERSATION_SQL).all(conversation) as Row[]).map(toEntry);
+  }
+
+  /** The query plan of `forConversation`, so a test can prove it walks the outbox, not the conversation's messages. */
+  explainForConversation(): string {
+    const rows = this.core.prepare(`EXPLAIN QUERY PLAN ${FOR_CONVERSATION_SQL}`).all(1) as Row[];
+    return rows.map((r) => r.detail as string).join('\n');
   }
 
   /** Records a failed attempt and when to try again. */
