@@ -1,25 +1,14 @@
 // Round trip of every entity through a real encrypted profile, plus the durability rules and disk full.
 
 import { describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/core/errors.js';
 import type { ProfileDb } from '../../src/profile/profile-db.js';
 import { SCHEMA_VERSION } from '../../src/profile/schema.js';
-import { store, useFreshProfile } from './helpers.js';
+import { codeOf, store, useFreshProfile } from './helpers.js';
 
 const t = useFreshProfile();
 const reopen = (): ProfileDb => t.reopen();
 
 const sig = (n: number) => new Uint8Array(64).fill(n);
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(StorageError);
-    return (e as StorageError).code;
-  }
-  return undefined;
-}
 
 describe('ProfileDb round trips', () => {
   it('identity and attributes', () => {
