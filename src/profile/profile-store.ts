@@ -213,8 +213,8 @@ export class ProfileStore {
     try {
       migrate(db);
       const data = new ProfileDb(db);
-      data.setIdentity({ ed25519Seed: seed, onion: onionFromPublicKey(ed25519.getPublicKey(seed)) });
-      data.setAttribute(ATTR_NAME, opts.name);
+      data.own.setIdentity({ ed25519Seed: seed, onion: onionFromPublicKey(ed25519.getPublicKey(seed)) });
+      data.own.setAttribute(ATTR_NAME, opts.name);
     } finally {
       // Close before the folder rename: SQLite derives the -wal path from the name it was opened with.
       db.close();

@@ -5,12 +5,24 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodePbkdf2, nodeRandom } from '../../src/app/platform/node-platform.js';
+import { StorageError } from '../../src/core/errors.js';
 import type { ProfileDb } from '../../src/profile/profile-db.js';
 import { ProfileStore, type Profile, type ProfileStoreDeps } from '../../src/profile/profile-store.js';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 export const deps: ProfileStoreDeps = { pbkdf2: nodePbkdf2, random: nodeRandom };
 export const store = (): ProfileStore => new ProfileStore(deps);
+
+/** The code of the StorageError `fn` throws (anything else it throws fails the test); undefined when it returns. */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(StorageError);
+    return (e as StorageError).code;
+  }
+  return undefined;
+}
 
 const made: string[] = [];
 export function tempDir(prefix = 'cwtch-profile-'): string {

@@ -130,7 +130,7 @@ describe('deleteOrphanedPendingPosts', () => {
   });
 
   it('walks the post targets and looks messages up by id, never scanning every message', () => {
-    const plan = t.db.explainPendingPostSweep();
+    const plan = t.db.posts.explainSweep();
     expect(plan).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
     expect(plan).not.toMatch(/SCAN m\b/);
   });

@@ -1,34 +1,23 @@
 // Round trip of every entity through a real encrypted profile, plus the durability rules and disk full.
 
 import { describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/core/errors.js';
 import type { ProfileDb } from '../../src/profile/profile-db.js';
 import { SCHEMA_VERSION } from '../../src/profile/schema.js';
-import { store, useFreshProfile } from './helpers.js';
+import { codeOf, store, useFreshProfile } from './helpers.js';
 
 const t = useFreshProfile();
 const reopen = (): ProfileDb => t.reopen();
 
 const sig = (n: number) => new Uint8Array(64).fill(n);
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(StorageError);
-    return (e as StorageError).code;
-  }
-  return undefined;
-}
-
 describe('ProfileDb round trips', () => {
   it('identity and attributes', () => {
     const id = t.db.identity()!;
-    t.db.setAttribute('public.profile.status', 'away');
+    t.db.own.setAttribute('public.profile.status', 'away');
     reopen();
     expect(t.db.identity()).toEqual(id);
     expect(t.db.getAttribute('public.profile.status')).toBe('away');
-    expect([...t.db.attributes().keys()]).toEqual(['public.profile.name', 'public.profile.status']);
+    expect([...t.db.own.attributes().keys()]).toEqual(['public.profile.name', 'public.profile.status']);
     expect(t.db.getAttribute('missing')).toBeNull();
   });
 
@@ -45,7 +34,7 @@ describe('ProfileDb round trips', () => {
     t.db.markRead(a.id);
     expect(t.db.getConversation(a.id)!.unread).toBe(0);
     expect(codeOf(() => t.db.createConversation({ kind: 'contact', handle: 'peer-a' }))).toBe('profile.constraint');
-    t.db.deleteConversation(a.id);
+    t.db.conversations.delete(a.id);
     expect(t.db.getConversation(a.id)).toBeNull();
     expect(t.db.messagesPage(a.id)).toEqual([]);
   });
@@ -88,7 +77,7 @@ describe('ProfileDb round trips', () => {
     const older = t.db.messagesPage(c.id, newest[0]!.id, 10);
     expect(older.map((m) => m.body)).toEqual(Array.from({ length: 10 }, (_, i) => `m${5 + i}`));
     expect(t.db.messagesPage(c.id, older[0]!.id, 10)).toHaveLength(5);
-    const plan = t.db.explainMessagesPage();
+    const plan = t.db.messages.explainPage();
     expect(plan).toMatch(/USING (COVERING )?INDEX messages_by_conversation|USING INTEGER PRIMARY KEY/);
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });
@@ -102,12 +91,12 @@ describe('ProfileDb round trips', () => {
     expect(t.db.outboxDue(5)).toEqual([]);
     expect(t.db.outboxDue(100).map((e) => e.message.body)).toEqual(['b', 'a']);
     expect(t.db.getMessage(a.id)!.ack).toBe('pending');
-    t.db.outboxReschedule(b.id, 200);
+    t.db.outbox.reschedule(b.id, 200);
     t.db.markAck(a.id, 'sent');
     expect(t.db.outboxDue(100).map((e) => [e.message.body, e.attempts])).toEqual([['a', 0]]);
     t.db.markAck(a.id, 'acknowledged');
     expect(t.db.outboxDue(1000).map((e) => [e.message.body, e.attempts, e.nextAttemptAt])).toEqual([['b', 1, 200]]);
-    t.db.outboxRemove(b.id);
+    t.db.outbox.remove(b.id);
     expect(t.db.outboxDue(1000)).toEqual([]);
   });
 
@@ -129,10 +118,10 @@ describe('ProfileDb round trips', () => {
     expect(t.db.getMessage(mine.id)!.ack).toBe('acknowledged');
     expect(t.db.outboxDue(10)).toEqual([]);
     expect(t.db.gaps(g.conversation)).toEqual([{ id: gap, group: g.conversation, beforeSignature: null, afterSignature: sig(7), firstSeen: 33, closed: false }]);
-    t.db.closeGap(gap);
+    t.db.groups.closeGap(gap);
     expect(t.db.gaps(g.conversation)).toEqual([]);
     expect(t.db.gaps(g.conversation, { includeClosed: true })[0]!.closed).toBe(true);
-    t.db.deleteConversation(g.conversation);
+    t.db.conversations.delete(g.conversation);
     expect(t.db.getGroup(g.conversation)).toBeNull();
   });
 
@@ -246,7 +235,7 @@ describe('ProfileDb round trips', () => {
     reopen();
     expect(t.db.takeToken('srv')!.token).toEqual(sig(3));
     expect(t.db.takeToken('srv')).toBeNull();
-    t.db.deleteServer('srv');
+    t.db.servers.delete('srv');
     expect(t.db.getServer('srv')).toBeNull();
   });
 

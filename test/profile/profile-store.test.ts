@@ -3,22 +3,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSWORD } from '../../src/core/crypto/kdf.js';
 import { decodeOnion } from '../../src/core/crypto/onion.js';
-import { StorageError } from '../../src/core/errors.js';
 import { defaultHome, profilesDir, resolveHome } from '../../src/profile/paths.js';
 import { ATTR_NAME, listProfileIds } from '../../src/profile/profile-store.js';
-import { cleanupTempDirs, store, tempDir, treeFingerprint } from './helpers.js';
+import { cleanupTempDirs, codeOf, store, tempDir, treeFingerprint } from './helpers.js';
 
 afterEach(cleanupTempDirs);
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(StorageError);
-    return (e as StorageError).code;
-  }
-  return undefined;
-}
 
 describe('home directory', () => {
   it('prefers CWTCH_HOME, then XDG data dir; --home wins over both', () => {

@@ -66,7 +66,7 @@ export class PeerOutbox {
   flush(s: PeerSession): void {
     const conv = this.db.findConversation(s.onion);
     if (conv === null || conv.authorization !== 'approved') return;
-    const due = this.db.outboxDue(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).filter((e) => e.message.conversation === conv.id);
+    const due = this.db.outbox.forConversation(conv.id);
     for (const e of due.slice(0, PEER_OUTBOX_BATCH)) {
       if (s.closed) return;
       this.transmit(s, conv, e.message);
