@@ -388,6 +388,8 @@ export const UI_ERROR_FADE_MS = 15_000;
 export const UI_BELL_MIN_INTERVAL_MS = 5_000;
 /** Relative message times ("5m") are redrawn this often. Our choice: their smallest step is a minute. */
 export const UI_RELATIVE_TIME_TICK_MS = 30_000;
+/** Messages the TUI reads from the profile when a conversation opens, and per older page (src/ui/view-model/ui-store.ts). */
+export const TUI_HISTORY_PAGE = 200;
 
 // ---- Search (src/app/engine/history-search.ts `searchEvent`) ----
 /** Results one search returns. Our choice: a screen or two of them; narrow the words for more. */

@@ -14,6 +14,7 @@ import { INITIAL_LOCAL, type LocalState } from '../controller/local-state.js';
 import { isDeleteForward, useRawKeys } from '../ink-internals/use-raw-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { useBell } from '../hooks/use-bell.js';
+import { useHistory } from '../hooks/use-history.js';
 import { uiText, untrustedLine } from '../text.js';
 import { fingerprintOf } from '../view-model/identity.js';
 import { syncPromptText, verifyCodeText } from '../view-model/format.js';
@@ -101,6 +102,7 @@ export function MainView({ state, onCommand, onLocal, onQuit, onBell }: MainView
 
   const selected = local.selected === undefined ? undefined : state.conversations.get(local.selected);
   useBell(state, local.selected, onBell);
+  useHistory(state, localRef, local.selected, setLocal, onLocal);
   useEffect(() => {
     if (selected !== undefined && selected.unread > 0 && local.anchors.get(selected.id) === undefined) onLocal({ local: 'read', id: selected.id });
   }, [selected, local.anchors, onLocal]);

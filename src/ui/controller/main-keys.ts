@@ -7,6 +7,7 @@ import { helpLines } from '../commands/help-lines.js';
 import { completeSlash, isSlashCommand, parseSlashCommand, SLASH_USAGE, type UiAction } from '../commands/slash.js';
 import { bindingsFor, type KeyInfo } from '../keys/bindings.js';
 import { settingEffects } from '../view-model/settings-lines.js';
+import { TUI_HISTORY_PAGE } from '../../core/limits.js';
 import { jumpSlot, type KeyCommand } from '../keys/commands.js';
 import { EMPTY_COMPOSER, feedKey, withComposerText } from '../keys/composer.js';
 import { uiText, untrustedLine } from '../text.js';
@@ -318,7 +319,9 @@ function command(local: LocalState, view: UiState, c: KeyCommand, env: KeyEnv): 
       const next = env.scroll(c, local.selected, local.anchors.get(local.selected));
       if (next === undefined) anchors.delete(local.selected);
       else anchors.set(local.selected, next);
-      return none({ ...local, anchors });
+      // Near the oldest message read, the page before it is read ahead, so paging back never waits at an edge.
+      const older = (c === 'scroll.pageUp' || c === 'scroll.top') && next !== undefined && next < TUI_HISTORY_PAGE / 2;
+      return { local: { ...local, anchors }, commands: [], quit: false, ...(older ? { localEvents: [{ local: 'older', id: local.selected }] } : {}) };
     }
     case 'input.submit':
     case 'input.newline':

@@ -103,10 +103,16 @@ export class MessageStore {
       return this.count - before;
     }
     const all: MessageRow[] = [];
+    // An older page (history before the oldest shown) goes in front as it is: messages with the same millisecond on
+    // both sides of the page's edge must keep the profile's order, which a sort by time cannot know.
+    const prepend = fresh[fresh.length - 1]!.time <= this.at(0)!.time;
+    if (prepend) for (const r of fresh) all.push(r);
     for (const c of this.chunks) for (const r of c) all.push(r);
-    for (const r of fresh) all.push(r);
-    // Stable sort: equal times keep arrival order.
-    all.sort((a, b) => a.time - b.time);
+    if (!prepend) {
+      for (const r of fresh) all.push(r);
+      // Stable sort: equal times keep arrival order.
+      all.sort((a, b) => a.time - b.time);
+    }
     this.chunks.length = 0;
     this.index.clear();
     this.count = 0;

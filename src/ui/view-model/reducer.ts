@@ -2,10 +2,10 @@
 // message stores are mutated in place (see message-store.ts) so a 100k-message conversation costs
 // O(1) per live message.
 
-import type { EngineEvent, HistoryMessage, MessageQuote, PeerState } from '../../core/api/events.js';
-import { untrusted, untrustedLine, uiText, type SafeText } from '../text.js';
+import type { EngineEvent, PeerState } from '../../core/api/events.js';
+import { untrusted, untrustedLine, uiText } from '../text.js';
 import { fingerprintOf, lookalikeIds, lookalikeKey, nameOf } from './identity.js';
-import { MessageStore, StoredMessage, type MessageRow } from './message-store.js';
+import { ack, history, memberLabel, message, senderName, withConversations } from './reduce-messages.js';
 import type { ConversationVm, GapVm, SyncPromptVm, UiState } from './state.js';
 
 type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
@@ -261,20 +261,6 @@ function flagLookalikes(state: UiState): UiState {
   return changed.length === 0 ? state : withConversations(state, changed);
 }
 
-/**
- * Conversation numbers stay put (WeeChat's buffers): a conversation keeps its place in `order` from when it first
- * appeared (the unlock snapshot comes most recent first), new ones go at the end, and activity never reorders
- * them — the status line's hotlist says where the new messages are instead.
- */
-function withConversations(state: UiState, changed: readonly ConversationVm[]): UiState {
-  const conversations = new Map(state.conversations);
-  const added: string[] = [];
-  for (const c of changed) {
-    if (!conversations.has(c.id)) added.push(c.id);
-    conversations.set(c.id, c);
-  }
-  return { ...state, conversations, order: added.length === 0 ? state.order : [...state.order, ...added] };
-}
 
 function serverState(state: UiState, server: string, s: PeerState, reason?: string, retryAt?: number): UiState {
   const servers = new Map(state.servers);
@@ -291,91 +277,6 @@ function serverState(state: UiState, server: string, s: PeerState, reason?: stri
   const groups = [...state.conversations.values()].filter((c) => c.kind === 'group' && c.server === server).map((c) => ({ ...c, online: s }));
   const next = { ...state, servers };
   return groups.length === 0 ? next : withConversations(next, groups);
-}
-
-/** "bob #3fa2…" for a member: their name as we know it and their fingerprint (names are not identities). */
-function memberLabel(state: UiState, from: string): SafeText {
-  return untrustedLine(`${senderName(state, from)} #${fingerprintOf(from).short}`);
-}
-
-function senderName(state: UiState, from: string): SafeText {
-  if (state.profile !== undefined && from === state.profile.onion) return state.profile.name;
-  const c = state.conversations.get(from);
-  if (c !== undefined) return c.verified === true ? untrustedLine(`${c.name} ✓`) : c.name;
-  // An unknown group member: their onion's fingerprint is the only honest label — unless it looks like a verified
-  // contact's, which is what an impersonator grinds for.
-  const fp = fingerprintOf(from).short;
-  for (const v of state.conversations.values()) {
-    if (v.verified === true && v.fingerprint.short === fp) return untrustedLine(`${fp} ⚠ not your verified ${v.name}`);
-  }
-  return fp;
-}
-
-function storeFor(state: UiState, conversation: string): { state: UiState; store: MessageStore } {
-  const existing = state.messages.get(conversation);
-  if (existing !== undefined) return { state, store: existing };
-  const store = new MessageStore();
-  const messages = new Map(state.messages);
-  messages.set(conversation, store);
-  return { state: { ...state, messages }, store };
-}
-
-function toRow(state: UiState, store: MessageStore, m: HistoryMessage & { failReason?: string }): MessageRow {
-  const fromName = m.outgoing && state.profile !== undefined ? state.profile.name : senderName(state, m.from);
-  // A group invite is a line, not its base64 (Alt+I reviews an incoming one in the paste box).
-  // (The name on one line: a card is one line whatever the sender put in it.)
-  const invited = m.groupInvite === undefined ? '' : untrustedLine(m.groupInvite.groupName);
-  const text = m.groupInvite === undefined ? m.text : m.outgoing ? `✉ group invite sent: “${invited}”` : `✉ group invite: “${invited}” (Alt+I reviews it)`;
-  const row = new StoredMessage(m.messageId, m.from, fromName, text, m.time, m.outgoing, m.ack);
-  if (m.failReason !== undefined) row.failReason = untrustedLine(m.failReason);
-  if (m.quote !== undefined) row.quote = quotedText(store, m.quote);
-  return row;
-}
-
-/** A quoted reply's original, as the engine found it (or, failing that, a message of this history with its id). */
-function quotedText(store: MessageStore, q: MessageQuote): SafeText {
-  if (q.text !== undefined) return untrustedLine(q.text);
-  return (q.messageId !== undefined ? store.byId(q.messageId)?.text : undefined) ?? uiText('(quoted message not on this device)');
-}
-
-function message(state0: UiState, e: Ev<'message'>): UiState {
-  const { state, store } = storeFor(state0, e.conversation);
-  const added = store.append(toRow(state, store, e));
-  const c = state.conversations.get(e.conversation);
-  if (c === undefined) return state === state0 && !added ? state : { ...state };
-  const counted = added && e.signature !== undefined && c.server !== undefined ? countServerMessage(state, c.server, e.outgoing) : state;
-  // Someone else's new message: the bell (use-bell.ts) decides from this whether to ring.
-  const arrived = added && !e.outgoing ? { ...counted, arrival: { seq: (counted.arrival?.seq ?? 0) + 1, conversation: e.conversation } } : counted;
-  return bumpConversation(arrived, c, e, added);
-}
-
-/** A new group message through `server`: one more fetched (theirs) or echoed (ours). */
-function countServerMessage(state: UiState, server: string, outgoing: boolean): UiState {
-  const old = state.serverMessages.get(server) ?? { fetched: 0, ours: 0 };
-  const serverMessages = new Map(state.serverMessages);
-  serverMessages.set(server, outgoing ? { ...old, ours: old.ours + 1 } : { ...old, fetched: old.fetched + 1 });
-  return { ...state, serverMessages };
-}
-
-function bumpConversation(state: UiState, c: ConversationVm, e: Ev<'message'>, added: boolean): UiState {
-  const bumped: ConversationVm = {
-    ...c,
-    lastActivity: Math.max(c.lastActivity, e.time),
-    unread: added && !e.outgoing ? c.unread + 1 : c.unread,
-  };
-  return withConversations(state, [bumped]);
-}
-
-function ack(state: UiState, conversation: string, messageId: string, a: 'sent' | 'acknowledged' | 'failed', reason?: SafeText): UiState {
-  const store = state.messages.get(conversation);
-  if (store === undefined || !store.setAck(messageId, a, reason)) return state;
-  return { ...state };
-}
-
-function history(state0: UiState, e: Ev<'history'>): UiState {
-  const { state, store } = storeFor(state0, e.conversation);
-  const added = store.merge(e.messages.map((m) => toRow(state, store, m)));
-  return added === 0 && state === state0 ? state : { ...state };
 }
 
 function gap(state: UiState, e: Ev<'gap'>): UiState {

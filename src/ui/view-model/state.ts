@@ -132,6 +132,11 @@ export interface UiState {
   readonly nameKeys?: ReadonlyMap<string, string>;
   /** The UI's own preferences (theme, keys, timestamps, bell …), as `/set` left them. */
   readonly settings: UiSettingsValues;
+  /**
+   * Per conversation, how much of its stored history the UI has read: asked for (`loading`, with the page size),
+   * older messages left (`more`), or all of it. Absent: not read yet (it is, when the conversation opens).
+   */
+  readonly historyLoaded?: ReadonlyMap<string, { readonly state: 'loading' | 'more' | 'all'; readonly limit: number }>;
   /** The last message that arrived from someone else (a count, and where), for the bell. */
   readonly arrival?: { readonly seq: number; readonly conversation: string };
 }

@@ -9,6 +9,7 @@ import { answerFor } from './answers.js';
 import { clearError, dismissSyncPrompt, markRead, reduce } from './reducer.js';
 import { initialState, type UiState } from './state.js';
 import { uiText } from '../text.js';
+import { TUI_HISTORY_PAGE } from '../../core/limits.js';
 
 /** Changes the UI makes to the view model itself. */
 export type LocalEvent =
@@ -18,6 +19,10 @@ export type LocalEvent =
   | { readonly local: 'clear-error' }
   /** The answer line was read (or a new command was typed). */
   | { readonly local: 'clear-answer' }
+  /** A conversation was opened: its stored history is read the first time. */
+  | { readonly local: 'opened'; readonly id: string }
+  /** Paged back past the oldest message read: read the page before it. */
+  | { readonly local: 'older'; readonly id: string }
   /** `/set NAME VALUE`: change a UI setting and keep it (the store's settings file). */
   | { readonly local: 'set'; readonly patch: Partial<UiSettingsValues> };
 
@@ -48,7 +53,24 @@ export function reduceLocal(s: UiState, e: LocalEvent): UiState {
     }
     case 'set':
       return { ...s, settings: { ...s.settings, ...e.patch } };
+    case 'opened':
+    case 'older':
+      return s;
   }
+}
+
+/**
+ * The history command an `opened`/`older` calls for (none while a page is on its way, or when everything is read),
+ * and the state that says it was asked.
+ */
+function historyRequest(s: UiState, e: { readonly local: 'opened' | 'older'; readonly id: string }): { state: UiState; command?: EngineCommand } {
+  const known = s.historyLoaded?.get(e.id);
+  if (e.local === 'opened' ? known !== undefined : known?.state !== 'more') return { state: s };
+  const oldest = e.local === 'older' ? s.messages.get(e.id)?.at(0)?.messageId : undefined;
+  if (e.local === 'older' && oldest === undefined) return { state: s };
+  const historyLoaded = new Map(s.historyLoaded);
+  historyLoaded.set(e.id, { state: 'loading', limit: TUI_HISTORY_PAGE });
+  return { state: { ...s, historyLoaded }, command: { cmd: 'history', conversation: e.id, limit: TUI_HISTORY_PAGE, ...(oldest !== undefined ? { before: oldest } : {}) } };
 }
 
 /** Keep a `/set` change; a file that cannot be written keeps it for this session and says so. */
@@ -104,7 +126,15 @@ export function createUiStore(engine: EngineApi, opts: UiStoreOptions = {}): UiS
   });
   return {
     getState: () => state,
-    dispatch: (e) => set(e.local === 'set' ? saveSettings(settings, state, e.patch) : reduceLocal(state, e)),
+    dispatch: (e) => {
+      if (e.local === 'opened' || e.local === 'older') {
+        const r = historyRequest(state, e);
+        set(r.state);
+        if (r.command !== undefined) engine.command(r.command);
+        return;
+      }
+      set(e.local === 'set' ? saveSettings(settings, state, e.patch) : reduceLocal(state, e));
+    },
     send(c) {
       const id = `ui-${++seq}`;
       pending.set(id, c);

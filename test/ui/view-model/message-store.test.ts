@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageStore, type MessageRow } from '../../../src/ui/view-model/message-store.js';
+import { MessageStore, StoredMessage, type MessageRow } from '../../../src/ui/view-model/message-store.js';
 import { uiText } from '../../../src/ui/text.js';
 
 const row = (i: number, time = i): MessageRow => ({ messageId: `m${i}`, from: 'x', fromName: uiText('x'), text: uiText(`t${i}`), time, outgoing: false, ack: 'acknowledged' });
@@ -32,5 +32,16 @@ describe('MessageStore', () => {
     expect(s.merge([row(1), row(5)])).toBe(1);
     expect(Array.from({ length: s.length }, (_, i) => s.at(i)!.messageId)).toEqual(['m1', 'm5', 'm6', 'm7']);
     expect(s.positionOf('m7')).toBe(3);
+  });
+});
+
+describe('an older page read in front', () => {
+  it('keeps the profile order for messages with the same millisecond across the page edge', () => {
+    const s = new MessageStore();
+    const row = (i: number, time: number) => new StoredMessage(`m${i}`, 'x', uiText('x'), uiText(`t${i}`), time, false, 'acknowledged');
+    // The newest page: m3..m5, all at t=100; then the page before it: m0..m2, m1 and m2 also at t=100.
+    s.merge([row(3, 100), row(4, 100), row(5, 100)]);
+    s.merge([row(0, 90), row(1, 100), row(2, 100)]);
+    expect(Array.from({ length: s.length }, (_, i) => s.at(i)!.messageId)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
   });
 });
