@@ -110,3 +110,24 @@ export function decodeBudget(bytes: Uint8Array | null): number | null {
 export function encodeBudget(n: number): Uint8Array {
   return new TextEncoder().encode(String(n));
 }
+
+/** What a profile keeps of the budget (profile-runtime.ts). */
+interface BudgetKeeper {
+  budgetSettings(): { readonly perDay: number | null; readonly day: DayRecord | null };
+  saveBudget(perDay: number): void;
+}
+
+/**
+ * A newly opened profile's budget is taken up when none is set (as low-bandwidth mode is), its day's count carries
+ * on, and the other open profiles (`open`) remember what is now the budget.
+ */
+export function adoptBudget(budget: DataBudget, r: BudgetKeeper, open: readonly BudgetKeeper[]): void {
+  const { perDay, day } = r.budgetSettings();
+  if (day !== null) budget.restore(day);
+  if (budget.budget === 0 && perDay !== null && perDay > 0) {
+    budget.budget = perDay;
+    for (const o of open) if (o !== r) o.saveBudget(perDay);
+  } else if (budget.budget > 0 && perDay !== budget.budget) {
+    r.saveBudget(budget.budget);
+  }
+}

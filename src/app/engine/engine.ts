@@ -2,11 +2,10 @@
 // EngineApi the TUI and the headless mode share. Commands run one at a time, in order; each outcome is an event
 // echoing the command's id.
 //
-// Several profiles may be unlocked at once (one password can open several, and `create-profile`/`unlock` add
-// more). All of them stay online: they listen, dial their contacts, store and acknowledge messages. Commands act
-// on the ACTIVE profile — the one most recently created or unlocked — and only the active profile's events are
-// emitted (events carry no profile field); when a profile becomes active its `profile`, `contact` and
-// `peer-state` events are emitted again so a UI can redraw from them.
+// Several profiles may be open at once (one password can open several; create, unlock and import add more). All stay
+// online: they listen, dial their contacts, store and acknowledge messages. Commands act on the ACTIVE profile (the
+// one last opened or selected, or the one a command's `profile` names) and only its events are emitted; when one
+// becomes active its snapshot (`profile` with its profileId, contacts, groups …) is emitted again, then `profiles`.
 
 import type { EngineCommand } from '../../core/api/commands.js';
 import type { EngineApi } from '../../core/api/engine.js';
@@ -19,10 +18,13 @@ import { profilesDir } from '../../profile/paths.js';
 import { listProfileIds, ProfileStore, type Profile } from '../../profile/profile-store.js';
 import { BYTES_EVENT_INTERVAL_MS } from '../../core/limits.js';
 import { ByteMeter } from './byte-meter.js';
-import { DataBudget } from './data-budget.js';
+import { adoptBudget, DataBudget } from './data-budget.js';
 import type { RuntimeDeps } from './deps.js';
 import { ProfileRuntime, SETTING_LOW_BANDWIDTH } from './profile-runtime.js';
 import type { RepairStats } from './group-repair.js';
+
+/** Commands that are not for one open profile (they open one, or act on all). */
+const UNSCOPED: ReadonlySet<string> = new Set(['create-profile', 'unlock', 'import-profile', 'select-profile', 'delete-profile', 'lowbw', 'data-budget', 'quit']);
 
 export interface EngineDeps extends RuntimeDeps {
   /** The profiles folder's parent (`--home`). */
@@ -119,7 +121,13 @@ export class Engine implements EngineApi {
 
   /** Say how many profiles the home folder holds (at start, once the UI listens): 0 means a first run. */
   announceProfiles(): void {
-    this.emit({ event: 'profiles', count: this.profileCount() });
+    this.emit(this.profilesEvent());
+  }
+
+  /** How many profiles the home holds and which are open (which one active). */
+  private profilesEvent(): EngineEvent {
+    const open = [...this.runtimes.values()].map((r) => ({ profileId: r.profile.id, name: r.profileName, onion: r.onion, active: r === this.active }));
+    return { event: 'profiles', count: this.profileCount(), open };
   }
 
   /** How many profiles the home folder holds. */
@@ -142,6 +150,8 @@ export class Engine implements EngineApi {
     const id = c.id;
     try {
       if (this.closed !== null && c.cmd !== 'quit') throw new CwtchError('engine.closed', 'the engine is shutting down');
+      // A command for another open profile: that one becomes active first (commands act on the active profile).
+      if (c.profile !== undefined && !UNSCOPED.has(c.cmd) && this.active?.profile.id !== c.profile) this.activate(this.openProfile(c.profile));
       await this.dispatch(c);
     } catch (e) {
       const code = e instanceof CwtchError ? e.code : 'engine.internal';
@@ -149,6 +159,42 @@ export class Engine implements EngineApi {
       if (!(e instanceof CwtchError)) this.deps.log(`engine: ${c.cmd} failed: ${e instanceof Error ? e.name : 'error'}`);
       this.emit({ ...(id !== undefined ? { id } : {}), event: 'error', code, message });
     }
+  }
+
+  private openProfile(profileId: string): ProfileRuntime {
+    const r = [...this.runtimes.values()].find((x) => x.profile.id === profileId);
+    if (r === undefined) throw new UsageError('profile.unknown', 'no open profile has that profileId (see the profiles event)');
+    return r;
+  }
+
+  /** Make `r` the active profile: only its events reach listeners; its snapshot is said again so a UI redraws. */
+  private activate(r: ProfileRuntime, id?: string): void {
+    if (this.active !== null && this.active !== r) this.active.emit = () => {};
+    this.active = r;
+    r.emit = (e) => this.emit(e);
+    for (const e of r.snapshot(id)) this.emit(e);
+    for (const e of this.meter.snapshot()) this.emit(e);
+    this.emit(this.profilesEvent());
+  }
+
+  /**
+   * Delete an open profile: offline first (listener and onion service withdrawn, connections closed), then its
+   * folder (profile-store.ts: renamed away, then removed, so a crash never leaves half a profile openable). Another
+   * open profile becomes active, if there is one.
+   */
+  private async deleteProfile(profileId: string, id?: string): Promise<void> {
+    const r = this.openProfile(profileId);
+    this.saveDay();
+    r.emit = () => {};
+    await r.stop();
+    this.runtimes.delete(r.onion);
+    this.store.deleteProfile(r.profile);
+    const wasActive = this.active === r;
+    if (wasActive) this.active = null;
+    this.emit({ ...(id !== undefined ? { id } : {}), event: 'ok', cmd: 'delete-profile' });
+    const next = wasActive ? [...this.runtimes.values()][0] : undefined;
+    if (next !== undefined) this.activate(next);
+    else this.emit(this.profilesEvent());
   }
 
   private need(): ProfileRuntime {
@@ -277,6 +323,12 @@ export class Engine implements EngineApi {
         this.emit(this.meter.total());
         return;
       }
+      case 'select-profile':
+        this.activate(this.openProfile(c.profile), c.id);
+        return;
+      case 'delete-profile':
+        await this.deleteProfile(c.profile, c.id);
+        return;
       case 'quit':
         await this.close();
         this.emit({ ...idf, event: 'ok', cmd: 'quit' });
@@ -306,23 +358,9 @@ export class Engine implements EngineApi {
     this.runtimes.set(fresh.onion, fresh);
     await fresh.start(this.lowBandwidth);
     if (this.lowBandwidth) fresh.setLowBandwidth(true);
-    this.active = fresh;
-    fresh.emit = (e) => this.emit(e);
+    if (failure === null) this.emit({ ...(id !== undefined ? { id } : {}), event: 'ok', cmd: 'change-password' });
+    this.activate(fresh);
     if (failure !== null) throw failure;
-    this.emit({ ...(id !== undefined ? { id } : {}), event: 'ok', cmd: 'change-password' });
-    for (const e of fresh.snapshot()) this.emit(e);
-  }
-
-  /** A profile's budget is taken up when none is set (as low-bandwidth mode is), and its day's count carries on. */
-  private adoptBudget(r: ProfileRuntime): void {
-    const { perDay, day } = r.budgetSettings();
-    if (day !== null) this.budget.restore(day);
-    if (this.budget.budget === 0 && perDay !== null && perDay > 0) {
-      this.budget.budget = perDay;
-      for (const o of this.runtimes.values()) if (o !== r) o.saveBudget(perDay);
-    } else if (this.budget.budget > 0 && perDay !== this.budget.budget) {
-      r.saveBudget(this.budget.budget);
-    }
   }
 
   /** Start runtimes for newly opened profiles (a profile already running is closed again), make the last active. */
@@ -338,7 +376,7 @@ export class Engine implements EngineApi {
       const r = new ProfileRuntime({ ...this.deps, meter: this.meter, budget: this.budget }, p, () => {});
       this.runtimes.set(r.onion, r);
       try {
-        this.adoptBudget(r);
+        adoptBudget(this.budget, r, [...this.runtimes.values()]);
         if (!this.lowBandwidth && p.db.getSetting(SETTING_LOW_BANDWIDTH)?.[0] === 1) {
           this.lowBandwidth = true;
           for (const o of this.runtimes.values()) if (o !== r) o.setLowBandwidth(true);
@@ -353,12 +391,6 @@ export class Engine implements EngineApi {
       }
       last = r;
     }
-    if (last === null) return;
-    if (this.active !== null) this.active.emit = () => {};
-    this.active = last;
-    last.emit = (e) => this.emit(e);
-    const snap = last.snapshot(id);
-    for (const e of snap) this.emit(e);
-    for (const e of this.meter.snapshot()) this.emit(e);
+    if (last !== null) this.activate(last, id);
   }
 }

@@ -143,7 +143,7 @@ export class ProfileRuntime implements PeerHandler {
 
   /** Events that describe this profile from scratch (after unlock, or when it becomes active). */
   snapshot(id?: string): EngineEvent[] {
-    const out: EngineEvent[] = [{ ...(id !== undefined ? { id } : {}), event: 'profile', onion: this.onion, name: this.profileName, defaultPassword: this.profile.isDefaultPassword }];
+    const out: EngineEvent[] = [{ ...(id !== undefined ? { id } : {}), event: 'profile', profileId: this.profile.id, onion: this.onion, name: this.profileName, defaultPassword: this.profile.isDefaultPassword }];
     for (const c of this.db.listConversations()) {
       if (c.kind !== 'contact') continue;
       out.push(contactEvent(c));

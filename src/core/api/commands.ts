@@ -3,7 +3,13 @@
 
 import { fail, ok, type Result } from '../result.js';
 
-export type EngineCommand =
+/**
+ * Every command may name the open profile it is for (`profile`: a `profileId`); one naming another open profile makes
+ * that one active first (its snapshot is emitted, as `select-profile` does). Absent: the active profile.
+ */
+export type EngineCommand = CommandBody & { readonly profile?: string };
+
+type CommandBody =
   | { readonly cmd: 'create-profile'; readonly name: string; readonly password: string; readonly id?: string }
   | { readonly cmd: 'unlock'; readonly password: string; readonly id?: string }
   | { readonly cmd: 'add'; readonly text: string; readonly id?: string }
@@ -44,6 +50,10 @@ export type EngineCommand =
   | { readonly cmd: 'search'; readonly text: string; readonly conversation?: string; readonly limit?: number; readonly id?: string }
   /** Disconnect peers we have not approved right after auth (Cwtch's "block unknown connections"). */
   | { readonly cmd: 'block-unknown'; readonly on: boolean; readonly id?: string }
+  /** Make an open profile the active one (`profile`: its profileId): its snapshot is emitted, then `profiles`. */
+  | { readonly cmd: 'select-profile'; readonly profile: string; readonly id?: string }
+  /** Delete an open profile: offline first (its onion withdrawn), then its files; answered `ok`, then `profiles`. */
+  | { readonly cmd: 'delete-profile'; readonly profile: string; readonly id?: string }
   | { readonly cmd: 'quit'; readonly id?: string };
 
 export type CommandName = EngineCommand['cmd'];
@@ -81,6 +91,8 @@ export const COMMAND_SPECS: Readonly<Record<CommandName, Spec>> = {
   mute: { required: { conversation: 'string', on: 'boolean' }, optional: {} },
   'import-profile': { required: { file: 'string', password: 'string' }, optional: {} },
   'set-verified': { required: { onion: 'string', on: 'boolean' }, optional: {} },
+  'select-profile': { required: { profile: 'string' }, optional: {} },
+  'delete-profile': { required: { profile: 'string' }, optional: {} },
   quit: { required: {}, optional: {} },
 };
 
@@ -107,6 +119,10 @@ export function decodeCommand(line: string): Result<EngineCommand> {
   if (o['id'] !== undefined) {
     if (typeof o['id'] !== 'string' && typeof o['id'] !== 'number') return fail('command.id', '"id" must be a string or number');
     out['id'] = String(o['id']);
+  }
+  if (o['profile'] !== undefined) {
+    if (typeof o['profile'] !== 'string') return fail('command.field', '"profile" must be a profileId (string)');
+    out['profile'] = o['profile'];
   }
   for (const [k, t] of Object.entries(spec.required)) {
     if (typeof o[k] !== t) return fail('command.field', `"${name}" needs "${k}" (${t})`);

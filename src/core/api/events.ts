@@ -2,6 +2,14 @@
 // headless writes each event as one JSON line, so every field is plain JSON (strings, numbers, booleans).
 // Field names are a public, stable interface: scripts and bots depend on them.
 
+/** An open profile: its id (for commands' `profile`), name and onion, and whether commands go to it now. */
+export interface OpenProfile {
+  readonly profileId: string;
+  readonly name: string;
+  readonly onion: string;
+  readonly active: boolean;
+}
+
 /** A conversation is a contact (its onion) or a group (its 32-hex group id). */
 export type ConversationId = string;
 
@@ -21,7 +29,8 @@ interface Base {
 }
 
 export type EngineEvent =
-  | (Base & { readonly event: 'profile'; readonly onion: string; readonly name: string; readonly defaultPassword: boolean })
+  /** The active profile (after unlock, create, import, a switch); `profileId` names it in commands' `profile`. */
+  | (Base & { readonly event: 'profile'; readonly profileId: string; readonly onion: string; readonly name: string; readonly defaultPassword: boolean })
   | (Base & { readonly event: 'tor'; readonly state: 'starting' | 'ready' | 'failed' | 'closed'; readonly progress: number; readonly summary: string })
   /** `name` is the user's local name when the contact was renamed, else the one the peer announced. */
   /** verified: the user marked this contact verified (set-verified), stored in the profile. */
@@ -43,8 +52,11 @@ export type EngineEvent =
    * limits (SEARCH_MAX_RESULTS shown, SEARCH_MAX_SCAN read) before reading everything.
    */
   | (Base & { readonly event: 'search'; readonly query: string; readonly results: readonly SearchHit[]; readonly more: boolean })
-  /** How many profiles the home folder holds, said once at start: 0 is a first run (create, not unlock). */
-  | (Base & { readonly event: 'profiles'; readonly count: number })
+  /**
+   * How many profiles the home folder holds (at start: 0 is a first run, create, not unlock), and which are open,
+   * said again whenever that changes (unlock, create, import, a switch, a delete). `open` empty: none is open now.
+   */
+  | (Base & { readonly event: 'profiles'; readonly count: number; readonly open: readonly OpenProfile[] })
   | (Base & { readonly event: 'peer-state'; readonly onion: string; readonly state: PeerState })
   | (Base & {
       readonly event: 'message';

@@ -17,6 +17,12 @@ export type UiAction =
   | { readonly ui: 'settings' }
   /** `/set NAME VALUE`: a UI setting changed (and kept). */
   | { readonly ui: 'set'; readonly patch: Partial<UiSettingsValues> }
+  /** `/profile`: the open profiles; `/profile new`: the form for another; `/profile NAME`: switch to it. */
+  | { readonly ui: 'profiles' }
+  | { readonly ui: 'new-profile' }
+  | { readonly ui: 'select-profile'; readonly name: string }
+  /** `/profile delete [NAME [yes]]`: asked twice (without the name, then without yes) before anything is deleted. */
+  | { readonly ui: 'delete-profile'; readonly name?: string; readonly confirmed: boolean }
   /** `/leave` without "yes": ask first (leaving deletes the group's messages on this device). */
   | { readonly ui: 'confirm-leave'; readonly group: string };
 
@@ -34,7 +40,7 @@ export interface SlashContext {
   readonly currentMuted?: boolean;
 }
 
-export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'password', 'export', 'mute', 'set', 'me', 'help', 'quit'] as const;
+export const SLASH_COMMANDS = ['add', 'accept', 'block', 'group', 'invite', 'leave', 'fork', 'mirror', 'move', 'rename', 'server', 'sync', 'lowbw', 'budget', 'verify', 'search', 'password', 'export', 'mute', 'set', 'profile', 'me', 'help', 'quit'] as const;
 export type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /** One line of usage per command; /help and the help sheet show these. */
@@ -58,6 +64,7 @@ export const SLASH_USAGE: Readonly<Record<SlashName, string>> = {
   password: '/password  — change the profile\'s password (asks the current one, then the new one twice; nothing is shown)',
   search: '/search WORDS  — messages holding the words, newest first, in every conversation (Ctrl+R starts one)',
   verify: '/verify [yes|no]  — the open contact\'s verification code to read to each other; yes: it matched, mark them verified',
+  profile: '/profile [NAME | new | delete]  — the open profiles; switch to NAME; make another; delete the open one (asks twice)',
   set: '/set [NAME VALUE]  — a UI setting (theme, keys, timestamps, clock, lowbw, bell); alone: lists them',
   me: '/me [qr]  — show your own address (give it to people so they can /add you); qr: as a QR code to scan',
   help: '/help [topic]  — help; topics: keys, editing, groups, gaps, paste, lowbw, commands',
@@ -181,6 +188,17 @@ export function parseSlashCommand(text: string, ctx: SlashContext = {}): SlashRe
       }
       const r = parseSetting(setting, value);
       return r.ok ? ui({ ui: 'set', patch: r.value }) : err(r.error.code, r.error.reason);
+    }
+    case 'profile': {
+      const a = args[0]?.toLowerCase();
+      if (a === undefined) return ui({ ui: 'profiles' });
+      if (a === 'new' && args.length === 1) return ui({ ui: 'new-profile' });
+      if (a === 'delete') {
+        const confirmed = args.length > 2 && args[args.length - 1]!.toLowerCase() === 'yes';
+        const name = (confirmed ? args.slice(1, -1) : args.slice(1)).join(' ');
+        return ui({ ui: 'delete-profile', ...(name.length > 0 ? { name } : {}), confirmed });
+      }
+      return ui({ ui: 'select-profile', name: rest });
     }
     case 'me':
       if (args[0]?.toLowerCase() === 'qr') return ui({ ui: 'qr', what: 'me' });

@@ -28,7 +28,7 @@ import { HelpSheet } from './HelpSheet.js';
 import { PasteBox } from './PasteBox.js';
 import { QuickSwitcher } from './QuickSwitcher.js';
 import { SafeTextView } from './SafeTextView.js';
-import { PasswordView } from './PasswordView.js';
+import { NewProfileView, PasswordView } from './PasswordView.js';
 import { QrView } from './QrView.js';
 import { SearchView } from './SearchView.js';
 import { SettingsView } from './SettingsView.js';
@@ -178,6 +178,8 @@ export function MainView({ state, onCommand, onLocal, onQuit, onBell }: MainView
           <PasswordView field={modal.field} old={modal.old} new={modal.new} again={modal.again} {...(modal.mismatch === true ? { mismatch: true } : {})} />
         ) : modal.kind === 'search' ? (
           <SearchView state={state} index={modal.index} height={bodyHeight} />
+        ) : modal.kind === 'new-profile' ? (
+          <NewProfileView field={modal.field} name={modal.name} new={modal.new} again={modal.again} {...(modal.mismatch === true ? { mismatch: true } : {})} />
         ) : modal.kind === 'settings' ? (
           <SettingsView settings={state.settings} />
         ) : modal.kind === 'qr' ? (

@@ -2,7 +2,7 @@
 
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
-import { uiText } from '../text.js';
+import { uiText, untrustedLine } from '../text.js';
 import { budgetPercent, budgetText, formatBytes, hotlistText, ONLINE_STATES, torStateText } from '../view-model/format.js';
 import { bytesToday, type UiState } from '../view-model/state.js';
 import { SafeTextView } from './SafeTextView.js';
@@ -29,6 +29,7 @@ export function StatusLine({ state }: StatusLineProps): ReactNode {
         <SafeTextView key={s.onion} text={uiText(`srv #${s.fingerprint.short} ${s.state}`)} color={ONLINE_STATES.has(s.state) ? 'green' : 'yellow'} />
       ))}
       {state.servers.size > 0 ? <SafeTextView text={uiText(SERVERS_HINT)} dim /> : null}
+      {(state.openProfiles?.length ?? 0) > 1 && state.profile !== undefined ? <SafeTextView text={untrustedLine(`◉ ${state.profile.name} (${state.openProfiles!.length} open)`)} bold /> : null}
       {state.lowBandwidth ? <SafeTextView text={uiText('LOW-BW')} color="magenta" bold /> : null}
       {hot !== null ? <SafeTextView text={uiText(hot)} color="cyan" bold /> : null}
       {budget !== null ? (

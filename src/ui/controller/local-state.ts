@@ -15,6 +15,8 @@ export type Modal =
   | { readonly kind: 'search'; readonly index: number }
   /** `/password`: the current password, the new one, the new one again; never drawn, only counted. */
   | { readonly kind: 'password'; readonly field: 'old' | 'new' | 'again'; readonly old: string; readonly new: string; readonly again: string; readonly mismatch?: boolean }
+  /** `/profile new`: another profile's name, then its password twice (never drawn, only counted). */
+  | { readonly kind: 'new-profile'; readonly field: 'name' | 'new' | 'again'; readonly name: string; readonly new: string; readonly again: string; readonly mismatch?: boolean }
   /** `/set` alone: the UI settings and their values. */
   | { readonly kind: 'settings' }
   /** A QR code (qr.ts rows) under its title; any of Esc, q, Enter closes it. */

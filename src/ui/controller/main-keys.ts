@@ -7,6 +7,7 @@ import { helpLines } from '../commands/help-lines.js';
 import { completeSlash, isSlashCommand, parseSlashCommand, SLASH_USAGE, type UiAction } from '../commands/slash.js';
 import { bindingsFor, type KeyInfo } from '../keys/bindings.js';
 import { settingEffects } from '../view-model/settings-lines.js';
+import { profileAction, profilesText } from '../view-model/profile-lines.js';
 import { TUI_HISTORY_PAGE } from '../../core/limits.js';
 import { jumpSlot, type KeyCommand } from '../keys/commands.js';
 import { EMPTY_COMPOSER, feedKey, withComposerText } from '../keys/composer.js';
@@ -104,6 +105,15 @@ function uiAction(local: LocalState, view: UiState, a: UiAction): KeyOutcome {
       return none({ ...local, notice: untrustedLine(leaveQuestion(view, a.group, local.selected)) });
     case 'settings':
       return none({ ...local, modal: { kind: 'settings' } });
+    case 'profiles':
+      return none({ ...local, notice: untrustedLine(profilesText(view)) });
+    case 'new-profile':
+      return none({ ...local, modal: { kind: 'new-profile', field: 'name', name: '', new: '', again: '' } });
+    case 'select-profile':
+    case 'delete-profile': {
+      const r = profileAction(view, a);
+      return 'say' in r ? none({ ...local, notice: untrustedLine(r.say) }) : { local, commands: [r.command], quit: false };
+    }
     case 'set':
       return { local, commands: settingEffects(a.patch), quit: false, localEvents: [{ local: 'set', patch: a.patch }] };
     case 'quit':
@@ -168,11 +178,18 @@ function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo)
         if (m.new !== m.again) return none({ ...local, modal: { ...m, field: 'new', new: '', again: '', mismatch: true } });
         return { local: { ...local, modal: { kind: 'none' } }, commands: [{ cmd: 'change-password', old: m.old, new: m.new }], quit: false };
       }
-      if (key.backspace || key.delete) return none({ ...local, modal: { ...m, [f]: Array.from(m[f]).slice(0, -1).join('') } });
-      // A pasted password loses its paste markers and newline (as on the unlock form).
-      const typed = input.replace(/\[20[01]~|[\r\n]/g, '');
-      if (typed.length > 0 && !key.ctrl && !key.meta) return none({ ...local, modal: { ...m, [f]: m[f] + typed } });
-      return none(local);
+      return none({ ...local, modal: { ...m, [f]: typeInto(m[f], input, key) } });
+    }
+    case 'new-profile': {
+      if (key.escape) return none({ ...local, modal: { kind: 'none' } });
+      const f = m.field;
+      if (key.return) {
+        if (f === 'name') return m.name.trim().length === 0 ? none(local) : none({ ...local, modal: { ...m, field: 'new' } });
+        if (f === 'new') return none({ ...local, modal: { ...m, field: 'again' } });
+        if (m.new !== m.again) return none({ ...local, modal: { ...m, field: 'new', new: '', again: '', mismatch: true } });
+        return { local: { ...local, modal: { kind: 'none' } }, commands: [{ cmd: 'create-profile', name: m.name.trim(), password: m.new }], quit: false };
+      }
+      return none({ ...local, modal: { ...m, [f]: typeInto(m[f], input, key) } });
     }
     case 'search': {
       if (key.escape || input === 'q') return none({ ...local, modal: { kind: 'none' } });
@@ -228,6 +245,13 @@ function modalKey(local: LocalState, view: UiState, input: string, key: KeyInfo)
       return none(local);
     }
   }
+}
+
+/** A form field after one key: Backspace takes a character; a paste loses its markers and newline (as on unlock). */
+function typeInto(value: string, input: string, key: KeyInfo): string {
+  if (key.backspace || key.delete) return Array.from(value).slice(0, -1).join('');
+  const typed = input.replace(/\[20[01]~|[\r\n]/g, '');
+  return typed.length > 0 && !key.ctrl && !key.meta ? value + typed : value;
 }
 
 /** Keys for a pending contact request when the composer is empty: a accept, b block, i ignore for now. */

@@ -2,6 +2,7 @@
 // command is parsed by the same parseSlashCommand; linear mode adds /open, /list and /join in place of the keys.
 
 import { settingEffects, settingsLines } from '../view-model/settings-lines.js';
+import { profileAction, profilesText } from '../view-model/profile-lines.js';
 import type { EngineCommand } from '../../core/api/commands.js';
 import { LINEAR_OPEN_HISTORY } from '../../core/limits.js';
 import { HELP_TEXT } from '../commands/help-text.js';
@@ -102,6 +103,15 @@ function uiAction(local: LinearLocal, view: UiState, a: UiAction): LineOutcome {
       return said(local, [leaveQuestion(view, a.group, local.current)]);
     case 'settings':
       return said(local, [...settingsLines(view.settings), 'Change one with /set NAME VALUE.']);
+    case 'profiles':
+      return said(local, [profilesText(view)]);
+    case 'new-profile':
+      return said(local, ['Linear mode makes a profile when it starts (or use headless create-profile); the full-screen client has /profile new.']);
+    case 'select-profile':
+    case 'delete-profile': {
+      const r = profileAction(view, a);
+      return 'say' in r ? said(local, [r.say]) : { local, commands: [r.command], say: [], quit: false, localEvents: [] };
+    }
     case 'set':
       return { local, commands: settingEffects(a.patch), say: [], quit: false, localEvents: [{ local: 'set', patch: a.patch }] };
     case 'quit':

@@ -39,6 +39,9 @@ export function answerFor(c: EngineCommand, e: EngineEvent, s: UiState): AnswerV
       return undefined;
     case 'message':
       return c.cmd === 'invite' ? say(`Invite sent to ${name(s, e.conversation)}.`) : undefined;
+    case 'profile':
+      if (c.cmd === 'create-profile' || c.cmd === 'select-profile') return say(`Now in the profile ${s.profile?.name ?? ''}: its conversations are shown (/profile lists the open ones).`);
+      return undefined;
     case 'group-left':
       return say('You left the group; its messages on this device are deleted.');
     case 'lowbw':
@@ -48,6 +51,7 @@ export function answerFor(c: EngineCommand, e: EngineEvent, s: UiState): AnswerV
       if (c.cmd === 'sync') return say(s.lowBandwidth ? `Server #${fingerprintOf(c.server).short} synced.` : `Server #${fingerprintOf(c.server).short}: trying now (Alt+S shows how it goes).`);
       if (c.cmd === 'data-budget') return say(c.bytesPerDay === 0 ? 'Data budget removed.' : `Data budget: ${formatBytes(c.bytesPerDay)} a day for low-bandwidth syncs.`);
       if (c.cmd === 'block-unknown') return say('Done.');
+      if (c.cmd === 'delete-profile') return say('Profile deleted from this device: its address is withdrawn from the network and its files are gone.');
       if (c.cmd === 'export-profile') return say(`Exported to ${c.file}, encrypted under this profile's password.`);
       if (c.cmd === 'change-password') return say(c.new === '' ? 'Password changed: the profile now uses the default password, which protects nothing.' : 'Password changed: only the new one opens this profile now.');
       return undefined;

@@ -6,14 +6,17 @@ import type { EngineEvent, PeerState } from '../../core/api/events.js';
 import { untrusted, untrustedLine, uiText } from '../text.js';
 import { fingerprintOf, lookalikeIds, lookalikeKey, nameOf } from './identity.js';
 import { ack, history, memberLabel, message, senderName, withConversations } from './reduce-messages.js';
-import type { ConversationVm, GapVm, SyncPromptVm, UiState } from './state.js';
+import { forOtherProfile, type ConversationVm, type GapVm, type SyncPromptVm, type UiState } from './state.js';
 
 type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
 
 export function reduce(state: UiState, e: EngineEvent): UiState {
   switch (e.event) {
-    case 'profile':
-      return { ...state, profile: { onion: e.onion, name: nameOf(e.name), defaultPassword: e.defaultPassword } };
+    case 'profile': {
+      // Another profile became active: nothing of the one before stays on screen.
+      const base = state.profile !== undefined && state.profile.profileId !== e.profileId ? forOtherProfile(state) : state;
+      return { ...base, profile: { profileId: e.profileId, onion: e.onion, name: nameOf(e.name), defaultPassword: e.defaultPassword } };
+    }
     case 'tor':
       return { ...state, tor: { state: e.state, progress: clampPercent(e.progress), summary: untrustedLine(e.summary) } };
     case 'contact':
@@ -43,8 +46,14 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
           })),
         },
       };
-    case 'profiles':
-      return { ...state, profileCount: e.count };
+    case 'profiles': {
+      const openProfiles = e.open.map((p) => ({ profileId: p.profileId, onion: p.onion, name: nameOf(p.name), active: p.active }));
+      const next = { ...state, profileCount: e.count, openProfiles };
+      // None open any more (the last one deleted): back to the unlock screen, with nothing of it left.
+      if (state.profile === undefined || openProfiles.some((p) => p.profileId === state.profile!.profileId)) return next;
+      const { profile: _gone, ...rest } = forOtherProfile(next);
+      return rest;
+    }
     case 'verify-code':
       return { ...state, verifyCode: { onion: e.onion, code: untrustedLine(e.code) } };
     case 'group':

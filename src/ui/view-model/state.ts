@@ -96,7 +96,9 @@ export interface ByteCount {
 }
 
 export interface UiState {
-  readonly profile?: { readonly onion: string; readonly name: SafeText; readonly defaultPassword: boolean };
+  readonly profile?: { readonly profileId: string; readonly onion: string; readonly name: SafeText; readonly defaultPassword: boolean };
+  /** The profiles open now (the engine's `profiles`), the active one marked; `/profile NAME` switches among them. */
+  readonly openProfiles?: readonly OpenProfileVm[];
   readonly tor: { readonly state: 'starting' | 'ready' | 'failed' | 'closed'; readonly progress: number; readonly summary: SafeText };
   readonly conversations: ReadonlyMap<string, ConversationVm>;
   /** Conversation ids in display order, which is their numbers' (Alt+1…): first appearance, never reordered. */
@@ -139,6 +141,13 @@ export interface UiState {
   readonly historyLoaded?: ReadonlyMap<string, { readonly state: 'loading' | 'more' | 'all'; readonly limit: number }>;
   /** The last message that arrived from someone else (a count, and where), for the bell. */
   readonly arrival?: { readonly seq: number; readonly conversation: string };
+}
+
+export interface OpenProfileVm {
+  readonly profileId: string;
+  readonly name: SafeText;
+  readonly onion: string;
+  readonly active: boolean;
 }
 
 export interface SearchHitVm {
@@ -207,6 +216,23 @@ export function hotlist(state: UiState): { readonly slot: number; readonly unrea
     if (c !== undefined && (c.unread > 0 || c.authorization === 'unknown')) out.push({ slot: i + 1, unread: c.unread, request: c.authorization === 'unknown', ...(c.muted === true ? { muted: true as const } : {}) });
   });
   return out;
+}
+
+/**
+ * What stays when the open profile changes (a switch, a delete): the network, the settings and the engine-wide
+ * meters; every conversation, message, server and prompt was the other profile's.
+ */
+export function forOtherProfile(s: UiState): UiState {
+  return {
+    ...initialState({ lowBandwidth: s.lowBandwidth, settings: s.settings }),
+    tor: s.tor,
+    bytes: s.bytes,
+    ...(s.profileCount !== undefined ? { profileCount: s.profileCount } : {}),
+    ...(s.openProfiles !== undefined ? { openProfiles: s.openProfiles } : {}),
+    ...(s.dataDay !== undefined ? { dataDay: s.dataDay } : {}),
+    // What the last command did (the switch or the delete itself) is the UI's, not the profile's.
+    ...(s.answer !== undefined ? { answer: s.answer } : {}),
+  };
 }
 
 /** Whether a message that arrived in `conversation` rings the bell: the setting is on, it is not open, not muted. */

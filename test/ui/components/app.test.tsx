@@ -58,14 +58,14 @@ describe('UnlockScreen', () => {
 
   it('a first run (no profile in the home folder) opens on create; with profiles it asks to unlock; tor\'s progress shows until ready', async () => {
     const tor: EngineEvent = { event: 'tor', state: 'starting', progress: 14, summary: 'Loading relay descriptors' };
-    const first = await start([{ event: 'profiles', count: 0 }, tor]);
+    const first = await start([{ event: 'profiles', count: 0, open: [] }, tor]);
     expect(first.term.lastFrame()).toContain('Create a Cwtch profile');
     expect(first.term.lastFrame()).toContain('There is no profile here yet');
     expect(first.term.lastFrame()).toContain('Tor 14%');
     expect(first.term.lastFrame()).toContain('Loading relay descriptors');
     await first.term.press('zoe');
     expect(first.term.lastFrame()).toContain('Name: zoe');
-    const again = await start([{ event: 'profiles', count: 2 }, { event: 'tor', state: 'ready', progress: 100, summary: 'Done' }]);
+    const again = await start([{ event: 'profiles', count: 2, open: [] }, { event: 'tor', state: 'ready', progress: 100, summary: 'Done' }]);
     expect(again.term.lastFrame()).toContain('Unlock your Cwtch profile');
     expect(again.term.lastFrame()).not.toContain('Tor 100%');
   });

@@ -11,7 +11,7 @@ export function onion(seed: number): string {
 export const ME = onion(200);
 
 export function profileEvent(name = 'me'): EngineEvent {
-  return { event: 'profile', onion: ME, name, defaultPassword: false };
+  return { event: 'profile', profileId: 'p1', onion: ME, name, defaultPassword: false };
 }
 
 export function contactEvent(seed: number, name: string, over: Partial<{ authorization: 'unknown' | 'approved' | 'blocked'; unread: number; lastActivity: number; verified: boolean }> = {}): EngineEvent {

@@ -10,7 +10,7 @@ const SERVER = onion(90);
 
 describe('reduce', () => {
   it('profile: name is cleaned and defaultPassword kept', () => {
-    const s = run([{ event: 'profile', onion: ME, name: 'me\u001b[31m', defaultPassword: true }]);
+    const s = run([{ event: 'profile', profileId: 'p1', onion: ME, name: 'me\u001b[31m', defaultPassword: true }]);
     expect(s.profile?.name).toBe('me');
     expect(s.profile?.defaultPassword).toBe(true);
   });
