@@ -110,7 +110,7 @@ async function session(history: readonly HistoryMessage[], contacts: readonly st
     const firstFrame = stdout.next(`message number ${MESSAGES - 1} `);
     const start = performance.now();
     engine.emit({ event: 'profile', profileId: 'bench', onion: me, name: 'me', defaultPassword: false });
-    contacts.forEach((c, i) => engine.emit({ event: 'contact', onion: c, name: `contact ${i}`, authorization: 'approved', unread: 0, lastActivity: i === 0 ? newest : i, verified: false }));
+    contacts.forEach((c, i) => engine.emit({ event: 'contact', onion: c, position: i + 1, name: `contact ${i}`, authorization: 'approved', unread: 0, lastActivity: i === 0 ? newest : i, verified: false }));
     engine.emit({ event: 'history', conversation: open, messages: history });
     await firstFrame;
     const first = performance.now() - start;

@@ -147,6 +147,7 @@ export class GroupsContext {
     return {
       event: 'group',
       groupId: g.groupId,
+      position: Number(g.conversation),
       ...(muted ? { muted: true } : {}),
       name: g.localName ?? g.name,
       server: g.server,

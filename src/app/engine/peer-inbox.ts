@@ -110,5 +110,5 @@ function bodyOf(o: Overlay): string {
 }
 
 export function contactEvent(c: Conversation): Extract<EngineEvent, { event: 'contact' }> {
-  return { event: 'contact', onion: c.handle, name: c.localName ?? c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity, verified: c.verifiedAt !== null, ...(c.muted ? { muted: true } : {}) };
+  return { event: 'contact', onion: c.handle, position: Number(c.id), name: c.localName ?? c.name, authorization: c.authorization, unread: c.unread, lastActivity: c.lastActivity, verified: c.verifiedAt !== null, ...(c.muted ? { muted: true } : {}) };
 }

@@ -37,6 +37,8 @@ export type EngineEvent =
   | (Base & {
       readonly event: 'contact';
       readonly onion: string;
+      /** When it was added, as an order (a conversation added later has a larger one): the UI's numbers follow it. */
+      readonly position: number;
       readonly name: string;
       readonly authorization: Authorization;
       readonly unread: number;
@@ -91,6 +93,8 @@ export type EngineEvent =
   | (Base & {
       readonly event: 'group';
       readonly groupId: string;
+      /** As a contact's: the order it was added in, shared with contacts. */
+      readonly position: number;
       /** Present (true) when the user muted it. */
       readonly muted?: boolean;
       readonly name: string;

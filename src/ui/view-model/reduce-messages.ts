@@ -10,18 +10,27 @@ import type { ConversationVm, UiState } from './state.js';
 type Ev<K extends EngineEvent['event']> = Extract<EngineEvent, { event: K }>;
 
 /**
- * Conversation numbers stay put (WeeChat's buffers): a conversation keeps its place in `order` from when it first
- * appeared (the unlock snapshot comes most recent first), new ones go at the end, and activity never reorders
- * them — the status line's hotlist says where the new messages are instead.
+ * Conversation numbers stay put (WeeChat's buffers): `order` is the order conversations were added to the profile
+ * (the engine's `position`), the same after a restart, and activity never reorders them; the status line's hotlist
+ * says where the new messages are instead.
  */
 export function withConversations(state: UiState, changed: readonly ConversationVm[]): UiState {
   const conversations = new Map(state.conversations);
-  const added: string[] = [];
+  const added: ConversationVm[] = [];
   for (const c of changed) {
-    if (!conversations.has(c.id)) added.push(c.id);
+    if (!conversations.has(c.id)) added.push(c);
     conversations.set(c.id, c);
   }
-  return { ...state, conversations, order: added.length === 0 ? state.order : [...state.order, ...added] };
+  if (added.length === 0) return { ...state, conversations };
+  const order = [...state.order];
+  for (const c of added) {
+    // In the engine's order of when they were added (so a restart gives every conversation its old number); one
+    // added during the session has the largest position and goes last.
+    const at = c.position === undefined ? -1 : order.findIndex((id) => (conversations.get(id)?.position ?? -Infinity) > c.position!);
+    if (at < 0) order.push(c.id);
+    else order.splice(at, 0, c.id);
+  }
+  return { ...state, conversations, order };
 }
 
 /** "bob #3fa2…" for a member: their name as we know it and their fingerprint (names are not identities). */

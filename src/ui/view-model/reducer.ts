@@ -29,6 +29,7 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
         lastActivity: e.lastActivity,
         verified: e.verified,
         muted: e.muted === true,
+        position: e.position,
       });
     case 'search':
       return {
@@ -67,6 +68,7 @@ export function reduce(state: UiState, e: EngineEvent): UiState {
         ...(e.servers !== undefined ? { servers: e.servers.map((x) => x.server) } : {}),
         ...(e.move !== undefined ? { moveWaiting: e.move.waiting.length } : {}),
         muted: e.muted === true,
+        position: e.position,
       });
     case 'peer-state': {
       const c = state.conversations.get(e.onion);
@@ -216,6 +218,7 @@ interface Upsert {
   readonly moveWaiting?: number;
   readonly verified?: boolean;
   readonly muted?: boolean;
+  readonly position?: number;
 }
 
 function upsertConversation(state: UiState, u: Upsert): UiState {
@@ -237,6 +240,7 @@ function upsertConversation(state: UiState, u: Upsert): UiState {
     ...(u.moveWaiting !== undefined ? { moveWaiting: u.moveWaiting } : {}),
     ...(u.verified === true ? { verified: true as const } : {}),
     ...(u.muted === true ? { muted: true as const } : {}),
+    ...(u.position !== undefined ? { position: u.position } : {}),
   };
   const nameKeys = new Map(state.nameKeys ?? []);
   nameKeys.set(u.id, lookalikeKey(u.rawName));

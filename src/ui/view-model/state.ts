@@ -28,6 +28,8 @@ export interface ConversationVm {
   readonly servers?: readonly string[];
   /** Groups: a move we lead, with how many members have not yet followed. */
   readonly moveWaiting?: number;
+  /** The engine's order of when it was added (contacts and groups alike): numbers follow it, across restarts. */
+  readonly position?: number;
   /** Muted by the user: its news is counted apart in the hotlist and its name drawn dim. */
   readonly muted?: true;
   /** Contacts the user marked verified (their verification code matched). */

@@ -4,7 +4,7 @@ import { styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
 import { listWidth } from '../../../src/ui/components/MainView.js';
-import { at, contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { at, contactEvent, ME, messageEvent, onion, profileEvent, nextPosition } from '../helpers/fixtures.js';
 import { KEYS } from '../helpers/render.js';
 import { useChalkColour } from '../helpers/colour.js';
 import { useScriptedApp, type ScriptedAppOptions } from '../helpers/scripted-app.js';
@@ -360,7 +360,7 @@ describe('ConversationPane', () => {
       [
         profileEvent(),
         { event: 'server', onion: S, imported: true },
-        { event: 'group', groupId: G, name: 'club', server: S, invite: '' },
+        { event: 'group', groupId: G, position: nextPosition(), name: 'club', server: S, invite: '' },
         messageEvent(G, 1, { from: A, time: at(12, 3) }),
         messageEvent(G, 2, { from: B, time: at(12, 41) }),
         { event: 'gap', group: G, gapId: 'g1', before: 'm1', after: 'm2', beforeTime: at(12, 3), afterTime: at(12, 41), cause: 'pruned' },

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineCommand } from '../../../src/core/api/commands.js';
 import type { EngineEvent } from '../../../src/core/api/events.js';
-import { contactEvent, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { contactEvent, messageEvent, onion, profileEvent, nextPosition } from '../helpers/fixtures.js';
 import { KEYS, type TestTerminal } from '../helpers/render.js';
 import { useScriptedApp, type ScriptedApp } from '../helpers/scripted-app.js';
 
@@ -17,7 +17,7 @@ const A = onion(1);
 function answer(c: EngineCommand): EngineEvent[] {
   if (c.cmd === 'leave-group') return [{ event: 'group-left', groupId: c.group }];
   if (c.cmd === 'rename' && c.conversation === A) return [contactEvent(1, c.name)];
-  if (c.cmd === 'rename' && c.conversation === G) return [{ event: 'group', groupId: G, name: c.name, server: S, invite: '' }];
+  if (c.cmd === 'rename' && c.conversation === G) return [{ event: 'group', groupId: G, position: nextPosition(), name: c.name, server: S, invite: '' }];
   return [];
 }
 
@@ -25,7 +25,7 @@ const start = (): Promise<ScriptedApp> =>
   startApp([
     profileEvent(),
     contactEvent(1, 'ann', { lastActivity: 1 }),
-    { event: 'group', groupId: G, name: 'club', server: S, invite: '' },
+    { event: 'group', groupId: G, position: nextPosition(), name: 'club', server: S, invite: '' },
     messageEvent(G, 1, { from: A, signature: 'sig1', time: 10_000 }),
   ] as EngineEvent[], { size: { columns: 120, rows: 24 }, respond: answer });
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
 import { fingerprintOf } from '../../../src/ui/view-model/identity.js';
-import { contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { contactEvent, ME, messageEvent, onion, profileEvent, nextPosition } from '../helpers/fixtures.js';
 import { KEYS } from '../helpers/render.js';
 import { useScriptedApp, type ScriptedApp } from '../helpers/scripted-app.js';
 
@@ -21,7 +21,7 @@ const world: EngineEvent[] = [
   { event: 'server', onion: S, imported: true },
   { event: 'server', onion: S2, imported: true },
   { event: 'server-state', server: S, state: 'Synced' },
-  { event: 'group', groupId: G, name: 'club', server: S, invite: '' },
+  { event: 'group', groupId: G, position: nextPosition(), name: 'club', server: S, invite: '' },
   messageEvent(G, 1, { from: A, signature: 'sig1' }),
   messageEvent(G, 2, { from: A, signature: 'sig2' }),
   messageEvent(G, 3, { from: ME, outgoing: true, signature: 'sig3' }),

@@ -15,7 +15,7 @@ export function profileEvent(name = 'me'): EngineEvent {
 }
 
 export function contactEvent(seed: number, name: string, over: Partial<{ authorization: 'unknown' | 'approved' | 'blocked'; unread: number; lastActivity: number; verified: boolean }> = {}): EngineEvent {
-  return { event: 'contact', onion: onion(seed), name, authorization: over.authorization ?? 'approved', unread: over.unread ?? 0, lastActivity: over.lastActivity ?? 0, verified: over.verified ?? false };
+  return { event: 'contact', onion: onion(seed), position: nextPosition(), name, authorization: over.authorization ?? 'approved', unread: over.unread ?? 0, lastActivity: over.lastActivity ?? 0, verified: over.verified ?? false };
 }
 
 /** Local time (tests format times with the same local clock the UI uses). */
@@ -36,4 +36,10 @@ export function messageEvent(conversation: string, i: number, over: Partial<Extr
     overlay: 1,
     ...over,
   };
+}
+
+let positions = 0;
+/** A conversation's position as the engine gives it: each one added later gets a larger one (events in test order). */
+export function nextPosition(): number {
+  return ++positions;
 }

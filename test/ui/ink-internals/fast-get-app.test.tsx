@@ -8,7 +8,7 @@ import { App } from '../../../src/ui/App.js';
 import { createFastGet, type InkOutputState } from '../../../src/ui/ink-internals/fast-get.js';
 import { inkOutput } from '../../../src/ui/ink-internals/output-patch.js';
 import { createUiStore } from '../../../src/ui/view-model/ui-store.js';
-import { at, contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { at, contactEvent, ME, messageEvent, onion, profileEvent, nextPosition } from '../helpers/fixtures.js';
 import { useChalkColour } from '../helpers/colour.js';
 import { KEYS, renderTerminal } from '../helpers/render.js';
 import { ScriptedEngine } from '../helpers/scripted-engine.js';
@@ -44,7 +44,7 @@ it('builds every frame of a colour session exactly as Ink does', async () => {
     contactEvent(2, 'bob 👍🏽\u001b[31mred', { unread: 3, lastActivity: 4 }),
     contactEvent(3, 'e\u0301ve\u202e', { authorization: 'unknown' }),
     { event: 'server', onion: S, imported: true },
-    { event: 'group', groupId: G, name: 'club 🏳️‍🌈', server: S, invite: '' },
+    { event: 'group', groupId: G, position: nextPosition(), name: 'club 🏳️‍🌈', server: S, invite: '' },
     ...Array.from({ length: 120 }, (_, i) => messageEvent(A, i, { text: i % 7 === 0 ? `長い行 ${'ｗ'.repeat(i % 40)} 🎉` : `message ${i} ${'x'.repeat(i % 90)}`, from: i % 3 === 0 ? ME : A, outgoing: i % 3 === 0, time: at(9, 0, 1 + (i % 3)) + i * 1000 })),
     messageEvent(G, 1, { from: A, time: at(12, 3) }),
     messageEvent(G, 2, { from: B, time: at(12, 41) }),

@@ -6,7 +6,7 @@ import { Narrator, stamp } from '../../../src/ui/linear/narrate.js';
 import { fingerprintOf } from '../../../src/ui/view-model/identity.js';
 import { reduce } from '../../../src/ui/view-model/reducer.js';
 import { initialState, type UiState } from '../../../src/ui/view-model/state.js';
-import { at, contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { at, contactEvent, ME, messageEvent, onion, profileEvent, nextPosition } from '../helpers/fixtures.js';
 
 const GROUP = 'b'.repeat(32);
 const SERVER = onion(90);
@@ -43,7 +43,7 @@ describe('linear narrator', () => {
     const { lines } = narrate([
       profileEvent(),
       contactEvent(1, 'alice'),
-      { event: 'group', groupId: GROUP, name: 'club', server: SERVER, invite: 'torv3x' },
+      { event: 'group', groupId: GROUP, position: nextPosition(), name: 'club', server: SERVER, invite: 'torv3x' },
       messageEvent(onion(1), 0, { text: 'hello', time: at(12, 3) }),
       messageEvent(GROUP, 1, { from: onion(1), text: 'hi all', time: at(12, 4), signature: 'c2ln' }),
       messageEvent(GROUP, 2, { from: onion(7), text: 'who am i', time: at(12, 5), signature: 'c2lo' }),
@@ -115,7 +115,7 @@ describe('linear narrator', () => {
       [
         profileEvent(),
         contactEvent(1, 'alice'),
-        { event: 'group', groupId: GROUP, name: 'club', server: SERVER, invite: 'torv3x' },
+        { event: 'group', groupId: GROUP, position: nextPosition(), name: 'club', server: SERVER, invite: 'torv3x' },
         { event: 'gap', group: GROUP, gapId: 'g', beforeTime: at(12, 3), afterTime: at(12, 41), cause: 'withheld' },
         { event: 'gap-closed', group: GROUP, gapId: 'g', closedBy: 'server' },
         { event: 'sent', conversation: onion(1), messageId: 'm1' },
@@ -166,7 +166,7 @@ describe('linear narrator', () => {
       [
         profileEvent(),
         contactEvent(1, 'alice'),
-        { event: 'group', groupId: GROUP, name: 'club', server: SERVER, invite: '' },
+        { event: 'group', groupId: GROUP, position: nextPosition(), name: 'club', server: SERVER, invite: '' },
         contactEvent(1, 'Alice (work)'),
         { event: 'group-left', groupId: GROUP },
       ],

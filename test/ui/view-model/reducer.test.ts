@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/core/api/events.js';
 import { dismissSyncPrompt, markRead, reduce } from '../../../src/ui/view-model/reducer.js';
 import { bytesToday, hotlist, initialState, openGapCount, type UiState } from '../../../src/ui/view-model/state.js';
-import { contactEvent, ME, messageEvent, onion, profileEvent } from '../helpers/fixtures.js';
+import { contactEvent, ME, messageEvent, onion, profileEvent, nextPosition } from '../helpers/fixtures.js';
 
 const run = (events: readonly EngineEvent[], s: UiState = initialState()): UiState => events.reduce(reduce, s);
 const GROUP = 'a'.repeat(32);
@@ -52,7 +52,7 @@ describe('reduce', () => {
   it('group, server and server-state: a group follows its server', () => {
     const s = run([
       { event: 'server', onion: SERVER, imported: true },
-      { event: 'group', groupId: GROUP, name: 'friends', server: SERVER, invite: 'torv3xyz' },
+      { event: 'group', groupId: GROUP, position: nextPosition(), name: 'friends', server: SERVER, invite: 'torv3xyz' },
       { event: 'server-state', server: SERVER, state: 'Synced' },
     ]);
     expect(s.servers.get(SERVER)).toMatchObject({ state: 'Synced', imported: true });
@@ -188,7 +188,7 @@ describe('reduce', () => {
     const s = run([
       profileEvent(),
       contactEvent(1, 'club'),
-      { event: 'group', groupId: GROUP, name: 'c1ub', server: SERVER, invite: '' },
+      { event: 'group', groupId: GROUP, position: nextPosition(), name: 'c1ub', server: SERVER, invite: '' },
       messageEvent(GROUP, 1, { from: onion(1), signature: 'x' }),
       { event: 'gap', group: GROUP, gapId: 'g', cause: 'pruned' },
     ]);
