@@ -129,8 +129,8 @@ function alive(pid: number): boolean {
 }
 
 /** `env` arguments for the pane's process; CI=false unless said otherwise. */
-function start(name: string, env = 'CI=false'): number {
-  const home = join(root, name);
+function start(name: string, env = 'CI=false', homeName = name): number {
+  const home = join(root, homeName);
   // `exec` so the pane's process is node itself (its PID is the one we check and, at worst, kill).
   const cmd = `exec env ${env} TERM=xterm-256color node ${JSON.stringify(BIN)} --network local --local-net ${JSON.stringify(join(root, 'net'))} --home ${JSON.stringify(home)}`;
   tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', cmd);
@@ -267,4 +267,24 @@ describe.skipIf(!hasTmux)('cwtch-tui in tmux', () => {
     expect(format('a', '#{alternate_on}')).toBe('0');
     expect(alive(pidB)).toBe(true);
   }, 180_000);
+
+  it('a setting kept in the home, and stored messages shown, after the real program restarts', async () => {
+    // B from the test above is still running, with "hello over tmux" in its profile.
+    const pidB = pids[pids.length - 1]!;
+    expect(alive(pidB)).toBe(true);
+    await typeThenEnter('b', '/set clock 12h', '> /set clock 12h', 'clock is 12h');
+    await waitScreen('b', 'a 12-hour time', (s) => /\d{1,2}:\d\d[ap]m (bob|you)/.test(s) || /\d{1,2}:\d\d[ap]m .*hello over tmux/.test(s));
+    tmux('send-keys', '-t', 'b', 'C-d');
+    const end = Date.now() + DEADLINE_MS;
+    while (alive(pidB) && Date.now() < end) await new Promise((r) => setTimeout(r, POLL_MS));
+    expect(alive(pidB)).toBe(false);
+    expect(JSON.parse(readFileSync(join(root, 'b', 'ui-settings.json'), 'utf8'))).toMatchObject({ clock: '12h' });
+
+    start('b2', 'CI=true NO_COLOR=1', 'b');
+    await waitScreen('b2', 'the unlock form', (x) => x.includes('Unlock your Cwtch profile') && x.includes('Password: ▏'));
+    await typeThenEnter('b2', 'bpw', 'Password: •••');
+    // Read from the profile when the conversation opens, drawn with the kept 12-hour clock.
+    await waitScreen('b2', 'the stored message after the restart', (s) => /\d{1,2}:\d\d[ap]m .*hello over tmux/.test(s));
+    tmux('send-keys', '-t', 'b2', 'C-d');
+  }, 120_000);
 });
