@@ -210,6 +210,7 @@ async function session(contacts: readonly string[], me: string, n: Counts | unde
         return onWrite(frame);
       };
       for (let i = 0; !top; i++) {
+        if (TRACE && i % 500 === 0) process.stderr.write(`tui-trace rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB at PgUp ${i}\n`);
         if (i > 20 * MESSAGES) throw new Error('tui bench: PgUp never reached the oldest message');
         await press('\u001b[5~', '', s.all, 'all');
       }
@@ -217,6 +218,8 @@ async function session(contacts: readonly string[], me: string, n: Counts | unde
       const m = process.memoryUsage();
       s.rssMiB = m.rss / 2 ** 20;
       s.heapMiB = m.heapUsed / 2 ** 20;
+      if (TRACE) process.stderr.write(`tui-trace memory ${JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 2 ** 20)])))}\n`);
+      if (process.env['TUI_BENCH_HEAP'] !== undefined) (await import('node:v8')).writeHeapSnapshot(process.env['TUI_BENCH_HEAP']);
     }
     s.pages = engine.pages;
     return s;
