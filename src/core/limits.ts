@@ -366,6 +366,13 @@ export const TUI_WIDTH_CACHE_ENTRIES = 4096;
  */
 export const TUI_FRAME_LINE_CACHE_ENTRIES = 512;
 
+/**
+ * Messages whose wrapped lines the pane layout keeps (two generations of this many): a 120x40 screen shows ~40, so
+ * this holds dozens of pages either way (PgUp then PgDn hits) while paging back through 100k keeps ≤ 8192, not all.
+ * Our choice.
+ */
+export const TUI_WRAP_CACHE_MESSAGES = 4096;
+
 // ---- Contact verification (src/core/crypto/verify-code.ts, docs/protocol.md §13) ----
 /**
  * PBKDF2-HMAC-SHA512 iterations per half of a verification code: what each trial key of a grinding attack costs

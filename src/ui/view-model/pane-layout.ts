@@ -4,7 +4,8 @@
 
 import stringWidth from 'string-width';
 import type { AckState } from '../../core/api/events.js';
-import { TUI_WIDTH_CACHE_ENTRIES } from '../../core/limits.js';
+import { TUI_WIDTH_CACHE_ENTRIES, TUI_WRAP_CACHE_MESSAGES } from '../../core/limits.js';
+import { GenerationalCache } from '../output/generational-cache.js';
 import { uiText, untrustedLine, type SafeText } from '../text.js';
 import type { MessageRow, MessageStore } from './message-store.js';
 import type { Fingerprint, GapVm } from './state.js';
@@ -253,21 +254,20 @@ interface Wrapped {
   readonly rest: readonly SafeText[];
 }
 
-/**
- * A message's text wrapped for a width, kept with the message: scrolling back and forth (and every frame that
- * re-lays the pane) rewraps only messages it has not shown at this width. A message's text never changes.
- */
-const wrapCache = new WeakMap<MessageRow, Wrapped>();
+// A message's text wrapped for a width, kept for the messages shown lately (not all 100k paged through): scrolling
+// back and forth, and every frame that re-lays the pane, rewraps only messages not shown at this width lately.
+const wrapCache = new GenerationalCache<Wrapped, MessageRow>(TUI_WRAP_CACHE_MESSAGES);
 
 function wrapMessage(m: MessageRow, firstWidth: number, indent: number, width: number): Wrapped {
-  const hit = wrapCache.get(m);
-  if (hit !== undefined && hit.firstWidth === firstWidth && hit.width === width) return hit;
-  // Continuation lines get the full width minus the indent; no room beside the head puts all the text below it.
-  const lines = firstWidth > 0 ? wrapCells(m.text, firstWidth, width - indent) : m.text === '' ? [''] : ['', ...wrapCells(m.text, width - indent)];
-  const rest = lines.slice(1).map((l) => uiText(' '.repeat(indent) + l));
-  const w: Wrapped = { firstWidth, width, first: uiText(lines[0] ?? ''), rest };
-  wrapCache.set(m, w);
-  return w;
+  const make = (): Wrapped => {
+    // Continuation lines get the full width minus the indent; no room beside the head puts all the text below it.
+    const lines = firstWidth > 0 ? wrapCells(m.text, firstWidth, width - indent) : m.text === '' ? [''] : ['', ...wrapCells(m.text, width - indent)];
+    const rest = lines.slice(1).map((l) => uiText(' '.repeat(indent) + l));
+    return { firstWidth, width, first: uiText(lines[0] ?? ''), rest };
+  };
+  const hit = wrapCache.get(m, make);
+  if (hit.firstWidth === firstWidth && hit.width === width) return hit;
+  return wrapCache.set(m, make());
 }
 
 /** `name` cut to `room` cells, the cut marked with an ellipsis (just the ellipsis when nothing else fits). */

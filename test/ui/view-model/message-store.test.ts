@@ -44,4 +44,37 @@ describe('an older page read in front', () => {
     s.merge([row(0, 90), row(1, 100), row(2, 100)]);
     expect(Array.from({ length: s.length }, (_, i) => s.at(i)!.messageId)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
   });
+
+  it('pages back through 100k in pages of 200 without touching the rows already held, lookups right at every step', () => {
+    const s = new MessageStore();
+    s.merge(Array.from({ length: 200 }, (_, k) => row(99_800 + k)));
+    const newest = s.at(199);
+    for (let end = 99_800; end > 0; end -= 200) {
+      expect(s.merge(Array.from({ length: 200 }, (_, k) => row(end - 200 + k)))).toBe(200);
+      expect(s.positionOf(`m${end}`)).toBe(200);
+    }
+    expect(s.length).toBe(100_000);
+    expect(s.at(s.length - 1)).toBe(newest);
+    for (const i of [0, 1, 1023, 1024, 54_321, 99_799, 99_800, 99_999]) {
+      expect(s.at(i)!.messageId).toBe(`m${i}`);
+      expect(s.positionOf(`m${i}`)).toBe(i);
+      expect(s.byId(`m${i}`)!.time).toBe(i);
+    }
+    // Live messages still append after it, and history that interleaves still sorts in.
+    s.append(row(100_000));
+    expect(s.positionOf('m100000')).toBe(100_000);
+    expect(s.merge([row(100_001, 50), row(5)])).toBe(1);
+    expect(s.at(51)!.messageId).toBe('m100001');
+    expect(s.positionOf('m0')).toBe(0);
+    expect(s.length).toBe(100_002);
+  });
+
+  it('an id repeated inside an older page keeps its first place', () => {
+    const s = new MessageStore();
+    s.merge([row(10), row(11)]);
+    expect(s.merge([row(1), row(2), row(1), row(3)])).toBe(3);
+    expect(Array.from({ length: s.length }, (_, i) => s.at(i)!.messageId)).toEqual(['m1', 'm2', 'm3', 'm10', 'm11']);
+    expect(s.at(-1)).toBeUndefined();
+    expect(s.at(5)).toBeUndefined();
+  });
 });
