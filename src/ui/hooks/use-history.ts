@@ -2,7 +2,7 @@
 // (after a restart the view model starts empty), and when older messages are read in above the ones shown (PgUp
 // reads ahead: main-keys.ts) the scroll anchor moves with them, so the message on screen stays on screen.
 
-import { useEffect, useRef, type MutableRefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, type MutableRefObject } from 'react';
 import type { LocalState } from '../controller/local-state.js';
 import type { UiState } from '../view-model/state.js';
 import type { LocalEvent } from '../view-model/ui-store.js';
@@ -15,7 +15,8 @@ export function useHistory(state: UiState, localRef: MutableRefObject<LocalState
   const store = selected === undefined ? undefined : state.messages.get(selected);
   const firstId = store?.at(0)?.messageId;
   const seen = useRef<{ readonly conversation: string; readonly first: string } | undefined>(undefined);
-  useEffect(() => {
+  // Before the frame is drawn: a frame with the old anchor over the new messages would jump for one frame.
+  useLayoutEffect(() => {
     const prev = seen.current;
     seen.current = selected !== undefined && firstId !== undefined ? { conversation: selected, first: firstId } : undefined;
     if (store === undefined || selected === undefined || prev === undefined || prev.conversation !== selected || prev.first === firstId) return;
