@@ -84,6 +84,10 @@ interface Pending {
 
 type PostRequest = Extract<BoardMessage, { type: 'post-request' }>;
 
+/** The two plain PostResults, encoded once (send() copies them into each sealed packet). */
+const POST_ACCEPTED = encodeBoardMessage({ type: 'post-result', success: true });
+const POST_REFUSED = encodeBoardMessage({ type: 'post-result', success: false });
+
 export class TokenBoard {
   private readonly synced = new Set<Connection>();
   /** Synced connections whose replay was packed: their live pushes are packed too. */
@@ -122,7 +126,9 @@ export class TokenBoard {
     let estimated = false;
     const windows = this.o.timeWindows !== false;
     for (;;) {
-      const pkt = await conn.expect();
+      // A view of the connection's open buffer (valid until the next read): every request is decoded into fresh
+      // values before the next one is read, and the packets one socket chunk brought are taken without a promise each.
+      const pkt = conn.pollView() ?? (await conn.expectView());
       if (pkt === null) return;
       arm(this.o.idleTimeoutMs ?? BOARD_IDLE_TIMEOUT_MS);
       const m = decodeBoardMessage(pkt);
@@ -148,7 +154,7 @@ export class TokenBoard {
           continue;
         }
         const success = await this.post(m.value);
-        if (success !== 'no-reply') conn.send(encodeBoardMessage({ type: 'post-result', success }));
+        if (success !== 'no-reply') conn.send(success ? POST_ACCEPTED : POST_REFUSED);
       }
       // Other types (including unknown ones) are ignored, as the Go server does.
     }
