@@ -69,7 +69,7 @@ const GOAL_CPU_US_PER_POST = 350;
 const POST_ITEMS: readonly ProfileItem[] = [
   { name: 'connection setup (50 clients authenticating)', match: (_fn, file) => file === 'auth-app.js' },
   { name: 'token spend check (isSpent, spend data, MAC key, HMAC)', match: (fn, file) => file === 'token-server.js' || file === 'sodium-ristretto.js' || fn === 'isSpent' || fn === 'postSpendData' },
-  { name: 'EGM decode (post JSON, base64)', match: (fn) => fn === 'decodeBoardMessage' },
+  { name: 'EGM decode (post JSON, base64)', match: (fn, file) => fn === 'decodeBoardMessage' || file === 'post-request.js' },
   { name: 'storage (hand-off to the commit thread, its answer)', match: (fn, file) => file === 'post-writer.js' || file === 'message-store.js' || (file === 'token-board.js' && (fn === 'flush' || fn === 'enqueue' || fn === 'settle' || fn === 'broadcast')) },
   { name: 'reply (PostResult encode, seal, write)', match: (fn, file) => fn === 'encodeBoardMessage' || (file === 'connection.js' && (fn === 'send' || fn === 'flush' || fn === 'queued')) },
   { name: 'receive (socket read, framing, MAC check, decrypt)', match: (_fn, file) => file === 'connection.js' || file === 'framing.js' || file === 'local-acn.js' },
