@@ -2,7 +2,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { MessageStore } from './message-store.js';
-import type { PostWriterReply, PostWriterRequest, PostWriterWorkerData } from './post-writer.js';
+import { unpackPosts, type PostWriterReply, type PostWriterRequest, type PostWriterWorkerData } from './post-writer.js';
 
 const data = workerData as PostWriterWorkerData;
 const store = new MessageStore(data.path, data.maxMessages);
@@ -15,7 +15,7 @@ port.on('message', (m: PostWriterRequest | 'close') => {
   }
   let results: boolean[] | null;
   try {
-    results = store.commitPosts(m.posts);
+    results = store.commitPosts(unpackPosts(m));
   } catch {
     results = null;
   }

@@ -44,6 +44,9 @@ import { windowEndOf, windowStartOf } from '../core/groups/sync-window.js';
 import { syncPostWriter, type PostWriter } from './post-writer.js';
 import { EgmWriter } from './egm-writer.js';
 import { PostRate } from './post-rate.js';
+import { decodeExactPost } from './post-request.js';
+import { ok } from '../core/result.js';
+import { utf8 } from '../core/bytes.js';
 
 export type BoardEvent = 'post' | 'replay' | 'spend-rejected' | 'post-invalid';
 
@@ -84,6 +87,10 @@ interface Pending {
 
 type PostRequest = Extract<BoardMessage, { type: 'post-request' }>;
 
+/** The two plain PostResults, encoded once (send() copies them into each sealed packet). */
+const POST_ACCEPTED = encodeBoardMessage({ type: 'post-result', success: true });
+const POST_REFUSED = encodeBoardMessage({ type: 'post-result', success: false });
+
 export class TokenBoard {
   private readonly synced = new Set<Connection>();
   /** Synced connections whose replay was packed: their live pushes are packed too. */
@@ -93,8 +100,12 @@ export class TokenBoard {
   private committing = false;
   private readonly writer: PostWriter;
 
+  /** The board's onion as bytes (spend data ends with it). */
+  private readonly onion: Uint8Array;
+
   constructor(private readonly o: TokenBoardOptions) {
     this.writer = o.writer ?? syncPostWriter(o.store);
+    this.onion = utf8(o.serverOnion);
   }
 
   /** Connections currently receiving live messages. */
@@ -122,10 +133,13 @@ export class TokenBoard {
     let estimated = false;
     const windows = this.o.timeWindows !== false;
     for (;;) {
-      const pkt = await conn.expect();
+      // A view of the connection's open buffer (valid until the next read): every request is decoded into fresh
+      // values before the next one is read, and the packets one socket chunk brought are taken without a promise each.
+      const pkt = conn.pollView() ?? (await conn.expectView());
       if (pkt === null) return;
       arm(this.o.idleTimeoutMs ?? BOARD_IDLE_TIMEOUT_MS);
-      const m = decodeBoardMessage(pkt);
+      const exact = decodeExactPost(pkt, this.onion);
+      const m = exact !== null ? ok(exact.message) : decodeBoardMessage(pkt);
       if (!m.ok) return conn.close('protocol');
       if (m.value.type === 'replay-request') {
         // One replay per connection: a second would only make us resend the table (amplification).
@@ -147,8 +161,8 @@ export class TokenBoard {
           conn.send(encodeBoardMessage({ type: 'post-result', success: false, retryAfterMs: wait }));
           continue;
         }
-        const success = await this.post(m.value);
-        if (success !== 'no-reply') conn.send(encodeBoardMessage({ type: 'post-result', success }));
+        const success = await this.post(m.value, exact?.spendData);
+        if (success !== 'no-reply') conn.send(success ? POST_ACCEPTED : POST_REFUSED);
       }
       // Other types (including unknown ones) are ignored, as the Go server does.
     }
@@ -185,12 +199,13 @@ export class TokenBoard {
   }
 
   /** Validate, check the token, then store durably and broadcast. Resolves with the PostResult, or no reply (Go's). */
-  private async post(p: PostRequest): Promise<boolean | 'no-reply'> {
+  private async post(p: PostRequest, sentSpendData?: Uint8Array): Promise<boolean | 'no-reply'> {
     const { egm, token } = p;
+    const spendData = (): Uint8Array => sentSpendData ?? postSpendData(egm, this.o.serverOnion);
     if (egm.signature.length === 0 && token !== null) {
       // Go spends a valid token on an empty-signature post, stores nothing and answers nothing; so do we.
       this.event('post-invalid');
-      if (!this.o.store.isSpent(token.T) && this.o.tokenServer.verifySpend(token, postSpendData(egm, this.o.serverOnion))) {
+      if (!this.o.store.isSpent(token.T) && this.o.tokenServer.verifySpend(token, spendData())) {
         await new Promise<boolean>((done) => this.enqueue({ tokenT: token.T, egm, done }));
       }
       return 'no-reply';
@@ -205,7 +220,7 @@ export class TokenBoard {
       this.event('post-invalid');
       return false;
     }
-    if (this.o.store.isSpent(token.T) || !this.o.tokenServer.verifySpend(token, postSpendData(egm, this.o.serverOnion))) {
+    if (this.o.store.isSpent(token.T) || !this.o.tokenServer.verifySpend(token, spendData())) {
       this.event('spend-rejected');
       return false;
     }
