@@ -14,7 +14,6 @@ export const MAX_GROUP_MESSAGE_LENGTH = 1800;
 export const KDF_ITERATIONS = 4096;
 /** Salt size of a profile or encrypted server config. docs/protocol.md §8. */
 export const PROFILE_SALT_BYTES = 128;
-
 // ---- Tapir sessions (src/core/tapir, src/core/net) ----
 /**
  * A connection that has not finished its handshake (auth, or a chain's final capability) by then is closed.
@@ -30,7 +29,6 @@ export const TAPIR_MAX_CONNECTIONS = 512;
 export const TAPIR_QUEUE_HIGH_WATER = 32;
 /** Unread packets at which a connection whose stream cannot pause is closed (a flood): 2 MiB per connection. */
 export const TAPIR_QUEUE_HARD_CAP = 256;
-
 // ---- Profile storage (src/profile) ----
 /** SQLCipher page size of a profile db: Go opens with `_pragma_cipher_page_size=8192`. docs/protocol.md §8 [unverified]. */
 export const PROFILE_DB_PAGE_SIZE = 8192;
@@ -44,7 +42,6 @@ export const MAX_IMPORT_VERSION_BYTES = 16;
 export const MAX_IMPORT_ENTRIES = 4;
 /** Most messages one `messagesPage` call returns (the UI loads 200 at a time). Our choice. */
 export const MAX_MESSAGES_PAGE = 1000;
-
 // ---- Tor manager (src/tor) ----
 /** Oldest tor we run: 0.4.7 is the oldest series still maintained upstream with v3-only onion services and ExtendedErrors. */
 export const TOR_MIN_VERSION: readonly [number, number, number] = [0, 4, 7];
@@ -94,7 +91,6 @@ export const MAX_DISPLAY_NAME_LENGTH = 64;
 // --- Pasted strings (onion, server bundle, group invite) ---
 /** Longest pasted string we parse: a bundle is ~400 bytes, a tofubundle ~700; 16 KiB leaves room for new key types. */
 export const MAX_PASTE_BYTES = 16 * 1024;
-
 // ---- Peers and the engine (src/core/peer, src/app/engine) ----
 /** Chat messages one peer connection may deliver per second once its burst is spent; faster senders are slowed (we stop reading). Our choice: far above typing speed, below what would flood the UI. */
 export const PEER_RATE_PER_SECOND = 200;
@@ -110,7 +106,6 @@ export const PEER_RETRY_JITTER = 0.2;
 export const PEER_OUTBOX_BATCH = 500;
 /** Conversations that may sit in "unknown" (requests) at once; further unknown peers are disconnected. Our choice: an abuse bound, since onion identities are free. */
 export const MAX_UNKNOWN_CONVERSATIONS = 200;
-
 // ---- Cwtch server, privacy pass and token board (src/server, src/core/privacypass, src/core/groups/board-*) ----
 /**
  * Most blinded tokens the token service signs per request. Our choice: a reply of n signed tokens is ~52·n + 110
@@ -161,7 +156,6 @@ export const BOARD_REPLAY_BATCH = 500;
 export const BOARD_CLIENT_MAX_REPLAY = 10_000_000;
 /** Signatures a board client remembers for de-duplication (newest kept). Our choice. */
 export const BOARD_CLIENT_DEDUP_WINDOW = 4096;
-
 // ---- Packed replay, a cwtch-tui extension (src/core/groups/board-packing.ts; docs/sync-extension.md) ----
 /** The one packing version we speak: asked for in ReplayRequest "Packing", confirmed in ReplayResult. Our choice. */
 export const PACKING_VERSION = 1;
@@ -182,7 +176,6 @@ export const PACKED_SIGNATURE_BYTES = BOARD_SIGNATURE_BYTES;
 export const PACKED_MAX_CIPHERTEXT_BYTES = BOARD_MAX_CIPHERTEXT_BYTES;
 /** The most bytes one entry takes in the stream: its length prefix, signature and largest ciphertext. */
 export const PACKED_MAX_ENTRY_BYTES = PACKED_LENGTH_BYTES + PACKED_SIGNATURE_BYTES + PACKED_MAX_CIPHERTEXT_BYTES;
-
 // ---- Time windows, a cwtch-tui extension (docs/sync-extension.md §10) ----
 /**
  * Default width of the server's time windows (seconds). The issue's suggestion and our choice: a stored row keeps only
@@ -213,7 +206,6 @@ export const INVITE_CREATED_ROUND_S = 3600;
  * (posts that arrived in between). Our choice.
  */
 export const BOARD_ESTIMATE_SLACK = 1000;
-
 // ---- Group messages and the group timeline (src/core/groups/group-message.ts, timeline.ts) ----
 /**
  * Largest EncryptedGroupMessage JSON we post: the PostRequest around it (MessageType, Token {T, MAC} ≈ 190 bytes of
@@ -255,7 +247,6 @@ export const SERVER_NOTICE_MAX_BYTES = 5900;
 
 /** Dropped servers a notice lists (the newest): a group that moved more often than this forgets the oldest. */
 export const SERVER_NOTICE_MAX_DROPPED = 16;
-
 // ---- Gap repair from peers (src/core/groups/repair.ts, src/app/engine/group-repair.ts; docs/protocol.md §12.3) ----
 /** Messages one repair request may ask for (the answerer walks back at most this far). Our choice: a day of a busy group. */
 export const REPAIR_MAX_MESSAGES = 500;
@@ -277,7 +268,6 @@ export const REPAIR_ASKS_PER_PEER_PER_MINUTE = 10;
 export const REPAIR_REQUEST_TIMEOUT_MS = 30_000;
 /** Invalid repair entries (forged, another group's, replayed, unsolicited) from one peer before we stop asking it. Our choice. */
 export const REPAIR_PEER_MAX_BAD = 20;
-
 // ---- Engine: groups integration and low-bandwidth mode (src/app/engine/) ----
 /** At most one `bytes` event per scope/key per this interval (docs/ux.md: a meter, not a flood). Our choice: 1 s. */
 export const BYTES_EVENT_INTERVAL_MS = 1000;
@@ -310,7 +300,6 @@ export const GROUP_POST_RETRY_MIN_MS = 1_000;
 export const GROUP_POST_RETRY_MAX_MS = 60_000;
 /** At most one `post-queue` event per server per this interval while only its count changes (a reason change goes at once). Our choice, as BYTES_EVENT_INTERVAL_MS. */
 export const POST_QUEUE_EVENT_INTERVAL_MS = 1000;
-
 // ---- Performance: token-board replay flow control (src/server/token-board.ts, src/core/tapir/connection.ts) ----
 /**
  * A replaying board stops sealing once this many bytes wait in the connection's outbound buffer and resumes on
@@ -324,7 +313,6 @@ export const BOARD_REPLAY_HIGH_WATER_BYTES = 1 << 20;
  * commit under the flow control above. Our choice: 4 MiB (512 packets) is far beyond what a reading client lags.
  */
 export const BOARD_LIVE_MAX_BUFFERED_BYTES = 4 << 20;
-
 // ---- Performance: tapir auth handshake key conversions (src/core/tapir/apps/auth-app.ts) ----
 /**
  * Peers' long-term ed25519 → X25519 public-key conversions one AuthApp (and its per-connection instances) keeps,
@@ -334,7 +322,6 @@ export const BOARD_LIVE_MAX_BUFFERED_BYTES = 4 << 20;
  * server's clients dial with a fresh ephemeral identity per session, so there the cache never hits.)
  */
 export const AUTH_PEER_KEY_CACHE_ENTRIES = TAPIR_MAX_CONNECTIONS;
-
 // ---- TUI linear mode (src/ui/linear/: screen readers) ----
 /**
  * Linear mode says tor's bootstrap progress at most once per this many percent. Our choice (the issue's "at most every
@@ -343,7 +330,6 @@ export const AUTH_PEER_KEY_CACHE_ENTRIES = TAPIR_MAX_CONNECTIONS;
 export const LINEAR_TOR_PROGRESS_STEP = 10;
 /** Messages `/open` reads out from the conversation's history. Our choice: a screenful a person can listen to. */
 export const LINEAR_OPEN_HISTORY = 10;
-
 // ---- TUI output: the frame writer (src/ui/output/: bytes per key over SSH) ----
 /**
  * Least time between two frame writes when frames queue up (a burst of network events); the first frame after a
@@ -372,7 +358,6 @@ export const TUI_FRAME_LINE_CACHE_ENTRIES = 512;
  * Our choice.
  */
 export const TUI_WRAP_CACHE_MESSAGES = 4096;
-
 // ---- Contact verification (src/core/crypto/verify-code.ts, docs/protocol.md §13) ----
 /**
  * PBKDF2-HMAC-SHA512 iterations per half of a verification code: what each trial key of a grinding attack costs
@@ -380,11 +365,9 @@ export const TUI_WRAP_CACHE_MESSAGES = 4096;
  * development machine, so a code still shows at once.
  */
 export const VERIFY_CODE_ITERATIONS = 50_000;
-
 // ---- Quoted replies (src/app/engine/quotes.ts) ----
 /** How far back in a conversation a quoted reply's original is looked for (each one hashed). Our choice: a reply is to something recent. */
 export const QUOTE_SEARCH_MESSAGES = 500;
-
 // ---- TUI feedback (src/ui/components/MainView.tsx) ----
 /** An engine error on the status line fades after this (Esc clears it sooner). Our choice: long enough to read twice. */
 export const UI_ERROR_FADE_MS = 15_000;
@@ -397,7 +380,6 @@ export const UI_BELL_MIN_INTERVAL_MS = 5_000;
 export const UI_RELATIVE_TIME_TICK_MS = 30_000;
 /** Messages the TUI reads from the profile when a conversation opens, and per older page (src/ui/view-model/ui-store.ts). */
 export const TUI_HISTORY_PAGE = 200;
-
 // ---- Search (src/app/engine/history-search.ts `searchEvent`) ----
 /** Results one search returns. Our choice: a screen or two of them; narrow the words for more. */
 export const SEARCH_MAX_RESULTS = 50;
