@@ -62,6 +62,8 @@ interface Row {
   replay: { msgs: number; bytes: number; seconds: number };
   posts: { perS: number; accepted: number };
   hwmMiB: number;
+  /** store.planReplay for the new member's Since, on a freshly opened store (ms). */
+  planMs: number;
 }
 
 const label = (n: number): string => (n >= 1e6 && n % 1e5 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 100 === 0 ? `${n / 1e3}k` : String(n));
@@ -176,6 +178,20 @@ async function one(size: number): Promise<Row> {
     const dbBytes = statSync(join(dataDir, MESSAGES_DB_FILE)).size;
     process.stderr.write(`bench scale: ${label(size)} filled in ${fillS.toFixed(0)} s, ${(dbBytes / 1e9).toFixed(2)} GB\n`);
 
+    // The new member's Since, as the engine computes it from the invite's creation time.
+    const createdAt = inviteCreated(now - 23 * HOUR) * 1000;
+    const since = syncSince([{ createdAt, syncedAt: null }]) ?? 0;
+    // The newest ~REPLAY_NEWEST: others are spread evenly over the year, so their Since is a point in time.
+    const others = size - RECENT;
+    const newest = Math.max(0, others - REPLAY_NEWEST + RECENT);
+    const sinceNewest = Math.floor((now - 365 * DAY + (364 * DAY * newest) / others) / 1000);
+    // What the server does first on each replay request, timed alone: where it goes as the store grows.
+    const probe = new MessageStore(join(dataDir, MESSAGES_DB_FILE));
+    const tp = performance.now();
+    probe.planReplay(null, since);
+    const planMs = performance.now() - tp;
+    probe.close();
+
     const acn = localAcn(net);
     const srv = await startServer(dataDir, net);
     const pid = srv.child.pid!;
@@ -184,9 +200,6 @@ async function one(size: number): Promise<Row> {
       const rssMiB = procStatus(pid, 'VmRSS');
       const server = { bundle: srv.bundle };
 
-      // The new member: Since from the invite's creation time, as the engine computes it.
-      const createdAt = inviteCreated(now - 23 * HOUR) * 1000;
-      const since = syncSince([{ createdAt, syncedAt: null }]);
       const opener = new TrialOpener(backend);
       let mine = 0;
       const onMessage = (egm: EncryptedGroupMessage): void => {
@@ -202,10 +215,6 @@ async function one(size: number): Promise<Row> {
       await l.close();
       if (mine !== RECENT) throw new Error(`the new member found ${mine} of the group's ${RECENT} messages`);
 
-      // The newest ~REPLAY_NEWEST: others are spread evenly over the year, so their Since is a point in time.
-      const others = size - RECENT;
-      const newest = Math.max(0, others - REPLAY_NEWEST + RECENT);
-      const sinceNewest = Math.floor((now - 365 * DAY + (364 * DAY * newest) / others) / 1000);
       const tr = performance.now();
       const r = await listen(acn, server, { packedReplay: true, since: sinceNewest });
       const replay = { msgs: r.received(), bytes: r.rx(), seconds: (performance.now() - tr) / 1000 };
@@ -213,7 +222,7 @@ async function one(size: number): Promise<Row> {
 
       const posts = await postRate(net, srv.bundleString, config);
       const hwmMiB = procStatus(pid, 'VmHWM');
-      return { size, fillS, dbBytes, startS: srv.startS, rssMiB, join: join_, replay, posts, hwmMiB };
+      return { size, fillS, dbBytes, startS: srv.startS, rssMiB, join: join_, replay, posts, hwmMiB, planMs };
     } finally {
       await stop(srv.child);
       await acn.close();
@@ -234,12 +243,13 @@ function results(r: Row): BenchResult[] {
     { name: `${p}: post rate, ${POST_CLIENTS} clients`, value: r.posts.perS, unit: 'posts/s', note: `${r.posts.accepted} accepted in ${POST_MS / 1000} s, 4.5 KiB EGMs` },
     { name: `${p}: new member sync (group of the last day), bytes`, value: j.bytes, unit: 'B', note: `${(j.bytes / 1e6).toFixed(1)} MB, ${j.msgs} msgs (${RECENT} the group's), packed + windows since creation` },
     { name: `${p}: new member sync, seconds to Synced`, value: j.seconds, unit: 's', note: `client CPU ${j.clientCpuS.toFixed(2)} s (trial decrypt included), server CPU ${j.serverCpuS.toFixed(2)} s` },
+    { name: `${p}: server's replay plan for the new member's Since`, value: r.planMs, unit: 'ms', note: 'store.planReplay in this process on a freshly opened store, what the server does before it sends a row' },
   ];
 }
 
 function table(rows: readonly Row[]): string {
-  const head = ['size', 'fill s', 'GB', 'start ms', 'RSS MiB', 'peak MiB', 'replay msg/s', 'posts/s', 'sync MB', 'sync msgs', 'sync s', 'client CPU s', 'server CPU s'];
-  const lines = rows.map((r) => [label(r.size), r.fillS.toFixed(0), (r.dbBytes / 1e9).toFixed(1), (r.startS * 1000).toFixed(0), r.rssMiB.toFixed(0), r.hwmMiB.toFixed(0), (r.replay.msgs / r.replay.seconds).toFixed(0), r.posts.perS.toFixed(0), (r.join.bytes / 1e6).toFixed(1), String(r.join.msgs), r.join.seconds.toFixed(2), r.join.clientCpuS.toFixed(2), r.join.serverCpuS.toFixed(2)]);
+  const head = ['size', 'fill s', 'GB', 'start ms', 'RSS MiB', 'peak MiB', 'replay msg/s', 'posts/s', 'sync MB', 'sync msgs', 'sync s', 'client CPU s', 'server CPU s', 'plan ms'];
+  const lines = rows.map((r) => [label(r.size), r.fillS.toFixed(0), (r.dbBytes / 1e9).toFixed(1), (r.startS * 1000).toFixed(0), r.rssMiB.toFixed(0), r.hwmMiB.toFixed(0), (r.replay.msgs / r.replay.seconds).toFixed(0), r.posts.perS.toFixed(0), (r.join.bytes / 1e6).toFixed(1), String(r.join.msgs), r.join.seconds.toFixed(2), r.join.clientCpuS.toFixed(2), r.join.serverCpuS.toFixed(2), r.planMs.toFixed(0)]);
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   return [head, ...lines].map((l) => l.map((c, i) => c.padStart(w[i]!)).join('  ')).join('\n') + '\n';
 }
@@ -250,7 +260,8 @@ const suite: BenchSuite = async (opts) => {
   for (const size of sizes) {
     if (size <= RECENT + REPLAY_NEWEST) throw new Error(`--scale: ${size} is too small (more than ${RECENT + REPLAY_NEWEST} needed)`);
     rows.push(await one(size));
-    process.stderr.write(`bench scale: ${label(size)} done\n`);
+    // Also as soon as it is measured: a long run stopped at a later size keeps this one's numbers.
+    process.stderr.write(`bench scale: ${label(size)} done\n${table(rows.slice(-1))}`);
   }
   process.stdout.write(`\nscale: a server with N stored messages, a new member of a group created in the last day\n${table(rows)}\n`);
   return rows.flatMap(results);
