@@ -24,7 +24,8 @@ export interface Listener {
 /** Connects and resolves once the replay is done (Synced). */
 export async function listen(
   acn: Acn,
-  server: CwtchServer,
+  // Only its address: the server may be a separate process (bench/suites/scale.ts).
+  server: Pick<CwtchServer, 'bundle'>,
   opts: Pick<TokenBoardClientOptions, 'packedReplay' | 'since'> & { readonly onMessage?: (egm: EncryptedGroupMessage) => void } = {},
 ): Promise<Listener> {
   const backend = sodiumNativeBackend;

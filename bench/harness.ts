@@ -13,6 +13,8 @@ export interface BenchResult {
 
 export interface BenchOptions {
   readonly quick: boolean;
+  /** Store sizes for the scale suite (`--scale 1M,5M`); the suite runs only when this is set. */
+  readonly scale?: readonly number[];
 }
 
 export type BenchSuite = (opts: BenchOptions) => Promise<BenchResult[]>;
