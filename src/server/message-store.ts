@@ -100,8 +100,10 @@ export class MessageStore {
       isSpent: db.prepare('SELECT 1 FROM spent_tokens WHERE t = ?').pluck(),
       insert: db.prepare('INSERT OR IGNORE INTO messages (signature, ciphertext, window_end) VALUES (?, ?, ?)'),
       // The oldest row of a window ending after `since`: rows are numbered as they arrive, so every later row is in
-      // the replay even if the server's clock went back meanwhile (replays run by id).
-      firstSince: db.prepare('SELECT MIN(id) FROM messages WHERE window_end > ?').pluck(),
+      // the replay even if the server's clock went back meanwhile (replays run by id). Through the window index: left
+      // to itself SQLite walks the table from id 1 looking for MIN(id), reading every older row's ~4 KB ciphertext
+      // (measured, bench --scale: 0.9 s at 1M rows, 34 s at 10M; through the index it reads only the recent rows).
+      firstSince: db.prepare('SELECT MIN(id) FROM messages INDEXED BY messages_by_window WHERE window_end > ?').pluck(),
       cost: db.prepare('SELECT COUNT(*) AS n, TOTAL(length(ciphertext)) AS ct FROM messages WHERE id >= ? AND id <= ?'),
       idOf: db.prepare('SELECT id FROM messages WHERE signature = ?').pluck(),
       minMax: db.prepare('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM messages'),
