@@ -3,50 +3,25 @@
 // the TUI, unlocked by keys, shows the newest message at once and the oldest after paging back (older pages read
 // ahead as PgUp nears the oldest message read), in order, nothing twice.
 
-import { act } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TUI_HISTORY_PAGE } from '../../src/core/limits.js';
-import { App } from '../../src/ui/App.js';
-import { createUiStore, type UiStore } from '../../src/ui/view-model/ui-store.js';
-import { KEYS, renderTerminal, type TestTerminal } from './helpers/render.js';
-import { ActGate, realPeer, scratch, settle, type RealPeer } from './helpers/real-engine.js';
+import { KEYS } from './helpers/render.js';
+import { scratch, settle } from './helpers/real-engine.js';
+import { realSides } from './helpers/real-sides.js';
 import { befriend, createProfileByKeys } from './helpers/real-tui.js';
 
-interface Side {
-  readonly peer: RealPeer;
-  readonly store: UiStore;
-  readonly term: TestTerminal;
-}
-
 let dir: ReturnType<typeof scratch>;
-const open: Side[] = [];
+const sides = realSides(() => dir, { columns: 100, rows: 30 });
+const side = sides.open;
+const closeSide = sides.close;
 
 beforeAll(() => {
   dir = scratch('cwtch-ui-history-');
 });
 afterAll(async () => {
-  for (const s of open) await closeSide(s);
+  await sides.closeAll();
   dir.dispose();
 });
-
-async function closeSide(s: Side): Promise<void> {
-  const i = open.indexOf(s);
-  if (i < 0) return;
-  open.splice(i, 1);
-  await act(async () => s.term.unmount());
-  s.store.dispose();
-  await s.peer.close();
-}
-
-async function side(name: string): Promise<Side> {
-  const peer = realPeer(dir.root, dir.net, name);
-  const store = createUiStore(new ActGate(peer.engine));
-  peer.reportStatus();
-  const term = await renderTerminal(<App store={store} noColor onQuit={() => {}} />, { columns: 100, rows: 30 });
-  const s = { peer, store, term };
-  open.push(s);
-  return s;
-}
 
 describe('stored history in the TUI', () => {
   it('after a restart the newest message shows at once and paging back reaches the first', async () => {

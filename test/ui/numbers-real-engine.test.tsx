@@ -2,47 +2,24 @@
 // engine's unlock snapshot lists him first (most recent activity), yet after the restart carol is still 1 and bob 2,
 // because numbers follow the order conversations were added (the events' `position`), not the snapshot's.
 
-import { act } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { App } from '../../src/ui/App.js';
-import { createUiStore, type UiStore } from '../../src/ui/view-model/ui-store.js';
-import { KEYS, renderTerminal, type TestTerminal } from './helpers/render.js';
-import { ActGate, realPeer, scratch, settle, type RealPeer } from './helpers/real-engine.js';
+import { KEYS } from './helpers/render.js';
+import { scratch, settle } from './helpers/real-engine.js';
+import { realSides } from './helpers/real-sides.js';
 import { befriend, createProfileByKeys } from './helpers/real-tui.js';
 
-interface Side {
-  readonly peer: RealPeer;
-  readonly store: UiStore;
-  readonly term: TestTerminal;
-}
-
 let dir: ReturnType<typeof scratch>;
-const open: Side[] = [];
+const sides = realSides(() => dir, { columns: 100, rows: 24 });
+const side = sides.open;
+const closeSide = sides.close;
 
 beforeAll(() => {
   dir = scratch('cwtch-ui-numbers-');
 });
 afterAll(async () => {
-  for (const s of [...open]) await closeSide(s);
+  await sides.closeAll();
   dir.dispose();
 });
-
-async function closeSide(s: Side): Promise<void> {
-  open.splice(open.indexOf(s), 1);
-  await act(async () => s.term.unmount());
-  s.store.dispose();
-  await s.peer.close();
-}
-
-async function side(name: string): Promise<Side> {
-  const peer = realPeer(dir.root, dir.net, name);
-  const store = createUiStore(new ActGate(peer.engine));
-  peer.reportStatus();
-  const term = await renderTerminal(<App store={store} noColor onQuit={() => {}} />, { columns: 100, rows: 24 });
-  const s = { peer, store, term };
-  open.push(s);
-  return s;
-}
 
 describe('conversation numbers across a restart', () => {
   it('follow the order conversations were added, not the latest activity', async () => {
